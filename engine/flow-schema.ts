@@ -1,0 +1,78 @@
+// The flow document: JSON a user saves, the editor draws and the engine runs. Pure zod, no Node
+// APIs, so the editor imports it too. Graph rules (cycles, ports, params) live in validate-flow.ts.
+import { z } from 'zod';
+
+const ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+const idMessage = 'must start with a letter or _ and use only letters, digits, _ and - (at most 64)';
+
+export const NodeIdSchema = z.string().regex(ID_PATTERN, idMessage);
+
+export const RetryOptionsSchema = z
+  .object({
+    /** Total tries, the first included. */
+    attempts: z.number().int().min(1).max(20).default(1),
+    /** Delay before the first retry; doubles each time, with jitter. */
+    backoffMs: z.number().int().min(0).max(3_600_000).default(1000),
+  })
+  .strict();
+
+export const NodeOptionsSchema = z
+  .object({
+    retry: RetryOptionsSchema.optional(),
+    /** Enforced where the node runs; the node's signal is aborted and the attempt fails with NODE_TIMEOUT. */
+    timeoutMs: z.number().int().min(1).max(86_400_000).optional(),
+    /** A failure of this node does not fail the run; nodes fed only by it are skipped. */
+    continueOnError: z.boolean().optional(),
+  })
+  .strict();
+
+export const PositionSchema = z.object({ x: z.number(), y: z.number() });
+
+export const FlowNodeSchema = z
+  .object({
+    id: NodeIdSchema,
+    /** `family.name@version`, e.g. `llm.generate@1`. */
+    type: z
+      .string()
+      .regex(/^[a-z][a-z0-9]*(\.[a-z][a-zA-Z0-9]*)+@[1-9][0-9]*$/, 'must look like "sql.vote@1"'),
+    name: z.string().max(200).optional(),
+    params: z.record(z.string(), z.unknown()).default({}),
+    options: NodeOptionsSchema.default({}),
+    position: PositionSchema.optional(),
+  })
+  .strict();
+
+export const EdgeEndSchema = z.object({ node: NodeIdSchema, port: z.string().min(1).max(64) }).strict();
+
+export const FlowEdgeSchema = z
+  .object({
+    id: z.string().min(1).max(128),
+    from: EdgeEndSchema,
+    to: EdgeEndSchema,
+  })
+  .strict();
+
+export const FlowDocumentSchema = z
+  .object({
+    id: NodeIdSchema,
+    name: z.string().min(1).max(200),
+    description: z.string().max(5000).optional(),
+    /** Assigned by the store on save; ignored on input. */
+    version: z.number().int().min(1).optional(),
+    nodes: z.array(FlowNodeSchema).max(2000),
+    edges: z.array(FlowEdgeSchema).max(10000),
+  })
+  .strict();
+
+export type RetryOptions = z.output<typeof RetryOptionsSchema>;
+export type NodeOptions = z.output<typeof NodeOptionsSchema>;
+export type FlowNode = z.output<typeof FlowNodeSchema>;
+export type FlowEdge = z.output<typeof FlowEdgeSchema>;
+export type FlowDocument = z.output<typeof FlowDocumentSchema>;
+/** What a user writes: defaults may be left out. */
+export type FlowDocumentInput = z.input<typeof FlowDocumentSchema>;
+
+export function splitNodeType(type: string): { type: string; version: number } {
+  const at = type.lastIndexOf('@');
+  return { type: type.slice(0, at), version: Number(type.slice(at + 1)) };
+}

@@ -1,0 +1,62 @@
+// How node jobs travel from the orchestrator to whatever runs them. The inline transport runs
+// them in this process; the queue transport (workers/) carries them over BullMQ. Retries,
+// backoff, timeouts and cancel are decided by the engine, so both behave the same.
+
+import type { Lane, NodeProgress } from './define-node.ts';
+import type { SerializedError } from './errors.ts';
+
+export interface NodeJob {
+  /** `<runId>-<nodeId>-<attempt>`: a repeated dispatch of the same attempt is the same job. */
+  jobId: string;
+  runId: string;
+  nodeId: string;
+  attempt: number;
+  /** `type@version`. */
+  nodeKey: string;
+  lane: Lane;
+  params: unknown;
+  inputs: Record<string, unknown>;
+  timeoutMs?: number;
+  /** Present for trigger nodes only: the run's input. */
+  runInput?: unknown;
+}
+
+export type JobOutcome =
+  | { ok: true; outputs: Record<string, unknown> }
+  | { ok: false; error: SerializedError };
+
+export interface JobResult {
+  jobId: string;
+  runId: string;
+  nodeId: string;
+  attempt: number;
+  outcome: JobOutcome;
+  /** Epoch ms when the node started and ended where it ran. */
+  startedAt: number;
+  finishedAt: number;
+}
+
+export interface JobProgress {
+  jobId: string;
+  runId: string;
+  nodeId: string;
+  attempt: number;
+  progress: NodeProgress;
+}
+
+export interface Transport {
+  readonly name: string;
+  /** Hands jobs over; resolves once they are accepted (not run). */
+  submit(jobs: readonly NodeJob[]): Promise<void>;
+  onSettled(listener: (result: JobResult) => void): void;
+  onProgress(listener: (progress: JobProgress) => void): void;
+  /** Asks the job to stop (its signal is aborted); a result may still arrive and is then ignored. */
+  cancel(jobId: string): Promise<void>;
+  /** Job ids that are still queued or running, e.g. after a restart of the orchestrator. */
+  reconcile(): Promise<Set<string>>;
+  close(): Promise<void>;
+}
+
+export function jobIdFor(runId: string, nodeId: string, attempt: number): string {
+  return `${runId}-${nodeId}-${attempt}`;
+}

@@ -1,0 +1,128 @@
+// Port types of the NL2SQL node pack. The names are what the editor shows and what flow
+// validation compares, so they are stable; the zod schemas check every value a node emits.
+import { z } from 'zod';
+import { definePortType } from '../engine/ports.ts';
+
+export const SqlText = definePortType('sql', z.string(), 'One SQL query');
+
+export const SchemaContextSchema = z.object({
+  /** Warehouse the schema was read from (absolute path of the SQLite file). */
+  database: z.string(),
+  dialect: z.literal('sqlite'),
+  /** SQL-R1 style pseudo-DDL: CREATE TABLE with `-- example: [...]` comments, PK/FK lines. */
+  ddl: z.string(),
+  /** Tables included in `ddl`, in the order rendered. */
+  tables: z.array(z.string()),
+  /** How each table was chosen (retrieval scores), for inspection. */
+  retrieval: z
+    .array(z.object({ table: z.string(), score: z.number(), reasons: z.array(z.string()) }))
+    .default([]),
+});
+export type SchemaContext = z.output<typeof SchemaContextSchema>;
+export const SchemaContextPort = definePortType('schema', SchemaContextSchema, 'Schema text for the prompt');
+
+export const CandidateSchema = z.object({
+  /** Position in the model's answer order (ties in the vote depend on it). */
+  index: z.number().int().min(0),
+  /** Last ```sql block of the sample, trimmed; null when the sample has none (SQL-R1 would vote it as ""). */
+  sql: z.string().nullable(),
+  /** Text of the <think> section (or reasoning_content), for explanations. */
+  reasoning: z.string(),
+  /** The raw sample text. */
+  text: z.string(),
+  finishReason: z.string().nullable(),
+});
+export type Candidate = z.output<typeof CandidateSchema>;
+
+export const SqlCandidatesSchema = z.object({
+  candidates: z.array(CandidateSchema),
+  model: z.string(),
+  promptTokens: z.number().int().min(0).optional(),
+  completionTokens: z.number().int().min(0).optional(),
+});
+export type SqlCandidates = z.output<typeof SqlCandidatesSchema>;
+export const SqlCandidatesPort = definePortType(
+  'sql-candidates',
+  SqlCandidatesSchema,
+  'Sampled SQL candidates',
+);
+
+export const CellSchema = z.union([z.string(), z.number(), z.null(), z.boolean()]);
+export type Cell = z.output<typeof CellSchema>;
+
+export const ExecutionStatusSchema = z.enum([
+  'ok',
+  'error',
+  'timeout',
+  'empty',
+  'forbidden',
+  'readonly_violation',
+]);
+export type ExecutionStatus = z.output<typeof ExecutionStatusSchema>;
+
+export const ExecutedCandidateSchema = z.object({
+  index: z.number().int().min(0),
+  sql: z.string().nullable(),
+  status: ExecutionStatusSchema,
+  columns: z.array(z.string()),
+  /** Rows as arrays of cells; BLOBs are rendered as hex strings `x'…'`; integers beyond 2^53 as strings. */
+  rows: z.array(z.array(CellSchema)),
+  /** Rows the query returned before the cap stopped reading (equals rows.length unless truncated). */
+  rowCount: z.number().int().min(0),
+  truncated: z.boolean(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  durationMs: z.number().min(0),
+});
+export type ExecutedCandidate = z.output<typeof ExecutedCandidateSchema>;
+
+export const ExecutionResultsSchema = z.object({
+  database: z.string(),
+  candidates: z.array(ExecutedCandidateSchema),
+});
+export type ExecutionResults = z.output<typeof ExecutionResultsSchema>;
+export const ExecutionResultsPort = definePortType(
+  'execution-results',
+  ExecutionResultsSchema,
+  'Each candidate with its rows or error',
+);
+
+export const RowsSchema = z.object({
+  columns: z.array(z.string()),
+  rows: z.array(z.array(CellSchema)),
+  truncated: z.boolean().default(false),
+});
+export type Rows = z.output<typeof RowsSchema>;
+export const RowsPort = definePortType('rows', RowsSchema, 'A result table');
+
+export const VoteClusterSchema = z.object({
+  /** SQL of the cluster's first member (SQL-R1 reports the first). */
+  sql: z.string(),
+  votes: z.number().int().min(1),
+  /** Candidate indexes in this cluster, in model order. */
+  members: z.array(z.number().int().min(0)),
+  rowCount: z.number().int().min(0),
+});
+export const VoteClustersSchema = z.array(VoteClusterSchema);
+export type VoteCluster = z.output<typeof VoteClusterSchema>;
+export const VoteClustersPort = definePortType(
+  'vote-clusters',
+  VoteClustersSchema,
+  'Candidates grouped by result',
+);
+
+export const Probability = definePortType('probability', z.number().min(0).max(1), 'A number from 0 to 1');
+
+export const AnswerSchema = z.object({
+  question: z.string(),
+  sql: z.string().nullable(),
+  columns: z.array(z.string()),
+  rows: z.array(z.array(CellSchema)),
+  truncated: z.boolean(),
+  confidence: z.number().min(0).max(1),
+  explanation: z.string(),
+  abstained: z.boolean(),
+  reason: z.string().optional(),
+  clusters: VoteClustersSchema.optional(),
+});
+export type Answer = z.output<typeof AnswerSchema>;
+export const AnswerPort = definePortType('answer', AnswerSchema, 'The answer a person reads');
