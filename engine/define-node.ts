@@ -65,6 +65,11 @@ export interface NodeDefinitionInput<P extends z.ZodType, I extends Ports, O ext
    * validation time with parsed params; names must not clash with `outputs`.
    */
   dynamicOutputs?: (params: z.output<P>) => Ports;
+  /**
+   * Trigger nodes: what a run's input must look like. The engine checks a run's input against it
+   * before the run is created (RUN_BAD_INPUT), and webhooks answer 400 with the failing paths.
+   */
+  inputSchema?: (params: z.output<P>) => z.ZodType;
   run(invocation: NodeInvocation<z.output<P>, PortValues<I>>): Promise<NodeOutputs<O>>;
   /** Many runs' calls at once; results in the same order, each ok or error. */
   runBatch?: (items: NodeInvocation<z.output<P>, PortValues<I>>[]) => Promise<Settled<NodeOutputs<O>>[]>;

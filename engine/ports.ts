@@ -16,6 +16,7 @@ export interface OptionalPort<T = unknown> {
   readonly type: PortType<T>;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: ports of every value type share this container type.
 export type PortLike = PortType<any> | OptionalPort<any>;
 export type Ports = Readonly<Record<string, PortLike>>;
 
@@ -41,7 +42,9 @@ export function portsConnect(from: PortType<unknown>, to: PortType<unknown>): bo
 }
 
 type PortValue<P> = P extends OptionalPort<infer T> ? T : P extends PortType<infer T> ? T : never;
+// biome-ignore lint/suspicious/noExplicitAny: matches optional ports of any value type.
 type RequiredKeys<P extends Ports> = { [K in keyof P]: P[K] extends OptionalPort<any> ? never : K }[keyof P];
+// biome-ignore lint/suspicious/noExplicitAny: matches optional ports of any value type.
 type OptionalKeys<P extends Ports> = { [K in keyof P]: P[K] extends OptionalPort<any> ? K : never }[keyof P];
 
 /** The values a node receives on (or emits from) its ports: optional ports may be absent. */

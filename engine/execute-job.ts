@@ -1,0 +1,246 @@
+// Runs node jobs wherever they land (inline transport, queue worker): parses params, builds the
+// node's ctx, enforces the timeout and cancellation, and checks outputs against the node's ports.
+// It never throws: every job ends in a JobResult, ok or with a serialized error.
+import type { AnyNodeDefinition, Logger, NodeContext, NodeProgress, Settled } from './define-node.ts';
+import { R1flowError, serializeError } from './errors.ts';
+import { createNodeContext } from './node-context.ts';
+import type { Ports } from './ports.ts';
+import { isOptionalPort, portTypeOf } from './ports.ts';
+import type { NodeRegistry } from './registry.ts';
+import type { ResourceScope } from './resources.ts';
+import type { JobResult, NodeJob } from './transport.ts';
+import { joinPath } from './validate-flow.ts';
+
+export interface ExecutionHost {
+  registry: NodeRegistry;
+  resources: ResourceScope;
+  secret: (name: string) => string | undefined;
+  logger: Logger;
+}
+
+export interface JobHooks {
+  /** Aborted when the orchestrator cancels the job. */
+  signal?: AbortSignal;
+  onProgress?: (job: NodeJob, progress: NodeProgress) => void;
+}
+
+interface PreparedJob {
+  job: NodeJob;
+  definition: AnyNodeDefinition;
+  params: unknown;
+  ctx: NodeContext;
+  /** Settles with the timeout or cancel error, whichever comes first. */
+  interrupted: Promise<never>;
+  dispose(): void;
+  startedAt: number;
+}
+
+export async function executeJob(
+  job: NodeJob,
+  host: ExecutionHost,
+  hooks: JobHooks = {},
+): Promise<JobResult> {
+  const prepared = prepare(job, host, hooks);
+  if (!('ctx' in prepared)) return prepared;
+  try {
+    const outputs = await Promise.race([
+      prepared.definition.run({ params: prepared.params, inputs: job.inputs, ctx: prepared.ctx }),
+      prepared.interrupted,
+    ]);
+    return finish(prepared, { ok: true, value: outputs });
+  } catch (error) {
+    return finish(prepared, { ok: false, error });
+  }
+}
+
+/**
+ * Runs jobs of one node type through its `runBatch` in one call. Each job keeps its own timeout
+ * and cancel: an interrupted job settles at once, the others wait for the batch.
+ */
+export async function executeBatch(
+  jobs: readonly NodeJob[],
+  host: ExecutionHost,
+  hooks: { signalFor?: (job: NodeJob) => AbortSignal | undefined; onProgress?: JobHooks['onProgress'] } = {},
+): Promise<JobResult[]> {
+  const prepared = jobs.map((job) => {
+    const jobHooks: JobHooks = {};
+    const signal = hooks.signalFor?.(job);
+    if (signal) jobHooks.signal = signal;
+    if (hooks.onProgress) jobHooks.onProgress = hooks.onProgress;
+    return prepare(job, host, jobHooks);
+  });
+  const runnable = prepared.filter((p): p is PreparedJob => 'ctx' in p);
+  const definition = runnable[0]?.definition;
+  let batch: Promise<Settled<Record<string, unknown>>[]> = Promise.resolve([]);
+  if (definition?.runBatch) {
+    batch = definition
+      .runBatch(runnable.map((p) => ({ params: p.params, inputs: p.job.inputs, ctx: p.ctx })))
+      .then((settled) => {
+        if (settled.length !== runnable.length) {
+          throw new R1flowError(
+            'NODE_FAILED',
+            `${definition.key} runBatch returned ${settled.length} results for ${runnable.length} items`,
+          );
+        }
+        return settled;
+      });
+  }
+  return Promise.all(
+    prepared.map(async (item) => {
+      if (!('ctx' in item)) return item;
+      const index = runnable.indexOf(item);
+      try {
+        const settled = await Promise.race([batch.then((all) => all[index]!), item.interrupted]);
+        return finish(item, settled);
+      } catch (error) {
+        return finish(item, { ok: false, error });
+      }
+    }),
+  );
+}
+
+function prepare(job: NodeJob, host: ExecutionHost, hooks: JobHooks): PreparedJob | JobResult {
+  const startedAt = Date.now();
+  const definition = host.registry.find(job.nodeKey);
+  if (!definition) {
+    return failedResult(
+      job,
+      startedAt,
+      new R1flowError('NODE_TYPE_UNAVAILABLE', `node type ${job.nodeKey} is not installed in this worker`, {
+        nodeId: job.nodeId,
+      }),
+    );
+  }
+  const params = definition.params.safeParse(job.params);
+  if (!params.success) {
+    const first = params.error.issues[0]!;
+    return failedResult(
+      job,
+      startedAt,
+      new R1flowError(
+        'NODE_BAD_INPUT',
+        `params of ${job.nodeId} are invalid: ${joinPath('params', first.path)}: ${first.message}`,
+        {
+          nodeId: job.nodeId,
+        },
+      ),
+    );
+  }
+  const controller = new AbortController();
+  let rejectInterrupt: (error: R1flowError) => void = () => {};
+  const interrupted = new Promise<never>((_, reject) => {
+    rejectInterrupt = reject;
+  });
+  interrupted.catch(() => {}); // observed through Promise.race; never an unhandled rejection
+  const interrupt = (error: R1flowError) => {
+    controller.abort(error);
+    rejectInterrupt(error);
+  };
+  const timer =
+    job.timeoutMs === undefined
+      ? undefined
+      : setTimeout(
+          () =>
+            interrupt(
+              new R1flowError('NODE_TIMEOUT', `${job.nodeId} did not finish within ${job.timeoutMs} ms`, {
+                nodeId: job.nodeId,
+                retryable: true,
+              }),
+            ),
+          job.timeoutMs,
+        );
+  const onCancel = () =>
+    interrupt(new R1flowError('NODE_CANCELLED', `${job.nodeId} was cancelled`, { nodeId: job.nodeId }));
+  if (hooks.signal?.aborted) onCancel();
+  else hooks.signal?.addEventListener('abort', onCancel, { once: true });
+  const onProgress = hooks.onProgress;
+  const ctx = createNodeContext({
+    runId: job.runId,
+    nodeId: job.nodeId,
+    attempt: job.attempt,
+    signal: controller.signal,
+    logger: host.logger,
+    secret: host.secret,
+    resources: host.resources,
+    runInput: job.runInput,
+    ...(onProgress ? { onProgress: (progress: NodeProgress) => onProgress(job, progress) } : {}),
+  });
+  return {
+    job,
+    definition,
+    params: params.data,
+    ctx,
+    interrupted,
+    startedAt,
+    dispose() {
+      if (timer) clearTimeout(timer);
+      hooks.signal?.removeEventListener('abort', onCancel);
+    },
+  };
+}
+
+function finish(prepared: PreparedJob, settled: Settled<Record<string, unknown>>): JobResult {
+  prepared.dispose();
+  const { job, startedAt } = prepared;
+  if (!settled.ok) return failedResult(job, startedAt, settled.error);
+  try {
+    const outputs = checkOutputs(prepared, settled.value);
+    return { ...jobIdentity(job), outcome: { ok: true, outputs }, startedAt, finishedAt: Date.now() };
+  } catch (error) {
+    return failedResult(job, startedAt, error);
+  }
+}
+
+/** Every required output present, every emitted output valid for its port type. */
+function checkOutputs(prepared: PreparedJob, value: unknown): Record<string, unknown> {
+  const { definition, job } = prepared;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new R1flowError(
+      'NODE_BAD_OUTPUT',
+      `${job.nodeId} returned ${typeof value} instead of an outputs object`,
+      {
+        nodeId: job.nodeId,
+      },
+    );
+  }
+  const raw = value as Record<string, unknown>;
+  const ports: Ports = { ...(definition.dynamicOutputs?.(prepared.params) ?? {}), ...definition.outputs };
+  const outputs: Record<string, unknown> = {};
+  for (const [name, port] of Object.entries(ports)) {
+    if (raw[name] === undefined) {
+      if (isOptionalPort(port)) continue;
+      throw new R1flowError('NODE_BAD_OUTPUT', `${job.nodeId} did not return its output "${name}"`, {
+        nodeId: job.nodeId,
+        path: `outputs.${name}`,
+      });
+    }
+    const parsed = portTypeOf(port).schema.safeParse(raw[name]);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const path = joinPath(`outputs.${name}`, issue.path);
+      throw new R1flowError(
+        'NODE_BAD_OUTPUT',
+        `${job.nodeId} returned an invalid "${name}" (${portTypeOf(port).name}): ${path}: ${issue.message}`,
+        {
+          nodeId: job.nodeId,
+          path,
+        },
+      );
+    }
+    outputs[name] = parsed.data;
+  }
+  return outputs;
+}
+
+function jobIdentity(job: NodeJob) {
+  return { jobId: job.jobId, runId: job.runId, nodeId: job.nodeId, attempt: job.attempt };
+}
+
+export function failedResult(job: NodeJob, startedAt: number, error: unknown): JobResult {
+  return {
+    ...jobIdentity(job),
+    outcome: { ok: false, error: serializeError(error) },
+    startedAt,
+    finishedAt: Date.now(),
+  };
+}

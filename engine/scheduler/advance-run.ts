@@ -1,0 +1,209 @@
+// The scheduling rules, as functions over an active run and the current tick:
+// - a node waits until every node feeding it is finished (joins wait for all live inputs);
+// - an edge is live when its source succeeded and emitted that port (control.branch emits one);
+// - a node whose required input is dead, or whose inputs are all dead, is skipped, and skips
+//   propagate downstream; nodes without inputs start at once; ready nodes all dispatch together;
+// - a failure retries with backoff while attempts remain, then fails the run (cancelling what
+//   still runs) unless the node has `continueOnError`.
+import type { SerializedError } from '../errors.ts';
+import { nextNodeStatus, nextRunStatus, TERMINAL_NODE_STATUSES } from '../run-machine.ts';
+import type { JobResult } from '../transport.ts';
+import { jobIdFor } from '../transport.ts';
+import type { ResolvedNode } from '../validate-flow.ts';
+import type { ActiveNode, ActiveRun } from './active-run.ts';
+import { retryDelayMs } from './backoff.ts';
+import { computeRunOutput } from './run-output.ts';
+import type { Tick } from './tick.ts';
+
+/** Errors that another attempt cannot fix. */
+const NOT_RETRIED = new Set(['NODE_CANCELLED', 'NODE_BAD_INPUT']);
+
+type Readiness =
+  | { kind: 'wait' }
+  | { kind: 'skip'; reason: string }
+  | { kind: 'ready'; inputs: Record<string, unknown> };
+
+export function advanceRun(run: ActiveRun, tick: Tick): void {
+  if (run.status !== 'running') return;
+  for (const id of run.flow.order) {
+    const node = run.nodes.get(id)!;
+    if (node.status === 'pending') {
+      const readiness = readinessOf(run, run.flow.nodes.get(id)!);
+      if (readiness.kind === 'skip') {
+        node.status = nextNodeStatus(node.status, 'SKIP');
+        tick.patchNode(run.id, id, { status: node.status, finishedAt: tick.now });
+        tick.event(run.id, 'node.skipped', id, { reason: readiness.reason });
+      } else if (readiness.kind === 'ready') {
+        node.status = nextNodeStatus(node.status, 'READY');
+        dispatchNode(run, node, readiness.inputs, tick);
+      }
+    } else if (node.status === 'ready' && (node.retryAt === null || node.retryAt <= tick.now)) {
+      const readiness = readinessOf(run, run.flow.nodes.get(id)!);
+      if (readiness.kind === 'ready') dispatchNode(run, node, readiness.inputs, tick);
+    }
+  }
+  if ([...run.nodes.values()].every((node) => TERMINAL_NODE_STATUSES.has(node.status))) {
+    run.status = nextRunStatus(run.status, 'SUCCEED');
+    tick.changes.push({
+      kind: 'updateRun',
+      runId: run.id,
+      patch: { status: run.status, output: computeRunOutput(run), finishedAt: tick.now },
+    });
+    tick.event(run.id, 'run.succeeded');
+  }
+}
+
+function readinessOf(run: ActiveRun, resolved: ResolvedNode): Readiness {
+  if (resolved.incoming.size === 0) return { kind: 'ready', inputs: {} };
+  const inputs: Record<string, unknown> = {};
+  const deadRequired: string[] = [];
+  let live = 0;
+  for (const [input, source] of resolved.incoming) {
+    const upstream = run.nodes.get(source.node)!;
+    if (!TERMINAL_NODE_STATUSES.has(upstream.status)) return { kind: 'wait' };
+    const value = upstream.status === 'succeeded' ? upstream.outputs?.[source.port] : undefined;
+    if (value === undefined) {
+      if (resolved.inputs[input]?.kind !== 'optional-port') deadRequired.push(input);
+      continue;
+    }
+    inputs[input] = value;
+    live++;
+  }
+  if (deadRequired.length > 0)
+    return { kind: 'skip', reason: `no value for required input ${deadRequired.join(', ')}` };
+  if (live === 0) return { kind: 'skip', reason: 'every input branch was skipped' };
+  return { kind: 'ready', inputs };
+}
+
+/** Sends a node's current attempt again (after a restart): nodes are written to be safe to re-run. */
+export function redispatchNode(run: ActiveRun, node: ActiveNode, tick: Tick): void {
+  const readiness = readinessOf(run, run.flow.nodes.get(node.id)!);
+  if (readiness.kind === 'ready') dispatchNode(run, node, readiness.inputs, tick, true);
+}
+
+/** Starts the node's next attempt, or with `sameAttempt` sends the current one again. */
+function dispatchNode(
+  run: ActiveRun,
+  node: ActiveNode,
+  inputs: Record<string, unknown>,
+  tick: Tick,
+  sameAttempt = false,
+): void {
+  const resolved = run.flow.nodes.get(node.id)!;
+  if (!sameAttempt) {
+    node.status = nextNodeStatus(node.status, 'START');
+    node.attempt += 1;
+  }
+  node.retryAt = null;
+  node.queuedAt = tick.now;
+  node.jobId = jobIdFor(run.id, node.id, node.attempt);
+  tick.patchNode(run.id, node.id, {
+    status: node.status,
+    attempt: node.attempt,
+    input: inputs,
+    retryAt: null,
+    queuedAt: tick.now,
+    error: null,
+  });
+  tick.event(run.id, 'node.running', node.id, { attempt: node.attempt });
+  const timeoutMs = resolved.node.options.timeoutMs;
+  tick.jobs.push({
+    jobId: node.jobId,
+    runId: run.id,
+    nodeId: node.id,
+    attempt: node.attempt,
+    nodeKey: resolved.definition.key,
+    lane: resolved.definition.lane,
+    params: resolved.node.params,
+    inputs,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    ...(resolved.definition.family === 'trigger' ? { runInput: run.input } : {}),
+  });
+}
+
+/** Records a job's result; returns the retry time when the node should be tried again. */
+export function applyResult(run: ActiveRun, result: JobResult, tick: Tick): number | null {
+  const node = run.nodes.get(result.nodeId);
+  // Results of attempts the run has moved past (retried, cancelled, re-dispatched) are ignored.
+  if (node?.status !== 'running' || node.attempt !== result.attempt || run.status !== 'running') return null;
+  node.jobId = null;
+  const timing = {
+    startedAt: result.startedAt,
+    finishedAt: result.finishedAt,
+    durationMs: Math.max(0, result.finishedAt - result.startedAt),
+  };
+  if (result.outcome.ok) {
+    node.status = nextNodeStatus(node.status, 'SUCCEED');
+    node.outputs = result.outcome.outputs;
+    tick.patchNode(run.id, node.id, { status: node.status, output: node.outputs, error: null, ...timing });
+    recordAttempt(run, node, 'succeeded', null, timing, tick);
+    tick.event(run.id, 'node.succeeded', node.id, { attempt: node.attempt, durationMs: timing.durationMs });
+    return null;
+  }
+  const error = result.outcome.error;
+  const resolved = run.flow.nodes.get(node.id)!;
+  const attempts = resolved.node.options.retry?.attempts ?? 1;
+  recordAttempt(run, node, 'failed', error, timing, tick);
+  if (node.attempt < attempts && !NOT_RETRIED.has(error.code)) {
+    node.status = nextNodeStatus(node.status, 'RETRY');
+    node.retryAt = tick.now + retryDelayMs(resolved.node.options.retry?.backoffMs ?? 1000, node.attempt);
+    tick.patchNode(run.id, node.id, { status: node.status, error, retryAt: node.retryAt, ...timing });
+    tick.event(run.id, 'node.retrying', node.id, { attempt: node.attempt, error, retryAt: node.retryAt });
+    return node.retryAt;
+  }
+  node.status = nextNodeStatus(node.status, 'FAIL');
+  tick.patchNode(run.id, node.id, { status: node.status, error, ...timing });
+  tick.event(run.id, 'node.failed', node.id, { attempt: node.attempt, error });
+  if (!resolved.node.options.continueOnError) {
+    endRun(
+      run,
+      'FAIL',
+      { ...error, nodeId: node.id, message: `node "${node.id}" failed: ${error.message}` },
+      tick,
+    );
+  }
+  return null;
+}
+
+/** Fails or cancels the run: running jobs are cancelled, waiting nodes are cancelled. */
+export function endRun(
+  run: ActiveRun,
+  event: 'FAIL' | 'CANCEL',
+  error: SerializedError | null,
+  tick: Tick,
+): void {
+  if (run.status !== 'running' && run.status !== 'queued') return;
+  for (const node of run.nodes.values()) {
+    if (TERMINAL_NODE_STATUSES.has(node.status)) continue;
+    if (node.status === 'running' && node.jobId) tick.cancels.push(node.jobId);
+    const wasRunning = node.status === 'running';
+    node.status = nextNodeStatus(node.status, 'CANCEL');
+    node.jobId = null;
+    tick.patchNode(run.id, node.id, { status: node.status, finishedAt: tick.now });
+    if (wasRunning)
+      recordAttempt(run, node, 'cancelled', null, { startedAt: null, finishedAt: tick.now }, tick);
+    tick.event(run.id, 'node.cancelled', node.id);
+  }
+  run.status = nextRunStatus(run.status, event);
+  run.error = error;
+  tick.changes.push({
+    kind: 'updateRun',
+    runId: run.id,
+    patch: { status: run.status, error, finishedAt: tick.now },
+  });
+  tick.event(run.id, event === 'FAIL' ? 'run.failed' : 'run.cancelled', null, error ? { error } : null);
+}
+
+function recordAttempt(
+  run: ActiveRun,
+  node: ActiveNode,
+  status: 'succeeded' | 'failed' | 'cancelled',
+  error: SerializedError | null,
+  timing: { startedAt: number | null; finishedAt: number },
+  tick: Tick,
+): void {
+  tick.changes.push({
+    kind: 'insertAttempt',
+    attempt: { runId: run.id, nodeId: node.id, attempt: node.attempt, status, error, ...timing },
+  });
+}

@@ -1,0 +1,466 @@
+// The orchestrator drives runs: it turns job results, timers and cancel requests into state
+// changes, commits each tick's changes in one transaction *before* dispatching, and holds a lease
+// on its runs so that several processes can share one store without running a run twice.
+import type { Logger } from '../define-node.ts';
+import { R1flowError, serializeError } from '../errors.ts';
+import { newRunId } from '../ids.ts';
+import { silentLogger } from '../node-context.ts';
+import { createOwnerId, isOwnerDead } from '../owner.ts';
+import type { NodeRegistry } from '../registry.ts';
+import { nextRunStatus, TERMINAL_RUN_STATUSES } from '../run-machine.ts';
+import type { NodeRunRecord, RunEvent, RunRecord, RunTrigger } from '../store/records.ts';
+import type { Store } from '../store/store.ts';
+import type { JobProgress, JobResult, Transport } from '../transport.ts';
+import type { ActiveRun } from './active-run.ts';
+import { activeRunFromStored } from './active-run.ts';
+import { advanceRun, applyResult, endRun, redispatchNode } from './advance-run.ts';
+import { reusedNodeRows } from './rerun.ts';
+import { resolveStoredFlow } from './resolve-stored-flow.ts';
+import { checkRunInput } from './run-input.ts';
+import { Tick } from './tick.ts';
+
+export interface OrchestratorOptions {
+  store: Store;
+  transport: Transport;
+  registry: NodeRegistry;
+  /** Defaults to `host/pid/random`. */
+  owner?: string;
+  /** How long a claim on a run holds without renewal, in ms. Default 15 000. */
+  leaseMs?: number;
+  /** How often leases are renewed and cancel requests from other processes are read, in ms. Default 500. */
+  maintainEveryMs?: number;
+  /** Progress events of one node are stored at most this often, in ms. Default 250. */
+  progressEveryMs?: number;
+  logger?: Logger;
+}
+
+export interface StartRunRequest {
+  flowId: string;
+  /** Defaults to the latest version. */
+  version?: number;
+  input?: unknown;
+  trigger?: RunTrigger;
+  idempotencyKey?: string;
+  /** Re-run of an earlier run: outputs of nodes not downstream of `fromNode` are reused. */
+  rerun?: { runId: string; fromNode?: string };
+}
+
+type InboxItem =
+  | { type: 'settled'; result: JobResult }
+  | { type: 'progress'; progress: JobProgress }
+  | { type: 'retry-due'; runId: string }
+  | { type: 'cancel'; runId: string }
+  | {
+      type: 'adopt';
+      run: ActiveRun;
+      insert?: { record: RunRecord; nodes: NodeRunRecord[] };
+      done: () => void;
+    };
+
+export class Orchestrator {
+  readonly owner: string;
+  readonly #store: Store;
+  readonly #transport: Transport;
+  readonly #registry: NodeRegistry;
+  readonly #leaseMs: number;
+  readonly #maintainEveryMs: number;
+  readonly #progressEveryMs: number;
+  readonly #logger: Logger;
+  readonly #active = new Map<string, ActiveRun>();
+  readonly #waiters = new Map<string, (() => void)[]>();
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #lastProgress = new Map<string, number>();
+  readonly #listeners: ((events: RunEvent[]) => void)[] = [];
+  #inbox: InboxItem[] = [];
+  #tickScheduled = false;
+  #ticking: Promise<void> = Promise.resolve();
+  #maintainTimer: NodeJS.Timeout | undefined;
+  #maintaining = false;
+  #closed = false;
+
+  constructor(options: OrchestratorOptions) {
+    this.#store = options.store;
+    this.#transport = options.transport;
+    this.#registry = options.registry;
+    this.owner = options.owner ?? createOwnerId();
+    this.#leaseMs = options.leaseMs ?? 15_000;
+    this.#maintainEveryMs = options.maintainEveryMs ?? 500;
+    this.#progressEveryMs = options.progressEveryMs ?? 250;
+    this.#logger = options.logger ?? silentLogger;
+    this.#transport.onSettled((result) => this.#push({ type: 'settled', result }));
+    this.#transport.onProgress((progress) => this.#push({ type: 'progress', progress }));
+  }
+
+  /** Takes over runs whose owner is gone, then keeps leases fresh. */
+  async start(): Promise<{ resumed: string[] }> {
+    const resumed = await this.resumeOrphans();
+    this.#maintainTimer = setInterval(() => void this.#maintain(), this.#maintainEveryMs);
+    this.#maintainTimer.unref();
+    return { resumed };
+  }
+
+  /** Events as they are committed (SSE, CLI progress). */
+  onEvents(listener: (events: RunEvent[]) => void): () => void {
+    this.#listeners.push(listener);
+    return () => {
+      const index = this.#listeners.indexOf(listener);
+      if (index >= 0) this.#listeners.splice(index, 1);
+    };
+  }
+
+  get activeRunCount(): number {
+    return this.#active.size;
+  }
+
+  async startRun(request: StartRunRequest): Promise<RunRecord> {
+    if (this.#closed) throw new R1flowError('INTERNAL', 'the orchestrator is shutting down');
+    if (request.idempotencyKey) {
+      const existing = await this.#store.findRunByIdempotencyKey(request.flowId, request.idempotencyKey);
+      if (existing) return existing;
+    }
+    const source = request.rerun ? await this.#store.getRun(request.rerun.runId) : null;
+    if (request.rerun && !source)
+      throw new R1flowError('RUN_NOT_FOUND', `no run "${request.rerun.runId}" to re-run`);
+    const version = request.version ?? source?.run.flowVersion;
+    const stored = await this.#store.getFlowVersion(request.flowId, version);
+    if (!stored) {
+      const which = version === undefined ? '' : ` version ${version}`;
+      throw new R1flowError('FLOW_NOT_FOUND', `no flow "${request.flowId}"${which}`);
+    }
+    const flow = resolveStoredFlow(stored.document, this.#registry);
+    const input = request.input ?? source?.run.input ?? {};
+    checkRunInput(flow, input);
+    const now = Date.now();
+    const record: RunRecord = {
+      id: newRunId(now),
+      flowId: stored.flowId,
+      flowVersion: stored.version,
+      status: 'queued',
+      input,
+      output: null,
+      error: null,
+      trigger: request.trigger ?? { kind: request.rerun ? 'rerun' : 'api' },
+      rerunOf: request.rerun?.runId ?? null,
+      idempotencyKey: request.idempotencyKey ?? null,
+      owner: this.owner,
+      leaseUntil: now + this.#leaseMs,
+      cancelRequested: false,
+      createdAt: now,
+      startedAt: null,
+      finishedAt: null,
+    };
+    const nodes = flow.order.map((nodeId) =>
+      emptyNodeRow(record.id, nodeId, flow.nodes.get(nodeId)!.definition.key),
+    );
+    if (source && request.rerun) reusedNodeRows(flow, source.nodes, nodes, request.rerun.fromNode);
+    const run = activeRunFromStored(record, nodes, flow);
+    await new Promise<void>((done) => this.#push({ type: 'adopt', run, insert: { record, nodes }, done }));
+    return record;
+  }
+
+  /** Cancels a run this process drives, or asks the owning process to. */
+  async cancelRun(runId: string): Promise<void> {
+    if (this.#active.has(runId)) {
+      await new Promise<void>((done) => {
+        this.#push({ type: 'cancel', runId });
+        this.#onceSettledTick(done);
+      });
+      return;
+    }
+    const stored = await this.#store.getRun(runId);
+    if (!stored) throw new R1flowError('RUN_NOT_FOUND', `no run "${runId}"`);
+    if (TERMINAL_RUN_STATUSES.has(stored.run.status)) {
+      throw new R1flowError('RUN_NOT_ACTIVE', `run ${runId} already ${stored.run.status}`);
+    }
+    await this.#store.requestCancel(runId);
+  }
+
+  /** Resolves with the run once it is finished (or with its current state after `timeoutMs`). */
+  async waitForRun(
+    runId: string,
+    timeoutMs = Number.POSITIVE_INFINITY,
+  ): Promise<{ run: RunRecord; timedOut: boolean }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const stored = await this.#store.getRun(runId);
+      if (!stored) throw new R1flowError('RUN_NOT_FOUND', `no run "${runId}"`);
+      if (TERMINAL_RUN_STATUSES.has(stored.run.status)) return { run: stored.run, timedOut: false };
+      const left = deadline - Date.now();
+      if (left <= 0) return { run: stored.run, timedOut: true };
+      // Runs driven here wake the waiter on completion; others (another process) are polled.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 200));
+        const list = this.#waiters.get(runId) ?? [];
+        list.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        this.#waiters.set(runId, list);
+      });
+    }
+  }
+
+  /** Claims runs whose lease expired or whose owner process died, and continues them. */
+  async resumeOrphans(): Promise<string[]> {
+    const now = Date.now();
+    const owners = await this.#store.listActiveRunOwners();
+    const dead = owners.map((o) => o.owner).filter((o): o is string => o !== null && isOwnerDead(o));
+    const claimed = await this.#store.claimRuns(this.owner, now + this.#leaseMs, now, dead);
+    const inFlight = claimed.length > 0 ? await this.#transport.reconcile() : new Set<string>();
+    for (const runId of claimed) {
+      if (this.#active.has(runId)) continue;
+      const run = await this.#loadForResume(runId);
+      if (!run) continue;
+      for (const node of run.nodes.values()) {
+        if (node.status === 'running') {
+          const jobId = `${run.id}-${node.id}-${node.attempt}`;
+          node.jobId = inFlight.has(jobId) ? jobId : null;
+        }
+      }
+      await new Promise<void>((done) => this.#push({ type: 'adopt', run, done }));
+    }
+    if (claimed.length > 0) this.#logger.info('resumed runs', { count: claimed.length });
+    return claimed;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#maintainTimer) clearInterval(this.#maintainTimer);
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+    await this.#ticking;
+    // Leases are left to expire on purpose: another process (or this one restarted) resumes the runs.
+  }
+
+  async #loadForResume(runId: string): Promise<ActiveRun | null> {
+    const stored = await this.#store.getRun(runId);
+    if (!stored) return null;
+    const version = await this.#store.getFlowVersion(stored.run.flowId, stored.run.flowVersion);
+    try {
+      if (!version)
+        throw new R1flowError(
+          'FLOW_NOT_FOUND',
+          `flow ${stored.run.flowId} v${stored.run.flowVersion} is gone`,
+        );
+      return activeRunFromStored(
+        stored.run,
+        stored.nodes,
+        resolveStoredFlow(version.document, this.#registry),
+      );
+    } catch (error) {
+      // The run can never continue here (its flow or a node type is gone): fail it, visibly.
+      const failure = serializeError(error, 'INTERNAL');
+      await this.#store.commit([
+        { kind: 'updateRun', runId, patch: { status: 'failed', error: failure, finishedAt: Date.now() } },
+        {
+          kind: 'event',
+          event: { runId, type: 'run.failed', nodeId: null, data: { error: failure }, at: Date.now() },
+        },
+      ]);
+      return null;
+    }
+  }
+
+  #push(item: InboxItem): void {
+    this.#inbox.push(item);
+    if (this.#tickScheduled) return;
+    this.#tickScheduled = true;
+    // setImmediate lets every result that resolved in this turn join the tick: group commit.
+    setImmediate(() => {
+      this.#tickScheduled = false;
+      this.#ticking = this.#ticking.then(() => this.#tick());
+    });
+  }
+
+  #onceSettledTick(done: () => void): void {
+    this.#ticking = this.#ticking.then(done, done);
+  }
+
+  async #tick(): Promise<void> {
+    const items = this.#inbox;
+    this.#inbox = [];
+    if (items.length === 0) return;
+    const tick = new Tick(Date.now());
+    const touched = new Set<ActiveRun>();
+    const retries: { runId: string; at: number }[] = [];
+    const adopted: (() => void)[] = [];
+    for (const item of items) {
+      switch (item.type) {
+        case 'adopt': {
+          this.#adopt(item.run, item.insert, tick);
+          touched.add(item.run);
+          adopted.push(item.done);
+          break;
+        }
+        case 'settled': {
+          const run = this.#active.get(item.result.runId);
+          if (!run) break;
+          const retryAt = applyResult(run, item.result, tick);
+          if (retryAt !== null) retries.push({ runId: run.id, at: retryAt });
+          touched.add(run);
+          break;
+        }
+        case 'retry-due': {
+          const run = this.#active.get(item.runId);
+          if (run) touched.add(run);
+          break;
+        }
+        case 'cancel': {
+          const run = this.#active.get(item.runId);
+          if (!run) break;
+          endRun(run, 'CANCEL', null, tick);
+          touched.add(run);
+          break;
+        }
+        case 'progress':
+          this.#recordProgress(item.progress, tick);
+          break;
+      }
+    }
+    for (const run of touched) advanceRun(run, tick);
+    let events: RunEvent[];
+    try {
+      events = await this.#store.commit(tick.allChanges());
+    } catch (error) {
+      // Memory is ahead of the store now: forget these runs; their leases lapse and a restart resumes them.
+      this.#logger.error('store commit failed; affected runs will resume from the store', {
+        error: (error as Error).message,
+      });
+      for (const run of touched) this.#active.delete(run.id);
+      for (const done of adopted) done();
+      return;
+    }
+    for (const done of adopted) done();
+    for (const listener of this.#listeners) listener(events);
+    for (const run of touched) {
+      if (TERMINAL_RUN_STATUSES.has(run.status)) this.#forget(run.id);
+    }
+    for (const retry of retries) this.#armRetry(retry.runId, retry.at);
+    for (const jobId of tick.cancels) void this.#transport.cancel(jobId);
+    if (tick.jobs.length > 0) await this.#submit(tick);
+  }
+
+  #adopt(
+    run: ActiveRun,
+    insert: { record: RunRecord; nodes: NodeRunRecord[] } | undefined,
+    tick: Tick,
+  ): void {
+    this.#active.set(run.id, run);
+    if (insert) {
+      tick.changes.push({ kind: 'insertRun', run: insert.record, nodes: insert.nodes });
+      tick.event(run.id, 'run.queued', null, { flowId: run.flowId, flowVersion: run.flowVersion });
+    }
+    if (run.status === 'queued') {
+      run.status = nextRunStatus(run.status, 'START');
+      tick.changes.push({
+        kind: 'updateRun',
+        runId: run.id,
+        patch: { status: run.status, startedAt: tick.now },
+      });
+      tick.event(run.id, 'run.started');
+    }
+    for (const node of run.nodes.values()) {
+      if (node.status === 'running' && node.jobId === null) {
+        // In flight when the previous owner died and not found in the transport: send it again.
+        redispatchNode(run, node, tick);
+      } else if (node.status === 'ready' && node.retryAt !== null && node.retryAt > tick.now) {
+        this.#armRetry(run.id, node.retryAt);
+      }
+    }
+  }
+
+  #recordProgress(progress: JobProgress, tick: Tick): void {
+    const key = `${progress.runId}\u0000${progress.nodeId}`;
+    const last = this.#lastProgress.get(key) ?? 0;
+    if (tick.now - last < this.#progressEveryMs) return;
+    this.#lastProgress.set(key, tick.now);
+    tick.event(progress.runId, 'node.progress', progress.nodeId, {
+      ...progress.progress,
+      attempt: progress.attempt,
+    });
+  }
+
+  async #submit(tick: Tick): Promise<void> {
+    try {
+      await this.#transport.submit(tick.jobs);
+    } catch (error) {
+      // The transport refused (e.g. Redis down): each job fails its attempt; retries follow the node's policy.
+      const failure = serializeError(error, 'INTERNAL');
+      for (const job of tick.jobs) {
+        this.#push({
+          type: 'settled',
+          result: {
+            jobId: job.jobId,
+            runId: job.runId,
+            nodeId: job.nodeId,
+            attempt: job.attempt,
+            outcome: { ok: false, error: { ...failure, retryable: true } },
+            startedAt: tick.now,
+            finishedAt: Date.now(),
+          },
+        });
+      }
+    }
+  }
+
+  #armRetry(runId: string, at: number): void {
+    const key = `${runId}@${at}`;
+    if (this.#timers.has(key)) return;
+    const timer = setTimeout(
+      () => {
+        this.#timers.delete(key);
+        this.#push({ type: 'retry-due', runId });
+      },
+      Math.max(0, at - Date.now()),
+    );
+    this.#timers.set(key, timer);
+  }
+
+  #forget(runId: string): void {
+    this.#active.delete(runId);
+    for (const [key, timer] of this.#timers) {
+      if (key.startsWith(`${runId}@`)) {
+        clearTimeout(timer);
+        this.#timers.delete(key);
+      }
+    }
+    for (const key of this.#lastProgress.keys())
+      if (key.startsWith(`${runId}\u0000`)) this.#lastProgress.delete(key);
+    const waiters = this.#waiters.get(runId) ?? [];
+    this.#waiters.delete(runId);
+    for (const wake of waiters) wake();
+  }
+
+  async #maintain(): Promise<void> {
+    if (this.#maintaining || this.#closed) return;
+    this.#maintaining = true;
+    try {
+      const { cancelRequested } = await this.#store.renewLeases(this.owner, Date.now() + this.#leaseMs);
+      for (const runId of cancelRequested) if (this.#active.has(runId)) this.#push({ type: 'cancel', runId });
+      await this.resumeOrphans();
+    } catch (error) {
+      this.#logger.error('lease maintenance failed', { error: (error as Error).message });
+    } finally {
+      this.#maintaining = false;
+    }
+  }
+}
+
+function emptyNodeRow(runId: string, nodeId: string, nodeKey: string): NodeRunRecord {
+  return {
+    runId,
+    nodeId,
+    nodeKey,
+    status: 'pending',
+    attempt: 0,
+    input: null,
+    output: null,
+    error: null,
+    retryAt: null,
+    queuedAt: null,
+    startedAt: null,
+    finishedAt: null,
+    durationMs: null,
+    reused: false,
+  };
+}

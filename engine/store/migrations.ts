@@ -1,0 +1,83 @@
+// Schema migrations, in code and in order. A store records the version it reached in `meta`;
+// opening a store from a newer r1flow is refused rather than guessed at.
+import type { Database } from 'better-sqlite3';
+
+export const MIGRATIONS: readonly ((db: Database) => void)[] = [
+  (db) =>
+    db.exec(`
+      CREATE TABLE flows (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        latest_version INTEGER NOT NULL,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE flow_versions (
+        flow_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        document TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (flow_id, version)
+      ) WITHOUT ROWID;
+      CREATE TABLE runs (
+        id TEXT PRIMARY KEY,
+        flow_id TEXT NOT NULL,
+        flow_version INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        input TEXT,
+        output TEXT,
+        error TEXT,
+        trigger TEXT NOT NULL,
+        rerun_of TEXT,
+        idempotency_key TEXT,
+        owner TEXT,
+        lease_until INTEGER,
+        cancel_requested INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        finished_at INTEGER
+      );
+      CREATE INDEX runs_by_flow ON runs (flow_id, created_at);
+      CREATE INDEX runs_active ON runs (status) WHERE status IN ('queued', 'running');
+      CREATE UNIQUE INDEX runs_idempotency ON runs (flow_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+      CREATE TABLE node_runs (
+        run_id TEXT NOT NULL,
+        node_id TEXT NOT NULL,
+        node_key TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempt INTEGER NOT NULL DEFAULT 0,
+        input TEXT,
+        output TEXT,
+        error TEXT,
+        retry_at INTEGER,
+        queued_at INTEGER,
+        started_at INTEGER,
+        finished_at INTEGER,
+        duration_ms REAL,
+        reused INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (run_id, node_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE node_attempts (
+        run_id TEXT NOT NULL,
+        node_id TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        error TEXT,
+        started_at INTEGER,
+        finished_at INTEGER NOT NULL,
+        PRIMARY KEY (run_id, node_id, attempt)
+      ) WITHOUT ROWID;
+      CREATE TABLE run_events (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        run_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        node_id TEXT,
+        data TEXT,
+        at INTEGER NOT NULL
+      );
+      CREATE INDEX run_events_by_run ON run_events (run_id, seq);
+    `),
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,144 @@
+// What the store holds, as plain records. JSON columns come back parsed; absent values are null.
+import type { SerializedError } from '../errors.ts';
+import type { FlowDocument } from '../flow-schema.ts';
+import type { NodeStatus, RunStatus } from '../run-machine.ts';
+
+export interface FlowSummary {
+  id: string;
+  name: string;
+  latestVersion: number;
+  /** Disabled flows keep their versions but their triggers do not fire. */
+  enabled: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface FlowVersion {
+  flowId: string;
+  version: number;
+  document: FlowDocument;
+  createdAt: number;
+}
+
+export type TriggerKind = 'manual' | 'api' | 'webhook' | 'schedule' | 'rerun' | 'eval';
+
+export interface RunTrigger {
+  kind: TriggerKind;
+  /** Trigger node, hook path, schedule tick... */
+  detail?: Record<string, unknown>;
+}
+
+export interface RunRecord {
+  id: string;
+  flowId: string;
+  flowVersion: number;
+  status: RunStatus;
+  input: unknown;
+  output: unknown;
+  error: SerializedError | null;
+  trigger: RunTrigger;
+  /** The run this one re-runs (with reused upstream outputs), if any. */
+  rerunOf: string | null;
+  idempotencyKey: string | null;
+  /** The orchestrator process that drives the run, and until when its claim holds. */
+  owner: string | null;
+  leaseUntil: number | null;
+  cancelRequested: boolean;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+}
+
+export interface NodeRunRecord {
+  runId: string;
+  nodeId: string;
+  /** `type@version` of the node when the run started. */
+  nodeKey: string;
+  status: NodeStatus;
+  /** 0 until first dispatched; then 1, 2, ... */
+  attempt: number;
+  input: unknown;
+  output: unknown;
+  error: SerializedError | null;
+  /** A retry waits until then (epoch ms). */
+  retryAt: number | null;
+  queuedAt: number | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  durationMs: number | null;
+  /** Output copied from an earlier run (re-run from a node). */
+  reused: boolean;
+}
+
+export interface NodeAttemptRecord {
+  runId: string;
+  nodeId: string;
+  attempt: number;
+  status: 'succeeded' | 'failed' | 'cancelled';
+  error: SerializedError | null;
+  startedAt: number | null;
+  finishedAt: number;
+}
+
+export type RunEventType =
+  | 'run.queued'
+  | 'run.started'
+  | 'run.succeeded'
+  | 'run.failed'
+  | 'run.cancelled'
+  | 'node.ready'
+  | 'node.running'
+  | 'node.progress'
+  | 'node.succeeded'
+  | 'node.failed'
+  | 'node.retrying'
+  | 'node.skipped'
+  | 'node.cancelled';
+
+export interface RunEvent {
+  /** Store-wide increasing sequence: SSE event ids and `Last-Event-ID` resume from it. */
+  seq: number;
+  runId: string;
+  type: RunEventType;
+  nodeId: string | null;
+  data: Record<string, unknown> | null;
+  at: number;
+}
+
+export type RunPatch = Partial<
+  Pick<
+    RunRecord,
+    'status' | 'output' | 'error' | 'owner' | 'leaseUntil' | 'cancelRequested' | 'startedAt' | 'finishedAt'
+  >
+>;
+export type NodePatch = Partial<
+  Pick<
+    NodeRunRecord,
+    | 'status'
+    | 'attempt'
+    | 'input'
+    | 'output'
+    | 'error'
+    | 'retryAt'
+    | 'queuedAt'
+    | 'startedAt'
+    | 'finishedAt'
+    | 'durationMs'
+  >
+>;
+
+/** One mutation; a scheduler tick commits its list of changes in one transaction. */
+export type StoreChange =
+  | { kind: 'insertRun'; run: RunRecord; nodes: NodeRunRecord[] }
+  | { kind: 'updateRun'; runId: string; patch: RunPatch }
+  | { kind: 'updateNode'; runId: string; nodeId: string; patch: NodePatch }
+  | { kind: 'insertAttempt'; attempt: NodeAttemptRecord }
+  | { kind: 'event'; event: Omit<RunEvent, 'seq'> };
+
+export interface RunFilter {
+  flowId?: string;
+  status?: RunStatus | RunStatus[];
+  /** Runs created before this run id's creation (paging, newest first). */
+  limit?: number;
+  offset?: number;
+}

@@ -1,0 +1,316 @@
+// The SQLite store: one file, WAL, every scheduler tick committed in one transaction.
+import type { Database, Statement, Transaction } from 'better-sqlite3';
+import { R1flowError } from '../errors.ts';
+import type { FlowDocument } from '../flow-schema.ts';
+import { openStoreDatabase } from './open-database.ts';
+import type {
+  FlowSummary,
+  FlowVersion,
+  NodeAttemptRecord,
+  RunEvent,
+  RunFilter,
+  RunRecord,
+  StoreChange,
+} from './records.ts';
+import type { Row } from './row-mappers.ts';
+import {
+  attemptFromRow,
+  eventFromRow,
+  nodeFromRow,
+  nodeToRow,
+  patchColumns,
+  runFromRow,
+  runToRow,
+  toJson,
+} from './row-mappers.ts';
+import type { Store, StoredRun } from './store.ts';
+
+const ACTIVE = "('queued', 'running')";
+
+export class SqliteStore implements Store {
+  readonly path: string;
+  readonly #db: Database;
+  readonly #statements = new Map<string, Statement>();
+  readonly #applyChanges: Transaction<(changes: readonly StoreChange[]) => RunEvent[]>;
+
+  constructor(path: string) {
+    this.path = path;
+    this.#db = openStoreDatabase(path);
+    this.#applyChanges = this.#db.transaction((changes: readonly StoreChange[]) => this.#apply(changes));
+  }
+
+  /** The raw handle, for other tables of this file (triggers, keys) owned by server modules. */
+  get database(): Database {
+    return this.#db;
+  }
+
+  #sql(text: string): Statement {
+    let statement = this.#statements.get(text);
+    if (!statement) {
+      statement = this.#db.prepare(text);
+      this.#statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  async saveFlow(document: FlowDocument): Promise<FlowVersion> {
+    const now = Date.now();
+    const save = this.#db.transaction((): FlowVersion => {
+      const existing = this.#sql('SELECT latest_version FROM flows WHERE id = ?').get(document.id) as
+        | { latest_version: number }
+        | undefined;
+      const version = (existing?.latest_version ?? 0) + 1;
+      const stored: FlowDocument = { ...document, version };
+      if (existing) {
+        this.#sql('UPDATE flows SET name = ?, latest_version = ?, updated_at = ? WHERE id = ?').run(
+          document.name,
+          version,
+          now,
+          document.id,
+        );
+      } else {
+        this.#sql(
+          'INSERT INTO flows (id, name, latest_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
+        ).run(document.id, document.name, version, now, now);
+      }
+      this.#sql('INSERT INTO flow_versions (flow_id, version, document, created_at) VALUES (?, ?, ?, ?)').run(
+        document.id,
+        version,
+        JSON.stringify(stored),
+        now,
+      );
+      return { flowId: document.id, version, document: stored, createdAt: now };
+    });
+    return save.immediate();
+  }
+
+  async getFlow(flowId: string): Promise<FlowSummary | null> {
+    const row = this.#sql('SELECT * FROM flows WHERE id = ?').get(flowId) as Row | undefined;
+    return row ? flowFromRow(row) : null;
+  }
+
+  async listFlows(): Promise<FlowSummary[]> {
+    return (this.#sql('SELECT * FROM flows ORDER BY updated_at DESC').all() as Row[]).map(flowFromRow);
+  }
+
+  async getFlowVersion(flowId: string, version?: number): Promise<FlowVersion | null> {
+    const row = (
+      version === undefined
+        ? this.#sql(
+            'SELECT v.* FROM flow_versions v JOIN flows f ON f.id = v.flow_id AND f.latest_version = v.version WHERE v.flow_id = ?',
+          ).get(flowId)
+        : this.#sql('SELECT * FROM flow_versions WHERE flow_id = ? AND version = ?').get(flowId, version)
+    ) as Row | undefined;
+    if (!row) return null;
+    return {
+      flowId: row.flow_id as string,
+      version: row.version as number,
+      document: JSON.parse(row.document as string) as FlowDocument,
+      createdAt: row.created_at as number,
+    };
+  }
+
+  async listFlowVersions(flowId: string): Promise<Omit<FlowVersion, 'document'>[]> {
+    const rows = this.#sql(
+      'SELECT flow_id, version, created_at FROM flow_versions WHERE flow_id = ? ORDER BY version DESC',
+    ).all(flowId) as Row[];
+    return rows.map((row) => ({
+      flowId: row.flow_id as string,
+      version: row.version as number,
+      createdAt: row.created_at as number,
+    }));
+  }
+
+  async setFlowEnabled(flowId: string, enabled: boolean): Promise<void> {
+    const result = this.#sql('UPDATE flows SET enabled = ?, updated_at = ? WHERE id = ?').run(
+      enabled ? 1 : 0,
+      Date.now(),
+      flowId,
+    );
+    if (result.changes === 0) throw new R1flowError('FLOW_NOT_FOUND', `no flow "${flowId}"`);
+  }
+
+  async deleteFlow(flowId: string): Promise<boolean> {
+    const remove = this.#db.transaction(() => {
+      this.#sql('DELETE FROM flow_versions WHERE flow_id = ?').run(flowId);
+      return this.#sql('DELETE FROM flows WHERE id = ?').run(flowId).changes > 0;
+    });
+    return remove.immediate();
+  }
+
+  async commit(changes: readonly StoreChange[]): Promise<RunEvent[]> {
+    if (changes.length === 0) return [];
+    return this.#applyChanges.immediate(changes);
+  }
+
+  #apply(changes: readonly StoreChange[]): RunEvent[] {
+    const events: RunEvent[] = [];
+    for (const change of changes) {
+      switch (change.kind) {
+        case 'insertRun': {
+          this.#insert('runs', runToRow(change.run));
+          for (const node of change.nodes) this.#insert('node_runs', nodeToRow(node));
+          break;
+        }
+        case 'updateRun':
+          this.#update('runs', 'id = ?', [change.runId], change.patch);
+          break;
+        case 'updateNode':
+          this.#update(
+            'node_runs',
+            'run_id = ? AND node_id = ?',
+            [change.runId, change.nodeId],
+            change.patch,
+          );
+          break;
+        case 'insertAttempt': {
+          const a = change.attempt;
+          this.#sql(
+            'INSERT OR REPLACE INTO node_attempts (run_id, node_id, attempt, status, error, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+          ).run(a.runId, a.nodeId, a.attempt, a.status, toJson(a.error), a.startedAt, a.finishedAt);
+          break;
+        }
+        case 'event': {
+          const e = change.event;
+          const result = this.#sql(
+            'INSERT INTO run_events (run_id, type, node_id, data, at) VALUES (?, ?, ?, ?, ?)',
+          ).run(e.runId, e.type, e.nodeId, toJson(e.data), e.at);
+          events.push({ ...e, seq: Number(result.lastInsertRowid) });
+          break;
+        }
+      }
+    }
+    return events;
+  }
+
+  #insert(table: string, row: Row): void {
+    const columns = Object.keys(row);
+    this.#sql(
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    ).run(...columns.map((c) => row[c]));
+  }
+
+  #update(table: string, where: string, keys: unknown[], patch: Record<string, unknown>): void {
+    const { columns, values } = patchColumns(patch);
+    if (columns.length === 0) return;
+    this.#sql(`UPDATE ${table} SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE ${where}`).run(
+      ...values,
+      ...keys,
+    );
+  }
+
+  async getRun(runId: string): Promise<StoredRun | null> {
+    const row = this.#sql('SELECT * FROM runs WHERE id = ?').get(runId) as Row | undefined;
+    if (!row) return null;
+    const nodes = (this.#sql('SELECT * FROM node_runs WHERE run_id = ?').all(runId) as Row[]).map(
+      nodeFromRow,
+    );
+    return { run: runFromRow(row), nodes };
+  }
+
+  async listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (filter.flowId) {
+      where.push('flow_id = ?');
+      values.push(filter.flowId);
+    }
+    if (filter.status) {
+      const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];
+      where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
+      values.push(...statuses);
+    }
+    const sql = `SELECT * FROM runs ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`;
+    const rows = this.#db.prepare(sql).all(...values, filter.limit ?? 50, filter.offset ?? 0) as Row[];
+    return rows.map(runFromRow);
+  }
+
+  async countRunsByStatus(): Promise<Record<string, number>> {
+    const rows = this.#sql('SELECT status, count(*) AS n FROM runs GROUP BY status').all() as Row[];
+    return Object.fromEntries(rows.map((row) => [row.status as string, row.n as number]));
+  }
+
+  async findRunByIdempotencyKey(flowId: string, key: string): Promise<RunRecord | null> {
+    const row = this.#sql('SELECT * FROM runs WHERE flow_id = ? AND idempotency_key = ?').get(flowId, key) as
+      | Row
+      | undefined;
+    return row ? runFromRow(row) : null;
+  }
+
+  async listAttempts(runId: string): Promise<NodeAttemptRecord[]> {
+    const rows = this.#sql('SELECT * FROM node_attempts WHERE run_id = ? ORDER BY finished_at, attempt').all(
+      runId,
+    ) as Row[];
+    return rows.map(attemptFromRow);
+  }
+
+  async readEvents(options: { runId?: string; afterSeq?: number; limit?: number }): Promise<RunEvent[]> {
+    const after = options.afterSeq ?? 0;
+    const limit = options.limit ?? 1000;
+    const rows = (
+      options.runId === undefined
+        ? this.#sql('SELECT * FROM run_events WHERE seq > ? ORDER BY seq LIMIT ?').all(after, limit)
+        : this.#sql('SELECT * FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?').all(
+            options.runId,
+            after,
+            limit,
+          )
+    ) as Row[];
+    return rows.map(eventFromRow);
+  }
+
+  async listActiveRunOwners(): Promise<{ owner: string | null; leaseUntil: number | null }[]> {
+    const rows = this.#sql(
+      `SELECT owner, max(lease_until) AS lease_until FROM runs WHERE status IN ${ACTIVE} GROUP BY owner`,
+    ).all() as Row[];
+    return rows.map((row) => ({
+      owner: (row.owner as string | null) ?? null,
+      leaseUntil: (row.lease_until as number | null) ?? null,
+    }));
+  }
+
+  async claimRuns(
+    owner: string,
+    leaseUntil: number,
+    now: number,
+    deadOwners: readonly string[],
+  ): Promise<string[]> {
+    const dead = deadOwners.length > 0 ? ` OR owner IN (${deadOwners.map(() => '?').join(', ')})` : '';
+    const sql = `UPDATE runs SET owner = ?, lease_until = ? WHERE status IN ${ACTIVE} AND (owner IS NULL OR lease_until IS NULL OR lease_until < ?${dead}) RETURNING id`;
+    const rows = this.#db.prepare(sql).all(owner, leaseUntil, now, ...deadOwners) as Row[];
+    return rows.map((row) => row.id as string);
+  }
+
+  async renewLeases(owner: string, leaseUntil: number): Promise<{ cancelRequested: string[] }> {
+    this.#sql(`UPDATE runs SET lease_until = ? WHERE owner = ? AND status IN ${ACTIVE}`).run(
+      leaseUntil,
+      owner,
+    );
+    const cancelRequested = this.#sql(
+      `SELECT id FROM runs WHERE owner = ? AND cancel_requested = 1 AND status IN ${ACTIVE}`,
+    )
+      .pluck()
+      .all(owner) as string[];
+    return { cancelRequested };
+  }
+
+  async requestCancel(runId: string): Promise<void> {
+    const result = this.#sql('UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(runId);
+    if (result.changes === 0) throw new R1flowError('RUN_NOT_FOUND', `no run "${runId}"`);
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+function flowFromRow(row: Row): FlowSummary {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    latestVersion: row.latest_version as number,
+    enabled: row.enabled === 1,
+    createdAt: row.created_at as number,
+    updatedAt: row.updated_at as number,
+  };
+}

@@ -1,0 +1,54 @@
+// The persistence boundary. The SQLite store implements it today; the interface is async so a
+// Postgres store for multi-orchestrator deployments can follow without touching the scheduler.
+import type { FlowDocument } from '../flow-schema.ts';
+import type {
+  FlowSummary,
+  FlowVersion,
+  NodeAttemptRecord,
+  NodeRunRecord,
+  RunEvent,
+  RunFilter,
+  RunRecord,
+  StoreChange,
+} from './records.ts';
+
+export interface StoredRun {
+  run: RunRecord;
+  nodes: NodeRunRecord[];
+}
+
+export interface Store {
+  /** Saves a new immutable version (the store assigns `version`); creates the flow on first save. */
+  saveFlow(document: FlowDocument): Promise<FlowVersion>;
+  getFlow(flowId: string): Promise<FlowSummary | null>;
+  listFlows(): Promise<FlowSummary[]>;
+  getFlowVersion(flowId: string, version?: number): Promise<FlowVersion | null>;
+  listFlowVersions(flowId: string): Promise<Omit<FlowVersion, 'document'>[]>;
+  setFlowEnabled(flowId: string, enabled: boolean): Promise<void>;
+  /** Removes the flow and its versions; its runs stay inspectable. */
+  deleteFlow(flowId: string): Promise<boolean>;
+
+  /** Applies the changes in one transaction; returns the events with their sequence numbers. */
+  commit(changes: readonly StoreChange[]): Promise<RunEvent[]>;
+
+  getRun(runId: string): Promise<StoredRun | null>;
+  listRuns(filter?: RunFilter): Promise<RunRecord[]>;
+  countRunsByStatus(): Promise<Record<string, number>>;
+  findRunByIdempotencyKey(flowId: string, key: string): Promise<RunRecord | null>;
+  listAttempts(runId: string): Promise<NodeAttemptRecord[]>;
+  readEvents(options: { runId?: string; afterSeq?: number; limit?: number }): Promise<RunEvent[]>;
+
+  /** Active runs (queued/running) with their owner and lease, for takeover decisions. */
+  listActiveRunOwners(): Promise<{ owner: string | null; leaseUntil: number | null }[]>;
+  /**
+   * Claims active runs whose lease expired before `now` or whose owner is in `deadOwners`;
+   * returns their ids. Atomic, so two processes never claim the same run.
+   */
+  claimRuns(owner: string, leaseUntil: number, now: number, deadOwners: readonly string[]): Promise<string[]>;
+  /** Extends this owner's leases; returns ids of its runs that someone asked to cancel. */
+  renewLeases(owner: string, leaseUntil: number): Promise<{ cancelRequested: string[] }>;
+  /** Asks the owning process to cancel; the run is cancelled at its next lease renewal. */
+  requestCancel(runId: string): Promise<void>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,211 @@
+// Runs node jobs in this process: a concurrency limit per lane, and micro-batching for nodes with
+// `runBatch`, so concurrent runs' calls to one model server share a request.
+import type { Lane, Logger } from '../define-node.ts';
+import { LANES } from '../define-node.ts';
+import { R1flowError } from '../errors.ts';
+import type { ExecutionHost } from '../execute-job.ts';
+import { executeBatch, executeJob, failedResult } from '../execute-job.ts';
+import type { MicroBatcher } from '../micro-batcher.ts';
+import { createMicroBatcher } from '../micro-batcher.ts';
+import { environmentSecret, silentLogger } from '../node-context.ts';
+import type { NodeRegistry } from '../registry.ts';
+import { ResourcePool } from '../resources.ts';
+import type { JobProgress, JobResult, NodeJob, Transport } from '../transport.ts';
+import type { LaneOptions } from './lane-options.ts';
+import { compileLaneOptions } from './lane-options.ts';
+
+export interface InlineTransportOptions {
+  registry: NodeRegistry;
+  /** Per-lane limits; unset fields keep their defaults (lane-options.ts). */
+  lanes?: Partial<Record<Lane, Partial<LaneOptions>>>;
+  /** Shared resources; the transport creates (and on close disposes) its own when not given. */
+  resources?: ResourcePool;
+  secret?: (name: string) => string | undefined;
+  logger?: Logger;
+}
+
+type WorkUnit = { jobs: NodeJob[]; batched: boolean };
+
+interface LaneState {
+  options: LaneOptions;
+  running: number;
+  queue: WorkUnit[];
+  batcher: MicroBatcher<NodeJob>;
+}
+
+export class InlineTransport implements Transport {
+  readonly name = 'inline';
+  readonly #host: ExecutionHost;
+  readonly #ownsResources: boolean;
+  readonly #lanes: Map<Lane, LaneState>;
+  readonly #controllers = new Map<string, AbortController>();
+  readonly #settledListeners: ((result: JobResult) => void)[] = [];
+  readonly #progressListeners: ((progress: JobProgress) => void)[] = [];
+  #closed = false;
+
+  constructor(options: InlineTransportOptions) {
+    this.#ownsResources = !options.resources;
+    this.#host = {
+      registry: options.registry,
+      resources: options.resources ?? new ResourcePool(),
+      secret: options.secret ?? environmentSecret,
+      logger: options.logger ?? silentLogger,
+    };
+    const compiled = compileLaneOptions(options.lanes);
+    this.#lanes = new Map(
+      LANES.map((lane) => {
+        const state: LaneState = {
+          options: compiled[lane],
+          running: 0,
+          queue: [],
+          batcher: undefined as unknown as MicroBatcher<NodeJob>,
+        };
+        state.batcher = createMicroBatcher<NodeJob>({
+          maxBatchSize: state.options.maxBatchSize,
+          maxWaitMs: state.options.maxWaitMs,
+          keyOf: (job) => this.#batchKey(job),
+          weightOf: (job) => this.#batchWeight(job),
+          hasCapacity: () => state.running < state.options.concurrency && state.queue.length === 0,
+          flush: (jobs) => {
+            state.queue.push({ jobs, batched: true });
+            this.#pump(state);
+          },
+        });
+        return [lane, state];
+      }),
+    );
+  }
+
+  async submit(jobs: readonly NodeJob[]): Promise<void> {
+    if (this.#closed) throw new R1flowError('INTERNAL', 'the inline transport is closed');
+    for (const job of jobs) {
+      const lane = this.#lanes.get(job.lane) ?? this.#lanes.get('cpu')!;
+      this.#controllers.set(job.jobId, new AbortController());
+      if (this.#host.registry.find(job.nodeKey)?.runBatch) lane.batcher.add(job);
+      else {
+        lane.queue.push({ jobs: [job], batched: false });
+        this.#pump(lane);
+      }
+    }
+  }
+
+  onSettled(listener: (result: JobResult) => void): void {
+    this.#settledListeners.push(listener);
+  }
+
+  onProgress(listener: (progress: JobProgress) => void): void {
+    this.#progressListeners.push(listener);
+  }
+
+  async cancel(jobId: string): Promise<void> {
+    const controller = this.#controllers.get(jobId);
+    if (!controller) return;
+    for (const lane of this.#lanes.values()) {
+      const waiting = [
+        ...lane.batcher.remove((job) => job.jobId === jobId),
+        ...this.#removeQueued(lane, jobId),
+      ];
+      for (const job of waiting) {
+        this.#settle(
+          failedResult(
+            job,
+            Date.now(),
+            new R1flowError('NODE_CANCELLED', `${job.nodeId} was cancelled before it started`),
+          ),
+        );
+      }
+    }
+    controller.abort();
+  }
+
+  async reconcile(): Promise<Set<string>> {
+    return new Set(this.#controllers.keys());
+  }
+
+  /** Jobs waiting or running per lane, for health output. */
+  stats(): Record<Lane, { running: number; queued: number; batching: number }> {
+    const out = {} as Record<Lane, { running: number; queued: number; batching: number }>;
+    for (const [lane, state] of this.#lanes) {
+      out[lane] = {
+        running: state.running,
+        queued: state.queue.reduce((sum, unit) => sum + unit.jobs.length, 0),
+        batching: state.batcher.pendingCount(),
+      };
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const lane of this.#lanes.values()) lane.batcher.close();
+    for (const controller of this.#controllers.values()) controller.abort();
+    if (this.#ownsResources) await (this.#host.resources as ResourcePool).disposeAll();
+  }
+
+  #removeQueued(lane: LaneState, jobId: string): NodeJob[] {
+    const removed: NodeJob[] = [];
+    for (const unit of lane.queue) {
+      const index = unit.jobs.findIndex((job) => job.jobId === jobId);
+      if (index >= 0) removed.push(...unit.jobs.splice(index, 1));
+    }
+    lane.queue = lane.queue.filter((unit) => unit.jobs.length > 0);
+    return removed;
+  }
+
+  #pump(lane: LaneState): void {
+    while (lane.running < lane.options.concurrency && lane.queue.length > 0) {
+      const unit = lane.queue.shift()!;
+      lane.running++;
+      this.#runUnit(unit)
+        .then((results) => {
+          for (const result of results) this.#settle(result);
+        })
+        .finally(() => {
+          lane.running--;
+          this.#pump(lane);
+          lane.batcher.poke();
+        });
+    }
+  }
+
+  #runUnit(unit: WorkUnit): Promise<JobResult[]> {
+    const onProgress = (job: NodeJob, progress: JobProgress['progress']) => {
+      const event = {
+        jobId: job.jobId,
+        runId: job.runId,
+        nodeId: job.nodeId,
+        attempt: job.attempt,
+        progress,
+      };
+      for (const listener of this.#progressListeners) listener(event);
+    };
+    if (!unit.batched) {
+      const job = unit.jobs[0]!;
+      const signal = this.#controllers.get(job.jobId)?.signal;
+      return executeJob(job, this.#host, { ...(signal ? { signal } : {}), onProgress }).then((r) => [r]);
+    }
+    return executeBatch(unit.jobs, this.#host, {
+      signalFor: (job) => this.#controllers.get(job.jobId)?.signal,
+      onProgress,
+    });
+  }
+
+  #settle(result: JobResult): void {
+    this.#controllers.delete(result.jobId);
+    if (this.#closed) return;
+    for (const listener of this.#settledListeners) listener(result);
+  }
+
+  #batchKey(job: NodeJob): string {
+    const definition = this.#host.registry.find(job.nodeKey);
+    const params = definition?.params.safeParse(job.params);
+    const key = params?.success && definition?.batchKey ? definition.batchKey(params.data) : '';
+    return `${job.nodeKey}\u0000${key}`;
+  }
+
+  #batchWeight(job: NodeJob): number {
+    const definition = this.#host.registry.find(job.nodeKey);
+    const params = definition?.params.safeParse(job.params);
+    return params?.success && definition?.batchWeight ? Math.max(1, definition.batchWeight(params.data)) : 1;
+  }
+}
