@@ -31,6 +31,11 @@ export interface OrchestratorOptions {
   maintainEveryMs?: number;
   /** Progress events of one node are stored at most this often, in ms. Default 250. */
   progressEveryMs?: number;
+  /**
+   * Whether this process takes over runs whose owner is gone (default true). A one-shot
+   * `r1flow run` says false: it drives only its own run.
+   */
+  adoptOrphans?: boolean;
   logger?: Logger;
 }
 
@@ -65,6 +70,7 @@ export class Orchestrator {
   readonly #leaseMs: number;
   readonly #maintainEveryMs: number;
   readonly #progressEveryMs: number;
+  readonly #adoptOrphans: boolean;
   readonly #logger: Logger;
   readonly #active = new Map<string, ActiveRun>();
   readonly #waiters = new Map<string, (() => void)[]>();
@@ -86,6 +92,7 @@ export class Orchestrator {
     this.#leaseMs = options.leaseMs ?? 15_000;
     this.#maintainEveryMs = options.maintainEveryMs ?? 500;
     this.#progressEveryMs = options.progressEveryMs ?? 250;
+    this.#adoptOrphans = options.adoptOrphans ?? true;
     this.#logger = options.logger ?? silentLogger;
     this.#transport.onSettled((result) => this.#push({ type: 'settled', result }));
     this.#transport.onProgress((progress) => this.#push({ type: 'progress', progress }));
@@ -93,7 +100,7 @@ export class Orchestrator {
 
   /** Takes over runs whose owner is gone, then keeps leases fresh. */
   async start(): Promise<{ resumed: string[] }> {
-    const resumed = await this.resumeOrphans();
+    const resumed = this.#adoptOrphans ? await this.resumeOrphans() : [];
     this.#maintainTimer = setInterval(() => void this.#maintain(), this.#maintainEveryMs);
     this.#maintainTimer.unref();
     return { resumed };
@@ -437,7 +444,7 @@ export class Orchestrator {
     try {
       const { cancelRequested } = await this.#store.renewLeases(this.owner, Date.now() + this.#leaseMs);
       for (const runId of cancelRequested) if (this.#active.has(runId)) this.#push({ type: 'cancel', runId });
-      await this.resumeOrphans();
+      if (this.#adoptOrphans) await this.resumeOrphans();
     } catch (error) {
       this.#logger.error('lease maintenance failed', { error: (error as Error).message });
     } finally {

@@ -65,3 +65,5 @@ export const batchedNode = defineNode({
 });
 
 export const TEST_NODES = [stepNode, batchedNode];
+
+export default TEST_NODES;

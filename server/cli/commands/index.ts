@@ -1,0 +1,10 @@
+// Every CLI command, in the order `r1flow --help` lists them.
+import type { CliCommand } from '../command.ts';
+import run from './run.ts';
+import { runsCommands } from './runs.ts';
+import start from './start.ts';
+import validate from './validate.ts';
+
+export async function loadCommands(): Promise<CliCommand[]> {
+  return [start, run, validate, ...runsCommands];
+}

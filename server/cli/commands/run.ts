@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { saveFlowIfChanged } from '../../../engine/save-flow.ts';
+import type { RunEvent } from '../../../engine/store/records.ts';
+import { formatIssues } from '../../../engine/validate-flow.ts';
+import { createRuntime } from '../../runtime/local-runtime.ts';
+import { loadNodeRegistry } from '../../runtime/node-plugins.ts';
+import { defineCommand } from '../command.ts';
+import { loadFlowFile } from '../load-flow-file.ts';
+import { dbFlag, dbPath, parseFlags, parseIntegerFlag, parseJsonFlag } from '../options.ts';
+import { createProgressPrinter } from '../run-progress.ts';
+
+const usage = 'run FLOW.json [--input JSON | --input-file FILE] [--db PATH] [--timeout-ms N] [--quiet]';
+
+export default defineCommand({
+  name: 'run',
+  summary: 'Run a flow once: live progress on stderr, the output JSON on stdout',
+  usage,
+  async run(argv) {
+    const { values, positionals } = parseFlags(
+      argv,
+      {
+        ...dbFlag,
+        input: { type: 'string' },
+        'input-file': { type: 'string' },
+        'timeout-ms': { type: 'string' },
+        quiet: { type: 'boolean' },
+      },
+      usage,
+    );
+    const [file] = positionals;
+    if (!file) {
+      process.stderr.write(`usage: r1flow ${usage}\n`);
+      return 2;
+    }
+    const loaded = loadFlowFile(file, await loadNodeRegistry());
+    if (!loaded.ok) {
+      process.stderr.write(`${file}: ${formatIssues(loaded.issues)}\n`);
+      return 1;
+    }
+    const input =
+      values['input-file'] !== undefined
+        ? parseJsonFlag(readFileSync(values['input-file'], 'utf8'), 'input-file')
+        : values.input !== undefined
+          ? parseJsonFlag(values.input, 'input')
+          : {};
+    const timeoutMs = parseIntegerFlag(values['timeout-ms'], 'timeout-ms', 0);
+    const runtime = await createRuntime({ dbPath: dbPath(values.db), adoptOrphans: false });
+    try {
+      await runtime.orchestrator.start();
+      const saved = await saveFlowIfChanged(runtime.store, loaded.flow.document);
+      // Subscribe before the run exists so no event is missed; events wait until its id is known.
+      let progress: ReturnType<typeof createProgressPrinter> | undefined;
+      const early: RunEvent[] = [];
+      const stop = runtime.orchestrator.onEvents((events) => {
+        if (progress) progress.onEvents(events);
+        else early.push(...events);
+      });
+      const run = await runtime.orchestrator.startRun({
+        flowId: saved.flowId,
+        version: saved.version,
+        input,
+        trigger: { kind: 'manual', detail: { source: 'cli' } },
+      });
+      if (!values.quiet) {
+        progress = createProgressPrinter(run.id, loaded.flow.order, process.stderr);
+        progress.onEvents(early);
+      }
+      const onSignal = () => void runtime.orchestrator.cancelRun(run.id).catch(() => {});
+      process.once('SIGINT', onSignal);
+      const { run: finished, timedOut } = await runtime.orchestrator.waitForRun(
+        run.id,
+        timeoutMs > 0 ? timeoutMs : Number.POSITIVE_INFINITY,
+      );
+      process.off('SIGINT', onSignal);
+      stop();
+      progress?.finish();
+      if (timedOut) {
+        await runtime.orchestrator.cancelRun(run.id).catch(() => {});
+        process.stderr.write(`run ${run.id} did not finish within ${timeoutMs} ms; cancelled\n`);
+        return 1;
+      }
+      if (finished.status === 'succeeded') {
+        process.stdout.write(`${JSON.stringify(finished.output, null, 2)}\n`);
+        return 0;
+      }
+      const error = finished.error;
+      process.stderr.write(
+        `run ${run.id} ${finished.status}${error ? `: ${error.nodeId ? `node "${error.nodeId}" ` : ''}${error.code}: ${error.message}` : ''}\n`,
+      );
+      return 1;
+    } finally {
+      await runtime.close();
+    }
+  },
+});

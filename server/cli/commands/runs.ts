@@ -1,0 +1,128 @@
+import { R1flowError } from '../../../engine/errors.ts';
+import type { RunStatus } from '../../../engine/run-machine.ts';
+import { createRuntime } from '../../runtime/local-runtime.ts';
+import type { CliCommand } from '../command.ts';
+import { defineCommand } from '../command.ts';
+import { dbFlag, dbPath, parseFlags, parseIntegerFlag } from '../options.ts';
+import { formatRunDetail, formatRunTable } from '../run-format.ts';
+
+const STATUSES: RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+
+const listUsage = 'runs list [--flow ID] [--status S] [--limit N] [--json] [--db PATH]';
+const list = defineCommand({
+  name: 'runs list',
+  summary: 'List recent runs (newest first)',
+  usage: listUsage,
+  async run(argv) {
+    const { values } = parseFlags(
+      argv,
+      {
+        ...dbFlag,
+        flow: { type: 'string' },
+        status: { type: 'string' },
+        limit: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      listUsage,
+    );
+    if (values.status && !STATUSES.includes(values.status as RunStatus)) {
+      throw new R1flowError('BAD_REQUEST', `--status must be one of ${STATUSES.join(', ')}`);
+    }
+    const runtime = await createRuntime({ dbPath: dbPath(values.db), adoptOrphans: false });
+    try {
+      const runs = await runtime.store.listRuns({
+        ...(values.flow ? { flowId: values.flow } : {}),
+        ...(values.status ? { status: values.status as RunStatus } : {}),
+        limit: parseIntegerFlag(values.limit, 'limit', 20, 1),
+      });
+      process.stdout.write(values.json ? `${JSON.stringify(runs, null, 2)}\n` : formatRunTable(runs));
+      return 0;
+    } finally {
+      await runtime.close();
+    }
+  },
+});
+
+const showUsage = 'runs show RUN_ID [--json] [--db PATH]';
+const show = defineCommand({
+  name: 'runs show',
+  summary: 'Show a run: status, each node with its attempts, timings, error and output',
+  usage: showUsage,
+  async run(argv) {
+    const { values, positionals } = parseFlags(argv, { ...dbFlag, json: { type: 'boolean' } }, showUsage);
+    const runtime = await createRuntime({ dbPath: dbPath(values.db), adoptOrphans: false });
+    try {
+      const stored = await runtime.store.getRun(requireId(positionals[0], showUsage));
+      if (!stored) throw new R1flowError('RUN_NOT_FOUND', `no run "${positionals[0]}"`);
+      const attempts = await runtime.store.listAttempts(stored.run.id);
+      process.stdout.write(
+        values.json
+          ? `${JSON.stringify({ ...stored, attempts }, null, 2)}\n`
+          : formatRunDetail(stored, attempts),
+      );
+      return 0;
+    } finally {
+      await runtime.close();
+    }
+  },
+});
+
+const cancelUsage = 'runs cancel RUN_ID [--db PATH]';
+const cancel = defineCommand({
+  name: 'runs cancel',
+  summary: 'Cancel a queued or running run (also one driven by another process on this store)',
+  usage: cancelUsage,
+  async run(argv) {
+    const { values, positionals } = parseFlags(argv, { ...dbFlag }, cancelUsage);
+    const runId = requireId(positionals[0], cancelUsage);
+    const runtime = await createRuntime({ dbPath: dbPath(values.db), adoptOrphans: false });
+    try {
+      await runtime.orchestrator.start();
+      await runtime.orchestrator.cancelRun(runId);
+      // Another live process owns the run: it sees the request at its next lease renewal.
+      const { run, timedOut } = await runtime.orchestrator.waitForRun(runId, 5000);
+      if (timedOut) {
+        // Nobody drives it (its owner is gone): take it over here and cancel it.
+        await runtime.orchestrator.resumeOrphans();
+        await runtime.orchestrator.cancelRun(runId).catch(() => {});
+      }
+      const final = timedOut ? (await runtime.orchestrator.waitForRun(runId, 5000)).run : run;
+      process.stdout.write(`run ${runId} ${final.status}\n`);
+      return final.status === 'cancelled' ? 0 : 1;
+    } finally {
+      await runtime.close();
+    }
+  },
+});
+
+const resumeUsage = 'runs resume [--db PATH]';
+const resume = defineCommand({
+  name: 'runs resume',
+  summary: 'Continue runs left unfinished by a stopped or killed process, until they finish',
+  usage: resumeUsage,
+  async run(argv) {
+    const { values } = parseFlags(argv, { ...dbFlag }, resumeUsage);
+    const runtime = await createRuntime({ dbPath: dbPath(values.db), adoptOrphans: false });
+    try {
+      await runtime.orchestrator.start();
+      const resumed = await runtime.orchestrator.resumeOrphans();
+      process.stderr.write(`resuming ${resumed.length} run(s)\n`);
+      let failed = 0;
+      for (const runId of resumed) {
+        const { run } = await runtime.orchestrator.waitForRun(runId);
+        process.stdout.write(`${runId} ${run.status}\n`);
+        if (run.status !== 'succeeded') failed++;
+      }
+      return failed === 0 ? 0 : 1;
+    } finally {
+      await runtime.close();
+    }
+  },
+});
+
+function requireId(value: string | undefined, usage: string): string {
+  if (!value) throw new R1flowError('BAD_REQUEST', `a run id is required\nusage: r1flow ${usage}`);
+  return value;
+}
+
+export const runsCommands: CliCommand[] = [list, show, cancel, resume];

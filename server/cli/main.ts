@@ -1,0 +1,61 @@
+// The `r1flow` command line: dispatches to one module per command. Results go to stdout
+// (JSON where a program reads them), progress and diagnostics to stderr.
+import { isR1flowError } from '../../engine/errors.ts';
+import type { CliCommand } from './command.ts';
+import { loadCommands } from './commands/index.ts';
+
+async function main(argv: string[]): Promise<number> {
+  const commands = await loadCommands();
+  const [first, second, ...rest] = argv;
+  if (!first || first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(helpText(commands));
+    return first ? 0 : 2;
+  }
+  if (first === '--version' || first === '-v') {
+    const { readFileSync } = await import('node:fs');
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    process.stdout.write(`${pkg.version}\n`);
+    return 0;
+  }
+  const nested = second ? commands.find((c) => c.name === `${first} ${second}`) : undefined;
+  const command = nested ?? commands.find((c) => c.name === first);
+  if (!command) {
+    const group = commands.filter((c) => c.name.startsWith(`${first} `));
+    if (group.length > 0) {
+      process.stderr.write(
+        `r1flow ${first}: choose one of:\n${group.map((c) => `  r1flow ${c.usage}`).join('\n')}\n`,
+      );
+    } else {
+      process.stderr.write(`r1flow: unknown command "${first}"\n\n${helpText(commands)}`);
+    }
+    return 2;
+  }
+  const args = nested ? rest : argv.slice(1);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(`usage: r1flow ${command.usage}\n\n${command.summary}\n`);
+    return 0;
+  }
+  return command.run(args);
+}
+
+function helpText(commands: readonly CliCommand[]): string {
+  const width = Math.max(...commands.map((c) => c.usage.length));
+  const lines = commands.map((c) => `  r1flow ${c.usage.padEnd(width)}  ${c.summary}`);
+  return `r1flow — workflows for natural-language-to-SQL pipelines\n\n${lines.join('\n')}\n\nRun "r1flow COMMAND --help" for details.\n`;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (isR1flowError(error)) process.stderr.write(`error ${error.code}: ${error.message}\n`);
+    else
+      process.stderr.write(
+        `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
+    process.exitCode = 1;
+  },
+);

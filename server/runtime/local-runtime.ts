@@ -1,0 +1,59 @@
+// Everything a process needs to drive runs with the inline transport: the store, the node
+// registry, the transport and the orchestrator, closed in the right order.
+import type { Logger } from '../../engine/define-node.ts';
+import type { NodeRegistry } from '../../engine/registry.ts';
+import { ResourcePool } from '../../engine/resources.ts';
+import { Orchestrator } from '../../engine/scheduler/orchestrator.ts';
+import { SqliteStore } from '../../engine/store/sqlite-store.ts';
+import type { Transport } from '../../engine/transport.ts';
+import { InlineTransport } from '../../engine/transports/inline-transport.ts';
+import { loadNodeRegistry } from './node-plugins.ts';
+
+export interface Runtime {
+  store: SqliteStore;
+  registry: NodeRegistry;
+  resources: ResourcePool;
+  transport: Transport;
+  orchestrator: Orchestrator;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  dbPath: string;
+  /** Another transport (queue mode); inline when absent. */
+  transport?: (registry: NodeRegistry, resources: ResourcePool) => Transport;
+  logger?: Logger;
+  leaseMs?: number;
+  /** False for one-shot commands that drive only their own run. */
+  adoptOrphans?: boolean;
+}
+
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const registry = await loadNodeRegistry();
+  const store = new SqliteStore(options.dbPath);
+  const resources = new ResourcePool();
+  const transport =
+    options.transport?.(registry, resources) ??
+    new InlineTransport({ registry, resources, ...(options.logger ? { logger: options.logger } : {}) });
+  const orchestrator = new Orchestrator({
+    store,
+    transport,
+    registry,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
+    ...(options.adoptOrphans === undefined ? {} : { adoptOrphans: options.adoptOrphans }),
+  });
+  return {
+    store,
+    registry,
+    resources,
+    transport,
+    orchestrator,
+    async close() {
+      await orchestrator.close();
+      await transport.close();
+      await resources.disposeAll();
+      await store.close();
+    },
+  };
+}
