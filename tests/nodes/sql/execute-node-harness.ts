@@ -1,0 +1,38 @@
+// Runs the sql.execute@1 node the way a transport does: parsed params, typed inputs, a real ctx.
+import type { NodeProgress } from '../../../engine/define-node.ts';
+import { createNodeContext } from '../../../engine/node-context.ts';
+import type { ResourceScope } from '../../../engine/resources.ts';
+import executeNode from '../../../nodes/sql/execute.node.ts';
+import { type Candidate, type ExecutionResults, ExecutionResultsSchema } from '../../../nodes/types.ts';
+
+export function candidate(index: number, sql: string | null): Candidate {
+  return { index, sql, reasoning: '', text: sql ?? 'no sql here', finishReason: 'stop' };
+}
+
+export interface ExecuteNodeCall {
+  resources: ResourceScope;
+  database: string;
+  candidates: Candidate[];
+  params?: Record<string, unknown>;
+  signal?: AbortSignal;
+}
+
+export async function runExecuteNode(
+  call: ExecuteNodeCall,
+): Promise<{ results: ExecutionResults; progress: NodeProgress[] }> {
+  const progress: NodeProgress[] = [];
+  const ctx = createNodeContext({
+    resources: call.resources,
+    onProgress: (update) => progress.push(update),
+    ...(call.signal ? { signal: call.signal } : {}),
+  });
+  const outputs = await executeNode.run({
+    params: executeNode.params.parse(call.params ?? {}),
+    inputs: {
+      candidates: { candidates: call.candidates, model: 'test' },
+      schema: { database: call.database, dialect: 'sqlite', ddl: '', tables: [], retrieval: [] },
+    },
+    ctx,
+  });
+  return { results: ExecutionResultsSchema.parse(outputs.results), progress };
+}

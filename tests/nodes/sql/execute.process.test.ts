@@ -1,0 +1,63 @@
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { ResourcePool } from '../../../engine/resources.ts';
+import { sqlSandboxPoolResource } from '../../../nodes/sql/sandbox/sql-sandbox-resource.ts';
+import type { Candidate } from '../../../nodes/types.ts';
+import { candidate, runExecuteNode } from './execute-node-harness.ts';
+import { isAlive, sandboxChildPids } from './sandbox/sandbox-children.ts';
+import { createTempWarehouse, type TempWarehouse } from './sandbox/temp-warehouse.ts';
+
+const RUNAWAY = 'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n';
+
+let warehouse: TempWarehouse;
+let resources: ResourcePool;
+
+beforeEach(() => {
+  warehouse = createTempWarehouse();
+  resources = new ResourcePool();
+});
+
+afterEach(async () => {
+  await resources.disposeAll();
+  warehouse.remove();
+});
+
+function run(candidates: Candidate[], params: Record<string, unknown>, signal?: AbortSignal) {
+  return runExecuteNode({
+    resources,
+    database: warehouse.path,
+    candidates,
+    params,
+    ...(signal ? { signal } : {}),
+  });
+}
+
+describe('sql.execute@1 with runaway candidates', () => {
+  test('a runaway candidate times out while the others answer', async () => {
+    const { results } = await run(
+      [candidate(0, RUNAWAY), candidate(1, 'SELECT count(*) FROM singer'), candidate(2, RUNAWAY)],
+      { timeoutMs: 300 },
+    );
+    expect(results.candidates.map((c) => c.status)).toEqual(['timeout', 'ok', 'timeout']);
+    expect(results.candidates[0]?.error?.code).toBe('SQL_TIMEOUT');
+    expect(results.candidates[1]?.rows).toEqual([[3]]);
+  });
+
+  test('cancelling the node stops waiting and kills the child running its query', async () => {
+    await (await resources.get(sqlSandboxPoolResource)).whenReady();
+    const before = sandboxChildPids();
+    const controller = new AbortController();
+    const running = run([candidate(0, RUNAWAY)], { timeoutMs: 600_000 }, controller.signal);
+    const rejected = expect(running).rejects.toMatchObject({ code: 'NODE_CANCELLED' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    controller.abort();
+    await rejected;
+    await vi.waitFor(
+      () => expect(before.filter((pid) => !sandboxChildPids().includes(pid))).toHaveLength(1),
+      {
+        timeout: 10_000,
+      },
+    );
+    const killed = before.filter((pid) => !sandboxChildPids().includes(pid));
+    await vi.waitFor(() => expect(killed.filter(isAlive)).toEqual([]), { timeout: 10_000 });
+  });
+});
