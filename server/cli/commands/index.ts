@@ -2,9 +2,10 @@
 import type { CliCommand } from '../command.ts';
 import run from './run.ts';
 import { runsCommands } from './runs.ts';
+import simLlm from './sim-llm.ts';
 import start from './start.ts';
 import validate from './validate.ts';
 
 export async function loadCommands(): Promise<CliCommand[]> {
-  return [start, run, validate, ...runsCommands];
+  return [start, run, validate, ...runsCommands, simLlm];
 }

@@ -1,0 +1,155 @@
+// What llm.generate does: build the SQL-R1 prompt, ask the model server for `n` samples in one
+// request, and turn the samples into candidates in the model's order. A batch of runs shares ONE
+// `/v1/completions` request (a prompt array), so the server can schedule all their sequences together.
+import type { NodeInvocation, Settled } from '../../engine/define-node.ts';
+import { R1flowError } from '../../engine/errors.ts';
+import type { Sample, SamplingOptions } from '../../engine/model-client.ts';
+import type { SchemaContext, SqlCandidates } from '../types.ts';
+import { toCandidate } from './extract-sql.ts';
+import type { GenerateParams } from './generate-params.ts';
+import { getModelClient, resolveModelServerConfig } from './model-client-resource.ts';
+import type { NamedModelClient } from './openai-client.ts';
+import { buildSqlR1Prompt, QWEN_END_OF_TURN, wrapInQwenChat } from './sql-r1-prompt.ts';
+
+export interface GenerateInputs {
+  question: string;
+  schema: SchemaContext;
+}
+
+// A type alias, not an interface: node outputs must be assignable to Record<string, unknown>.
+export type GenerateOutputs = {
+  candidates: SqlCandidates;
+  prompt: string;
+};
+
+type Invocation = NodeInvocation<GenerateParams, GenerateInputs>;
+
+/** Everything that must be equal for runs to share one request. */
+export function generateBatchKey(params: GenerateParams): string {
+  const { baseUrl, model, promptStyle, n, temperature, topP, maxTokens, stop, requestTimeoutMs } = params;
+  return JSON.stringify([
+    baseUrl,
+    model,
+    promptStyle,
+    n,
+    temperature,
+    topP,
+    maxTokens,
+    stop,
+    requestTimeoutMs,
+  ]);
+}
+
+/** One run: its `n` samples come from one request, never `n` requests. */
+export async function sampleCandidates({ params, inputs, ctx }: Invocation): Promise<GenerateOutputs> {
+  const client = await clientFor({ params, inputs, ctx });
+  const prompt = promptFor(params, inputs);
+  const options = samplingOptions(params, ctx.signal);
+  ctx.progress({ message: `sampling ${params.n} candidates` });
+  const [model, { samples, usage }] = await Promise.all([
+    client.resolveModel(),
+    params.promptStyle === 'chat'
+      ? client.chat([{ role: 'user', content: prompt }], options)
+      : client
+          .complete([prompt], options)
+          .then(({ samples, usage }) => ({ samples: samples[0] ?? [], usage })),
+  ]);
+  const outputs = toOutputs(samples, model, prompt);
+  if (usage) {
+    outputs.candidates.promptTokens = usage.promptTokens;
+    outputs.candidates.completionTokens = usage.completionTokens;
+  }
+  return outputs;
+}
+
+/**
+ * Many runs with equal batch keys. `sql-r1` prompts go out as one prompt array; when the server
+ * refuses the request because of one prompt (a 4xx such as an unknown question or a prompt that is
+ * too long), each run is retried alone so it succeeds or fails on its own. `chat` has no prompt
+ * arrays: its runs go out as concurrent single requests.
+ */
+export async function sampleCandidatesBatch(items: Invocation[]): Promise<Settled<GenerateOutputs>[]> {
+  const first = items[0];
+  if (!first || items.length === 1 || first.params.promptStyle === 'chat') return settleEach(items);
+  const prompts = items.map(({ params, inputs }) => promptFor(params, inputs));
+  // One run's cancel must not abort the request the other runs share.
+  const signal = abortedWhenAll(items.map(({ ctx }) => ctx.signal));
+  try {
+    const client = await clientFor(first);
+    const [model, { samples }] = await Promise.all([
+      client.resolveModel(),
+      client.complete(prompts, samplingOptions(first.params, signal)),
+    ]);
+    return items.map(({ ctx }, i): Settled<GenerateOutputs> => {
+      if (ctx.signal.aborted) return { ok: false, error: ctx.signal.reason };
+      return { ok: true, value: toOutputs(samples[i] ?? [], model, prompts[i] ?? '') };
+    });
+  } catch (error) {
+    if (concernsOnePrompt(error)) return settleEach(items);
+    return items.map(() => ({ ok: false, error }));
+  }
+}
+
+function settleEach(items: Invocation[]): Promise<Settled<GenerateOutputs>[]> {
+  return Promise.all(
+    items.map((item) =>
+      sampleCandidates(item).then(
+        (value): Settled<GenerateOutputs> => ({ ok: true, value }),
+        (error: unknown): Settled<GenerateOutputs> => ({ ok: false, error }),
+      ),
+    ),
+  );
+}
+
+function concernsOnePrompt(error: unknown): boolean {
+  if (!(error instanceof R1flowError)) return false;
+  if (error.code === 'LLM_UNKNOWN_QUESTION') return true;
+  const status = error.data?.status;
+  return error.code === 'LLM_HTTP_ERROR' && typeof status === 'number' && status >= 400 && status < 500;
+}
+
+function clientFor({ params, ctx }: Invocation): Promise<NamedModelClient> {
+  return getModelClient(ctx, {
+    ...resolveModelServerConfig(ctx, params),
+    timeoutMs: params.requestTimeoutMs,
+  });
+}
+
+/** `sql-r1`: ChatML text for `/v1/completions`; `chat`: the user message for `/v1/chat/completions`. */
+function promptFor(params: GenerateParams, inputs: GenerateInputs): string {
+  const message = buildSqlR1Prompt({
+    schema: inputs.schema.ddl,
+    question: inputs.question,
+    externalKnowledge: params.externalKnowledge,
+  });
+  return params.promptStyle === 'sql-r1' ? wrapInQwenChat(message) : message;
+}
+
+function samplingOptions(params: GenerateParams, signal: AbortSignal): SamplingOptions {
+  // SQL-R1 stops Qwen2.5 at <|im_end|>; a raw completion needs it said as a stop string.
+  const stop = params.promptStyle === 'sql-r1' ? [QWEN_END_OF_TURN, ...(params.stop ?? [])] : params.stop;
+  const options: SamplingOptions = {
+    n: params.n,
+    temperature: params.temperature,
+    maxTokens: params.maxTokens,
+    signal,
+  };
+  if (params.topP !== undefined) options.topP = params.topP;
+  if (stop !== undefined) options.stop = [...new Set(stop)];
+  return options;
+}
+
+function toOutputs(samples: Sample[], model: string, prompt: string): GenerateOutputs {
+  return { candidates: { candidates: samples.map(toCandidate), model }, prompt };
+}
+
+/** A signal that aborts once every one of `signals` has. */
+function abortedWhenAll(signals: AbortSignal[]): AbortSignal {
+  const controller = new AbortController();
+  const check = () => {
+    if (signals.every((signal) => signal.aborted)) controller.abort(signals[0]?.reason);
+  };
+  for (const signal of signals) signal.addEventListener('abort', check, { once: true });
+  check();
+  return controller.signal;
+}

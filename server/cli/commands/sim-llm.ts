@@ -1,0 +1,69 @@
+// `r1flow sim-llm`: runs the simulated model server until SIGINT or SIGTERM.
+import { parseArgs } from 'node:util';
+import { isR1flowError } from '../../../engine/errors.ts';
+import { startSimLlm } from '../../sim-llm/start-sim-llm.ts';
+import type { SchedulingMode } from '../../sim-llm/virtual-gpu.ts';
+import { defineCommand } from '../command.ts';
+
+const USAGE = `r1flow sim-llm [--port 8000] [--host 127.0.0.1] [--replay FILE] [--profile FILE]
+               [--mode continuous|static|serial] [--speed 1] [--max-batch 64] [--model sim-sql-r1]
+
+  --replay FILE    JSONL of recorded answers ({db_id, question, responses}); without it every question is unknown
+  --profile FILE   GPU batching profile (e.g. h100-qwen2.5-coder-7b.json) to delay batches by; without it no delays
+  --mode           static: one request = one batch, one at a time; continuous: vLLM-like; serial: one sequence at a time
+  --speed X        divides every simulated delay by X`;
+
+export default defineCommand({
+  name: 'sim-llm',
+  summary: 'Simulated OpenAI-compatible model server (recorded answers, GPU cost model)',
+  usage: USAGE,
+  async run(argv) {
+    let flags: Record<string, string | undefined>;
+    try {
+      flags = parseArgs({
+        args: argv,
+        strict: true,
+        options: {
+          port: { type: 'string', default: '8000' },
+          host: { type: 'string', default: '127.0.0.1' },
+          replay: { type: 'string' },
+          profile: { type: 'string' },
+          mode: { type: 'string', default: 'continuous' },
+          speed: { type: 'string', default: '1' },
+          'max-batch': { type: 'string', default: '64' },
+          model: { type: 'string' },
+        },
+      }).values;
+    } catch (error) {
+      console.error(`${(error as Error).message}\n\nusage: ${USAGE}`);
+      return 2;
+    }
+    let server: Awaited<ReturnType<typeof startSimLlm>>;
+    try {
+      server = await startSimLlm({
+        host: flags.host,
+        port: Number(flags.port),
+        // startSimLlm validates the mode and the numbers and names the bad flag.
+        mode: flags.mode as SchedulingMode,
+        speed: Number(flags.speed),
+        maxBatchSequences: Number(flags['max-batch']),
+        ...(flags.replay === undefined ? {} : { replayPath: flags.replay }),
+        ...(flags.profile === undefined ? {} : { profilePath: flags.profile }),
+        ...(flags.model === undefined ? {} : { model: flags.model }),
+      });
+    } catch (error) {
+      console.error(isR1flowError(error) ? error.message : error);
+      return isR1flowError(error) && error.code === 'CONFIG_INVALID' ? 2 : 1;
+    }
+    const delays =
+      flags.profile === undefined ? 'no delays' : `profile ${flags.profile}, speed ${flags.speed}`;
+    console.error(`sim-llm listening on ${server.url} (mode ${flags.mode}, ${delays})`);
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    console.error(`sim-llm: ${signal}, closing`);
+    await server.close();
+    return 0;
+  },
+});
