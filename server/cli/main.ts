@@ -41,8 +41,7 @@ async function main(argv: string[]): Promise<number> {
 }
 
 function helpText(commands: readonly CliCommand[]): string {
-  const width = Math.max(...commands.map((c) => c.usage.length));
-  const lines = commands.map((c) => `  r1flow ${c.usage.padEnd(width)}  ${c.summary}`);
+  const lines = commands.map((c) => `  r1flow ${c.usage.split('\n')[0]}\n      ${c.summary}`);
   return `r1flow — workflows for natural-language-to-SQL pipelines\n\n${lines.join('\n')}\n\nRun "r1flow COMMAND --help" for details.\n`;
 }
 

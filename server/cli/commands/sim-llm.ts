@@ -5,8 +5,8 @@ import { startSimLlm } from '../../sim-llm/start-sim-llm.ts';
 import type { SchedulingMode } from '../../sim-llm/virtual-gpu.ts';
 import { defineCommand } from '../command.ts';
 
-const USAGE = `r1flow sim-llm [--port 8000] [--host 127.0.0.1] [--replay FILE] [--profile FILE]
-               [--mode continuous|static|serial] [--speed 1] [--max-batch 64] [--model sim-sql-r1]
+const USAGE = `sim-llm [--port 8000] [--host 127.0.0.1] [--replay FILE] [--profile FILE]
+                      [--mode continuous|static|serial] [--speed 1] [--max-batch 64] [--model sim-sql-r1]
 
   --replay FILE    JSONL of recorded answers ({db_id, question, responses}); without it every question is unknown
   --profile FILE   GPU batching profile (e.g. h100-qwen2.5-coder-7b.json) to delay batches by; without it no delays
@@ -35,7 +35,7 @@ export default defineCommand({
         },
       }).values;
     } catch (error) {
-      console.error(`${(error as Error).message}\n\nusage: ${USAGE}`);
+      console.error(`${(error as Error).message}\n\nusage: r1flow ${USAGE}`);
       return 2;
     }
     let server: Awaited<ReturnType<typeof startSimLlm>>;
