@@ -5,9 +5,23 @@ import branch from './control/branch.node.ts';
 import generate from './llm/generate.node.ts';
 import answer from './output/answer.node.ts';
 import execute from './sql/execute.node.ts';
+import reward from './sql/reward.node.ts';
+import vote from './sql/vote.node.ts';
 import manualTrigger from './trigger/manual.node.ts';
+import scheduleTrigger from './trigger/schedule.node.ts';
+import webhookTrigger from './trigger/webhook.node.ts';
 
-export const BUILTIN_NODES: readonly AnyNodeDefinition[] = [manualTrigger, branch, answer, generate, execute];
+export const BUILTIN_NODES: readonly AnyNodeDefinition[] = [
+  manualTrigger,
+  webhookTrigger,
+  scheduleTrigger,
+  branch,
+  answer,
+  generate,
+  execute,
+  vote,
+  reward,
+];
 
 export function createNodeRegistry(extra: readonly AnyNodeDefinition[] = []): NodeRegistry {
   return new NodeRegistry([...BUILTIN_NODES, ...extra]);
