@@ -4,6 +4,7 @@ import { NodeRegistry } from '../engine/registry.ts';
 import branch from './control/branch.node.ts';
 import generate from './llm/generate.node.ts';
 import answer from './output/answer.node.ts';
+import retrieve from './schema/retrieve.node.ts';
 import execute from './sql/execute.node.ts';
 import reward from './sql/reward.node.ts';
 import vote from './sql/vote.node.ts';
@@ -17,6 +18,7 @@ export const BUILTIN_NODES: readonly AnyNodeDefinition[] = [
   scheduleTrigger,
   branch,
   answer,
+  retrieve,
   generate,
   execute,
   vote,

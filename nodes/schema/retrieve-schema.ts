@@ -1,0 +1,189 @@
+// What schema.retrieve@1 does: find the warehouse, bring its index up to date (incrementally),
+// pick the tables for the question and render them as SQL-R1's pseudo-DDL.
+import { basename, resolve } from 'node:path';
+import type { NodeContext, NodeInvocation } from '../../engine/define-node.ts';
+import { isR1flowError, R1flowError } from '../../engine/errors.ts';
+import { getModelClient, LLM_API_KEY_ENV } from '../llm/model-client-resource.ts';
+import type { SchemaContext } from '../types.ts';
+import {
+  resolveWarehouseName,
+  resolveWarehousePath,
+  WAREHOUSE_DIR_ENV,
+  WAREHOUSE_ENV,
+} from '../warehouse/resolve-warehouse.ts';
+import type { Embedder } from './embed-chunks.ts';
+import {
+  DEFAULT_SCHEMA_INDEX_DIR,
+  defaultIndexPath,
+  defaultMilvusCollection,
+  SCHEMA_INDEX_DIR_ENV,
+} from './index-location.ts';
+import type { IndexSettings } from './reindex-warehouse.ts';
+import { refreshSchemaIndex } from './reindex-warehouse.ts';
+import { renderSchemaDdl } from './render-ddl.ts';
+import type { RetrieveParams } from './retrieve-params.ts';
+import { retrieveTables } from './retrieve-tables.ts';
+import type { SchemaIndex } from './schema-index.ts';
+import { milvusStoreResource, schemaIndexResource } from './schema-resources.ts';
+import { readSpiderDatabase } from './spider-metadata.ts';
+import type { VectorStore } from './vector-store.ts';
+
+export const DEFAULT_WAREHOUSE = 'examples/warehouse/warehouse.sqlite';
+export const EMBEDDINGS_URL_ENV = 'R1FLOW_EMBEDDINGS_URL';
+export const EMBEDDINGS_MODEL_ENV = 'R1FLOW_EMBEDDINGS_MODEL';
+export const RERANK_URL_ENV = 'R1FLOW_RERANK_URL';
+export const RERANK_MODEL_ENV = 'R1FLOW_RERANK_MODEL';
+export const MILVUS_ADDRESS_ENV = 'MILVUS_ADDRESS';
+export const MILVUS_TOKEN_ENV = 'MILVUS_TOKEN';
+
+type Invocation = NodeInvocation<RetrieveParams, { question: string; database?: string }>;
+
+export async function retrieveSchema({
+  params,
+  inputs,
+  ctx,
+}: Invocation): Promise<{ schema: SchemaContext }> {
+  const warehousePath = locateWarehouse(params, inputs.database, ctx);
+  const dbId = inputs.database ?? basename(warehousePath).replace(/\.sqlite3?$/i, '');
+  const spider = params.tablesJson ? readSpiderDatabase(params.tablesJson, dbId) : undefined;
+  if (params.tablesJson && !spider) {
+    ctx.logger.warn(`no entry "${dbId}" in ${params.tablesJson}; using the warehouse's own schema`);
+  }
+  const indexPath = resolve(
+    params.indexPath ??
+      defaultIndexPath(warehousePath, ctx.secret(SCHEMA_INDEX_DIR_ENV) ?? DEFAULT_SCHEMA_INDEX_DIR),
+  );
+  const index = await ctx.resources.get(schemaIndexResource, indexPath);
+  const vectors = await vectorStoreFor(params, index, ctx);
+  const embedder = await embedderFor(params, ctx);
+  const reranker = params.rerank ? await rerankerFor(params, ctx) : undefined;
+  const settings: IndexSettings = {
+    examplesPerColumn: params.examplesPerColumn,
+    spider,
+    vectors,
+    signal: ctx.signal,
+  };
+
+  return index.exclusive(async () => {
+    const queryVector = await prepareIndex(
+      index,
+      warehousePath,
+      inputs.question,
+      settings,
+      embedder,
+      params,
+      ctx,
+    );
+    const selection = await retrieveTables(index, inputs.question, {
+      maxTables: params.maxTables,
+      fusionK: params.fusionK,
+      queryVector,
+      vectors,
+      reranker,
+      signal: ctx.signal,
+    });
+    return {
+      schema: {
+        database: warehousePath,
+        dialect: 'sqlite' as const,
+        ddl: renderSchemaDdl(selection.tables),
+        tables: selection.tables.map((table) => table.name),
+        retrieval: selection.retrieval,
+      },
+    };
+  });
+}
+
+/** A run's input may name a database in R1FLOW_WAREHOUSE_DIR; otherwise the flow's or host's file. */
+function locateWarehouse(params: RetrieveParams, database: string | undefined, ctx: NodeContext): string {
+  if (database !== undefined) {
+    const directory = ctx.secret(WAREHOUSE_DIR_ENV);
+    if (directory === undefined) {
+      throw new R1flowError(
+        'WAREHOUSE_NOT_FOUND',
+        `the run names database "${database}" but ${WAREHOUSE_DIR_ENV} is not set on this host`,
+      );
+    }
+    return resolveWarehouseName(database, directory);
+  }
+  return resolveWarehousePath(params.warehouse ?? ctx.secret(WAREHOUSE_ENV) ?? DEFAULT_WAREHOUSE);
+}
+
+/**
+ * Refreshes the index (embedding new chunks when embeddings are on) and embeds the question.
+ * In 'auto' mode an unreachable or failing embeddings server degrades to BM25 with a warning.
+ */
+async function prepareIndex(
+  index: SchemaIndex,
+  warehousePath: string,
+  question: string,
+  settings: IndexSettings,
+  embedder: Embedder | undefined,
+  params: RetrieveParams,
+  ctx: NodeContext,
+): Promise<number[] | undefined> {
+  try {
+    reportReindex(ctx, await refreshSchemaIndex(index, warehousePath, { ...settings, embedder }));
+    if (!embedder) return undefined;
+    const [vector] = await embedder.client.embed([question], { signal: ctx.signal });
+    return vector;
+  } catch (error) {
+    const modelFailure = isR1flowError(error) && error.code.startsWith('LLM_');
+    if (!embedder || params.useEmbeddings !== 'auto' || !modelFailure) throw error;
+    ctx.logger.warn(`embeddings unavailable, retrieving with BM25 only: ${error.message}`, {
+      code: error.code,
+    });
+    reportReindex(ctx, await refreshSchemaIndex(index, warehousePath, settings));
+    return undefined;
+  }
+}
+
+function reportReindex(ctx: NodeContext, report: Awaited<ReturnType<typeof refreshSchemaIndex>>): void {
+  if (!report) return;
+  ctx.logger.info('schema index updated', { ...report });
+  ctx.progress({ message: `schema index: ${report.tablesIndexed} tables re-indexed`, data: { ...report } });
+}
+
+async function embedderFor(params: RetrieveParams, ctx: NodeContext): Promise<Embedder | undefined> {
+  if (params.useEmbeddings === 'off') return undefined;
+  const baseUrl = params.embeddingsUrl ?? ctx.secret(EMBEDDINGS_URL_ENV);
+  if (baseUrl === undefined) {
+    if (params.useEmbeddings === 'on') {
+      throw new R1flowError(
+        'CONFIG_INVALID',
+        `useEmbeddings is 'on' but neither embeddingsUrl nor ${EMBEDDINGS_URL_ENV} is set`,
+      );
+    }
+    return undefined;
+  }
+  const model = params.embeddingModel ?? ctx.secret(EMBEDDINGS_MODEL_ENV);
+  const client = await getModelClient(ctx, { baseUrl, model, apiKey: ctx.secret(LLM_API_KEY_ENV) });
+  return { key: `${baseUrl}#${model ?? ''}`, client };
+}
+
+async function rerankerFor(params: RetrieveParams, ctx: NodeContext) {
+  const baseUrl = params.rerankUrl ?? ctx.secret(RERANK_URL_ENV);
+  if (baseUrl === undefined) {
+    throw new R1flowError(
+      'CONFIG_INVALID',
+      `rerank is on but neither rerankUrl nor ${RERANK_URL_ENV} is set`,
+    );
+  }
+  const model = params.rerankModel ?? ctx.secret(RERANK_MODEL_ENV);
+  return getModelClient(ctx, { baseUrl, model, apiKey: ctx.secret(LLM_API_KEY_ENV) });
+}
+
+async function vectorStoreFor(
+  params: RetrieveParams,
+  index: SchemaIndex,
+  ctx: NodeContext,
+): Promise<VectorStore> {
+  if (params.vectorStore === 'sqlite-vec') return index.localVectors;
+  const address = ctx.secret(MILVUS_ADDRESS_ENV);
+  if (address === undefined) {
+    throw new R1flowError('CONFIG_INVALID', `vectorStore is 'milvus' but ${MILVUS_ADDRESS_ENV} is not set`);
+  }
+  const token = ctx.secret(MILVUS_TOKEN_ENV);
+  const options = { address, collection: defaultMilvusCollection(index.path), ...(token ? { token } : {}) };
+  return ctx.resources.get(milvusStoreResource, JSON.stringify(options));
+}
