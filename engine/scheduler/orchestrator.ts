@@ -77,6 +77,7 @@ export class Orchestrator {
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #lastProgress = new Map<string, number>();
   readonly #listeners: ((events: RunEvent[]) => void)[] = [];
+  readonly #pendingIdempotent = new Map<string, Promise<RunRecord>>();
   #inbox: InboxItem[] = [];
   #tickScheduled = false;
   #ticking: Promise<void> = Promise.resolve();
@@ -121,10 +122,25 @@ export class Orchestrator {
 
   async startRun(request: StartRunRequest): Promise<RunRecord> {
     if (this.#closed) throw new R1flowError('INTERNAL', 'the orchestrator is shutting down');
-    if (request.idempotencyKey) {
-      const existing = await this.#store.findRunByIdempotencyKey(request.flowId, request.idempotencyKey);
-      if (existing) return existing;
+    if (!request.idempotencyKey) return this.#startRun(request);
+    // Concurrent requests with one key share the first one's run (the store's unique index
+    // would otherwise fail the whole tick that tried to insert the second).
+    const key = `${request.flowId}\u0000${request.idempotencyKey}`;
+    const pending = this.#pendingIdempotent.get(key);
+    if (pending) return pending;
+    const started = (async () => {
+      const existing = await this.#store.findRunByIdempotencyKey(request.flowId, request.idempotencyKey!);
+      return existing ?? this.#startRun(request);
+    })();
+    this.#pendingIdempotent.set(key, started);
+    try {
+      return await started;
+    } finally {
+      this.#pendingIdempotent.delete(key);
     }
+  }
+
+  async #startRun(request: StartRunRequest): Promise<RunRecord> {
     const source = request.rerun ? await this.#store.getRun(request.rerun.runId) : null;
     if (request.rerun && !source)
       throw new R1flowError('RUN_NOT_FOUND', `no run "${request.rerun.runId}" to re-run`);
@@ -135,6 +151,12 @@ export class Orchestrator {
       throw new R1flowError('FLOW_NOT_FOUND', `no flow "${request.flowId}"${which}`);
     }
     const flow = resolveStoredFlow(stored.document, this.#registry);
+    if (request.rerun?.fromNode !== undefined && !flow.nodes.has(request.rerun.fromNode)) {
+      throw new R1flowError(
+        'NOT_FOUND',
+        `flow ${stored.flowId} v${stored.version} has no node "${request.rerun.fromNode}"`,
+      );
+    }
     const input = request.input ?? source?.run.input ?? {};
     checkRunInput(flow, input);
     const now = Date.now();
@@ -189,22 +211,38 @@ export class Orchestrator {
   ): Promise<{ run: RunRecord; timedOut: boolean }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const stored = await this.#store.getRun(runId);
-      if (!stored) throw new R1flowError('RUN_NOT_FOUND', `no run "${runId}"`);
-      if (TERMINAL_RUN_STATUSES.has(stored.run.status)) return { run: stored.run, timedOut: false };
-      const left = deadline - Date.now();
-      if (left <= 0) return { run: stored.run, timedOut: true };
-      // Runs driven here wake the waiter on completion; others (another process) are polled.
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.min(left, 200));
-        const list = this.#waiters.get(runId) ?? [];
-        list.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-        this.#waiters.set(runId, list);
+      // Register before reading, so a completion between the read and the wait still wakes us.
+      // Runs driven here wake the waiter when they finish; runs of other processes are polled.
+      let wake: () => void = () => {};
+      const woken = new Promise<void>((resolve) => {
+        wake = resolve;
       });
+      const list = this.#waiters.get(runId) ?? [];
+      list.push(wake);
+      this.#waiters.set(runId, list);
+      const stored = await this.#store.getRun(runId);
+      const left = deadline - Date.now();
+      if (!stored || TERMINAL_RUN_STATUSES.has(stored.run.status) || left <= 0) {
+        this.#dropWaiter(runId, wake);
+        if (!stored) throw new R1flowError('RUN_NOT_FOUND', `no run "${runId}"`);
+        return { run: stored.run, timedOut: !TERMINAL_RUN_STATUSES.has(stored.run.status) };
+      }
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        woken,
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(left, 200)))),
+      ]);
+      clearTimeout(timer);
+      this.#dropWaiter(runId, wake);
     }
+  }
+
+  #dropWaiter(runId: string, wake: () => void): void {
+    const list = this.#waiters.get(runId);
+    if (!list) return;
+    const index = list.indexOf(wake);
+    if (index >= 0) list.splice(index, 1);
+    if (list.length === 0) this.#waiters.delete(runId);
   }
 
   /** Claims runs whose lease expired or whose owner process died, and continues them. */

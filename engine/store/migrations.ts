@@ -56,6 +56,8 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
         finished_at INTEGER,
         duration_ms REAL,
         reused INTEGER NOT NULL DEFAULT 0,
+        -- The node's place in the flow's topological order, so listings read top to bottom.
+        position INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (run_id, node_id)
       ) WITHOUT ROWID;
       CREATE TABLE node_attempts (
@@ -77,6 +79,37 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
         at INTEGER NOT NULL
       );
       CREATE INDEX run_events_by_run ON run_events (run_id, seq);
+    `),
+  // Server tables: API keys (hashed), triggers of published flows (webhook secrets encrypted,
+  // tokens hashed). Warehouse-sync watermarks live in the warehouse itself, committed with the data.
+  (db) =>
+    db.exec(`
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        prefix TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER,
+        revoked_at INTEGER
+      );
+      CREATE TABLE triggers (
+        id TEXT PRIMARY KEY,
+        flow_id TEXT NOT NULL,
+        flow_version INTEGER NOT NULL,
+        node_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        path TEXT,
+        config TEXT NOT NULL,
+        secret_enc TEXT,
+        token_hash TEXT,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        last_fire_at INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (flow_id, node_id)
+      );
+      CREATE UNIQUE INDEX triggers_by_path ON triggers (path) WHERE path IS NOT NULL;
     `),
 ];
 

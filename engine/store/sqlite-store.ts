@@ -149,7 +149,9 @@ export class SqliteStore implements Store {
       switch (change.kind) {
         case 'insertRun': {
           this.#insert('runs', runToRow(change.run));
-          for (const node of change.nodes) this.#insert('node_runs', nodeToRow(node));
+          for (const [position, node] of change.nodes.entries()) {
+            this.#insert('node_runs', { ...nodeToRow(node), position });
+          }
           break;
         }
         case 'updateRun':
@@ -202,9 +204,9 @@ export class SqliteStore implements Store {
   async getRun(runId: string): Promise<StoredRun | null> {
     const row = this.#sql('SELECT * FROM runs WHERE id = ?').get(runId) as Row | undefined;
     if (!row) return null;
-    const nodes = (this.#sql('SELECT * FROM node_runs WHERE run_id = ?').all(runId) as Row[]).map(
-      nodeFromRow,
-    );
+    const nodes = (
+      this.#sql('SELECT * FROM node_runs WHERE run_id = ? ORDER BY position').all(runId) as Row[]
+    ).map(nodeFromRow);
     return { run: runFromRow(row), nodes };
   }
 

@@ -1,5 +1,6 @@
 // Every CLI command, in the order `r1flow --help` lists them.
 import type { CliCommand } from '../command.ts';
+import { keysCommands } from './keys.ts';
 import run from './run.ts';
 import { runsCommands } from './runs.ts';
 import simLlm from './sim-llm.ts';
@@ -7,5 +8,5 @@ import start from './start.ts';
 import validate from './validate.ts';
 
 export async function loadCommands(): Promise<CliCommand[]> {
-  return [start, run, validate, ...runsCommands, simLlm];
+  return [start, run, validate, ...runsCommands, ...keysCommands, simLlm];
 }

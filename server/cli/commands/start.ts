@@ -1,26 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { R1flowError } from '../../../engine/errors.ts';
+import { createConsoleLogger } from '../../app/console-logger.ts';
+import { ensureModelServer, ensureWarehouse, importExampleFlows } from '../../app/demo-defaults.ts';
+import { isLoopbackHost } from '../../app/loopback.ts';
+import { syncAllTriggers } from '../../app/sync-all-triggers.ts';
+import { loadServerSecret } from '../../auth/server-secret.ts';
+import { createServer } from '../../http/create-server.ts';
 import { createRuntime } from '../../runtime/local-runtime.ts';
 import { defineCommand } from '../command.ts';
-import { dbFlag, dbPath, parseFlags } from '../options.ts';
+import { dbFlag, dbPath, parseFlags, parseIntegerFlag } from '../options.ts';
 
-const usage = 'start [--db PATH]';
+const usage =
+  'start [--port 3000] [--host 127.0.0.1] [--db PATH] [--require-key] [--llm URL] [--public-url URL]';
+const EDITOR_DIR = fileURLToPath(new URL('../../../editor/dist/', import.meta.url));
+const VLLM_HINT =
+  'to use a real model: vllm serve MPX0222forHF/SQL-R1-7B --port 8000 --max-model-len 8192, then R1FLOW_LLM_URL=http://127.0.0.1:8000/v1 npm start';
 
 export default defineCommand({
   name: 'start',
-  summary: 'Start r1flow: resume unfinished runs and keep driving runs until stopped',
+  summary: 'Start r1flow: HTTP API, editor, webhooks, schedules; resumes unfinished runs',
   usage,
   async run(argv) {
-    const { values } = parseFlags(argv, { ...dbFlag }, usage);
-    const runtime = await createRuntime({ dbPath: dbPath(values.db) });
-    const { resumed } = await runtime.orchestrator.start();
-    process.stderr.write(
-      `r1flow started (store ${runtime.store.path}); resumed ${resumed.length} unfinished run(s)\n`,
+    const { values } = parseFlags(
+      argv,
+      {
+        ...dbFlag,
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'require-key': { type: 'boolean' },
+        llm: { type: 'string' },
+        'public-url': { type: 'string' },
+      },
+      usage,
     );
+    const logger = createConsoleLogger();
+    const port = parseIntegerFlag(values.port ?? process.env.PORT, 'port', 3000, 0);
+    const host = values.host ?? process.env.R1FLOW_HOST ?? '127.0.0.1';
+    if (values.llm) process.env.R1FLOW_LLM_URL = values.llm;
+    const database = dbPath(values.db);
+    const runtime = await createRuntime({ dbPath: database, logger });
+    const keyRequired = values['require-key'] === true || !isLoopbackHost(host);
+    const server = createServer({
+      runtime,
+      serverKey: loadServerSecret(database).key,
+      logger,
+      requireKey: keyRequired,
+      publicUrl: values['public-url'] ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+      editorDir: EDITOR_DIR,
+      version: packageVersion(),
+    });
+    if (keyRequired && !server.context.apiKeys.hasActiveKeys()) {
+      await runtime.close();
+      throw new R1flowError(
+        'CONFIG_INVALID',
+        `listening on ${host} requires an API key and none exists: create one with "r1flow keys create --name admin --db ${database}"`,
+      );
+    }
+    const warehouse = ensureWarehouse();
+    const sim = await ensureModelServer(logger);
+    const imported = await importExampleFlows(runtime.store, runtime.registry, logger);
+    for (const secret of await syncAllTriggers(runtime.store, server.context.triggers)) {
+      logger.info('new webhook secret (shown once; also in GET /api/flows/<id>/triggers for HMAC)', {
+        ...secret,
+      });
+    }
+    const { resumed } = await runtime.orchestrator.start();
+    await server.schedules.start();
+    const address = await server.app.listen({ port, host });
+    logger.info('r1flow started', {
+      url: address,
+      store: database,
+      warehouse,
+      model: process.env.R1FLOW_LLM_URL,
+      importedFlows: imported,
+      resumedRuns: resumed.length,
+      apiKeyRequired: keyRequired,
+    });
+    if (sim) logger.info(VLLM_HINT);
+    process.stderr.write(`\n  r1flow is running at ${address}  (Ctrl-C stops it)\n\n`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
-    process.stderr.write('r1flow stopping\n');
+    logger.info('stopping');
+    await server.close();
     await runtime.close();
+    await sim?.close();
     return 0;
   },
 });
+
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}

@@ -1,0 +1,70 @@
+import { SqliteStore } from '../../../engine/store/sqlite-store.ts';
+import { ApiKeys } from '../../auth/api-keys.ts';
+import type { CliCommand } from '../command.ts';
+import { defineCommand } from '../command.ts';
+import { dbFlag, dbPath, parseFlags } from '../options.ts';
+
+async function withKeys<T>(db: string | undefined, use: (keys: ApiKeys) => T): Promise<T> {
+  const store = new SqliteStore(dbPath(db));
+  try {
+    return use(new ApiKeys(store.database));
+  } finally {
+    await store.close();
+  }
+}
+
+const createUsage = 'keys create --name NAME [--db PATH]';
+const listUsage = 'keys list [--json] [--db PATH]';
+const revokeUsage = 'keys revoke ID [--db PATH]';
+
+export const keysCommands: CliCommand[] = [
+  defineCommand({
+    name: 'keys create',
+    summary: 'Create an API key (printed once; stored hashed)',
+    usage: createUsage,
+    async run(argv) {
+      const { values } = parseFlags(argv, { ...dbFlag, name: { type: 'string' } }, createUsage);
+      const created = await withKeys(values.db, (keys) => keys.create(values.name ?? 'default'));
+      process.stderr.write(
+        `created key ${created.info.id} (${created.info.name}); store it now, it is not shown again:\n`,
+      );
+      process.stdout.write(`${created.key}\n`);
+      return 0;
+    },
+  }),
+  defineCommand({
+    name: 'keys list',
+    summary: 'List API keys (id, name, prefix, last use)',
+    usage: listUsage,
+    async run(argv) {
+      const { values } = parseFlags(argv, { ...dbFlag, json: { type: 'boolean' } }, listUsage);
+      const list = await withKeys(values.db, (keys) => keys.list());
+      if (values.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+      else {
+        for (const key of list) {
+          const state = key.revokedAt ? 'revoked' : 'active';
+          const used = key.lastUsedAt ? new Date(key.lastUsedAt).toISOString() : 'never';
+          process.stdout.write(`${key.id}  ${key.prefix}…  ${key.name}  ${state}  last used ${used}\n`);
+        }
+        if (list.length === 0) process.stdout.write('no API keys\n');
+      }
+      return 0;
+    },
+  }),
+  defineCommand({
+    name: 'keys revoke',
+    summary: 'Revoke an API key by id (or prefix)',
+    usage: revokeUsage,
+    async run(argv) {
+      const { values, positionals } = parseFlags(argv, { ...dbFlag }, revokeUsage);
+      const [id] = positionals;
+      if (!id) {
+        process.stderr.write(`usage: r1flow ${revokeUsage}\n`);
+        return 2;
+      }
+      const revoked = await withKeys(values.db, (keys) => keys.revoke(id));
+      process.stdout.write(`revoked ${revoked.id} (${revoked.name})\n`);
+      return 0;
+    },
+  }),
+];

@@ -1,0 +1,110 @@
+// Builds the HTTP server around a runtime: API routes, webhooks, SSE, auth, schedules and the
+// editor's files. `listen()` is the caller's.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from '../../engine/define-node.ts';
+import { ApiKeys } from '../auth/api-keys.ts';
+import type { Runtime } from '../runtime/local-runtime.ts';
+import { ScheduleRunner } from '../triggers/schedule-runner.ts';
+import { TriggerStore } from '../triggers/trigger-store.ts';
+import { createAuthHook } from './auth-hook.ts';
+import { sendError } from './http-errors.ts';
+import { NodeMetrics } from './node-metrics.ts';
+import { RouteTable } from './route.ts';
+import { registerFlowRoutes } from './routes/flow-routes.ts';
+import { registerHookRoutes } from './routes/hook-routes.ts';
+import { registerRunRoutes } from './routes/run-routes.ts';
+import { registerSystemRoutes } from './routes/system-routes.ts';
+import type { ServerContext, ServerOptions } from './server-context.ts';
+import { registerEditorFiles } from './static-files.ts';
+
+export interface R1flowServer {
+  app: FastifyInstance;
+  context: ServerContext;
+  schedules: ScheduleRunner;
+  close(): Promise<void>;
+}
+
+export interface CreateServerOptions extends ServerOptions {
+  runtime: Runtime;
+  serverKey: Buffer;
+  logger: Logger;
+  /** Extra health facts, e.g. Redis reachability in queue mode. */
+  health?: () => Promise<Record<string, unknown>>;
+  /** Log every request (off in tests and benchmarks). */
+  logRequests?: boolean;
+}
+
+export function createServer(options: CreateServerOptions): R1flowServer {
+  const { runtime } = options;
+  const db = runtime.store.database;
+  const triggers = new TriggerStore(db, options.serverKey);
+  const schedules = new ScheduleRunner({
+    logger: options.logger,
+    list: async () => {
+      const enabled = new Set((await runtime.store.listFlows()).filter((f) => f.enabled).map((f) => f.id));
+      return triggers
+        .list({ kind: 'schedule' })
+        .filter(
+          (t): t is Extract<typeof t, { kind: 'schedule' }> =>
+            t.kind === 'schedule' && t.enabled && enabled.has(t.flowId),
+        );
+    },
+    fire: async (trigger, tickAt) => {
+      triggers.recordFire(trigger.id, tickAt.getTime());
+      await runtime.orchestrator.startRun({
+        flowId: trigger.flowId,
+        input: { ...trigger.config.input, firedAt: tickAt.toISOString() },
+        trigger: { kind: 'schedule', detail: { nodeId: trigger.nodeId, tick: tickAt.toISOString() } },
+      });
+    },
+  });
+  const context: ServerContext = {
+    runtime,
+    apiKeys: new ApiKeys(db),
+    triggers,
+    serverKey: options.serverKey,
+    options: {
+      requireKey: options.requireKey,
+      publicUrl: options.publicUrl,
+      version: options.version,
+      ...(options.editorDir ? { editorDir: options.editorDir } : {}),
+    },
+    onTriggersChanged: () => void schedules.refresh(),
+    health: options.health ?? (async () => ({})),
+  };
+
+  const app = Fastify({
+    logger: options.logRequests ?? false,
+    bodyLimit: 10 * 1024 * 1024,
+    forceCloseConnections: true,
+  });
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` } }),
+  );
+  app.addHook('onRequest', createAuthHook(context));
+
+  const nodeKeyOf = db.prepare('SELECT node_key FROM node_runs WHERE run_id = ? AND node_id = ?').pluck();
+  const metrics = new NodeMetrics((runId, nodeId) => nodeKeyOf.get(runId, nodeId) as string | undefined);
+  const stopMetrics = runtime.orchestrator.onEvents((events) => metrics.record(events));
+
+  const routes = new RouteTable();
+  registerFlowRoutes(app, routes, context);
+  registerRunRoutes(app, routes, context);
+  registerSystemRoutes(app, routes, context, metrics);
+  registerHookRoutes(app, context);
+  registerEditorFiles(app, options.editorDir);
+
+  return {
+    app,
+    context,
+    schedules,
+    async close() {
+      schedules.close();
+      stopMetrics();
+      await app.close();
+    },
+  };
+}

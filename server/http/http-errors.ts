@@ -1,0 +1,51 @@
+// Errors become JSON bodies with the right status; never a stack trace.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorCode } from '../../engine/errors.ts';
+import { isR1flowError } from '../../engine/errors.ts';
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  BAD_REQUEST: 400,
+  RUN_BAD_INPUT: 400,
+  FLOW_JSON_INVALID: 400,
+  FLOW_SCHEMA_INVALID: 400,
+  FLOW_DUPLICATE_ID: 400,
+  FLOW_EDGE_MISSING_NODE: 400,
+  FLOW_EDGE_MISSING_PORT: 400,
+  FLOW_PORT_TYPE_MISMATCH: 400,
+  FLOW_INPUT_TAKEN: 400,
+  FLOW_MISSING_INPUT: 400,
+  FLOW_UNKNOWN_NODE_TYPE: 400,
+  FLOW_BAD_PARAMS: 400,
+  FLOW_CYCLE: 400,
+  AUTH_REQUIRED: 401,
+  AUTH_FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  FLOW_NOT_FOUND: 404,
+  RUN_NOT_FOUND: 404,
+  RUN_NOT_ACTIVE: 409,
+  RATE_LIMITED: 429,
+  REDIS_UNREACHABLE: 503,
+};
+
+export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+  if (isR1flowError(error)) {
+    const status = STATUS[error.code] ?? 500;
+    const body: Record<string, unknown> = { code: error.code, message: error.message };
+    if (error.path) body.path = error.path;
+    if (error.nodeId) body.nodeId = error.nodeId;
+    if (error.data?.issues) body.issues = error.data.issues;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.status(status).send({ error: body });
+  }
+  const fastifyError = error as { statusCode?: number; code?: string; message?: string };
+  if (fastifyError.statusCode && fastifyError.statusCode < 500) {
+    const code = fastifyError.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+    return reply
+      .status(fastifyError.statusCode)
+      .send({ error: { code, message: fastifyError.message ?? 'bad request' } });
+  }
+  request.log.error({ err: error }, 'unexpected error');
+  return reply
+    .status(500)
+    .send({ error: { code: 'INTERNAL', message: 'internal error; see the server log' } });
+}

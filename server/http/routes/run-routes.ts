@@ -1,0 +1,135 @@
+// Runs: start (optionally waiting for the answer), list, inspect with node runs and attempts,
+// cancel, re-run (optionally from a node, reusing upstream outputs), and live events over SSE.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { R1flowError } from '../../../engine/errors.ts';
+import { NodeIdSchema } from '../../../engine/flow-schema.ts';
+import { DurationSchema, type RouteTable } from '../route.ts';
+import type { ServerContext } from '../server-context.ts';
+import { streamRunEvents } from '../sse.ts';
+
+const RunParams = z.object({ id: z.string().min(1).max(64) });
+const StatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+
+export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, context: ServerContext): void {
+  const { store, orchestrator } = context.runtime;
+
+  routes.add(app, {
+    method: 'POST',
+    url: '/api/flows/:id/runs',
+    tag: 'runs',
+    summary: 'Start a run; with ?wait=30s answer with the finished run when it is done in time',
+    params: z.object({ id: NodeIdSchema }),
+    query: z.object({ wait: DurationSchema.optional() }),
+    body: z
+      .object({ input: z.unknown().optional(), version: z.number().int().min(1).optional() })
+      .strict()
+      .default({}),
+    responses: { 201: 'Started (or 200: finished within ?wait)', 400: 'Input does not fit the trigger' },
+    handler: async ({ params, query, body }, request, reply) => {
+      const run = await orchestrator.startRun({
+        flowId: params.id,
+        input: body.input ?? {},
+        ...(body.version === undefined ? {} : { version: body.version }),
+        trigger: { kind: 'api', detail: { ip: request.ip } },
+      });
+      if (query.wait === undefined) return reply.status(201).send({ run });
+      const { run: finished, timedOut } = await orchestrator.waitForRun(run.id, query.wait);
+      return reply.status(timedOut ? 202 : 200).send({ run: finished, timedOut });
+    },
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/api/runs',
+    tag: 'runs',
+    summary: 'Runs, newest first, by flow and status',
+    query: z.object({
+      flow: NodeIdSchema.optional(),
+      status: StatusSchema.optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(50),
+      offset: z.coerce.number().int().min(0).default(0),
+    }),
+    handler: async ({ query }) => ({
+      runs: await store.listRuns({
+        ...(query.flow ? { flowId: query.flow } : {}),
+        ...(query.status ? { status: query.status } : {}),
+        limit: query.limit,
+        offset: query.offset,
+      }),
+    }),
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/api/runs/:id',
+    tag: 'runs',
+    summary: "A run with every node's input, output, error, attempts and timings",
+    params: RunParams,
+    handler: async ({ params }) => {
+      const stored = await store.getRun(params.id);
+      if (!stored) throw new R1flowError('RUN_NOT_FOUND', `no run "${params.id}"`);
+      return { ...stored, attempts: await store.listAttempts(params.id) };
+    },
+  });
+
+  routes.add(app, {
+    method: 'POST',
+    url: '/api/runs/:id/cancel',
+    tag: 'runs',
+    summary: 'Cancel a queued or running run',
+    params: RunParams,
+    responses: { 202: 'Cancel requested or done', 409: 'The run already finished' },
+    handler: async ({ params }, _request, reply) => {
+      await orchestrator.cancelRun(params.id);
+      const { run } = await orchestrator.waitForRun(params.id, 2000);
+      return reply.status(202).send({ run });
+    },
+  });
+
+  routes.add(app, {
+    method: 'POST',
+    url: '/api/runs/:id/rerun',
+    tag: 'runs',
+    summary: 'Run again with the same input and flow version; fromNode reuses the outputs upstream of it',
+    params: RunParams,
+    body: z.object({ fromNode: NodeIdSchema.optional() }).strict().default({}),
+    responses: { 201: 'Started' },
+    handler: async ({ params, body }, _request, reply) => {
+      const previous = await store.getRun(params.id);
+      if (!previous) throw new R1flowError('RUN_NOT_FOUND', `no run "${params.id}"`);
+      const run = await orchestrator.startRun({
+        flowId: previous.run.flowId,
+        rerun: { runId: params.id, ...(body.fromNode ? { fromNode: body.fromNode } : {}) },
+      });
+      return reply.status(201).send({ run });
+    },
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/api/runs/:id/events',
+    tag: 'runs',
+    summary: 'Server-Sent Events of every state change of a run; resumable with Last-Event-ID',
+    params: RunParams,
+    query: z.object({ after: z.coerce.number().int().min(0).optional() }),
+    handler: async ({ params, query }, request, reply) => {
+      if (!(await store.getRun(params.id))) throw new R1flowError('RUN_NOT_FOUND', `no run "${params.id}"`);
+      await streamRunEvents(context, request, reply, {
+        runId: params.id,
+        ...(query.after === undefined ? {} : { after: query.after }),
+      });
+    },
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/api/events',
+    tag: 'runs',
+    summary: 'Server-Sent Events of every run (the editor keeps its run lists live with it)',
+    query: z.object({ after: z.coerce.number().int().min(0).optional() }),
+    handler: async ({ query }, request, reply) => {
+      await streamRunEvents(context, request, reply, query.after === undefined ? {} : { after: query.after });
+    },
+  });
+}

@@ -1,0 +1,126 @@
+// The node catalog, sessions for the editor, health, Prometheus metrics and the OpenAPI document.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { R1flowError } from '../../../engine/errors.ts';
+import { signSession, verifySession } from '../../auth/session-token.ts';
+import { cookies, SESSION_COOKIE } from '../auth-hook.ts';
+import type { NodeMetrics } from '../node-metrics.ts';
+import { buildOpenApi } from '../openapi.ts';
+import type { RouteTable } from '../route.ts';
+import type { ServerContext } from '../server-context.ts';
+
+const SESSION_HOURS = 12;
+
+export function registerSystemRoutes(
+  app: FastifyInstance,
+  routes: RouteTable,
+  context: ServerContext,
+  metrics: NodeMetrics,
+): void {
+  const { store, registry, orchestrator } = context.runtime;
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/api/nodes',
+    tag: 'nodes',
+    summary: 'The node catalog: every node type with JSON Schemas of its params and ports',
+    handler: async () => ({ nodes: registry.catalog() }),
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/api/session',
+    tag: 'auth',
+    summary: 'Whether this browser must sign in (an API key is required) and whether it is signed in',
+    handler: async (_input, request) => {
+      const token = cookies(request)[SESSION_COOKIE];
+      const claims = token ? verifySession(context.serverKey, token) : null;
+      return {
+        keyRequired: context.options.requireKey,
+        signedIn: claims !== null && context.apiKeys.isActive(claims.keyId),
+      };
+    },
+  });
+
+  routes.add(app, {
+    method: 'POST',
+    url: '/api/session',
+    tag: 'auth',
+    summary: 'Exchange an API key for an HttpOnly session cookie (the editor and its SSE use it)',
+    body: z.object({ apiKey: z.string().min(1) }).strict(),
+    handler: async ({ body }, _request, reply) => {
+      const keyId = context.apiKeys.verify(body.apiKey);
+      if (!keyId) throw new R1flowError('AUTH_FORBIDDEN', 'the API key is not valid (revoked or mistyped)');
+      const expiresAt = Date.now() + SESSION_HOURS * 3_600_000;
+      const token = signSession(context.serverKey, { keyId, expiresAt });
+      reply.header(
+        'set-cookie',
+        `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_HOURS * 3600}`,
+      );
+      return { signedIn: true, expiresAt };
+    },
+  });
+
+  routes.add(app, {
+    method: 'DELETE',
+    url: '/api/session',
+    tag: 'auth',
+    summary: 'Sign out',
+    handler: async (_input, _request, reply) => {
+      reply.header('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
+      return { signedIn: false };
+    },
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/api/openapi.json',
+    tag: 'system',
+    summary: 'This API as an OpenAPI 3.1 document',
+    handler: async () => buildOpenApi(routes.routes, context.options.version),
+  });
+
+  app.get('/healthz', async (_request, reply) => {
+    const extra = await context.health();
+    const runs = await store.countRunsByStatus();
+    const ok = extra.ok !== false;
+    return reply.status(ok ? 200 : 503).send({
+      ok,
+      version: context.options.version,
+      transport: context.runtime.transport.name,
+      activeRuns: orchestrator.activeRunCount,
+      runs,
+      ...extra,
+    });
+  });
+
+  app.get('/metrics', async (_request, reply) => {
+    const runs = await store.countRunsByStatus();
+    const extra = await context.health();
+    const lines = [
+      '# HELP r1flow_runs Runs in the store by status.',
+      '# TYPE r1flow_runs gauge',
+      ...['queued', 'running', 'succeeded', 'failed', 'cancelled'].map(
+        (s) => `r1flow_runs{status="${s}"} ${runs[s] ?? 0}`,
+      ),
+      '# HELP r1flow_active_runs Runs this process drives now.',
+      '# TYPE r1flow_active_runs gauge',
+      `r1flow_active_runs ${orchestrator.activeRunCount}`,
+      ...metrics.prometheusLines(),
+      ...queueDepthLines(extra.queues),
+    ];
+    return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
+  });
+}
+
+function queueDepthLines(queues: unknown): string[] {
+  if (!queues || typeof queues !== 'object') return [];
+  const lines = ['# HELP r1flow_queue_jobs Node jobs per lane and state.', '# TYPE r1flow_queue_jobs gauge'];
+  for (const [lane, counts] of Object.entries(queues as Record<string, Record<string, number>>)) {
+    for (const [state, count] of Object.entries(counts ?? {})) {
+      if (typeof count === 'number')
+        lines.push(`r1flow_queue_jobs{lane="${lane}",state="${state}"} ${count}`);
+    }
+  }
+  return lines;
+}

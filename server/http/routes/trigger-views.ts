@@ -1,0 +1,48 @@
+// How triggers look in the API: webhook URL, auth mode, secret and a signed curl example;
+// schedules with their next five fire times.
+import { nextFireTimes } from '../../../nodes/trigger/schedule.node.ts';
+import type { ServerContext } from '../server-context.ts';
+
+export function describeTriggers(context: ServerContext, flowId: string) {
+  return context.triggers.list({ flowId }).map((trigger) => {
+    const base = {
+      id: trigger.id,
+      nodeId: trigger.nodeId,
+      kind: trigger.kind,
+      enabled: trigger.enabled,
+      flowVersion: trigger.flowVersion,
+    };
+    if (trigger.kind === 'schedule') {
+      return {
+        ...base,
+        cron: trigger.config.cron,
+        timezone: trigger.config.timezone,
+        missedTicks: trigger.config.missedTicks,
+        lastFireAt: trigger.lastFireAt,
+        nextFireTimes: nextFireTimes(trigger.config, new Date(), 5).map((d) => d.toISOString()),
+      };
+    }
+    const url = `${context.options.publicUrl}/hooks/${trigger.config.path}`;
+    const secret = trigger.config.auth === 'hmac' ? context.triggers.hmacSecret(trigger.id) : null;
+    return {
+      ...base,
+      url,
+      auth: trigger.config.auth,
+      responseMode: trigger.config.responseMode,
+      secret,
+      curl: curlExample(url, trigger.config.auth),
+    };
+  });
+}
+
+function curlExample(url: string, auth: 'hmac' | 'token'): string {
+  const body = `'{"question": "How many customers do we have?"}'`;
+  if (auth === 'token') {
+    return `curl -sS -X POST ${url} -H 'Authorization: Bearer <token>' -H 'Content-Type: application/json' -d ${body}`;
+  }
+  return [
+    `BODY=${body}; TS=$(date +%s)`,
+    `SIG=$(printf '%s.%s' "$TS" "$BODY" | openssl dgst -sha256 -hmac "$R1FLOW_WEBHOOK_SECRET" | sed 's/^.* //')`,
+    `curl -sS -X POST ${url} -H "X-R1flow-Timestamp: $TS" -H "X-R1flow-Signature: sha256=$SIG" -H 'Content-Type: application/json' -d "$BODY"`,
+  ].join('\n');
+}

@@ -1,0 +1,28 @@
+// What the HTTP routes work with: the runtime (store, registry, orchestrator, transport) plus the
+// server's own services (API keys, triggers, schedules) and options.
+
+import type { ApiKeys } from '../auth/api-keys.ts';
+import type { Runtime } from '../runtime/local-runtime.ts';
+import type { TriggerStore } from '../triggers/trigger-store.ts';
+
+export interface ServerOptions {
+  /** Require an API key on /api even on loopback. Beyond loopback it is always required. */
+  requireKey: boolean;
+  /** Base URL users reach the server at (for webhook URLs shown in the API and editor). */
+  publicUrl: string;
+  /** Folder of the built editor; served at `/` when it exists. */
+  editorDir?: string;
+  version: string;
+}
+
+export interface ServerContext {
+  runtime: Runtime;
+  apiKeys: ApiKeys;
+  triggers: TriggerStore;
+  serverKey: Buffer;
+  options: ServerOptions;
+  /** Called after a flow's triggers changed (saved, deleted, enabled): schedules re-arm. */
+  onTriggersChanged(): void;
+  /** Extra health facts (queue mode adds Redis). */
+  health(): Promise<Record<string, unknown>>;
+}

@@ -1,0 +1,86 @@
+// Server-Sent Events from the run event log. Each event carries its store sequence number as its
+// id, so a client that reconnects with Last-Event-ID gets exactly what it missed. Events of runs
+// driven by other processes on the same store are picked up by polling the log.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { TERMINAL_RUN_STATUSES } from '../../engine/run-machine.ts';
+import type { RunEvent } from '../../engine/store/records.ts';
+import type { ServerContext } from './server-context.ts';
+
+const POLL_MS = 500;
+const HEARTBEAT_MS = 15_000;
+
+export async function streamRunEvents(
+  context: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: { runId?: string; after?: number },
+): Promise<void> {
+  const { store, orchestrator } = context.runtime;
+  const lastEventId = Number(request.headers['last-event-id']);
+  let after = Number.isFinite(lastEventId) ? lastEventId : (options.after ?? 0);
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  raw.write('retry: 2000\n\n');
+
+  let closed = false;
+  let wake: () => void = () => {};
+  const unsubscribe = orchestrator.onEvents((events) => {
+    if (events.some((event) => options.runId === undefined || event.runId === options.runId)) wake();
+  });
+  const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+  request.raw.on('close', () => {
+    closed = true;
+    wake();
+  });
+
+  try {
+    while (!closed) {
+      const events = await store.readEvents({
+        ...(options.runId ? { runId: options.runId } : {}),
+        afterSeq: after,
+        limit: 500,
+      });
+      for (const event of events) {
+        raw.write(formatEvent(event));
+        after = event.seq;
+      }
+      if (options.runId && events.some(isRunEnd)) {
+        raw.write(`event: end\ndata: ${JSON.stringify({ runId: options.runId })}\n\n`);
+        break;
+      }
+      if (options.runId && events.length === 0) {
+        const stored = await store.getRun(options.runId);
+        if (stored && TERMINAL_RUN_STATUSES.has(stored.run.status)) {
+          raw.write(`event: end\ndata: ${JSON.stringify({ runId: options.runId })}\n\n`);
+          break;
+        }
+      }
+      if (events.length === 500) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, POLL_MS);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  } finally {
+    clearInterval(heartbeat);
+    unsubscribe();
+    raw.end();
+  }
+}
+
+function isRunEnd(event: RunEvent): boolean {
+  return event.type === 'run.succeeded' || event.type === 'run.failed' || event.type === 'run.cancelled';
+}
+
+function formatEvent(event: RunEvent): string {
+  return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}

@@ -1,0 +1,62 @@
+// Webhook authentication. HMAC mode: the caller sends `X-R1flow-Timestamp: <unix seconds>` and
+// `X-R1flow-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>`; timestamps
+// outside the replay window are refused. Token mode: `Authorization: Bearer <token>`.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { R1flowError } from '../../engine/errors.ts';
+import type { WebhookParams } from '../../nodes/trigger/webhook.node.ts';
+import type { TriggerStore } from './trigger-store.ts';
+
+export function signWebhook(secret: string, timestamp: number, body: Buffer | string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex')}`;
+}
+
+export function verifyWebhook(
+  triggers: TriggerStore,
+  trigger: { id: string; config: WebhookParams },
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+  nowMs = Date.now(),
+): void {
+  if (trigger.config.auth === 'token') {
+    const header = headers.authorization;
+    const token = header?.startsWith('Bearer ')
+      ? header.slice(7).trim()
+      : headerValue(headers, 'x-r1flow-token');
+    if (!token) throw new R1flowError('AUTH_REQUIRED', 'this webhook needs "Authorization: Bearer <token>"');
+    if (!triggers.verifyToken(trigger.id, token))
+      throw new R1flowError('AUTH_FORBIDDEN', 'the webhook token is not valid');
+    return;
+  }
+  const timestampText = headerValue(headers, 'x-r1flow-timestamp');
+  const signature = headerValue(headers, 'x-r1flow-signature');
+  if (!timestampText || !signature) {
+    throw new R1flowError(
+      'AUTH_REQUIRED',
+      'this webhook needs X-R1flow-Timestamp and X-R1flow-Signature headers',
+    );
+  }
+  const timestamp = Number(timestampText);
+  if (!Number.isInteger(timestamp))
+    throw new R1flowError('AUTH_FORBIDDEN', 'X-R1flow-Timestamp must be unix seconds');
+  const skew = Math.abs(nowMs / 1000 - timestamp);
+  if (skew > trigger.config.replayWindowSeconds) {
+    throw new R1flowError(
+      'AUTH_FORBIDDEN',
+      `the signed timestamp is ${Math.round(skew)} s away from the server's clock (allowed: ${trigger.config.replayWindowSeconds} s)`,
+    );
+  }
+  const secret = triggers.hmacSecret(trigger.id);
+  if (!secret)
+    throw new R1flowError('AUTH_FORBIDDEN', 'this webhook has no secret yet; rotate it in the API');
+  const expected = Buffer.from(signWebhook(secret, timestamp, body));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    throw new R1flowError('AUTH_FORBIDDEN', 'the webhook signature does not match the body');
+  }
+}
+
+function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,71 @@
+// A real r1flow HTTP server on 127.0.0.1 for tests: temp store, inline transport, test node types.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '../../engine/node-context.ts';
+import { createServer, type R1flowServer } from '../../server/http/create-server.ts';
+import { createRuntime, type Runtime } from '../../server/runtime/local-runtime.ts';
+import { TEST_PLUGINS } from './cli.ts';
+
+export interface ServerHarness {
+  url: string;
+  dir: string;
+  runtime: Runtime;
+  server: R1flowServer;
+  api(
+    path: string,
+    init?: RequestInit & { json?: unknown; key?: string },
+    // biome-ignore lint/suspicious/noExplicitAny: tests read JSON bodies freely.
+  ): Promise<{ status: number; body: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(
+  options: { requireKey?: boolean; dir?: string } = {},
+): Promise<ServerHarness> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'r1flow-server-'));
+  process.env.R1FLOW_PLUGINS = TEST_PLUGINS;
+  const runtime = await createRuntime({ dbPath: join(dir, 'r1.db'), leaseMs: 2000 });
+  const server = createServer({
+    runtime,
+    serverKey: randomBytes(32),
+    logger: silentLogger,
+    requireKey: options.requireKey ?? false,
+    publicUrl: 'http://127.0.0.1',
+    version: 'test',
+  });
+  await runtime.orchestrator.start();
+  await server.schedules.start();
+  const url = await server.app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    url,
+    dir,
+    runtime,
+    server,
+    async api(path, init = {}) {
+      const { json, key, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (json !== undefined) headers.set('content-type', 'application/json');
+      if (key) headers.set('authorization', `Bearer ${key}`);
+      const response = await fetch(`${url}${path}`, {
+        ...rest,
+        headers,
+        ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+      });
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = text ? JSON.parse(text) : null;
+      } catch {
+        // not JSON (SSE, metrics)
+      }
+      return { status: response.status, body, headers: response.headers };
+    },
+    async close() {
+      await server.close();
+      await runtime.close();
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
