@@ -12,7 +12,12 @@ export function writeResult(name: string, command: string, result: Record<string
     benchmark: name,
     command,
     measuredAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
     ...result,
   };
   writeFileSync(path, `${JSON.stringify(record, null, 2)}\n`);
