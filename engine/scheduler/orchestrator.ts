@@ -8,7 +8,7 @@ import { silentLogger } from '../node-context.ts';
 import { createOwnerId, isOwnerDead } from '../owner.ts';
 import type { NodeRegistry } from '../registry.ts';
 import { nextRunStatus, TERMINAL_RUN_STATUSES } from '../run-machine.ts';
-import type { NodeRunRecord, RunEvent, RunRecord, RunTrigger } from '../store/records.ts';
+import type { FlowVersion, NodeRunRecord, RunEvent, RunRecord, RunTrigger } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import type { JobProgress, JobResult, Transport } from '../transport.ts';
 import type { ActiveRun } from './active-run.ts';
@@ -78,6 +78,7 @@ export class Orchestrator {
   readonly #lastProgress = new Map<string, number>();
   readonly #listeners: ((events: RunEvent[]) => void)[] = [];
   readonly #pendingIdempotent = new Map<string, Promise<RunRecord>>();
+  readonly #versions = new Map<string, FlowVersion>();
   #inbox: InboxItem[] = [];
   #tickScheduled = false;
   #ticking: Promise<void> = Promise.resolve();
@@ -145,7 +146,7 @@ export class Orchestrator {
     if (request.rerun && !source)
       throw new R1flowError('RUN_NOT_FOUND', `no run "${request.rerun.runId}" to re-run`);
     const version = request.version ?? source?.run.flowVersion;
-    const stored = await this.#store.getFlowVersion(request.flowId, version);
+    const stored = await this.#flowVersion(request.flowId, version);
     if (!stored) {
       const which = version === undefined ? '' : ` version ${version}`;
       throw new R1flowError('FLOW_NOT_FOUND', `no flow "${request.flowId}"${which}`);
@@ -196,10 +197,10 @@ export class Orchestrator {
       });
       return;
     }
-    const stored = await this.#store.getRun(runId);
+    const stored = await this.#store.getRunRecord(runId);
     if (!stored) throw new R1flowError('RUN_NOT_FOUND', `no run "${runId}"`);
-    if (TERMINAL_RUN_STATUSES.has(stored.run.status)) {
-      throw new R1flowError('RUN_NOT_ACTIVE', `run ${runId} already ${stored.run.status}`);
+    if (TERMINAL_RUN_STATUSES.has(stored.status)) {
+      throw new R1flowError('RUN_NOT_ACTIVE', `run ${runId} already ${stored.status}`);
     }
     await this.#store.requestCancel(runId);
   }
@@ -220,12 +221,12 @@ export class Orchestrator {
       const list = this.#waiters.get(runId) ?? [];
       list.push(wake);
       this.#waiters.set(runId, list);
-      const stored = await this.#store.getRun(runId);
+      const stored = await this.#store.getRunRecord(runId);
       const left = deadline - Date.now();
-      if (!stored || TERMINAL_RUN_STATUSES.has(stored.run.status) || left <= 0) {
+      if (!stored || TERMINAL_RUN_STATUSES.has(stored.status) || left <= 0) {
         this.#dropWaiter(runId, wake);
         if (!stored) throw new R1flowError('RUN_NOT_FOUND', `no run "${runId}"`);
-        return { run: stored.run, timedOut: !TERMINAL_RUN_STATUSES.has(stored.run.status) };
+        return { run: stored, timedOut: !TERMINAL_RUN_STATUSES.has(stored.status) };
       }
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([
@@ -280,7 +281,7 @@ export class Orchestrator {
   async #loadForResume(runId: string): Promise<ActiveRun | null> {
     const stored = await this.#store.getRun(runId);
     if (!stored) return null;
-    const version = await this.#store.getFlowVersion(stored.run.flowId, stored.run.flowVersion);
+    const version = await this.#flowVersion(stored.run.flowId, stored.run.flowVersion);
     try {
       if (!version)
         throw new R1flowError(
@@ -304,6 +305,21 @@ export class Orchestrator {
       ]);
       return null;
     }
+  }
+
+  /**
+   * Flow versions are immutable, so each is read (and its resolution cached by document) once;
+   * the latest version of a flow is looked up each time, since a save may have added one.
+   */
+  async #flowVersion(flowId: string, version: number | undefined): Promise<FlowVersion | null> {
+    const wanted = version ?? (await this.#store.getFlow(flowId))?.latestVersion;
+    if (wanted === undefined) return null;
+    const key = `${flowId}@${wanted}`;
+    const cached = this.#versions.get(key);
+    if (cached) return cached;
+    const stored = await this.#store.getFlowVersion(flowId, wanted);
+    if (stored) this.#versions.set(key, stored);
+    return stored;
   }
 
   #push(item: InboxItem): void {

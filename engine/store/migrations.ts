@@ -11,7 +11,10 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
         latest_version INTEGER NOT NULL,
         enabled INTEGER NOT NULL DEFAULT 1,
         created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL
+        updated_at INTEGER NOT NULL,
+        -- Deleted flows keep their versions (runs pinned to them stay inspectable) and their
+        -- version numbers (a re-created flow continues counting, so no version number means two things).
+        deleted_at INTEGER
       );
       CREATE TABLE flow_versions (
         flow_id TEXT NOT NULL,

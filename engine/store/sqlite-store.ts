@@ -62,12 +62,9 @@ export class SqliteStore implements Store {
       const version = (existing?.latest_version ?? 0) + 1;
       const stored: FlowDocument = { ...document, version };
       if (existing) {
-        this.#sql('UPDATE flows SET name = ?, latest_version = ?, updated_at = ? WHERE id = ?').run(
-          document.name,
-          version,
-          now,
-          document.id,
-        );
+        this.#sql(
+          'UPDATE flows SET name = ?, latest_version = ?, updated_at = ?, deleted_at = NULL WHERE id = ?',
+        ).run(document.name, version, now, document.id);
       } else {
         this.#sql(
           'INSERT INTO flows (id, name, latest_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
@@ -85,19 +82,23 @@ export class SqliteStore implements Store {
   }
 
   async getFlow(flowId: string): Promise<FlowSummary | null> {
-    const row = this.#sql('SELECT * FROM flows WHERE id = ?').get(flowId) as Row | undefined;
+    const row = this.#sql('SELECT * FROM flows WHERE id = ? AND deleted_at IS NULL').get(flowId) as
+      | Row
+      | undefined;
     return row ? flowFromRow(row) : null;
   }
 
   async listFlows(): Promise<FlowSummary[]> {
-    return (this.#sql('SELECT * FROM flows ORDER BY updated_at DESC').all() as Row[]).map(flowFromRow);
+    return (
+      this.#sql('SELECT * FROM flows WHERE deleted_at IS NULL ORDER BY updated_at DESC').all() as Row[]
+    ).map(flowFromRow);
   }
 
   async getFlowVersion(flowId: string, version?: number): Promise<FlowVersion | null> {
     const row = (
       version === undefined
         ? this.#sql(
-            'SELECT v.* FROM flow_versions v JOIN flows f ON f.id = v.flow_id AND f.latest_version = v.version WHERE v.flow_id = ?',
+            'SELECT v.* FROM flow_versions v JOIN flows f ON f.id = v.flow_id AND f.latest_version = v.version WHERE v.flow_id = ? AND f.deleted_at IS NULL',
           ).get(flowId)
         : this.#sql('SELECT * FROM flow_versions WHERE flow_id = ? AND version = ?').get(flowId, version)
     ) as Row | undefined;
@@ -122,20 +123,21 @@ export class SqliteStore implements Store {
   }
 
   async setFlowEnabled(flowId: string, enabled: boolean): Promise<void> {
-    const result = this.#sql('UPDATE flows SET enabled = ?, updated_at = ? WHERE id = ?').run(
-      enabled ? 1 : 0,
-      Date.now(),
-      flowId,
-    );
+    const result = this.#sql(
+      'UPDATE flows SET enabled = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
+    ).run(enabled ? 1 : 0, Date.now(), flowId);
     if (result.changes === 0) throw new R1flowError('FLOW_NOT_FOUND', `no flow "${flowId}"`);
   }
 
   async deleteFlow(flowId: string): Promise<boolean> {
-    const remove = this.#db.transaction(() => {
-      this.#sql('DELETE FROM flow_versions WHERE flow_id = ?').run(flowId);
-      return this.#sql('DELETE FROM flows WHERE id = ?').run(flowId).changes > 0;
-    });
-    return remove.immediate();
+    const now = Date.now();
+    return (
+      this.#sql('UPDATE flows SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL').run(
+        now,
+        now,
+        flowId,
+      ).changes > 0
+    );
   }
 
   async commit(changes: readonly StoreChange[]): Promise<RunEvent[]> {
@@ -208,6 +210,11 @@ export class SqliteStore implements Store {
       this.#sql('SELECT * FROM node_runs WHERE run_id = ? ORDER BY position').all(runId) as Row[]
     ).map(nodeFromRow);
     return { run: runFromRow(row), nodes };
+  }
+
+  async getRunRecord(runId: string): Promise<RunRecord | null> {
+    const row = this.#sql('SELECT * FROM runs WHERE id = ?').get(runId) as Row | undefined;
+    return row ? runFromRow(row) : null;
   }
 
   async listRuns(filter: RunFilter = {}): Promise<RunRecord[]> {

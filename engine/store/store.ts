@@ -25,13 +25,15 @@ export interface Store {
   getFlowVersion(flowId: string, version?: number): Promise<FlowVersion | null>;
   listFlowVersions(flowId: string): Promise<Omit<FlowVersion, 'document'>[]>;
   setFlowEnabled(flowId: string, enabled: boolean): Promise<void>;
-  /** Removes the flow and its versions; its runs stay inspectable. */
+  /** Removes the flow from listings; its versions stay for the runs pinned to them. */
   deleteFlow(flowId: string): Promise<boolean>;
 
   /** Applies the changes in one transaction; returns the events with their sequence numbers. */
   commit(changes: readonly StoreChange[]): Promise<RunEvent[]>;
 
   getRun(runId: string): Promise<StoredRun | null>;
+  /** The run record alone (no node rows): cheap enough to poll. */
+  getRunRecord(runId: string): Promise<RunRecord | null>;
   listRuns(filter?: RunFilter): Promise<RunRecord[]>;
   countRunsByStatus(): Promise<Record<string, number>>;
   findRunByIdempotencyKey(flowId: string, key: string): Promise<RunRecord | null>;

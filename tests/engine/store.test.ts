@@ -32,6 +32,19 @@ describe('the SQLite store', () => {
     await store.close();
   });
 
+  it('a deleted flow keeps its versions for its runs, and a re-created one continues the numbering', async () => {
+    const store = new SqliteStore(join(dir, 'r1.db'));
+    const doc = FlowDocumentSchema.parse(flowOf({ s: ['test.step'] }));
+    await store.saveFlow(doc);
+    expect(await store.deleteFlow(doc.id)).toBe(true);
+    expect(await store.getFlow(doc.id)).toBeNull();
+    expect(await store.listFlows()).toEqual([]);
+    expect((await store.getFlowVersion(doc.id, 1))!.document.id).toBe(doc.id);
+    expect((await store.saveFlow({ ...doc, name: 'again' })).version).toBe(2);
+    expect((await store.getFlow(doc.id))!.name).toBe('again');
+    await store.close();
+  });
+
   it('refuses a file that is not a SQLite database, and leaves it untouched', () => {
     const path = join(dir, 'notes.db');
     writeFileSync(path, 'these are my notes, not a database\n');
