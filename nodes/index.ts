@@ -11,6 +11,7 @@ import vote from './sql/vote.node.ts';
 import manualTrigger from './trigger/manual.node.ts';
 import scheduleTrigger from './trigger/schedule.node.ts';
 import webhookTrigger from './trigger/webhook.node.ts';
+import warehouseSync from './warehouse/sync.node.ts';
 
 export const BUILTIN_NODES: readonly AnyNodeDefinition[] = [
   manualTrigger,
@@ -23,6 +24,7 @@ export const BUILTIN_NODES: readonly AnyNodeDefinition[] = [
   execute,
   vote,
   reward,
+  warehouseSync,
 ];
 
 export function createNodeRegistry(extra: readonly AnyNodeDefinition[] = []): NodeRegistry {

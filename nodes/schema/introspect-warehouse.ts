@@ -27,10 +27,15 @@ interface PragmaForeignKey {
   to: string | null;
 }
 
-/** User tables in creation order (sqlite_schema order), SQLite's internal tables left out. */
+/**
+ * User tables in creation order (sqlite_schema order). SQLite's internal tables and r1flow's
+ * bookkeeping (`_r1flow_*`, e.g. sync watermarks) are not part of the schema.
+ */
 function listTables(db: Database.Database): string[] {
   return db
-    .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`)
+    .prepare(
+      `SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_r1flow\\_%' ESCAPE '\\'`,
+    )
     .pluck()
     .all() as string[];
 }

@@ -6,7 +6,8 @@ import { runsCommands } from './runs.ts';
 import simLlm from './sim-llm.ts';
 import start from './start.ts';
 import validate from './validate.ts';
+import vote from './vote.ts';
 
 export async function loadCommands(): Promise<CliCommand[]> {
-  return [start, run, validate, ...runsCommands, ...keysCommands, simLlm];
+  return [start, run, validate, ...runsCommands, ...keysCommands, vote, simLlm];
 }

@@ -1,0 +1,90 @@
+// warehouse.sync@1: copies new and changed rows from a SQLite file or a directory of CSV files
+// into the warehouse (a watermark per table, stored in the warehouse and advanced in the same
+// transaction as the rows), then re-indexes the schema so schema.retrieve sees the new tables.
+// Meant for schedules: re-running it copies only what the last run did not commit.
+import { resolve } from 'node:path';
+import { defineNode } from '../../engine/define-node.ts';
+import { isR1flowError, R1flowError } from '../../engine/errors.ts';
+import { AnyValue, optional } from '../../engine/ports.ts';
+import {
+  DEFAULT_SCHEMA_INDEX_DIR,
+  defaultIndexPath,
+  SCHEMA_INDEX_DIR_ENV,
+} from '../schema/index-location.ts';
+import { reindexWarehouse } from '../schema/reindex-warehouse.ts';
+import { DEFAULT_WAREHOUSE } from '../schema/retrieve-schema.ts';
+import { WAREHOUSE_ENV } from './resolve-warehouse.ts';
+import { SyncParamsSchema } from './sync-params.ts';
+import type { SyncReport } from './sync-report.ts';
+import { SyncReportPort } from './sync-report.ts';
+import { syncWarehouse } from './sync-warehouse.ts';
+
+export default defineNode({
+  type: 'warehouse.sync',
+  version: 1,
+  title: 'Sync warehouse',
+  family: 'warehouse',
+  lane: 'io',
+  description:
+    'Copies new and changed rows from a SQLite file or CSV files into the warehouse (a watermark per ' +
+    'table, one transaction per table), then re-indexes the schema. Postgres sources are not supported yet.',
+  params: SyncParamsSchema,
+  // Wire a trigger here (e.g. trigger.schedule's payload) to sync when it fires; the value is not used.
+  inputs: { trigger: optional(AnyValue) },
+  outputs: { report: SyncReportPort },
+  async run({ params, ctx }) {
+    const started = performance.now();
+    const outcome = await syncWarehouse({
+      source: params.source,
+      warehousePath: resolve(params.warehouse ?? ctx.secret(WAREHOUSE_ENV) ?? DEFAULT_WAREHOUSE),
+      createWarehouse: params.createWarehouse,
+      include: params.include,
+      batchSize: params.batchSize,
+      signal: ctx.signal,
+      onTableSynced: (table, done, total) =>
+        ctx.progress({
+          message: `synced ${table.table}: ${table.rowsCopied} rows copied (${done} of ${total} tables)`,
+          fraction: done / total,
+          data: table,
+        }),
+    });
+    let reindex: SyncReport['reindex'] = null;
+    if (params.reindex) {
+      ctx.progress({ message: 're-indexing the schema' });
+      const indexPath =
+        params.indexPath ??
+        defaultIndexPath(outcome.warehouse, ctx.secret(SCHEMA_INDEX_DIR_ENV) ?? DEFAULT_SCHEMA_INDEX_DIR);
+      reindex = await reindexAfterSync(outcome.warehouse, resolve(indexPath), ctx.signal);
+    }
+    return {
+      report: {
+        ...outcome,
+        tablesCreated: outcome.tables.filter((table) => table.created).map((table) => table.table),
+        rowsCopied: outcome.tables.reduce((sum, table) => sum + table.rowsCopied, 0),
+        reindex,
+        ms: Math.round(performance.now() - started),
+      },
+    };
+  },
+});
+
+/** The rows are committed by now: a failed re-index says so, and a retry copies nothing twice. */
+async function reindexAfterSync(
+  warehouse: string,
+  indexPath: string,
+  signal: AbortSignal,
+): Promise<SyncReport['reindex']> {
+  try {
+    const { tablesIndexed, tablesUnchanged, tablesRemoved, tablesEmbedded, ms } = await reindexWarehouse(
+      warehouse,
+      { indexPath, signal },
+    );
+    return { tablesIndexed, tablesUnchanged, tablesRemoved, tablesEmbedded, ms };
+  } catch (error) {
+    throw new R1flowError(
+      isR1flowError(error) ? error.code : 'SCHEMA_INDEX_ERROR',
+      `the rows were copied and committed, but re-indexing the schema failed: ${(error as Error).message}`,
+      { cause: error, retryable: true },
+    );
+  }
+}
