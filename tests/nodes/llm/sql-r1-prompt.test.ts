@@ -6,8 +6,9 @@ import {
   joinKnowledge,
   wrapInQwenChat,
 } from '../../../nodes/llm/sql-r1-prompt.ts';
+import { SPIDER_DEV_DIR } from '../../support/shared-data.ts';
 
-const SPIDER_DEV = '/work/shared/datasets/spider-dev';
+const SPIDER_DEV = SPIDER_DEV_DIR;
 const DDL =
   'CREATE TABLE singer (\n    Singer_ID number, -- example: [1, 2]\n    PRIMARY KEY (Singer_ID)\n);';
 

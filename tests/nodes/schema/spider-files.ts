@@ -2,8 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SPIDER_DEV_DIR } from '../../support/shared-data.ts';
 
-export const SPIDER_DIR = '/work/shared/datasets/spider-dev';
+export const SPIDER_DIR = SPIDER_DEV_DIR;
 export const SPIDER_TABLES_JSON = join(SPIDER_DIR, 'tables.json');
 export const SPIDER_DB_IDS = [
   'flight_2',

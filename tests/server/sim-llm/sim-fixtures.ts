@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSqlR1Prompt, wrapInQwenChat } from '../../../nodes/llm/sql-r1-prompt.ts';
+import { GPU_PROFILE, SPIDER_DEV_DIR } from '../../support/shared-data.ts';
 
-export const SPIDER_DEV_DIR = process.env.SPIDER_DEV_DIR ?? '/work/shared/datasets/spider-dev';
+export { GPU_PROFILE, SPIDER_DEV_DIR };
 export const SPIDER_REPLAY = join(SPIDER_DEV_DIR, 'replay-ensemble.jsonl');
-export const GPU_PROFILE = process.env.GPU_PROFILE ?? '/work/shared/gpu/h100-qwen2.5-coder-7b.json';
 
 export interface ReplayEntry {
   question: string;

@@ -2,11 +2,9 @@
 // questions, database files and the eight recorded systems' answers.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { SPIDER_DEV_DIR } from '../../../support/shared-data.ts';
 
-export const SPIDER_DEV_DIR =
-  process.env.SPIDER_DEV_DIR ??
-  fileURLToPath(new URL('../../../../../shared/datasets/spider-dev', import.meta.url));
+export { SPIDER_DEV_DIR };
 
 export interface SpiderQuestion {
   question_id: number;

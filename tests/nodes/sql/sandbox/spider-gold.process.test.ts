@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, test } from 'vitest';
 import { SqlSandboxPool } from '../../../../nodes/sql/sandbox/sql-sandbox-pool.ts';
+import { SPIDER_DEV_DIR } from '../../../support/shared-data.ts';
 
-const DATASET = '/work/shared/datasets/spider-dev';
+const DATASET = SPIDER_DEV_DIR;
 
 interface Question {
   question_id: number;
