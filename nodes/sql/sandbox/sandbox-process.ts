@@ -77,7 +77,10 @@ export class SandboxProcess {
   /** Stops the child at once (SIGKILL); the running query's promise is dropped, never settled. */
   kill(): void {
     this.#running = undefined;
-    if (this.#alive) this.#child.kill('SIGKILL');
+    if (!this.#alive) return;
+    // Keep the parent alive until the child is gone, so a caller awaiting exited() sees it happen.
+    this.holdEventLoop(true);
+    this.#child.kill('SIGKILL');
   }
 
   /** Whether this child keeps the parent's event loop alive (the pool holds it only while it has work). */

@@ -1,5 +1,6 @@
 // Every CLI command, in the order `r1flow --help` lists them.
 import type { CliCommand } from '../command.ts';
+import evalCommand from './eval.ts';
 import { keysCommands } from './keys.ts';
 import run from './run.ts';
 import { runsCommands } from './runs.ts';
@@ -9,5 +10,5 @@ import validate from './validate.ts';
 import vote from './vote.ts';
 
 export async function loadCommands(): Promise<CliCommand[]> {
-  return [start, run, validate, ...runsCommands, ...keysCommands, vote, simLlm];
+  return [start, run, validate, evalCommand, ...runsCommands, ...keysCommands, vote, simLlm];
 }

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CLI } from '../../support/cli.ts';
 import { chatPromptFor, SPIDER_REPLAY } from './sim-fixtures.ts';
 
-const RUNNER = 'tests/server/sim-llm/run-sim-llm-command.ts';
 let child: ChildProcess | undefined;
 
 afterEach(() => {
@@ -12,7 +12,7 @@ afterEach(() => {
 });
 
 function startCommand(args: string[]): { process: ChildProcess; stderr: () => string } {
-  const started = spawn(process.execPath, ['bin/run-ts.js', RUNNER, ...args], {
+  const started = spawn(process.execPath, [CLI, 'sim-llm', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child = started;

@@ -1,0 +1,126 @@
+// `r1flow eval DATASET_DIR`: execution accuracy of a flow (or of a predictions file) on a
+// Spider-layout dataset, with test-suite's semantics and Spider's hardness levels. Scriptable:
+// the summary JSON and, last, the `EX 81.18% (384/473)` line on stdout; progress and the table
+// by hardness on stderr.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { R1flowError } from '../../../engine/errors.ts';
+import { sandboxRunSql } from '../../../nodes/eval/sandbox-run-sql.ts';
+import { sqlSandboxPoolResource } from '../../../nodes/sql/sandbox/sql-sandbox-resource.ts';
+import { loadEvalDataset } from '../../eval/eval-dataset.ts';
+import { formatExLine, formatHardnessTable } from '../../eval/ex-summary.ts';
+import { DEFAULT_EVAL_FLOW, openFlowPredictor } from '../../eval/flow-predictor.ts';
+import { loadPredictions, predictionsFilePredictor } from '../../eval/predictions-file.ts';
+import type { Predictor } from '../../eval/predictor.ts';
+import { createProgressBar, type ProgressBar } from '../../eval/progress-bar.ts';
+import { runEvaluation } from '../../eval/run-evaluation.ts';
+import { defineCommand } from '../command.ts';
+import { dbFlag, parseFlags, parseIntegerFlag } from '../options.ts';
+
+const usage = `eval DATASET_DIR [--flow F] [--llm URL] [--predictions FILE] [--limit N] [--concurrency N]
+                   [--out FILE] [--keep-distinct] [--db PATH]
+
+  DATASET_DIR        questions.json, tables.json (Spider) and databases/<db_id>/<db_id>.sqlite
+  --flow F           flow run for each question with input {question, database}; default examples/flows/nl2sql.flow.json
+  --llm URL          model server root including /v1 for the flow's nodes; default R1FLOW_LLM_URL
+  --predictions FILE score {"<question_id>": "SELECT ..."} instead of running a flow
+  --limit N          only the first N questions
+  --concurrency N    questions in flight at once (default 8)
+  --out FILE         per-question report (JSON array)
+  --keep-distinct    keep DISTINCT when comparing (test-suite removes it by default)
+  --db PATH          store the flow's runs there (default: a temporary store)`;
+
+const DEFAULT_CONCURRENCY = 8;
+
+function checkUrl(value: string): string {
+  if (!/^https?:\/\/[^\s]+$/.test(value)) {
+    throw new R1flowError(
+      'BAD_REQUEST',
+      `--llm must be an http(s) URL such as http://127.0.0.1:8000/v1, got "${value}"`,
+    );
+  }
+  return value;
+}
+
+export default defineCommand({
+  name: 'eval',
+  summary: 'Execution accuracy (test-suite rules, by Spider hardness) of a flow or predictions on a dataset',
+  usage,
+  async run(argv) {
+    const { values, positionals } = parseFlags(
+      argv,
+      {
+        ...dbFlag,
+        flow: { type: 'string' },
+        llm: { type: 'string' },
+        predictions: { type: 'string' },
+        limit: { type: 'string' },
+        concurrency: { type: 'string' },
+        out: { type: 'string' },
+        'keep-distinct': { type: 'boolean' },
+      },
+      usage,
+    );
+    const [datasetDir] = positionals;
+    if (!datasetDir) {
+      process.stderr.write(`usage: r1flow ${usage}\n`);
+      return 2;
+    }
+    if (values.predictions !== undefined && (values.flow !== undefined || values.llm !== undefined)) {
+      throw new R1flowError(
+        'BAD_REQUEST',
+        '--predictions scores a file; it cannot be combined with --flow or --llm',
+      );
+    }
+    const limit = values.limit === undefined ? undefined : parseIntegerFlag(values.limit, 'limit', 0, 1);
+    const concurrency = parseIntegerFlag(values.concurrency, 'concurrency', DEFAULT_CONCURRENCY, 1);
+    const llmUrl = values.llm === undefined ? undefined : checkUrl(values.llm);
+    const dataset = loadEvalDataset(datasetDir);
+    const flowPath = values.flow ?? DEFAULT_EVAL_FLOW;
+
+    const predictor: Predictor =
+      values.predictions !== undefined
+        ? predictionsFilePredictor(loadPredictions(values.predictions))
+        : await openFlowPredictor({
+            flowPath,
+            databasesDir: dataset.databasesDir,
+            llmUrl,
+            dbPath: values.db === undefined ? undefined : resolve(values.db),
+            datasetName: basename(dataset.dir),
+            concurrency,
+          });
+    try {
+      const pool = await predictor.resources.get(sqlSandboxPoolResource);
+      let progress: ProgressBar | undefined;
+      const { reports, summary } = await runEvaluation({
+        dataset,
+        predictor,
+        runSql: sandboxRunSql(pool),
+        concurrency,
+        limit,
+        keepDistinct: values['keep-distinct'] ?? false,
+        onProgress: (done, correct, total) => {
+          progress ??= createProgressBar(total, process.stderr);
+          progress.update(done, correct);
+        },
+      });
+      progress?.finish();
+      if (values.out !== undefined) {
+        mkdirSync(dirname(resolve(values.out)), { recursive: true });
+        writeFileSync(values.out, `${JSON.stringify(reports, null, 2)}\n`);
+      }
+      process.stderr.write(`${formatHardnessTable(summary)}\n`);
+      const source =
+        values.predictions !== undefined
+          ? { predictions: resolve(values.predictions) }
+          : { flow: resolve(flowPath), ...(llmUrl === undefined ? {} : { llm: llmUrl }) };
+      const header = { dataset: dataset.dir, ...source, keepDistinct: values['keep-distinct'] ?? false };
+      process.stdout.write(
+        `${JSON.stringify({ ...header, ...summary }, null, 2)}\n${formatExLine(summary)}\n`,
+      );
+      return 0;
+    } finally {
+      await predictor.close();
+    }
+  },
+});
