@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../engine/store/sqlite-store.ts';
-import { DEFAULT_LANE_OPTIONS } from '../engine/transports/lane-options.ts';
 import { loadEvalDataset } from '../server/eval/eval-dataset.ts';
 import { DEFAULT_EVAL_FLOW, openFlowPredictor } from '../server/eval/flow-predictor.ts';
 import type { Predictor } from '../server/eval/predictor.ts';
@@ -60,14 +59,13 @@ async function runPhase(predictor: Predictor, concurrency: number, asked: typeof
  * warm-up, not measured, asks one question per database (building its schema index) and then
  * enough more that this process and the SQL sandbox's children have warmed their JIT.
  */
-async function measure(setupConcurrency: number, phases: { label: string; concurrency: number }[]) {
+async function measure(phases: { label: string; concurrency: number }[]) {
   const predictor = await openFlowPredictor({
     flowPath: DEFAULT_EVAL_FLOW,
     databasesDir: dataset.databasesDir,
     llmUrl: sim.url,
     dbPath,
     datasetName: 'spider-dev',
-    concurrency: setupConcurrency,
   });
   try {
     await runPhase(predictor, 4, [...new Map(questions.map((q) => [q.db_id, q])).values()]);
@@ -81,17 +79,10 @@ async function measure(setupConcurrency: number, phases: { label: string; concur
   }
 }
 
-const phases = [
-  ...(await measure(1, [{ label: 'concurrency 1', concurrency: 1 }])),
-  ...(await measure(16, [
-    // What one run alone pays when the model lane waits for other runs' prompts, as it does by default.
-    {
-      label: `concurrency 1, default ${DEFAULT_LANE_OPTIONS.llm.maxWaitMs} ms micro-batch wait`,
-      concurrency: 1,
-    },
-    { label: 'concurrency 16', concurrency: 16 },
-  ])),
-];
+const phases = await measure([
+  { label: 'concurrency 1', concurrency: 1 },
+  { label: 'concurrency 16', concurrency: 16 },
+]);
 await sim.close();
 
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));

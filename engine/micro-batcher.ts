@@ -1,7 +1,7 @@
 // Gathers items (node jobs of many runs) into batches per key. A batch is ready when its weight
-// reaches `maxBatchSize` or its first item has waited `maxWaitMs`; it is handed out only when the
-// consumer has capacity (`hasCapacity`), so under load batches keep filling instead of queueing
-// small ones — the client-side half of continuous batching.
+// reaches `maxBatchSize`, its first item has waited `maxWaitMs`, or the consumer is idle; it is
+// handed out only when the consumer has capacity (`hasCapacity`), so under load batches keep
+// filling instead of queueing small ones — the client-side half of continuous batching.
 
 export interface MicroBatcherOptions<T> {
   /** Largest total weight of one batch (e.g. sequences: n samples per question). */
@@ -12,6 +12,12 @@ export interface MicroBatcherOptions<T> {
   weightOf: (item: T) => number;
   /** Whether the consumer can take another batch now. */
   hasCapacity: () => boolean;
+  /**
+   * Whether nothing is in flight. An idle consumer gets a batch at once instead of after
+   * `maxWaitMs`: waiting only pays while an earlier batch is running (more requests arrive
+   * meanwhile), so a lone request never waits.
+   */
+  isIdle?: () => boolean;
   flush: (items: T[]) => void;
 }
 
@@ -37,7 +43,8 @@ export function createMicroBatcher<T>(options: MicroBatcherOptions<T>): MicroBat
   // Groups in arrival order of their first item: the oldest ready batch goes first.
   const groups: Group<T>[] = [];
 
-  const isReady = (group: Group<T>) => group.due || group.weight >= options.maxBatchSize;
+  const isReady = (group: Group<T>) =>
+    group.due || group.weight >= options.maxBatchSize || (options.isIdle?.() ?? false);
 
   const takeBatch = (group: Group<T>): T[] => {
     const batch: T[] = [];

@@ -66,6 +66,7 @@ export class InlineTransport implements Transport {
           keyOf: (job) => this.#batchKey(job),
           weightOf: (job) => this.#batchWeight(job),
           hasCapacity: () => state.running < state.options.concurrency && state.queue.length === 0,
+          isIdle: () => state.running === 0 && state.queue.length === 0,
           flush: (jobs) => {
             state.queue.push({ jobs, batched: true });
             this.#pump(state);

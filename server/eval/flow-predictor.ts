@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { serializeError } from '../../engine/errors.ts';
 import { environmentSecret } from '../../engine/node-context.ts';
 import { saveFlowIfChanged } from '../../engine/save-flow.ts';
-import { InlineTransport, type InlineTransportOptions } from '../../engine/transports/inline-transport.ts';
+import { InlineTransport } from '../../engine/transports/inline-transport.ts';
 import { resolveFlowOrThrow } from '../../engine/validate-flow.ts';
 import { LLM_URL_ENV } from '../../nodes/llm/model-client-resource.ts';
 import { SCHEMA_INDEX_DIR_ENV } from '../../nodes/schema/index-location.ts';
@@ -35,16 +35,6 @@ export interface FlowPredictorOptions {
   dbPath?: string | undefined;
   /** Tag stored with each run's trigger. */
   datasetName: string;
-  /** Runs the caller keeps in flight at once. */
-  concurrency: number;
-}
-
-/**
- * The inline transport's lanes for `concurrency` runs in flight. The model lane waits its `maxWaitMs`
- * for other runs' prompts to share a request; with one run at a time none can come, so it sends at once.
- */
-function lanesFor(concurrency: number): NonNullable<InlineTransportOptions['lanes']> {
-  return concurrency === 1 ? { llm: { maxWaitMs: 0 } } : {};
 }
 
 export async function openFlowPredictor(options: FlowPredictorOptions): Promise<Predictor> {
@@ -59,8 +49,7 @@ export async function openFlowPredictor(options: FlowPredictorOptions): Promise<
   const runtime = await createRuntime({
     dbPath: options.dbPath ?? join(temp, 'r1flow.db'),
     adoptOrphans: false,
-    transport: (registry, resources) =>
-      new InlineTransport({ registry, resources, secret, lanes: lanesFor(options.concurrency) }),
+    transport: (registry, resources) => new InlineTransport({ registry, resources, secret }),
   });
   const close = async () => {
     await runtime.close();

@@ -23,6 +23,13 @@ describe('the inline transport', () => {
     expect(sizes.every((size) => size <= 8)).toBe(true);
   });
 
+  it('a lone call to a runBatch node goes out at once instead of waiting for company', async () => {
+    // With a one-minute wait, the run could only finish in time if an idle lane sends at once.
+    h = await createHarness({ lanes: { llm: { concurrency: 1, maxBatchSize: 8, maxWaitMs: 60_000 } } });
+    const stored = await h.finished(await h.run(flowOf({ b: ['test.batched', { sleepMs: 1 }] })));
+    expect(stored!.run.status).toBe('succeeded');
+  });
+
   it('a batch never exceeds maxBatchSize in weight', async () => {
     h = await createHarness({ lanes: { llm: { concurrency: 1, maxBatchSize: 16, maxWaitMs: 50 } } });
     const ids = await Promise.all(

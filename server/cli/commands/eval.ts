@@ -87,7 +87,6 @@ export default defineCommand({
             llmUrl,
             dbPath: values.db === undefined ? undefined : resolve(values.db),
             datasetName: basename(dataset.dir),
-            concurrency,
           });
     try {
       const pool = await predictor.resources.get(sqlSandboxPoolResource);
