@@ -2,7 +2,7 @@
 // Saving a flow re-syncs its rows; webhook HMAC secrets are sealed with the server secret, tokens
 // are kept only as hashes (shown once, at creation or rotation).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { R1flowError } from '../../engine/errors.ts';
 import type { FlowDocument } from '../../engine/flow-schema.ts';
 import { newId } from '../../engine/ids.ts';
@@ -40,10 +40,21 @@ const hash = (value: string) => createHash('sha256').update(value).digest('hex')
 export class TriggerStore {
   readonly #db: Database;
   readonly #key: Buffer;
+  readonly #statements = new Map<string, Statement>();
 
   constructor(db: Database, serverKey: Buffer) {
     this.#db = db;
     this.#key = serverKey;
+  }
+
+  /** Prepared once: webhooks look triggers up on every request. */
+  #sql(text: string): Statement {
+    let statement = this.#statements.get(text);
+    if (!statement) {
+      statement = this.#sql(text);
+      this.#statements.set(text, statement);
+    }
+    return statement;
   }
 
   /** Refuses a flow whose webhook path another flow already serves. */
@@ -51,7 +62,7 @@ export class TriggerStore {
     for (const node of document.nodes) {
       if (!node.type.startsWith('trigger.webhook@')) continue;
       const path = (node.params as { path?: string }).path;
-      const owner = this.#db.prepare('SELECT flow_id FROM triggers WHERE path = ?').get(path) as
+      const owner = this.#sql('SELECT flow_id FROM triggers WHERE path = ?').get(path) as
         | { flow_id: string }
         | undefined;
       if (owner && owner.flow_id !== document.id) {
@@ -86,9 +97,10 @@ export class TriggerStore {
             ? WebhookParamsSchema.parse(node.params)
             : ScheduleParamsSchema.parse(node.params);
         const path = kind === 'webhook' ? (config as WebhookParams).path : null;
-        const existing = this.#db
-          .prepare('SELECT id, config FROM triggers WHERE flow_id = ? AND node_id = ?')
-          .get(document.id, node.id) as { id: string; config: string } | undefined;
+        const existing = this.#sql('SELECT id, config FROM triggers WHERE flow_id = ? AND node_id = ?').get(
+          document.id,
+          node.id,
+        ) as { id: string; config: string } | undefined;
         if (existing) {
           this.#db
             .prepare(
@@ -102,11 +114,9 @@ export class TriggerStore {
           continue;
         }
         const id = newId('trg_', 6);
-        this.#db
-          .prepare(
-            'INSERT INTO triggers (id, flow_id, flow_version, node_id, kind, path, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          )
-          .run(id, document.id, document.version, node.id, kind, path, JSON.stringify(config), now, now);
+        this.#sql(
+          'INSERT INTO triggers (id, flow_id, flow_version, node_id, kind, path, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        ).run(id, document.id, document.version, node.id, kind, path, JSON.stringify(config), now, now);
         if (kind === 'webhook') created.push(this.#newSecret(id, node.id, (config as WebhookParams).auth));
       }
       for (const row of this.#db
@@ -115,7 +125,7 @@ export class TriggerStore {
         id: string;
         node_id: string;
       }[]) {
-        if (!seen.has(row.node_id)) this.#db.prepare('DELETE FROM triggers WHERE id = ?').run(row.id);
+        if (!seen.has(row.node_id)) this.#sql('DELETE FROM triggers WHERE id = ?').run(row.id);
       }
     });
     apply.immediate();
@@ -147,28 +157,25 @@ export class TriggerStore {
   }
 
   removeFlow(flowId: string): void {
-    this.#db.prepare('DELETE FROM triggers WHERE flow_id = ?').run(flowId);
+    this.#sql('DELETE FROM triggers WHERE flow_id = ?').run(flowId);
   }
 
   get(id: string): TriggerRecord | null {
-    const row = this.#db.prepare('SELECT * FROM triggers WHERE id = ?').get(id) as
+    const row = this.#sql('SELECT * FROM triggers WHERE id = ?').get(id) as
       | Record<string, unknown>
       | undefined;
     return row ? fromRow(row) : null;
   }
 
   byPath(path: string): TriggerRecord | null {
-    const row = this.#db.prepare('SELECT * FROM triggers WHERE path = ?').get(path) as
+    const row = this.#sql('SELECT * FROM triggers WHERE path = ?').get(path) as
       | Record<string, unknown>
       | undefined;
     return row ? fromRow(row) : null;
   }
 
   list(filter: { flowId?: string; kind?: 'webhook' | 'schedule' } = {}): TriggerRecord[] {
-    const rows = this.#db.prepare('SELECT * FROM triggers ORDER BY created_at').all() as Record<
-      string,
-      unknown
-    >[];
+    const rows = this.#sql('SELECT * FROM triggers ORDER BY created_at').all() as Record<string, unknown>[];
     return rows
       .map(fromRow)
       .filter(
@@ -178,14 +185,14 @@ export class TriggerStore {
 
   /** The HMAC secret of a webhook (for verification and the editor's signed curl example). */
   hmacSecret(id: string): string | null {
-    const row = this.#db.prepare('SELECT secret_enc FROM triggers WHERE id = ?').get(id) as
+    const row = this.#sql('SELECT secret_enc FROM triggers WHERE id = ?').get(id) as
       | { secret_enc: string | null }
       | undefined;
     return row?.secret_enc ? openSecret(this.#key, row.secret_enc) : null;
   }
 
   verifyToken(id: string, token: string): boolean {
-    const row = this.#db.prepare('SELECT token_hash FROM triggers WHERE id = ?').get(id) as
+    const row = this.#sql('SELECT token_hash FROM triggers WHERE id = ?').get(id) as
       | { token_hash: string | null }
       | undefined;
     if (!row?.token_hash) return false;
@@ -201,7 +208,7 @@ export class TriggerStore {
   }
 
   recordFire(id: string, at: number): void {
-    this.#db.prepare('UPDATE triggers SET last_fire_at = ? WHERE id = ?').run(at, id);
+    this.#sql('UPDATE triggers SET last_fire_at = ? WHERE id = ?').run(at, id);
   }
 }
 

@@ -7,7 +7,7 @@ import { isLoopbackHost } from '../../app/loopback.ts';
 import { syncAllTriggers } from '../../app/sync-all-triggers.ts';
 import { loadServerSecret } from '../../auth/server-secret.ts';
 import { createServer } from '../../http/create-server.ts';
-import { createRuntime } from '../../runtime/local-runtime.ts';
+import { createRuntime, type Runtime } from '../../runtime/local-runtime.ts';
 import { defineCommand } from '../command.ts';
 import { dbFlag, dbPath, parseFlags, parseIntegerFlag } from '../options.ts';
 
@@ -83,13 +83,22 @@ export default defineCommand({
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
-    logger.info('stopping');
+    logger.info('stopping: no new requests; letting running runs finish (up to 10 s)');
     await server.close();
+    await drainRuns(runtime, 10_000);
     await runtime.close();
     await sim?.close();
     return 0;
   },
 });
+
+/** Waits for the runs this process drives to finish; what is left resumes on the next start. */
+async function drainRuns(runtime: Runtime, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (runtime.orchestrator.activeRunCount > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
