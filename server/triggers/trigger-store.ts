@@ -51,7 +51,7 @@ export class TriggerStore {
   #sql(text: string): Statement {
     let statement = this.#statements.get(text);
     if (!statement) {
-      statement = this.#sql(text);
+      statement = this.#db.prepare(text);
       this.#statements.set(text, statement);
     }
     return statement;
