@@ -25,17 +25,31 @@ export function ensureWarehouse(): string {
   return path;
 }
 
+/** Where nodes look for a model server when none is configured (vLLM's default port). */
+export const DEFAULT_LLM_PORT = 8000;
+
 /**
  * With no model server configured, starts the simulated one on the demo replay (scripted answers)
- * and points the nodes at it. Returns how to stop it, or null when a real server is configured.
+ * and points the nodes at it. It takes port 8000 when free, the URL nodes use by default, so
+ * `r1flow run` in another terminal reaches it too. Returns how to stop it, or null when a real
+ * server is configured.
  */
 export async function ensureModelServer(
   logger: Logger,
 ): Promise<{ url: string; close(): Promise<void> } | null> {
   if (process.env[LLM_URL_ENV]) return null;
-  const sim = await startSimLlm({ replayPath: DEMO_REPLAY, port: 0 });
+  const sim = await startSimLlm({ replayPath: DEMO_REPLAY, port: DEFAULT_LLM_PORT }).catch(
+    (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE') throw error;
+      logger.warn(`port ${DEFAULT_LLM_PORT} is taken; the simulated model server listens on another port`);
+      return startSimLlm({ replayPath: DEMO_REPLAY, port: 0 });
+    },
+  );
   process.env[LLM_URL_ENV] = sim.url;
-  logger.info('no model server configured: answering from the scripted demo replay', { url: sim.url });
+  logger.info('no model server configured: answering from the scripted demo replay', {
+    url: sim.url,
+    forOtherTerminals: `R1FLOW_LLM_URL=${sim.url}`,
+  });
   return sim;
 }
 

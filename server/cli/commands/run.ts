@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { saveFlowIfChanged } from '../../../engine/save-flow.ts';
 import type { RunEvent } from '../../../engine/store/records.ts';
 import { formatIssues } from '../../../engine/validate-flow.ts';
+import { ensureWarehouse } from '../../app/demo-defaults.ts';
 import { createRuntime } from '../../runtime/local-runtime.ts';
 import { loadNodeRegistry } from '../../runtime/node-plugins.ts';
 import { defineCommand } from '../command.ts';
@@ -44,6 +45,8 @@ export default defineCommand({
           ? parseJsonFlag(values.input, 'input')
           : {};
     const timeoutMs = parseIntegerFlag(values['timeout-ms'], 'timeout-ms', 0);
+    // The NL2SQL nodes default to the demo warehouse; build it on first use.
+    if (loaded.flow.document.nodes.some((node) => node.type.startsWith('schema.'))) ensureWarehouse();
     const runtime = await createRuntime({ dbPath: dbPath(values.db), adoptOrphans: false });
     try {
       await runtime.orchestrator.start();
