@@ -4,7 +4,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from '../../engine/define-node.ts';
 import { ApiKeys } from '../auth/api-keys.ts';
 import type { Runtime } from '../runtime/local-runtime.ts';
-import { ScheduleRunner } from '../triggers/schedule-runner.ts';
+import {
+  type ScheduleDriver,
+  ScheduleRunner,
+  type ScheduleRunnerOptions,
+} from '../triggers/schedule-runner.ts';
 import { TriggerStore } from '../triggers/trigger-store.ts';
 import { createAuthHook } from './auth-hook.ts';
 import { sendError } from './http-errors.ts';
@@ -20,7 +24,7 @@ import { registerEditorFiles } from './static-files.ts';
 export interface R1flowServer {
   app: FastifyInstance;
   context: ServerContext;
-  schedules: ScheduleRunner;
+  schedules: ScheduleDriver;
   close(): Promise<void>;
 }
 
@@ -32,13 +36,15 @@ export interface CreateServerOptions extends ServerOptions {
   health?: () => Promise<Record<string, unknown>>;
   /** Log every request (off in tests and benchmarks). */
   logRequests?: boolean;
+  /** How schedules fire; in-process timers unless given (queue mode passes BullMQ job schedulers). */
+  scheduleDriver?: (options: ScheduleRunnerOptions) => ScheduleDriver;
 }
 
 export function createServer(options: CreateServerOptions): R1flowServer {
   const { runtime } = options;
   const db = runtime.store.database;
   const triggers = new TriggerStore(db, options.serverKey);
-  const schedules = new ScheduleRunner({
+  const scheduleOptions: ScheduleRunnerOptions = {
     logger: options.logger,
     list: async () => {
       const enabled = new Set((await runtime.store.listFlows()).filter((f) => f.enabled).map((f) => f.id));
@@ -57,7 +63,8 @@ export function createServer(options: CreateServerOptions): R1flowServer {
         trigger: { kind: 'schedule', detail: { nodeId: trigger.nodeId, tick: tickAt.toISOString() } },
       });
     },
-  });
+  };
+  const schedules = options.scheduleDriver?.(scheduleOptions) ?? new ScheduleRunner(scheduleOptions);
   const context: ServerContext = {
     runtime,
     apiKeys: new ApiKeys(db),
@@ -102,7 +109,7 @@ export function createServer(options: CreateServerOptions): R1flowServer {
     context,
     schedules,
     async close() {
-      schedules.close();
+      await schedules.close();
       stopMetrics();
       await app.close();
     },

@@ -7,6 +7,13 @@ import type { TriggerRecord } from './trigger-store.ts';
 
 type ScheduleTrigger = Extract<TriggerRecord, { kind: 'schedule' }>;
 
+/** What fires schedules: in-process timers (inline) or BullMQ job schedulers (queue mode). */
+export interface ScheduleDriver {
+  start(): Promise<void>;
+  refresh(): Promise<void>;
+  close(): void | Promise<void>;
+}
+
 export interface ScheduleRunnerOptions {
   /** Current schedule triggers of enabled flows. */
   list: () => Promise<ScheduleTrigger[]>;
@@ -18,7 +25,7 @@ export interface ScheduleRunnerOptions {
 // setTimeout cannot wait longer than 2^31-1 ms (~24.8 days); longer waits are re-armed.
 const MAX_TIMER_MS = 2_147_000_000;
 
-export class ScheduleRunner {
+export class ScheduleRunner implements ScheduleDriver {
   readonly #options: ScheduleRunnerOptions;
   readonly #timers = new Map<string, NodeJS.Timeout>();
   #closed = false;
