@@ -252,19 +252,25 @@ export class Orchestrator {
     const owners = await this.#store.listActiveRunOwners();
     const dead = owners.map((o) => o.owner).filter((o): o is string => o !== null && isOwnerDead(o));
     const claimed = await this.#store.claimRuns(this.owner, now + this.#leaseMs, now, dead);
-    const inFlight = claimed.length > 0 ? await this.#transport.reconcile() : new Set<string>();
+    const runs: ActiveRun[] = [];
     for (const runId of claimed) {
       if (this.#active.has(runId)) continue;
       const run = await this.#loadForResume(runId);
-      if (!run) continue;
+      if (run) runs.push(run);
+    }
+    // Ask the transport last and adopt every run in the same turn, so that each result it
+    // delivers from now on (e.g. one that waited in Redis) finds its run.
+    const inFlight = runs.length > 0 ? await this.#transport.reconcile() : new Set<string>();
+    const adopted = runs.map((run) => {
       for (const node of run.nodes.values()) {
         if (node.status === 'running') {
           const jobId = `${run.id}-${node.id}-${node.attempt}`;
           node.jobId = inFlight.has(jobId) ? jobId : null;
         }
       }
-      await new Promise<void>((done) => this.#push({ type: 'adopt', run, done }));
-    }
+      return new Promise<void>((done) => this.#push({ type: 'adopt', run, done }));
+    });
+    await Promise.all(adopted);
     if (claimed.length > 0) this.#logger.info('resumed runs', { count: claimed.length });
     return claimed;
   }

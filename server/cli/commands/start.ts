@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Lane } from '../../../engine/define-node.ts';
 import { R1flowError } from '../../../engine/errors.ts';
+import { queueStats } from '../../../workers/queue-stats.ts';
+import { createQueueTransport, type QueueTransport } from '../../../workers/queue-transport.ts';
+import { redactRedisUrl, resolveRedisUrl } from '../../../workers/redis-connection.ts';
+import { startQueueWorker } from '../../../workers/start-worker.ts';
 import { createConsoleLogger } from '../../app/console-logger.ts';
 import { ensureModelServer, ensureWarehouse, importExampleFlows } from '../../app/demo-defaults.ts';
 import { isLoopbackHost } from '../../app/loopback.ts';
@@ -8,6 +13,7 @@ import { syncAllTriggers } from '../../app/sync-all-triggers.ts';
 import { loadServerSecret } from '../../auth/server-secret.ts';
 import { createServer } from '../../http/create-server.ts';
 import { createRuntime, type Runtime } from '../../runtime/local-runtime.ts';
+import { BullmqScheduleRunner } from '../../triggers/bullmq-schedule-runner.ts';
 import { defineCommand } from '../command.ts';
 import { dbFlag, dbPath, parseFlags, parseIntegerFlag } from '../options.ts';
 
@@ -31,6 +37,8 @@ export default defineCommand({
         'require-key': { type: 'boolean' },
         llm: { type: 'string' },
         'public-url': { type: 'string' },
+        redis: { type: 'string' },
+        lanes: { type: 'string' },
       },
       usage,
     );
@@ -39,7 +47,19 @@ export default defineCommand({
     const host = values.host ?? process.env.R1FLOW_HOST ?? '127.0.0.1';
     if (values.llm) process.env.R1FLOW_LLM_URL = values.llm;
     const database = dbPath(values.db);
-    const runtime = await createRuntime({ dbPath: database, logger });
+    if (values.lanes !== undefined && values.redis === undefined) {
+      throw new R1flowError(
+        'CONFIG_INVALID',
+        '--lanes runs queue workers in this process and needs --redis URL',
+      );
+    }
+    const redisUrl = values.redis === undefined ? undefined : resolveRedisUrl(values.redis);
+    const queue = redisUrl ? createQueueTransport({ redisUrl, logger }) : undefined;
+    const runtime = await createRuntime({
+      dbPath: database,
+      logger,
+      ...(queue ? { transport: () => queue } : {}),
+    });
     const keyRequired = values['require-key'] === true || !isLoopbackHost(host);
     const server = createServer({
       runtime,
@@ -49,6 +69,12 @@ export default defineCommand({
       publicUrl: values['public-url'] ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
       editorDir: EDITOR_DIR,
       version: packageVersion(),
+      ...(redisUrl && queue
+        ? {
+            health: () => queueHealth(queue, redisUrl),
+            scheduleDriver: (options) => new BullmqScheduleRunner({ ...options, redisUrl }),
+          }
+        : {}),
     });
     if (keyRequired && !server.context.apiKeys.hasActiveKeys()) {
       await runtime.close();
@@ -65,6 +91,17 @@ export default defineCommand({
         ...secret,
       });
     }
+    // In queue mode without --lanes, node work is left to `r1flow worker` processes.
+    const worker =
+      redisUrl && values.lanes
+        ? await startQueueWorker({
+            redisUrl,
+            lanes: values.lanes.split(',').map((lane) => lane.trim() as Lane),
+            registry: runtime.registry,
+            resources: runtime.resources,
+            logger,
+          })
+        : undefined;
     const { resumed } = await runtime.orchestrator.start();
     await server.schedules.start();
     const address = await server.app.listen({ port, host });
@@ -76,6 +113,9 @@ export default defineCommand({
       importedFlows: imported,
       resumedRuns: resumed.length,
       apiKeyRequired: keyRequired,
+      transport: redisUrl
+        ? `queue (${redactRedisUrl(redisUrl)}; lanes here: ${values.lanes ?? 'none'})`
+        : 'inline',
     });
     if (sim) logger.info(VLLM_HINT);
     process.stderr.write(`\n  r1flow is running at ${address}  (Ctrl-C stops it)\n\n`);
@@ -86,11 +126,24 @@ export default defineCommand({
     logger.info('stopping: no new requests; letting running runs finish (up to 10 s)');
     await server.close();
     await drainRuns(runtime, 10_000);
+    await worker?.close();
     await runtime.close();
     await sim?.close();
     return 0;
   },
 });
+
+/** Health in queue mode: Redis reachability and queue depths (for /healthz and /metrics). */
+async function queueHealth(queue: QueueTransport, redisUrl: string): Promise<Record<string, unknown>> {
+  const health = await queue.health();
+  if (health.redis !== 'reachable') return { ok: false, redis: health.message };
+  const stats = await queueStats({ redisUrl, timeoutMs: 1000 }).catch(() => undefined);
+  return {
+    ok: true,
+    redis: health.message,
+    ...(stats ? { queues: stats.lanes, batches: stats.batches } : {}),
+  };
+}
 
 /** Waits for the runs this process drives to finish; what is left resumes on the next start. */
 async function drainRuns(runtime: Runtime, timeoutMs: number): Promise<void> {

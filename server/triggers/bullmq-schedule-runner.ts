@@ -1,0 +1,78 @@
+// Fires schedule triggers through BullMQ job schedulers (queue mode): Redis holds one scheduler per
+// trigger, so a tick becomes one job and fires once however many r1flow servers run. After
+// downtime BullMQ delivers an overdue tick once; a `skip` schedule drops ticks that are late.
+import { Queue, Worker } from 'bullmq';
+import { openRedis } from '../../workers/redis-connection.ts';
+import type { ScheduleDriver, ScheduleRunnerOptions } from './schedule-runner.ts';
+
+export interface BullmqScheduleRunnerOptions extends ScheduleRunnerOptions {
+  redisUrl: string;
+  prefix?: string;
+  /** A tick later than this is "missed" (matters for `skip` schedules). Default 60 s. */
+  lateAfterMs?: number;
+}
+
+const QUEUE = 'r1flow-schedules';
+
+export class BullmqScheduleRunner implements ScheduleDriver {
+  readonly #options: BullmqScheduleRunnerOptions;
+  readonly #queue: Queue;
+  #worker: Worker | undefined;
+
+  constructor(options: BullmqScheduleRunnerOptions) {
+    this.#options = options;
+    this.#queue = new Queue(QUEUE, {
+      connection: openRedis(options.redisUrl, 'schedules', options.logger),
+      prefix: options.prefix ?? 'r1flow',
+    });
+  }
+
+  async start(): Promise<void> {
+    this.#worker = new Worker(
+      QUEUE,
+      async (job) => this.#onTick(job.data as { triggerId: string }, job.timestamp + (job.opts.delay ?? 0)),
+      {
+        connection: openRedis(this.#options.redisUrl, 'schedule-worker', this.#options.logger),
+        prefix: this.#options.prefix ?? 'r1flow',
+        concurrency: 4,
+      },
+    );
+    await this.refresh();
+  }
+
+  /** Makes Redis's job schedulers match the current schedule triggers. */
+  async refresh(): Promise<void> {
+    const triggers = await this.#options.list();
+    const wanted = new Set(triggers.map((t) => t.id));
+    for (const trigger of triggers) {
+      await this.#queue.upsertJobScheduler(
+        trigger.id,
+        { pattern: trigger.config.cron, tz: trigger.config.timezone },
+        { name: 'tick', data: { triggerId: trigger.id }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+      );
+    }
+    for (const scheduler of await this.#queue.getJobSchedulers()) {
+      const id = scheduler.key;
+      if (!wanted.has(id)) await this.#queue.removeJobScheduler(id);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#worker?.close();
+    await this.#queue.close();
+  }
+
+  async #onTick(data: { triggerId: string }, dueAt: number): Promise<void> {
+    const trigger = (await this.#options.list()).find((t) => t.id === data.triggerId);
+    if (!trigger) return; // deleted or disabled since the tick was scheduled
+    const late = Date.now() - dueAt > (this.#options.lateAfterMs ?? 60_000);
+    if (late && trigger.config.missedTicks === 'skip') {
+      this.#options.logger.info('skipping a missed schedule tick', {
+        trigger: trigger.id,
+        due: new Date(dueAt).toISOString(),
+      });
+      return;
+    }
+    await this.#options.fire(trigger, new Date(dueAt));
+  }
+}

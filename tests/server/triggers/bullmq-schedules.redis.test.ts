@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../engine/node-context.ts';
+import { ScheduleParamsSchema } from '../../../nodes/trigger/schedule.node.ts';
+import { BullmqScheduleRunner } from '../../../server/triggers/bullmq-schedule-runner.ts';
+import type { TriggerRecord } from '../../../server/triggers/trigger-store.ts';
+import type { RedisServer } from '../../support/redis-server.ts';
+import { startRedisServer } from '../../support/redis-server.ts';
+
+let redis: RedisServer;
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis.close();
+});
+
+const everySecond = {
+  id: 'trg_every_second',
+  flowId: 'nightly',
+  flowVersion: 1,
+  nodeId: 'tick',
+  kind: 'schedule',
+  path: null,
+  enabled: true,
+  lastFireAt: null,
+  createdAt: 0,
+  config: ScheduleParamsSchema.parse({ cron: '* * * * * *' }),
+} as Extract<TriggerRecord, { kind: 'schedule' }>;
+
+describe('schedules in queue mode', () => {
+  it('two servers on one Redis fire each tick once', async () => {
+    const fired: { server: string; tick: string }[] = [];
+    let triggers = [everySecond];
+    const servers = ['a', 'b'].map(
+      (name) =>
+        new BullmqScheduleRunner({
+          redisUrl: redis.url,
+          prefix: 'sched-test',
+          logger: silentLogger,
+          list: async () => triggers,
+          fire: async (_trigger, tickAt) => {
+            fired.push({ server: name, tick: tickAt.toISOString() });
+          },
+        }),
+    );
+    for (const server of servers) await server.start();
+    await new Promise((r) => setTimeout(r, 3500));
+    const ticks = fired.map((f) => f.tick);
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(ticks).size).toBe(ticks.length);
+
+    // A deleted schedule stops firing on every server.
+    triggers = [];
+    await servers[0]!.refresh();
+    await new Promise((r) => setTimeout(r, 500));
+    const stopped = fired.length;
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(fired.length).toBe(stopped);
+    for (const server of servers) await server.close();
+  });
+});

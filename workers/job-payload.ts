@@ -1,0 +1,99 @@
+// What travels through Redis: node jobs (BullMQ job data) and their results (the results
+// stream). Both are checked where they arrive, because another process wrote them, and both are
+// capped in size: Redis keeps everything in memory, so a large payload should travel by
+// reference (a file, a table) instead. The cap is a clear error rather than silent compression.
+import { z } from 'zod';
+import { LANES } from '../engine/define-node.ts';
+import type { ErrorCode } from '../engine/errors.ts';
+import { R1flowError } from '../engine/errors.ts';
+import type { JobResult, NodeJob } from '../engine/transport.ts';
+
+/** Default cap of one job's data or one result, in bytes of JSON. */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
+
+export const NodeJobSchema = z.object({
+  jobId: z
+    .string()
+    .min(1)
+    .refine((id) => !id.includes(':'), 'job ids must not contain ":"'),
+  runId: z.string().min(1),
+  nodeId: z.string().min(1),
+  attempt: z.number().int().min(1),
+  nodeKey: z.string().regex(/@\d+$/, 'expected type@version'),
+  lane: z.enum(LANES as [NodeJob['lane'], ...NodeJob['lane'][]]),
+  params: z.unknown(),
+  inputs: z.record(z.string(), z.unknown()),
+  timeoutMs: z.number().int().positive().optional(),
+  runInput: z.unknown().optional(),
+});
+
+const SerializedErrorSchema = z.object({
+  code: z.string().min(1),
+  message: z.string(),
+  path: z.string().optional(),
+  nodeId: z.string().optional(),
+  retryable: z.boolean().optional(),
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+
+const JobResultSchema = z.object({
+  jobId: z.string().min(1),
+  runId: z.string().min(1),
+  nodeId: z.string().min(1),
+  attempt: z.number().int().min(1),
+  outcome: z.union([
+    z.object({ ok: z.literal(true), outputs: z.record(z.string(), z.unknown()) }),
+    z.object({ ok: z.literal(false), error: SerializedErrorSchema }),
+  ]),
+  startedAt: z.number(),
+  finishedAt: z.number(),
+});
+
+/** A worker's view of a job's data: the NodeJob, or why it is not one. */
+export function parseNodeJob(data: unknown): { ok: true; job: NodeJob } | { ok: false; reason: string } {
+  const parsed = NodeJobSchema.safeParse(data);
+  if (parsed.success) return { ok: true, job: parsed.data as NodeJob };
+  const issue = parsed.error.issues[0]!;
+  return { ok: false, reason: `${issue.path.join('.') || 'data'}: ${issue.message}` };
+}
+
+/** A result read back from Redis, or undefined when it is not one. */
+export function parseJobResult(json: string): JobResult | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  const parsed = JobResultSchema.safeParse(value);
+  if (!parsed.success) return undefined;
+  // The error code came from another r1flow process; codes are stable strings.
+  return parsed.data as JobResult;
+}
+
+/** JSON of `value`, or an error naming the size when it is over `maxBytes`. */
+export function encodeWithinCap(
+  value: unknown,
+  maxBytes: number,
+  what: string,
+  code: ErrorCode,
+): { ok: true; json: string } | { ok: false; error: R1flowError } {
+  const json = JSON.stringify(value);
+  const bytes = Buffer.byteLength(json);
+  if (bytes <= maxBytes) return { ok: true, json };
+  return {
+    ok: false,
+    error: new R1flowError(
+      code,
+      `${what} is ${formatBytes(bytes)} of JSON, over queue mode's cap of ${formatBytes(maxBytes)}: ` +
+        'pass large data by reference (a file or table) or raise maxPayloadBytes',
+      { data: { bytes, maxBytes } },
+    ),
+  };
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
+}

@@ -1,0 +1,336 @@
+// Queue mode, the orchestrator's side: node jobs go to one BullMQ queue per lane (job id = the
+// engine's job id, so a repeated dispatch is one job), results come back through a Redis stream
+// (results-stream.ts), progress through pub/sub. Retries, backoff and timeouts stay the engine's:
+// every BullMQ job has `attempts: 1`, so the stored attempt history is the same as inline.
+//
+// Results are read only once the orchestrator asked for them (first submit or reconcile), so
+// results waiting from before a restart reach an orchestrator that has loaded its runs.
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Lane } from '../engine/define-node.ts';
+import { LANES } from '../engine/define-node.ts';
+import { R1flowError } from '../engine/errors.ts';
+import { failedResult } from '../engine/execute-job.ts';
+import type { JobProgress, JobResult, NodeJob, Transport } from '../engine/transport.ts';
+import { encodeWithinCap } from './job-payload.ts';
+import { findVanishedJobs, unfinishedNodeJobs } from './jobs-in-redis.ts';
+import { collectLostJobs } from './lost-jobs.ts';
+import { nodeQueueName } from './queue-keys.ts';
+import type { CompiledQueueTransportOptions, QueueTransportOptions } from './queue-transport-options.ts';
+import { compileQueueTransportOptions } from './queue-transport-options.ts';
+import {
+  closeRedis,
+  openRedis,
+  redactRedisUrl,
+  settleWithin,
+  unreachable,
+  withDeadline,
+} from './redis-connection.ts';
+import type { ResultsReader, StreamedResult } from './results-stream.ts';
+import { pendingResultJobIds, startResultsReader } from './results-stream.ts';
+
+export interface QueueHealth {
+  redis: 'reachable' | 'unreachable';
+  message: string;
+}
+
+interface InFlight {
+  job: NodeJob;
+  /** Known to be in Redis (its add completed); only these are audited. */
+  accepted: boolean;
+}
+
+export function createQueueTransport(options: QueueTransportOptions): QueueTransport {
+  return new QueueTransport(options);
+}
+
+export class QueueTransport implements Transport {
+  readonly name = 'queue';
+  readonly #options: CompiledQueueTransportOptions;
+  readonly #redis: Redis;
+  readonly #queues: Map<Lane, Queue>;
+  readonly #inFlight = new Map<string, InFlight>();
+  readonly #settledListeners: ((result: JobResult) => void)[] = [];
+  readonly #progressListeners: ((progress: JobProgress) => void)[] = [];
+  readonly #timers: NodeJS.Timeout[] = [];
+  #reader: ResultsReader | undefined;
+  #subscriber: Redis | undefined;
+  /** Results that arrived during a reconcile, delivered once it returned. */
+  readonly #held: JobResult[] = [];
+  #reconciling = 0;
+  #consuming = false;
+  #collecting = false;
+  #auditing = false;
+  #closed = false;
+
+  constructor(options: QueueTransportOptions) {
+    this.#options = compileQueueTransportOptions(options);
+    const { redisUrl, keys, logger } = this.#options;
+    this.#redis = openRedis(redisUrl, 'transport', logger, { onReady: () => void this.#audit() });
+    this.#queues = new Map(
+      LANES.map((lane) => {
+        const queue = new Queue(nodeQueueName(lane), {
+          connection: this.#redis,
+          prefix: keys.prefix,
+          defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: false },
+        });
+        queue.on('error', () => {}); // reported once per outage by the connection itself
+        return [lane, queue];
+      }),
+    );
+  }
+
+  async submit(jobs: readonly NodeJob[]): Promise<void> {
+    if (this.#closed) throw new R1flowError('INTERNAL', 'the queue transport is closed');
+    this.#startConsuming();
+    const refused: JobResult[] = [];
+    const accepted: NodeJob[] = [];
+    for (const job of jobs) {
+      const encoded = encodeWithinCap(
+        job,
+        this.#options.maxPayloadBytes,
+        `the job of node ${job.nodeId}`,
+        'JOB_DATA_INVALID',
+      );
+      if (encoded.ok) accepted.push(job);
+      else refused.push(failedResult(job, Date.now(), encoded.error));
+    }
+    for (const job of accepted) this.#inFlight.set(job.jobId, { job, accepted: false });
+    try {
+      await this.#add(accepted);
+    } catch (error) {
+      // A late add may still reach Redis; its result then belongs to an attempt the engine has moved past.
+      for (const job of accepted) this.#inFlight.delete(job.jobId);
+      throw error;
+    }
+    for (const job of accepted) {
+      const entry = this.#inFlight.get(job.jobId);
+      if (entry) entry.accepted = true;
+    }
+    if (refused.length > 0) setImmediate(() => this.#deliver(refused));
+  }
+
+  onSettled(listener: (result: JobResult) => void): void {
+    this.#settledListeners.push(listener);
+  }
+
+  onProgress(listener: (progress: JobProgress) => void): void {
+    this.#progressListeners.push(listener);
+  }
+
+  /** A waiting job is removed and settles as cancelled; a running one is told to stop via pub/sub. */
+  async cancel(jobId: string): Promise<void> {
+    const entry = this.#inFlight.get(jobId);
+    if (entry) entry.accepted = false; // not "vanished" when the removal below succeeds
+    const lanes = entry ? [entry.job.lane] : LANES;
+    try {
+      for (const lane of lanes) {
+        const removed = await this.#deadline(this.#queue(lane).remove(jobId), `cancel job ${jobId}`);
+        if (removed === 1 && entry) {
+          const error = new R1flowError(
+            'NODE_CANCELLED',
+            `${entry.job.nodeId} was cancelled before it started`,
+            {
+              nodeId: entry.job.nodeId,
+            },
+          );
+          this.#deliver([failedResult(entry.job, Date.now(), error)]);
+          return;
+        }
+      }
+      await this.#deadline(this.#redis.publish(this.#options.keys.cancel, jobId), `cancel job ${jobId}`);
+    } catch (error) {
+      // The engine has already marked the node cancelled; a late result is ignored.
+      this.#options.logger.warn('could not cancel a queued job', { jobId, error: (error as Error).message });
+    } finally {
+      if (entry && this.#inFlight.get(jobId) === entry) entry.accepted = true;
+    }
+  }
+
+  /** Node jobs still queued or running, plus those whose results wait in the results stream. */
+  async reconcile(): Promise<Set<string>> {
+    this.#reconciling++;
+    try {
+      return await this.#deadline(this.#listInFlight(), 'list jobs in flight');
+    } finally {
+      this.#reconciling--;
+      // Results that arrived meanwhile go out after the caller has adopted the runs they belong to.
+      if (this.#reconciling === 0 && this.#held.length > 0)
+        setImmediate(() => this.#deliver(this.#held.splice(0)));
+      this.#startConsuming();
+    }
+  }
+
+  async #listInFlight(): Promise<Set<string>> {
+    const ids = new Set<string>();
+    for (const lane of LANES) {
+      for (const { id, job } of await unfinishedNodeJobs(this.#queue(lane))) {
+        ids.add(id);
+        if (job && !this.#inFlight.has(id)) this.#inFlight.set(id, { job, accepted: true });
+      }
+    }
+    for (const id of await pendingResultJobIds(this.#redis, this.#options.keys.results)) ids.add(id);
+    return ids;
+  }
+
+  async health(): Promise<QueueHealth> {
+    const where = redactRedisUrl(this.#options.redisUrl);
+    try {
+      if (this.#redis.status !== 'ready') throw new Error(this.#redis.status);
+      await withDeadline(this.#redis.ping(), 1000, () => new Error('no answer to PING within 1 s'));
+      return { redis: 'reachable', message: `Redis reachable at ${where}` };
+    } catch (error) {
+      return { redis: 'unreachable', message: `Redis unreachable at ${where} (${(error as Error).message})` };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const timer of this.#timers) clearInterval(timer);
+    await this.#reader?.stop();
+    if (this.#subscriber) await closeRedis(this.#subscriber);
+    const queues = [...this.#queues.values()].map((queue) => queue.close());
+    await settleWithin(Promise.all(queues), this.#options.redisTimeoutMs);
+    await closeRedis(this.#redis);
+  }
+
+  #queue(lane: Lane): Queue {
+    return this.#queues.get(lane) ?? this.#queues.get('cpu')!;
+  }
+
+  async #add(jobs: readonly NodeJob[]): Promise<void> {
+    const byLane = new Map<Lane, NodeJob[]>();
+    for (const job of jobs) {
+      const list = byLane.get(job.lane);
+      if (list) list.push(job);
+      else byLane.set(job.lane, [job]);
+    }
+    await this.#deadline(
+      Promise.all(
+        [...byLane].map(([lane, list]) =>
+          this.#queue(lane).addBulk(
+            list.map((job) => ({ name: job.nodeKey, data: job, opts: { jobId: job.jobId } })),
+          ),
+        ),
+      ),
+      `queue ${jobs.length} job(s)`,
+    );
+  }
+
+  #deadline<T>(promise: Promise<T>, what: string): Promise<T> {
+    const { redisUrl, redisTimeoutMs } = this.#options;
+    return withDeadline(promise, redisTimeoutMs, () =>
+      unreachable(redisUrl, `could not ${what} within ${redisTimeoutMs} ms`),
+    );
+  }
+
+  /** Starts reading results, progress and lost jobs; deferred a turn so the caller's follow-up runs first. */
+  #startConsuming(): void {
+    if (this.#consuming || this.#closed) return;
+    this.#consuming = true;
+    setImmediate(() => {
+      if (this.#closed) return;
+      const { redisUrl, keys, logger, lostJobCheckMs, auditEveryMs } = this.#options;
+      this.#reader = startResultsReader({
+        reader: openRedis(redisUrl, 'results-reader', logger),
+        writer: this.#redis,
+        key: keys.results,
+        logger,
+        onResults: (results) => this.#receive(results),
+      });
+      this.#subscriber = openRedis(redisUrl, 'progress', logger);
+      this.#subscriber.on('message', (_channel: string, message: string) => this.#receiveProgress(message));
+      void this.#subscriber.subscribe(keys.progress).catch(() => {});
+      this.#timers.push(setInterval(() => void this.#collectLost(), lostJobCheckMs).unref());
+      this.#timers.push(setInterval(() => void this.#audit(), auditEveryMs).unref());
+    });
+  }
+
+  #receive(results: StreamedResult[]): void {
+    const ok: JobResult[] = [];
+    for (const { jobId, result } of results) {
+      const entry = this.#inFlight.get(jobId);
+      if (result) ok.push(result);
+      else if (entry) {
+        const error = new R1flowError(
+          'NODE_FAILED',
+          `the worker sent an unreadable result for ${entry.job.nodeId}`,
+        );
+        ok.push(failedResult(entry.job, Date.now(), error));
+      } else this.#options.logger.warn('dropped an unreadable result of an unknown job', { jobId });
+    }
+    this.#deliver(ok);
+  }
+
+  #receiveProgress(message: string): void {
+    let progress: JobProgress;
+    try {
+      progress = JSON.parse(message) as JobProgress;
+    } catch {
+      return;
+    }
+    if (typeof progress?.jobId !== 'string' || typeof progress.progress !== 'object') return;
+    for (const listener of this.#progressListeners) listener(progress);
+  }
+
+  /** Hands results to the orchestrator; this process's record of a job names the run, node and attempt. */
+  #deliver(results: readonly JobResult[]): void {
+    if (this.#reconciling > 0) {
+      this.#held.push(...results);
+      return;
+    }
+    for (const result of results) {
+      const entry = this.#inFlight.get(result.jobId);
+      this.#inFlight.delete(result.jobId);
+      if (this.#closed) continue;
+      const settled = entry
+        ? { ...result, runId: entry.job.runId, nodeId: entry.job.nodeId, attempt: entry.job.attempt }
+        : result;
+      for (const listener of this.#settledListeners) listener(settled);
+    }
+  }
+
+  async #collectLost(): Promise<void> {
+    if (this.#collecting || this.#closed) return;
+    this.#collecting = true;
+    try {
+      for (const lane of LANES) {
+        const lost = await collectLostJobs(this.#queue(lane), (jobId) => this.#inFlight.get(jobId)?.job);
+        this.#deliver(lost.flatMap((item) => (item.result ? [item.result] : [])));
+        await Promise.all(lost.map((item) => item.remove()));
+      }
+    } catch (error) {
+      this.#options.logger.warn('collecting lost jobs failed', { error: (error as Error).message });
+    } finally {
+      this.#collecting = false;
+    }
+  }
+
+  /** Jobs that vanished from Redis (restarted without its data, or failed over) are queued again. */
+  async #audit(): Promise<void> {
+    if (this.#auditing || this.#closed || !this.#consuming) return;
+    this.#auditing = true;
+    try {
+      const awaited = [...this.#inFlight.values()]
+        .filter((entry) => entry.accepted)
+        .map((entry) => entry.job);
+      const jobKey = (job: NodeJob) => this.#queue(job.lane).toKey(job.jobId);
+      const found = findVanishedJobs(this.#redis, awaited, jobKey, this.#options.keys.results);
+      const vanished = (await this.#deadline(found, 'check jobs in flight')).filter(
+        (job) => this.#inFlight.get(job.jobId)?.accepted,
+      );
+      if (vanished.length === 0) return;
+      const count = vanished.length;
+      this.#options.logger.warn(
+        'jobs vanished from Redis (restarted without its data?); queuing them again',
+        { count },
+      );
+      await this.#add(vanished);
+    } catch (error) {
+      this.#options.logger.warn('checking jobs in flight failed', { error: (error as Error).message });
+    } finally {
+      this.#auditing = false;
+    }
+  }
+}
