@@ -8,16 +8,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../engine/store/sqlite-store.ts';
 import { loadEvalDataset } from '../server/eval/eval-dataset.ts';
 import { DEFAULT_EVAL_FLOW, openFlowPredictor } from '../server/eval/flow-predictor.ts';
 import type { Predictor } from '../server/eval/predictor.ts';
 import { startSimLlm } from '../server/sim-llm/start-sim-llm.ts';
+import { SPIDER_DEV_DIR } from '../tests/support/shared-data.ts';
 import { writeResult } from './support/results.ts';
 
-const SPIDER_DEV_DIR =
-  process.env.SPIDER_DEV_DIR ?? fileURLToPath(new URL('../../shared/datasets/spider-dev', import.meta.url));
 const TARGET_MS_PER_QUESTION = 50;
 const WARM_UP_QUESTIONS = 100;
 
