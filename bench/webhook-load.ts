@@ -24,7 +24,12 @@ const flow = {
     {
       id: 'hook',
       type: 'trigger.webhook@1',
-      params: { path: 'load', auth: 'token', rateLimitPerMinute: 1_000_000, fields: [{ name: 'n', type: 'integer' }] },
+      params: {
+        path: 'load',
+        auth: 'token',
+        rateLimitPerMinute: 1_000_000,
+        fields: [{ name: 'n', type: 'integer' }],
+      },
     },
     { id: 'out', type: 'output.answer@1', params: {} },
   ],
@@ -38,7 +43,11 @@ interface Server {
 
 function startServer(dir: string, port: number): Promise<Server> {
   const child = spawn(process.execPath, [CLI, 'start', '--port', String(port), '--db', join(dir, 'r1.db')], {
-    env: { ...process.env, R1FLOW_LLM_URL: 'http://127.0.0.1:9/v1', R1FLOW_SCHEMA_INDEX_DIR: join(dir, 'index') },
+    env: {
+      ...process.env,
+      R1FLOW_LLM_URL: 'http://127.0.0.1:9/v1',
+      R1FLOW_SCHEMA_INDEX_DIR: join(dir, 'index'),
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -54,10 +63,22 @@ function startServer(dir: string, port: number): Promise<Server> {
 
 const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
 
-function post(port: number, path: string, body: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+function post(
+  port: number,
+  path: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', ...headers } },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', ...headers },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -84,7 +105,12 @@ interface LoadResult {
   errors: number;
 }
 
-async function load(port: number, token: string, seconds: number, onHalfway?: () => Promise<void>): Promise<LoadResult> {
+async function load(
+  port: number,
+  token: string,
+  seconds: number,
+  onHalfway?: () => Promise<void>,
+): Promise<LoadResult> {
   const result: LoadResult = { accepted: [], latenciesMs: [], refused: 0, errors: 0 };
   const end = Date.now() + seconds * 1000;
   let halfway = onHalfway ? Date.now() + (seconds * 1000) / 2 : Number.POSITIVE_INFINITY;
@@ -97,7 +123,9 @@ async function load(port: number, token: string, seconds: number, onHalfway?: ()
       }
       const started = performance.now();
       try {
-        const response = await post(port, '/hooks/load', JSON.stringify({ n: n++ }), { authorization: `Bearer ${token}` });
+        const response = await post(port, '/hooks/load', JSON.stringify({ n: n++ }), {
+          authorization: `Bearer ${token}`,
+        });
         if (response.status === 202) {
           result.accepted.push((JSON.parse(response.text) as { runId: string }).runId);
           result.latenciesMs.push(performance.now() - started);
@@ -138,7 +166,9 @@ async function audit(dbPath: string, accepted: string[], timeoutMs = 120_000) {
 }
 
 function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? 0 : Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(1));
+  return sorted.length === 0
+    ? 0
+    : Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(1));
 }
 
 function summarize(result: LoadResult, seconds: number) {
@@ -189,7 +219,8 @@ const result = {
   killedAndRestarted: { ...summarize(crashed, SECONDS), restartedAfterMs, ...crashAudit },
   target: { acceptedPerSecond: 500 },
   meetsTarget: steady.accepted.length / SECONDS >= 500,
-  nothingLost: steadyAudit.missing + steadyAudit.notTerminal + crashAudit.missing + crashAudit.notTerminal === 0,
+  nothingLost:
+    steadyAudit.missing + steadyAudit.notTerminal + crashAudit.missing + crashAudit.notTerminal === 0,
 };
 const path = writeResult('webhook-load', 'node bin/run-ts.js bench/webhook-load.ts', result);
 console.log(
