@@ -105,6 +105,8 @@ export default defineCommand({
     const { resumed } = await runtime.orchestrator.start();
     await server.schedules.start();
     const address = await server.app.listen({ port, host });
+    // With --port 0 the real port is known only now; webhook URLs shown by the API use it.
+    if (!values['public-url']) server.context.options.publicUrl = address;
     logger.info('r1flow started', {
       url: address,
       store: database,

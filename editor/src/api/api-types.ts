@@ -1,0 +1,84 @@
+// The shapes the HTTP API answers with (server/http/routes/*.ts). Store records and catalog entries
+// are the engine's own types, imported as types only: nothing of the engine runs in the browser.
+import type { SerializedError } from '../../../engine/errors.ts';
+import type { FlowDocument } from '../../../engine/flow-schema.ts';
+import type { CatalogEntry, CatalogPort } from '../../../engine/registry.ts';
+import type {
+  FlowSummary,
+  FlowVersion,
+  NodeAttemptRecord,
+  NodeRunRecord,
+  RunEvent,
+  RunRecord,
+} from '../../../engine/store/records.ts';
+import type { FlowIssue } from '../../../engine/validate-flow.ts';
+
+export type {
+  CatalogEntry,
+  CatalogPort,
+  FlowDocument,
+  FlowIssue,
+  FlowSummary,
+  FlowVersion,
+  NodeAttemptRecord,
+  NodeRunRecord,
+  RunEvent,
+  RunRecord,
+  SerializedError,
+};
+
+export interface NodePorts {
+  inputs: CatalogPort[];
+  outputs: CatalogPort[];
+}
+
+export interface ValidationResult {
+  ok: boolean;
+  issues: FlowIssue[];
+  ports: Record<string, NodePorts>;
+}
+
+export type VersionSummary = Omit<FlowVersion, 'document'>;
+
+export interface FlowWithVersion {
+  flow: FlowSummary;
+  version: FlowVersion;
+}
+
+export interface RunDetails {
+  run: RunRecord;
+  nodes: NodeRunRecord[];
+  attempts: NodeAttemptRecord[];
+}
+
+interface TriggerBase {
+  id: string;
+  nodeId: string;
+  enabled: boolean;
+  flowVersion: number;
+}
+
+export interface WebhookTriggerView extends TriggerBase {
+  kind: 'webhook';
+  url: string;
+  auth: 'hmac' | 'token';
+  responseMode: 'async' | 'sync';
+  secret: string | null;
+  curl: string;
+}
+
+export interface ScheduleTriggerView extends TriggerBase {
+  kind: 'schedule';
+  cron: string;
+  timezone: string;
+  missedTicks: string;
+  lastFireAt: number | null;
+  nextFireTimes: string[];
+}
+
+export type TriggerView = WebhookTriggerView | ScheduleTriggerView;
+
+export interface SessionState {
+  keyRequired: boolean;
+  signedIn: boolean;
+}

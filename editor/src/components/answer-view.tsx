@@ -1,0 +1,42 @@
+// A run's answer: the SQL, the confidence, the result as a table and a chart, the explanation, and
+// the vote's clusters.
+import type { Answer } from '../run/answer.ts';
+import { ConfidenceMeter } from './confidence-meter.tsx';
+import { CopyButton } from './copy-button.tsx';
+import { RowsChart } from './rows-chart.tsx';
+import { RowsTable } from './rows-table.tsx';
+import { VoteClusters } from './vote-clusters.tsx';
+
+export function AnswerView({ answer }: { answer: Answer }) {
+  return (
+    <section className="answer" data-testid="answer">
+      {answer.question ? <p className="answer-question">{answer.question}</p> : null}
+      {answer.abstained ? (
+        <p className="answer-abstained" data-testid="answer-abstained">
+          No answer: {answer.reason ?? 'the candidates did not agree enough'}
+        </p>
+      ) : null}
+      {answer.confidence !== undefined ? <ConfidenceMeter confidence={answer.confidence} /> : null}
+      {answer.sql ? (
+        <div className="answer-sql">
+          <div className="section-head">
+            <h4>SQL</h4>
+            <CopyButton text={answer.sql} label="Copy SQL" />
+          </div>
+          <pre className="sql" data-testid="answer-sql">
+            {answer.sql}
+          </pre>
+        </div>
+      ) : null}
+      <RowsTable columns={answer.columns} rows={answer.rows} truncated={answer.truncated} />
+      <RowsChart columns={answer.columns} rows={answer.rows} />
+      {answer.explanation ? <p className="answer-explanation">{answer.explanation}</p> : null}
+      {answer.clusters && answer.clusters.length > 0 ? (
+        <details className="answer-clusters">
+          <summary data-testid="answer-clusters-toggle">How the candidates voted</summary>
+          <VoteClusters clusters={answer.clusters} />
+        </details>
+      ) : null}
+    </section>
+  );
+}

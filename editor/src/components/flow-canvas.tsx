@@ -1,0 +1,168 @@
+// The canvas: nodes and typed edges from the editor store, drops from the palette, connections
+// checked against port types (a refused one says why), minimap, zoom controls. Only visible
+// elements render, so large flows stay smooth.
+import {
+  Background,
+  type Connection,
+  Controls,
+  type FinalConnectionState,
+  MiniMap,
+  ReactFlow,
+  useReactFlow,
+} from '@xyflow/react';
+import { type DragEvent, useCallback, useEffect, useRef, useState } from 'react';
+import type { CanvasEdge, CanvasNode } from '../flow/canvas-types.ts';
+import { type ConnectionAttempt, checkConnection } from '../flow/check-connection.ts';
+import { PALETTE_DRAG_TYPE } from '../flow/palette-drag.ts';
+import { useStore } from '../state/create-store.ts';
+import { addNode, beginMove, connect, onEdgesChange, onNodesChange } from '../state/editor-edits.ts';
+import { editorStore } from '../state/editor-store.ts';
+import { dismissTopic, notify } from '../state/notices-store.ts';
+import { portsOfNode, validationStore } from '../state/validation-store.ts';
+import { FlowNode } from './flow-node.tsx';
+
+const nodeTypes = { flow: FlowNode };
+const selectNodes = (state: { nodes: CanvasNode[] }) => state.nodes;
+const selectEdges = (state: { edges: CanvasEdge[] }) => state.edges;
+
+export function FlowCanvas() {
+  const nodes = useStore(editorStore, selectNodes);
+  const edges = useStore(editorStore, selectEdges);
+  const fitRequest = useStore(editorStore, (state) => state.fitRequest);
+  const checked = useStore(validationStore, (state) => state.ok !== null);
+  const { screenToFlowPosition, fitView, setViewport } = useReactFlow();
+  // Every node has its size: the canvas can fit them.
+  const measured = useStore(editorStore, (state) =>
+    state.nodes.every((node) => node.measured?.width !== undefined),
+  );
+  const fitted = useRef(-1);
+  const [viewReady, setViewReady] = useState(false);
+
+  // Fit once the nodes of a newly opened (or laid out) flow have their sizes; an empty flow starts
+  // at the origin, unzoomed.
+  useEffect(() => {
+    if (fitted.current === fitRequest) return;
+    setViewReady(false);
+    if (nodes.length > 0 && !measured) return;
+    fitted.current = fitRequest;
+    const fit =
+      nodes.length === 0 ? setViewport({ x: 0, y: 0, zoom: 1 }) : fitView({ padding: 0.12, maxZoom: 1 });
+    void fit.then(() => setViewReady(true));
+  }, [measured, fitRequest, fitView, setViewport, nodes.length]);
+
+  const isValidConnection = useCallback(
+    (connection: Connection | CanvasEdge) => checkAttempt(attemptOf(connection)).ok,
+    [],
+  );
+
+  const onConnect = useCallback((connection: Connection) => {
+    const check = checkAttempt(attemptOf(connection));
+    if (check.ok) {
+      connect(connection);
+      dismissTopic('connection');
+    } else {
+      notify('error', `Connection refused: ${check.reason}.`, 'connection');
+    }
+  }, []);
+
+  const onConnectEnd = useCallback((_event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    const { fromHandle, toHandle } = state;
+    if (state.isValid || !fromHandle || !toHandle) return;
+    if (fromHandle.type === toHandle.type) {
+      const side = fromHandle.type === 'source' ? 'outputs' : 'inputs';
+      notify(
+        'error',
+        `Connection refused: both ends are ${side}; connect an output (right) to an input (left).`,
+        'connection',
+      );
+      return;
+    }
+    const [source, target] = fromHandle.type === 'source' ? [fromHandle, toHandle] : [toHandle, fromHandle];
+    const check = checkAttempt({
+      source: source.nodeId,
+      sourcePort: source.id ?? '',
+      target: target.nodeId,
+      targetPort: target.id ?? '',
+    });
+    if (!check.ok) notify('error', `Connection refused: ${check.reason}.`, 'connection');
+  }, []);
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    if (!event.dataTransfer.types.includes(PALETTE_DRAG_TYPE)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'move';
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      const type = event.dataTransfer.getData(PALETTE_DRAG_TYPE);
+      if (!type) return;
+      event.preventDefault();
+      addNode(type, screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+    },
+    [screenToFlowPosition],
+  );
+
+  return (
+    <div
+      className="canvas"
+      role="application"
+      aria-label="Flow canvas: drop node types here"
+      data-testid="canvas"
+      data-view-ready={viewReady}
+      data-checked={checked}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+    >
+      <ReactFlow<CanvasNode, CanvasEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onNodeDragStart={beginMove}
+        onSelectionDragStart={beginMove}
+        deleteKeyCode={['Backspace', 'Delete']}
+        multiSelectionKeyCode={['Meta', 'Control']}
+        onlyRenderVisibleElements
+        minZoom={0.03}
+        maxZoom={2}
+      >
+        <Background gap={20} />
+        <Controls showInteractive={false} />
+        <MiniMap pannable zoomable nodeStrokeWidth={3} nodeClassName={minimapClass} />
+      </ReactFlow>
+    </div>
+  );
+}
+
+/** Minimap nodes take their family's colour from the stylesheet. */
+function minimapClass(node: CanvasNode): string {
+  return `family-${node.data.type.slice(0, node.data.type.indexOf('.'))}`;
+}
+
+function attemptOf(connection: Connection | CanvasEdge): ConnectionAttempt {
+  return {
+    source: connection.source,
+    sourcePort: connection.sourceHandle ?? '',
+    target: connection.target,
+    targetPort: connection.targetHandle ?? '',
+  };
+}
+
+function checkAttempt(attempt: ConnectionAttempt) {
+  const { nodes, edges } = editorStore.get();
+  const validation = validationStore.get();
+  const typeOf = new Map(nodes.map((node) => [node.id, node.data.type]));
+  return checkConnection(
+    attempt,
+    (nodeId) => {
+      const type = typeOf.get(nodeId);
+      return type === undefined ? undefined : portsOfNode(validation, nodeId, type);
+    },
+    edges,
+  );
+}

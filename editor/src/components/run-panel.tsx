@@ -1,0 +1,54 @@
+// Runs of the open flow: start one with the trigger's input form, follow it live, read its answer
+// (table, chart, SQL, confidence, vote), and go back to earlier runs.
+import { useEffect, useState } from 'react';
+import { findAnswer } from '../run/answer.ts';
+import { runInputFieldsEqual, selectRunInputFields } from '../run/run-input-selectors.ts';
+import { refreshRunHistory, runFlow } from '../run/run-session.ts';
+import { runStore } from '../run/run-store.ts';
+import { useStore } from '../state/create-store.ts';
+import { editorStore, selectDirty } from '../state/editor-store.ts';
+import { saveCurrentFlow } from '../state/flow-actions.ts';
+import { AnswerView } from './answer-view.tsx';
+import { RunHistory } from './run-history.tsx';
+import { RunInputForm } from './run-input-form.tsx';
+import { RunSummary } from './run-summary.tsx';
+
+export function RunPanel() {
+  const flowId = useStore(editorStore, (state) => state.meta?.id);
+  const dirty = useStore(editorStore, selectDirty);
+  const fields = useStore(editorStore, selectRunInputFields, runInputFieldsEqual);
+  const { run, details, history } = useStore(runStore, (state) => state);
+  const [starting, setStarting] = useState(false);
+
+  useEffect(() => {
+    if (flowId) void refreshRunHistory(flowId);
+  }, [flowId]);
+
+  if (!flowId) return <p className="muted">Open a flow to run it.</p>;
+  const answer = findAnswer(run, details);
+  const start = async (input: Record<string, unknown>) => {
+    setStarting(true);
+    try {
+      if (dirty && !(await saveCurrentFlow())) return;
+      await runFlow(flowId, input);
+    } finally {
+      setStarting(false);
+    }
+  };
+
+  return (
+    <div className="run-panel" data-testid="run-panel">
+      <RunInputForm fields={fields} busy={starting} runLabel={dirty ? 'Save and run' : 'Run'} onRun={start} />
+      {run && run.flowId === flowId ? (
+        <section className="run-current">
+          <RunSummary run={run} />
+          {answer ? <AnswerView answer={answer} /> : null}
+        </section>
+      ) : null}
+      <section>
+        <h4>History</h4>
+        <RunHistory runs={history} shownId={run?.id} />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+// The right-hand panel: the selected node (or the flow), runs, versions, triggers. Selecting a node
+// brings its tab forward.
+import { useEffect, useState } from 'react';
+import { shallowEqualArrays, useStore } from '../state/create-store.ts';
+import { editorStore } from '../state/editor-store.ts';
+import { FlowSettings } from './flow-settings.tsx';
+import { NodeInspector } from './node-inspector.tsx';
+import { RunPanel } from './run-panel.tsx';
+import { TriggersPanel } from './triggers-panel.tsx';
+import { VersionsPanel } from './versions-panel.tsx';
+
+type Tab = 'node' | 'run' | 'versions' | 'triggers';
+
+const selectSelectedIds = (state: { nodes: { id: string; selected?: boolean }[] }) =>
+  state.nodes.filter((node) => node.selected).map((node) => node.id);
+
+export function SidePanel() {
+  const selected = useStore(editorStore, selectSelectedIds, shallowEqualArrays);
+  const [tab, setTab] = useState<Tab>('node');
+  const single = selected.length === 1 ? selected[0] : undefined;
+
+  useEffect(() => {
+    if (single) setTab('node');
+  }, [single]);
+
+  const tabs: [Tab, string][] = [
+    ['node', single ? 'Node' : 'Flow'],
+    ['run', 'Run'],
+    ['versions', 'Versions'],
+    ['triggers', 'Triggers'],
+  ];
+  return (
+    <aside className="side-panel" data-testid="side-panel">
+      <div className="tabs" role="tablist">
+        {tabs.map(([id, label]) => (
+          <button
+            type="button"
+            role="tab"
+            key={id}
+            aria-selected={tab === id}
+            className={tab === id ? 'active' : ''}
+            onClick={() => setTab(id)}
+            data-testid={`tab-${id}`}
+          >
+            {label}
+          </button>
+        ))}
+      </div>
+      <div className="tab-body">
+        {tab === 'node' ? single ? <NodeInspector nodeId={single} /> : <FlowSettings /> : null}
+        {tab === 'run' ? <RunPanel /> : null}
+        {tab === 'versions' ? <VersionsPanel /> : null}
+        {tab === 'triggers' ? <TriggersPanel /> : null}
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,92 @@
+// The flow menu: pick, create, save, undo/redo, lay out, fit, import, export, delete.
+import { useReactFlow } from '@xyflow/react';
+import { useRef } from 'react';
+import { useStore } from '../state/create-store.ts';
+import { editorStore, redo, undo } from '../state/editor-store.ts';
+import {
+  autoLayout,
+  deleteCurrentFlow,
+  exportCurrentFlow,
+  importFlowFile,
+  saveCurrentFlow,
+} from '../state/flow-actions.ts';
+import { FlowPicker } from './flow-picker.tsx';
+import { SaveState } from './save-state.tsx';
+
+export function TopBar({ onNewFlow, onHelp }: { onNewFlow(): void; onHelp(): void }) {
+  const open = useStore(editorStore, (state) => state.meta !== null);
+  const canUndo = useStore(editorStore, (state) => state.history.past.length > 0);
+  const canRedo = useStore(editorStore, (state) => state.history.future.length > 0);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const { fitView } = useReactFlow();
+
+  return (
+    <header className="top-bar">
+      <span className="brand">r1flow</span>
+      <FlowPicker />
+      <button type="button" onClick={onNewFlow} data-testid="new-flow">
+        New
+      </button>
+      {open ? <SaveState /> : null}
+      <span className="spacer" />
+      <button
+        type="button"
+        className="primary"
+        disabled={!open}
+        onClick={() => saveCurrentFlow()}
+        data-testid="save-flow"
+        title="Ctrl/⌘ S"
+      >
+        Save
+      </button>
+      <button type="button" disabled={!canUndo} onClick={undo} data-testid="undo" title="Ctrl/⌘ Z">
+        Undo
+      </button>
+      <button type="button" disabled={!canRedo} onClick={redo} data-testid="redo" title="Ctrl/⌘ Shift Z">
+        Redo
+      </button>
+      <button type="button" disabled={!open} onClick={() => autoLayout()} data-testid="auto-layout" title="L">
+        Auto-layout
+      </button>
+      <button
+        type="button"
+        disabled={!open}
+        onClick={() => fitView({ duration: 200 })}
+        data-testid="fit-view"
+        title="F"
+      >
+        Fit
+      </button>
+      <button type="button" onClick={() => fileInput.current?.click()} data-testid="import-flow">
+        Import
+      </button>
+      <input
+        ref={fileInput}
+        type="file"
+        accept=".json,application/json"
+        hidden
+        onChange={(event) => {
+          const file = event.target.files?.[0];
+          event.target.value = '';
+          if (file) void importFlowFile(file);
+        }}
+        data-testid="import-file"
+      />
+      <button type="button" disabled={!open} onClick={exportCurrentFlow} data-testid="export-flow">
+        Export
+      </button>
+      <button
+        type="button"
+        className="danger"
+        disabled={!open}
+        onClick={() => deleteCurrentFlow()}
+        data-testid="delete-flow"
+      >
+        Delete
+      </button>
+      <button type="button" onClick={onHelp} aria-label="Keyboard shortcuts" title="?">
+        ?
+      </button>
+    </header>
+  );
+}

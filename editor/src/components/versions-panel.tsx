@@ -1,0 +1,81 @@
+// The flow's saved versions, newest first. Pick one to see what differs from the editor, and
+// restore it (the restore is an undoable edit; saving makes it the newest version).
+import { useEffect, useState } from 'react';
+import type { FlowVersion, VersionSummary } from '../api/api-types.ts';
+import { getVersion, listVersions } from '../api/flows-api.ts';
+import { describeError } from '../api/http-client.ts';
+import { diffFlows } from '../flow/diff-flows.ts';
+import { useStore } from '../state/create-store.ts';
+import { editorStore, selectDraft } from '../state/editor-store.ts';
+import { restoreVersion } from '../state/flow-actions.ts';
+import { FlowDiffView } from './flow-diff-view.tsx';
+
+export function VersionsPanel() {
+  const flowId = useStore(editorStore, (state) => state.meta?.id);
+  const serverVersion = useStore(editorStore, (state) => state.serverVersion);
+  const draft = useStore(editorStore, selectDraft);
+  const [versions, setVersions] = useState<VersionSummary[]>([]);
+  const [picked, setPicked] = useState<FlowVersion | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    setPicked(null);
+    if (!flowId || serverVersion === null) return setVersions([]);
+    listVersions(flowId)
+      .then((list) => {
+        setVersions(list);
+        setError(null);
+      })
+      .catch((failure: unknown) => setError(describeError(failure)));
+  }, [flowId, serverVersion]);
+
+  if (!flowId) return <p className="muted">Open a flow to see its versions.</p>;
+  if (serverVersion === null) return <p className="muted">Not saved yet: saving creates version 1.</p>;
+
+  const pick = async (version: number) => {
+    try {
+      setPicked(await getVersion(flowId, version));
+    } catch (failure) {
+      setError(describeError(failure));
+    }
+  };
+
+  return (
+    <div className="versions-panel" data-testid="versions-panel">
+      {error ? <p className="field-issue">{error}</p> : null}
+      <ol className="versions">
+        {versions.map((version) => (
+          <li key={version.version} className={picked?.version === version.version ? 'current' : ''}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => pick(version.version)}
+              data-testid={`version-${version.version}`}
+            >
+              Version {version.version}
+              {version.version === serverVersion ? ' (latest)' : ''}
+            </button>
+            <span className="muted"> {new Date(version.createdAt).toLocaleString()}</span>
+          </li>
+        ))}
+      </ol>
+      {picked && draft ? (
+        <section className="version-detail">
+          <FlowDiffView
+            diff={diffFlows(picked.document, draft)}
+            fromLabel={`version ${picked.version}`}
+            toLabel="the editor"
+          />
+          <button
+            type="button"
+            className="primary"
+            onClick={() => restoreVersion(picked.version)}
+            data-testid="restore-version"
+          >
+            Restore version {picked.version}
+          </button>
+        </section>
+      ) : null}
+    </div>
+  );
+}

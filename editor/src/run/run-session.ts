@@ -1,0 +1,159 @@
+// Starting, watching and steering runs. A run's node states stream in over SSE (the browser's
+// EventSource resumes with Last-Event-ID by itself); the stored details are fetched as nodes
+// finish, so clicking a node shows its input and output while the run goes on.
+import type { RunEvent } from '../api/api-types.ts';
+import { describeError } from '../api/http-client.ts';
+import { cancelRun, getRun, listRuns, rerun, runEventsUrl, startRun } from '../api/runs-api.ts';
+import { notify } from '../state/notices-store.ts';
+import { applyRunEvent, runStatusAfter, viewsFromNodeRuns } from './apply-run-event.ts';
+import { runStore } from './run-store.ts';
+
+const EVENT_TYPES: RunEvent['type'][] = [
+  'run.queued',
+  'run.started',
+  'run.succeeded',
+  'run.failed',
+  'run.cancelled',
+  'node.ready',
+  'node.running',
+  'node.progress',
+  'node.succeeded',
+  'node.failed',
+  'node.retrying',
+  'node.skipped',
+  'node.cancelled',
+];
+const TERMINAL_RUN = new Set(['succeeded', 'failed', 'cancelled']);
+const NODE_DONE = new Set(['node.succeeded', 'node.failed', 'node.skipped', 'node.cancelled']);
+
+let stream: EventSource | null = null;
+let detailsTimer: ReturnType<typeof setTimeout> | undefined;
+
+export async function runFlow(flowId: string, input: unknown): Promise<void> {
+  try {
+    const run = await startRun(flowId, input);
+    stopWatching();
+    runStore.set((state) => ({ ...state, run, nodes: {}, details: null }));
+    watch(run.id);
+    void refreshRunHistory(flowId);
+  } catch (error) {
+    notify('error', `The run did not start: ${describeError(error)}`, 'run');
+  }
+}
+
+/** Shows a stored run (from the history), following it live when it is not finished. */
+export async function showRun(runId: string): Promise<void> {
+  stopWatching();
+  try {
+    const details = await getRun(runId);
+    runStore.set((state) => ({
+      ...state,
+      run: details.run,
+      nodes: viewsFromNodeRuns(details.nodes),
+      details,
+    }));
+    if (!TERMINAL_RUN.has(details.run.status)) watch(runId);
+  } catch (error) {
+    notify('error', `Could not load run ${runId}: ${describeError(error)}`, 'run');
+  }
+}
+
+/** Forgets the shown run and the run history: another flow is opening. */
+export function clearShownRun(): void {
+  stopWatching();
+  runStore.set({ run: null, nodes: {}, details: null, history: [] });
+}
+
+export async function cancelShownRun(): Promise<void> {
+  const run = runStore.get().run;
+  if (!run) return;
+  try {
+    await cancelRun(run.id);
+  } catch (error) {
+    notify('error', `Could not cancel: ${describeError(error)}`, 'run');
+  }
+}
+
+/** Runs the shown run again with its input; from `fromNode` on, reusing the outputs upstream of it. */
+export async function rerunShown(fromNode?: string): Promise<void> {
+  const shown = runStore.get().run;
+  if (!shown) return;
+  try {
+    const run = await rerun(shown.id, fromNode);
+    stopWatching();
+    runStore.set((state) => ({ ...state, run, nodes: {}, details: null }));
+    watch(run.id);
+    void refreshRunHistory(run.flowId);
+  } catch (error) {
+    notify('error', `The re-run did not start: ${describeError(error)}`, 'run');
+  }
+}
+
+export async function refreshRunHistory(flowId: string): Promise<void> {
+  try {
+    const history = await listRuns(flowId);
+    runStore.set((state) => ({ ...state, history }));
+  } catch {
+    // the history is a convenience; the banner reports an unreachable server
+  }
+}
+
+function watch(runId: string): void {
+  const source = new EventSource(runEventsUrl(runId));
+  stream = source;
+  const onEvent = (message: MessageEvent<string>) => {
+    const event = JSON.parse(message.data) as RunEvent;
+    runStore.set((state) => {
+      if (state.run?.id !== event.runId) return state;
+      const status = runStatusAfter(event);
+      return {
+        ...state,
+        run: status ? { ...state.run, status } : state.run,
+        nodes: applyRunEvent(state.nodes, event),
+      };
+    });
+    if (NODE_DONE.has(event.type)) scheduleDetails(runId);
+  };
+  for (const type of EVENT_TYPES) source.addEventListener(type, onEvent);
+  source.addEventListener('end', () => {
+    stopWatching();
+    void loadDetails(runId).then((details) => {
+      if (details) void refreshRunHistory(details.run.flowId);
+    });
+  });
+}
+
+function scheduleDetails(runId: string): void {
+  if (detailsTimer !== undefined) return;
+  detailsTimer = setTimeout(() => {
+    detailsTimer = undefined;
+    void loadDetails(runId);
+  }, 200);
+}
+
+async function loadDetails(runId: string) {
+  try {
+    const details = await getRun(runId);
+    runStore.set((state) => {
+      if (state.run?.id !== runId) return state;
+      const finished = TERMINAL_RUN.has(details.run.status);
+      return {
+        ...state,
+        run: details.run,
+        details,
+        // While running, the stream is fresher than the stored rows; once finished, the rows are final.
+        nodes: finished ? viewsFromNodeRuns(details.nodes) : state.nodes,
+      };
+    });
+    return details;
+  } catch {
+    return null;
+  }
+}
+
+function stopWatching(): void {
+  stream?.close();
+  stream = null;
+  clearTimeout(detailsTimer);
+  detailsTimer = undefined;
+}

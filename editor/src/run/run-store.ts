@@ -1,0 +1,14 @@
+// The run shown in the editor: its record, each node's live state from the SSE stream, the stored
+// details (inputs, outputs, errors) once fetched, and the flow's recent runs.
+import type { RunDetails, RunRecord } from '../api/api-types.ts';
+import { createStore } from '../state/create-store.ts';
+import type { NodeRunView } from './apply-run-event.ts';
+
+export interface RunState {
+  run: RunRecord | null;
+  nodes: Readonly<Record<string, NodeRunView>>;
+  details: RunDetails | null;
+  history: RunRecord[];
+}
+
+export const runStore = createStore<RunState>({ run: null, nodes: {}, details: null, history: [] });
