@@ -5,6 +5,8 @@
 // lets the next batch keep filling instead of flooding the model server with small ones. A job
 // that arrives while no batch runs and none waits goes out at once: waiting for company pays off
 // only while the model server is busy, so at low load batching adds no latency.
+
+import { batchPlacement } from '../engine/batch-placement.ts';
 import { R1flowError } from '../engine/errors.ts';
 import type { ExecutionHost, JobHooks } from '../engine/execute-job.ts';
 import { executeBatch, failedResult } from '../engine/execute-job.ts';
@@ -79,7 +81,7 @@ export function createBatchRunner(
   return {
     run(job, signal) {
       return new Promise<JobResult>((settle) => {
-        const entry: Entry = { job, signal, settle, ...batchingOf(host, job) };
+        const entry: Entry = { job, signal, settle, ...batchPlacement(host.registry, job) };
         const cancelWhileWaiting = () => {
           if (batcher.remove((item) => item === entry).length === 0) return;
           const error = new R1flowError(
@@ -100,17 +102,4 @@ export function createBatchRunner(
     inFlightBatches: () => inFlight,
     close: () => batcher.close(),
   };
-}
-
-/**
- * Which jobs may share a batch (same node type and batch key) and how much of one a job takes.
- * Params that do not parse get a batch of their own kind; executeBatch then fails only that job.
- */
-function batchingOf(host: ExecutionHost, job: NodeJob): { key: string; weight: number } {
-  const definition = host.registry.find(job.nodeKey);
-  const params = definition?.params.safeParse(job.params);
-  if (!definition || !params?.success) return { key: `${job.nodeKey}\u0000invalid`, weight: 1 };
-  const key = definition.batchKey ? definition.batchKey(params.data) : '';
-  const weight = definition.batchWeight ? Math.max(1, definition.batchWeight(params.data)) : 1;
-  return { key: `${job.nodeKey}\u0000${key}`, weight };
 }

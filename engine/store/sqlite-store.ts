@@ -23,6 +23,7 @@ import {
   runToRow,
   toJson,
 } from './row-mappers.ts';
+import { createStatementCache } from './statement-cache.ts';
 import type { Store, StoredRun } from './store.ts';
 
 const ACTIVE = "('queued', 'running')";
@@ -30,27 +31,19 @@ const ACTIVE = "('queued', 'running')";
 export class SqliteStore implements Store {
   readonly path: string;
   readonly #db: Database;
-  readonly #statements = new Map<string, Statement>();
+  readonly #sql: (text: string) => Statement;
   readonly #applyChanges: Transaction<(changes: readonly StoreChange[]) => RunEvent[]>;
 
   constructor(path: string) {
     this.path = path;
     this.#db = openStoreDatabase(path);
+    this.#sql = createStatementCache(this.#db);
     this.#applyChanges = this.#db.transaction((changes: readonly StoreChange[]) => this.#apply(changes));
   }
 
   /** The raw handle, for other tables of this file (triggers, keys) owned by server modules. */
   get database(): Database {
     return this.#db;
-  }
-
-  #sql(text: string): Statement {
-    let statement = this.#statements.get(text);
-    if (!statement) {
-      statement = this.#db.prepare(text);
-      this.#statements.set(text, statement);
-    }
-    return statement;
   }
 
   async saveFlow(document: FlowDocument): Promise<FlowVersion> {

@@ -1,5 +1,7 @@
 // Runs node jobs in this process: a concurrency limit per lane, and micro-batching for nodes with
 // `runBatch`, so concurrent runs' calls to one model server share a request.
+
+import { batchPlacement } from '../batch-placement.ts';
 import type { Lane, Logger } from '../define-node.ts';
 import { LANES } from '../define-node.ts';
 import { R1flowError } from '../errors.ts';
@@ -63,8 +65,8 @@ export class InlineTransport implements Transport {
         state.batcher = createMicroBatcher<NodeJob>({
           maxBatchSize: state.options.maxBatchSize,
           maxWaitMs: state.options.maxWaitMs,
-          keyOf: (job) => this.#batchKey(job),
-          weightOf: (job) => this.#batchWeight(job),
+          keyOf: (job) => batchPlacement(this.#host.registry, job).key,
+          weightOf: (job) => batchPlacement(this.#host.registry, job).weight,
           hasCapacity: () => state.running < state.options.concurrency && state.queue.length === 0,
           isIdle: () => state.running === 0 && state.queue.length === 0,
           flush: (jobs) => {
@@ -195,18 +197,5 @@ export class InlineTransport implements Transport {
     this.#controllers.delete(result.jobId);
     if (this.#closed) return;
     for (const listener of this.#settledListeners) listener(result);
-  }
-
-  #batchKey(job: NodeJob): string {
-    const definition = this.#host.registry.find(job.nodeKey);
-    const params = definition?.params.safeParse(job.params);
-    const key = params?.success && definition?.batchKey ? definition.batchKey(params.data) : '';
-    return `${job.nodeKey}\u0000${key}`;
-  }
-
-  #batchWeight(job: NodeJob): number {
-    const definition = this.#host.registry.find(job.nodeKey);
-    const params = definition?.params.safeParse(job.params);
-    return params?.success && definition?.batchWeight ? Math.max(1, definition.batchWeight(params.data)) : 1;
   }
 }

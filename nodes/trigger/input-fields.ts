@@ -1,6 +1,7 @@
 // The input a trigger accepts, described as a list of fields (like Dify's start-node variables):
 // it becomes the zod schema that checks a run's input and one output port per field.
 import { z } from 'zod';
+import type { NodeContext } from '../../engine/define-node.ts';
 import type { PortLike, PortType } from '../../engine/ports.ts';
 import { BooleanValue, Json, NumberValue, optional, Text } from '../../engine/ports.ts';
 
@@ -77,3 +78,19 @@ export function triggerOutputs(fields: readonly InputField[], input: unknown): R
   for (const field of fields) if (parsed[field.name] !== undefined) outputs[field.name] = parsed[field.name];
   return outputs;
 }
+
+type WithFields = { fields: readonly InputField[] };
+
+/**
+ * The behaviour every trigger with `fields` shares (manual, webhook): one output port per field,
+ * the run input checked against the fields, and the input turned into outputs.
+ */
+export const fieldsTrigger = {
+  inputs: {},
+  outputs: { payload: Json },
+  dynamicOutputs: (params: WithFields) => fieldPorts(params.fields),
+  inputSchema: (params: WithFields) => inputSchemaOf(params.fields),
+  async run({ params, ctx }: { params: WithFields; ctx: NodeContext }) {
+    return triggerOutputs(params.fields, ctx.runInput ?? {}) as { payload: unknown };
+  },
+};

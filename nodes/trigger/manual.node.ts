@@ -1,8 +1,7 @@
 // Starts a flow by hand (editor, CLI, API): the run's input becomes the trigger's outputs.
 import { z } from 'zod';
 import { defineNode } from '../../engine/define-node.ts';
-import { Json } from '../../engine/ports.ts';
-import { fieldPorts, InputFieldsSchema, inputSchemaOf, triggerOutputs } from './input-fields.ts';
+import { fieldsTrigger, InputFieldsSchema } from './input-fields.ts';
 
 export default defineNode({
   type: 'trigger.manual',
@@ -12,11 +11,5 @@ export default defineNode({
   lane: 'cpu',
   description: 'Starts a run with the input given in the editor, the CLI (--input) or the API.',
   params: z.object({ fields: InputFieldsSchema }),
-  inputs: {},
-  outputs: { payload: Json },
-  dynamicOutputs: (params) => fieldPorts(params.fields),
-  inputSchema: (params) => inputSchemaOf(params.fields),
-  async run({ params, ctx }) {
-    return triggerOutputs(params.fields, ctx.runInput ?? {}) as { payload: unknown };
-  },
+  ...fieldsTrigger,
 });

@@ -3,8 +3,7 @@
 // and the body becomes the run's input.
 import { z } from 'zod';
 import { defineNode } from '../../engine/define-node.ts';
-import { Json } from '../../engine/ports.ts';
-import { fieldPorts, InputFieldsSchema, inputSchemaOf, triggerOutputs } from './input-fields.ts';
+import { fieldsTrigger, InputFieldsSchema } from './input-fields.ts';
 
 export const WebhookParamsSchema = z.object({
   path: z
@@ -43,11 +42,5 @@ export default defineNode({
   lane: 'cpu',
   description: 'Starts a run when an app POSTs to /hooks/<path>; the JSON body is the run input.',
   params: WebhookParamsSchema,
-  inputs: {},
-  outputs: { payload: Json },
-  dynamicOutputs: (params) => fieldPorts(params.fields),
-  inputSchema: (params) => inputSchemaOf(params.fields),
-  async run({ params, ctx }) {
-    return triggerOutputs(params.fields, ctx.runInput ?? {}) as { payload: unknown };
-  },
+  ...fieldsTrigger,
 });

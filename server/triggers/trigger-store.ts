@@ -6,6 +6,7 @@ import type { Database, Statement } from 'better-sqlite3';
 import { R1flowError } from '../../engine/errors.ts';
 import type { FlowDocument } from '../../engine/flow-schema.ts';
 import { newId } from '../../engine/ids.ts';
+import { createStatementCache } from '../../engine/store/statement-cache.ts';
 import type { ScheduleParams } from '../../nodes/trigger/schedule.node.ts';
 import { ScheduleParamsSchema } from '../../nodes/trigger/schedule.node.ts';
 import type { WebhookParams } from '../../nodes/trigger/webhook.node.ts';
@@ -40,21 +41,13 @@ const hash = (value: string) => createHash('sha256').update(value).digest('hex')
 export class TriggerStore {
   readonly #db: Database;
   readonly #key: Buffer;
-  readonly #statements = new Map<string, Statement>();
+  /** Prepared once: webhooks look triggers up on every request. */
+  readonly #sql: (text: string) => Statement;
 
   constructor(db: Database, serverKey: Buffer) {
     this.#db = db;
     this.#key = serverKey;
-  }
-
-  /** Prepared once: webhooks look triggers up on every request. */
-  #sql(text: string): Statement {
-    let statement = this.#statements.get(text);
-    if (!statement) {
-      statement = this.#db.prepare(text);
-      this.#statements.set(text, statement);
-    }
-    return statement;
+    this.#sql = createStatementCache(db);
   }
 
   /** Refuses a flow whose webhook path another flow already serves. */
