@@ -1,6 +1,6 @@
 import { R1flowError } from '../../../engine/errors.ts';
 import type { RunStatus } from '../../../engine/run-machine.ts';
-import { createRuntime } from '../../runtime/local-runtime.ts';
+import { createRuntime, type Runtime } from '../../runtime/local-runtime.ts';
 import type { CliCommand } from '../command.ts';
 import { defineCommand } from '../command.ts';
 import { dbFlag, dbPath, parseFlags, parseIntegerFlag } from '../options.ts';
@@ -28,8 +28,7 @@ const list = defineCommand({
     if (values.status && !STATUSES.includes(values.status as RunStatus)) {
       throw new R1flowError('BAD_REQUEST', `--status must be one of ${STATUSES.join(', ')}`);
     }
-    const runtime = await createRuntime({ dbPath: dbPath(values.db), adoptOrphans: false });
-    try {
+    return withRuntime(values.db, async (runtime) => {
       const runs = await runtime.store.listRuns({
         ...(values.flow ? { flowId: values.flow } : {}),
         ...(values.status ? { status: values.status as RunStatus } : {}),
@@ -37,9 +36,7 @@ const list = defineCommand({
       });
       process.stdout.write(values.json ? `${JSON.stringify(runs, null, 2)}\n` : formatRunTable(runs));
       return 0;
-    } finally {
-      await runtime.close();
-    }
+    });
   },
 });
 
@@ -50,8 +47,7 @@ const show = defineCommand({
   usage: showUsage,
   async run(argv) {
     const { values, positionals } = parseFlags(argv, { ...dbFlag, json: { type: 'boolean' } }, showUsage);
-    const runtime = await createRuntime({ dbPath: dbPath(values.db), adoptOrphans: false });
-    try {
+    return withRuntime(values.db, async (runtime) => {
       const stored = await runtime.store.getRun(requireId(positionals[0], showUsage));
       if (!stored) throw new R1flowError('RUN_NOT_FOUND', `no run "${positionals[0]}"`);
       const attempts = await runtime.store.listAttempts(stored.run.id);
@@ -61,9 +57,7 @@ const show = defineCommand({
           : formatRunDetail(stored, attempts),
       );
       return 0;
-    } finally {
-      await runtime.close();
-    }
+    });
   },
 });
 
@@ -75,8 +69,7 @@ const cancel = defineCommand({
   async run(argv) {
     const { values, positionals } = parseFlags(argv, { ...dbFlag }, cancelUsage);
     const runId = requireId(positionals[0], cancelUsage);
-    const runtime = await createRuntime({ dbPath: dbPath(values.db), adoptOrphans: false });
-    try {
+    return withRuntime(values.db, async (runtime) => {
       await runtime.orchestrator.start();
       await runtime.orchestrator.cancelRun(runId);
       // Another live process owns the run: it sees the request at its next lease renewal.
@@ -89,9 +82,7 @@ const cancel = defineCommand({
       const final = timedOut ? (await runtime.orchestrator.waitForRun(runId, 5000)).run : run;
       process.stdout.write(`run ${runId} ${final.status}\n`);
       return final.status === 'cancelled' ? 0 : 1;
-    } finally {
-      await runtime.close();
-    }
+    });
   },
 });
 
@@ -102,8 +93,7 @@ const resume = defineCommand({
   usage: resumeUsage,
   async run(argv) {
     const { values } = parseFlags(argv, { ...dbFlag }, resumeUsage);
-    const runtime = await createRuntime({ dbPath: dbPath(values.db), adoptOrphans: false });
-    try {
+    return withRuntime(values.db, async (runtime) => {
       await runtime.orchestrator.start();
       const resumed = await runtime.orchestrator.resumeOrphans();
       process.stderr.write(`resuming ${resumed.length} run(s)\n`);
@@ -114,11 +104,19 @@ const resume = defineCommand({
         if (run.status !== 'succeeded') failed++;
       }
       return failed === 0 ? 0 : 1;
-    } finally {
-      await runtime.close();
-    }
+    });
   },
 });
+
+/** A runtime on the store for one command that drives no runs of its own, closed after `use`. */
+async function withRuntime<T>(db: string | undefined, use: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = await createRuntime({ dbPath: dbPath(db), adoptOrphans: false });
+  try {
+    return await use(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
 
 function requireId(value: string | undefined, usage: string): string {
   if (!value) throw new R1flowError('BAD_REQUEST', `a run id is required\nusage: r1flow ${usage}`);
