@@ -2,8 +2,6 @@
 // and ports as JSON Schema (zod 4's own z.toJSONSchema).
 import { z } from 'zod';
 import type { AnyNodeDefinition, Lane, NodeFamily } from './define-node.ts';
-import { nodeKey } from './define-node.ts';
-import { R1flowError } from './errors.ts';
 import type { Ports } from './ports.ts';
 import { isOptionalPort, portTypeOf } from './ports.ts';
 
@@ -48,21 +46,6 @@ export class NodeRegistry {
   /** The definition for `type@version`, or undefined. */
   find(key: string): AnyNodeDefinition | undefined {
     return this.#byKey.get(key);
-  }
-
-  get(key: string): AnyNodeDefinition {
-    const definition = this.#byKey.get(key);
-    if (!definition) {
-      throw new R1flowError(
-        'NODE_TYPE_UNAVAILABLE',
-        `node type ${key} is not installed here (${this.describeKnown(key)})`,
-      );
-    }
-    return definition;
-  }
-
-  has(type: string, version: number): boolean {
-    return this.#byKey.has(nodeKey(type, version));
   }
 
   /** Versions installed for a type, for "did you mean" messages. */

@@ -11,7 +11,6 @@ export interface ActiveNode {
   attempt: number;
   outputs: Record<string, unknown> | null;
   retryAt: number | null;
-  queuedAt: number | null;
   /** Set when this process dispatched (or found in flight) the current attempt's job. */
   jobId: string | null;
 }
@@ -48,7 +47,6 @@ export function activeRunFromStored(run: RunRecord, nodes: NodeRunRecord[], flow
             attempt: stored?.attempt ?? 0,
             outputs: (stored?.output as Record<string, unknown> | null) ?? null,
             retryAt: stored?.retryAt ?? null,
-            queuedAt: stored?.queuedAt ?? null,
             jobId: null,
           },
         ];

@@ -95,7 +95,6 @@ function dispatchNode(
     node.attempt += 1;
   }
   node.retryAt = null;
-  node.queuedAt = tick.now;
   node.jobId = jobIdFor(run.id, node.id, node.attempt);
   tick.patchNode(run.id, node.id, {
     status: node.status,
