@@ -56,24 +56,25 @@ export class InlineTransport implements Transport {
     const compiled = compileLaneOptions(options.lanes);
     this.#lanes = new Map(
       LANES.map((lane) => {
+        const options = compiled[lane];
+        // The batcher's callbacks read the lane's live counters, so they close over `state` itself.
         const state: LaneState = {
-          options: compiled[lane],
+          options,
           running: 0,
           queue: [],
-          batcher: undefined as unknown as MicroBatcher<NodeJob>,
+          batcher: createMicroBatcher<NodeJob>({
+            maxBatchSize: options.maxBatchSize,
+            maxWaitMs: options.maxWaitMs,
+            keyOf: (job) => batchPlacement(this.#host.registry, job).key,
+            weightOf: (job) => batchPlacement(this.#host.registry, job).weight,
+            hasCapacity: () => state.running < options.concurrency && state.queue.length === 0,
+            isIdle: () => state.running === 0 && state.queue.length === 0,
+            flush: (jobs) => {
+              state.queue.push({ jobs, batched: true });
+              this.#pump(state);
+            },
+          }),
         };
-        state.batcher = createMicroBatcher<NodeJob>({
-          maxBatchSize: state.options.maxBatchSize,
-          maxWaitMs: state.options.maxWaitMs,
-          keyOf: (job) => batchPlacement(this.#host.registry, job).key,
-          weightOf: (job) => batchPlacement(this.#host.registry, job).weight,
-          hasCapacity: () => state.running < state.options.concurrency && state.queue.length === 0,
-          isIdle: () => state.running === 0 && state.queue.length === 0,
-          flush: (jobs) => {
-            state.queue.push({ jobs, batched: true });
-            this.#pump(state);
-          },
-        });
         return [lane, state];
       }),
     );
