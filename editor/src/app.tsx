@@ -1,5 +1,6 @@
 // The editor: flow menu, palette, canvas and side panel, plus the banners and dialogs around them.
 import { useCallback, useEffect, useState } from 'react';
+import { useStore } from 'zustand';
 import { ConfirmDialog } from './components/confirm-dialog.tsx';
 import { FlowCanvas } from './components/flow-canvas.tsx';
 import { NewFlowDialog } from './components/new-flow-dialog.tsx';
@@ -14,7 +15,6 @@ import { useShortcuts } from './hooks/use-shortcuts.ts';
 import { useUnsavedGuard } from './hooks/use-unsaved-guard.ts';
 import { bootstrap, flowIdFromHash, reconnect } from './state/bootstrap.ts';
 import { connectivityStore } from './state/connectivity-store.ts';
-import { useStore } from './state/create-store.ts';
 import { startDraftAutosave } from './state/draft-autosave.ts';
 import { editorStore } from './state/editor-store.ts';
 import { createFlow, openFlow } from './state/flow-actions.ts';
@@ -36,7 +36,7 @@ export function App() {
     void bootstrap().finally(() => setStarted(true));
     const onHashChange = () => {
       const id = flowIdFromHash();
-      if (id && id !== editorStore.get().meta?.id) void openFlow(id);
+      if (id && id !== editorStore.getState().meta?.id) void openFlow(id);
     };
     window.addEventListener('hashchange', onHashChange);
     return () => {

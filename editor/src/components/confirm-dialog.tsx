@@ -1,10 +1,11 @@
 // The in-page confirmation asked for by askConfirm().
+
+import { useStore } from 'zustand';
 import { confirmStore } from '../state/confirm-store.ts';
-import { useStore } from '../state/create-store.ts';
 import { Modal } from './modal.tsx';
 
 export function ConfirmDialog() {
-  const request = useStore(confirmStore, (state) => state);
+  const request = useStore(confirmStore, (state) => state.request);
   if (!request) return null;
   return (
     <Modal

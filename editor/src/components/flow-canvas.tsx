@@ -11,10 +11,10 @@ import {
   useReactFlow,
 } from '@xyflow/react';
 import { type DragEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { useStore } from 'zustand';
 import type { CanvasEdge, CanvasNode } from '../flow/canvas-types.ts';
 import { type ConnectionAttempt, checkConnection } from '../flow/check-connection.ts';
 import { PALETTE_DRAG_TYPE } from '../flow/palette-drag.ts';
-import { useStore } from '../state/create-store.ts';
 import { addNode, beginMove, connect, onEdgesChange, onNodesChange } from '../state/editor-edits.ts';
 import { editorStore } from '../state/editor-store.ts';
 import { dismissTopic, notify } from '../state/notices-store.ts';
@@ -154,8 +154,8 @@ function attemptOf(connection: Connection | CanvasEdge): ConnectionAttempt {
 }
 
 function checkAttempt(attempt: ConnectionAttempt) {
-  const { nodes, edges } = editorStore.get();
-  const validation = validationStore.get();
+  const { nodes, edges } = editorStore.getState();
+  const validation = validationStore.getState();
   const typeOf = new Map(nodes.map((node) => [node.id, node.data.type]));
   return checkConnection(
     attempt,

@@ -2,10 +2,10 @@
 // Memoised and fed by narrow store selectors, so a 200-node flow re-renders only what changed.
 import { type NodeProps, useStore as useFlowStore, useUpdateNodeInternals } from '@xyflow/react';
 import { memo, useEffect, useRef } from 'react';
+import { useStore } from 'zustand';
 import type { CanvasNode } from '../flow/canvas-types.ts';
 import { runStore } from '../run/run-store.ts';
 import { catalogStore } from '../state/catalog-store.ts';
-import { useStore } from '../state/create-store.ts';
 import { NO_ISSUES, portsOfNode, validationStore } from '../state/validation-store.ts';
 import { selectFarZoom } from './far-zoom.ts';
 import { NodeRunBadge } from './node-run-badge.tsx';

@@ -1,12 +1,12 @@
 // Switches between flows: those on the server, and any that exist only as a local draft.
-import { useStore } from '../state/create-store.ts';
+import { useStore } from 'zustand';
 import { editorStore } from '../state/editor-store.ts';
 import { openFlow } from '../state/flow-actions.ts';
 import { flowsStore } from '../state/flows-store.ts';
 import { localDraftIds } from '../state/local-draft.ts';
 
 export function FlowPicker() {
-  const flows = useStore(flowsStore, (list) => list);
+  const flows = useStore(flowsStore, (state) => state.flows);
   const openId = useStore(editorStore, (state) => state.meta?.id ?? '');
   const onServer = new Set(flows.map((flow) => flow.id));
   const localOnly = [...new Set([...localDraftIds(), openId])].filter((id) => id && !onServer.has(id)).sort();

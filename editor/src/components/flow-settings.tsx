@@ -1,7 +1,8 @@
 // The flow itself when no node is selected: rename it, describe it, and see every problem the
 // server found, each a link to its node.
+
+import { useStore } from 'zustand';
 import { FieldShell } from '../forms/field-shell.tsx';
-import { useStore } from '../state/create-store.ts';
 import { selectNode, setMeta } from '../state/editor-edits.ts';
 import { editorStore } from '../state/editor-store.ts';
 import { validationStore } from '../state/validation-store.ts';

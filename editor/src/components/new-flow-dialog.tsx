@@ -1,8 +1,8 @@
 // Creating a flow: an id (fixed for life, used in URLs) and a name.
 import { type FormEvent, useState } from 'react';
+import { useStore } from 'zustand';
 import { NodeIdSchema } from '../../../engine/flow-schema.ts';
 import { FieldIssues, FieldShell } from '../forms/field-shell.tsx';
-import { useStore } from '../state/create-store.ts';
 import { flowsStore } from '../state/flows-store.ts';
 import { Modal } from './modal.tsx';
 
@@ -13,7 +13,7 @@ export function NewFlowDialog({
   onCreate(id: string, name: string): void;
   onClose(): void;
 }) {
-  const flows = useStore(flowsStore, (list) => list);
+  const flows = useStore(flowsStore, (state) => state.flows);
   const [id, setId] = useState('');
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);

@@ -17,7 +17,7 @@ export function NodeIdField({ nodeId }: { nodeId: string }) {
     if (text === nodeId) return;
     const parsed = NodeIdSchema.safeParse(text);
     if (!parsed.success) return setError(`the id ${parsed.error.issues[0]?.message ?? 'is invalid'}`);
-    if (editorStore.get().nodes.some((node) => node.id === text))
+    if (editorStore.getState().nodes.some((node) => node.id === text))
       return setError(`"${text}" is taken by another node`);
     setError(null);
     renameNode(nodeId, text);

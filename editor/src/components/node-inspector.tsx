@@ -2,12 +2,12 @@
 // retry and timeout options, the server's messages, and what it did in the shown run.
 import { useCallback, useMemo } from 'react';
 import { z } from 'zod';
+import { useStore } from 'zustand';
 import { NodeOptionsSchema } from '../../../engine/flow-schema.ts';
 import { FieldShell } from '../forms/field-shell.tsx';
 import type { JsonSchema } from '../forms/json-schema.ts';
 import { ObjectProperties } from '../forms/object-properties.tsx';
 import { catalogStore } from '../state/catalog-store.ts';
-import { useStore } from '../state/create-store.ts';
 import { updateNode } from '../state/editor-edits.ts';
 import { editorStore } from '../state/editor-store.ts';
 import { NO_ISSUES, validationStore } from '../state/validation-store.ts';

@@ -1,9 +1,10 @@
 // What a node did in the shown run: state, tries, timings, its input, its output (per port) and its
 // error; and re-running the run from this node.
+
+import { useStore } from 'zustand';
 import type { NodeRunRecord } from '../api/api-types.ts';
 import { rerunShown } from '../run/run-session.ts';
 import { runStore } from '../run/run-store.ts';
-import { useStore } from '../state/create-store.ts';
 import { portsOfNode, validationStore } from '../state/validation-store.ts';
 import { formatDuration } from './format-duration.ts';
 import { JsonView } from './json-view.tsx';

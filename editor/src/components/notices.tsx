@@ -1,9 +1,9 @@
 // The messages of the moment (refused connection, rejected import, saved), newest last.
-import { useStore } from '../state/create-store.ts';
+import { useStore } from 'zustand';
 import { dismiss, noticesStore } from '../state/notices-store.ts';
 
 export function Notices() {
-  const notices = useStore(noticesStore, (list) => list);
+  const notices = useStore(noticesStore, (state) => state.notices);
   if (notices.length === 0) return null;
   return (
     <div className="notices" aria-live="polite">

@@ -1,9 +1,9 @@
 // Shown while the API does not answer: edits stay in this browser, and Retry asks again. The
 // editor also retries by itself every few seconds.
 import { useEffect, useState } from 'react';
+import { useStore } from 'zustand';
 import { checkHealth } from '../api/system-api.ts';
 import { connectivityStore } from '../state/connectivity-store.ts';
-import { useStore } from '../state/create-store.ts';
 
 const AUTO_RETRY_MS = 5000;
 
@@ -20,7 +20,7 @@ export function OfflineBanner({ onBack }: { onBack(): void }) {
     } finally {
       setChecking(false);
     }
-    if (connectivityStore.get().reachable) onBack();
+    if (connectivityStore.getState().reachable) onBack();
   };
 
   useEffect(() => {
@@ -29,7 +29,7 @@ export function OfflineBanner({ onBack }: { onBack(): void }) {
       void checkHealth()
         .catch(() => undefined)
         .then(() => {
-          if (connectivityStore.get().reachable) onBack();
+          if (connectivityStore.getState().reachable) onBack();
         });
     }, AUTO_RETRY_MS);
     return () => clearInterval(timer);

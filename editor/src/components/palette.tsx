@@ -2,10 +2,10 @@
 // click it to drop it in the middle of the view.
 import { useReactFlow } from '@xyflow/react';
 import { type DragEvent, useMemo, useState } from 'react';
+import { useStore } from 'zustand';
 import type { CatalogEntry } from '../api/api-types.ts';
 import { PALETTE_DRAG_TYPE } from '../flow/palette-drag.ts';
 import { catalogStore } from '../state/catalog-store.ts';
-import { useStore } from '../state/create-store.ts';
 import { addNode } from '../state/editor-edits.ts';
 import { editorStore } from '../state/editor-store.ts';
 

@@ -1,11 +1,12 @@
 // Runs of the open flow: start one with the trigger's input form, follow it live, read its answer
 // (table, chart, SQL, confidence, vote), and go back to earlier runs.
 import { useEffect, useState } from 'react';
+import { useStore } from 'zustand';
+import { useStoreWithEqualityFn } from 'zustand/traditional';
 import { findAnswer } from '../run/answer.ts';
 import { runInputFieldsEqual, selectRunInputFields } from '../run/run-input-selectors.ts';
 import { refreshRunHistory, runFlow } from '../run/run-session.ts';
 import { runStore } from '../run/run-store.ts';
-import { useStore } from '../state/create-store.ts';
 import { editorStore, selectDirty } from '../state/editor-store.ts';
 import { saveCurrentFlow } from '../state/flow-actions.ts';
 import { AnswerView } from './answer-view.tsx';
@@ -16,7 +17,7 @@ import { RunSummary } from './run-summary.tsx';
 export function RunPanel() {
   const flowId = useStore(editorStore, (state) => state.meta?.id);
   const dirty = useStore(editorStore, selectDirty);
-  const fields = useStore(editorStore, selectRunInputFields, runInputFieldsEqual);
+  const fields = useStoreWithEqualityFn(editorStore, selectRunInputFields, runInputFieldsEqual);
   const { run, details, history } = useStore(runStore, (state) => state);
   const [starting, setStarting] = useState(false);
 

@@ -1,5 +1,5 @@
 // Where the open flow stands: saved as version N, changed since, or never saved.
-import { useStore } from '../state/create-store.ts';
+import { useStore } from 'zustand';
 import { editorStore, selectDirty } from '../state/editor-store.ts';
 
 export function SaveState() {

@@ -1,7 +1,8 @@
 // The right-hand panel: the selected node (or the flow), runs, versions, triggers. Selecting a node
 // brings its tab forward.
 import { useEffect, useState } from 'react';
-import { shallowEqualArrays, useStore } from '../state/create-store.ts';
+import { useStore } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
 import { editorStore } from '../state/editor-store.ts';
 import { FlowSettings } from './flow-settings.tsx';
 import { NodeInspector } from './node-inspector.tsx';
@@ -15,7 +16,7 @@ const selectSelectedIds = (state: { nodes: { id: string; selected?: boolean }[] 
   state.nodes.filter((node) => node.selected).map((node) => node.id);
 
 export function SidePanel() {
-  const selected = useStore(editorStore, selectSelectedIds, shallowEqualArrays);
+  const selected = useStore(editorStore, useShallow(selectSelectedIds));
   const [tab, setTab] = useState<Tab>('node');
   const single = selected.length === 1 ? selected[0] : undefined;
 

@@ -1,7 +1,7 @@
 // The flow menu: pick, create, save, undo/redo, lay out, fit, import, export, delete.
 import { useReactFlow } from '@xyflow/react';
 import { useRef } from 'react';
-import { useStore } from '../state/create-store.ts';
+import { useStore } from 'zustand';
 import { editorStore, redo, undo } from '../state/editor-store.ts';
 import {
   autoLayout,

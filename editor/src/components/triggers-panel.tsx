@@ -1,9 +1,9 @@
 // The saved flow's webhooks and schedules (triggers follow the latest saved version).
 import { useCallback, useEffect, useState } from 'react';
+import { useStore } from 'zustand';
 import type { TriggerView } from '../api/api-types.ts';
 import { describeError } from '../api/http-client.ts';
 import { listTriggers, rotateSecret, setTriggerEnabled } from '../api/triggers-api.ts';
-import { useStore } from '../state/create-store.ts';
 import { editorStore } from '../state/editor-store.ts';
 import { notify } from '../state/notices-store.ts';
 import { ScheduleCard } from './schedule-card.tsx';

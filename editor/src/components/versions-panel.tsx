@@ -1,11 +1,11 @@
 // The flow's saved versions, newest first. Pick one to see what differs from the editor, and
 // restore it (the restore is an undoable edit; saving makes it the newest version).
 import { useEffect, useState } from 'react';
+import { useStore } from 'zustand';
 import type { FlowVersion, VersionSummary } from '../api/api-types.ts';
 import { getVersion, listVersions } from '../api/flows-api.ts';
 import { describeError } from '../api/http-client.ts';
 import { diffFlows } from '../flow/diff-flows.ts';
-import { useStore } from '../state/create-store.ts';
 import { editorStore, selectDraft } from '../state/editor-store.ts';
 import { restoreVersion } from '../state/flow-actions.ts';
 import { FlowDiffView } from './flow-diff-view.tsx';

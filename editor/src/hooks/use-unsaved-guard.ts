@@ -1,7 +1,7 @@
 // Asks the browser to confirm leaving the page while the open flow has unsaved changes (the local
 // draft keeps them anyway; this keeps people from being surprised).
 import { useEffect } from 'react';
-import { useStore } from '../state/create-store.ts';
+import { useStore } from 'zustand';
 import { editorStore, selectDirty } from '../state/editor-store.ts';
 
 export function useUnsavedGuard(): void {

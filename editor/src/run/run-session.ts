@@ -33,7 +33,7 @@ export async function runFlow(flowId: string, input: unknown): Promise<void> {
   try {
     const run = await startRun(flowId, input);
     stopWatching();
-    runStore.set((state) => ({ ...state, run, nodes: {}, details: null }));
+    runStore.setState({ run, nodes: {}, details: null });
     watch(run.id);
     void refreshRunHistory(flowId);
   } catch (error) {
@@ -46,12 +46,7 @@ export async function showRun(runId: string): Promise<void> {
   stopWatching();
   try {
     const details = await getRun(runId);
-    runStore.set((state) => ({
-      ...state,
-      run: details.run,
-      nodes: viewsFromNodeRuns(details.nodes),
-      details,
-    }));
+    runStore.setState({ run: details.run, nodes: viewsFromNodeRuns(details.nodes), details });
     if (!TERMINAL_RUN.has(details.run.status)) watch(runId);
   } catch (error) {
     notify('error', `Could not load run ${runId}: ${describeError(error)}`, 'run');
@@ -61,11 +56,11 @@ export async function showRun(runId: string): Promise<void> {
 /** Forgets the shown run and the run history: another flow is opening. */
 export function clearShownRun(): void {
   stopWatching();
-  runStore.set({ run: null, nodes: {}, details: null, history: [] });
+  runStore.setState({ run: null, nodes: {}, details: null, history: [] });
 }
 
 export async function cancelShownRun(): Promise<void> {
-  const run = runStore.get().run;
+  const run = runStore.getState().run;
   if (!run) return;
   try {
     await cancelRun(run.id);
@@ -76,12 +71,12 @@ export async function cancelShownRun(): Promise<void> {
 
 /** Runs the shown run again with its input; from `fromNode` on, reusing the outputs upstream of it. */
 export async function rerunShown(fromNode?: string): Promise<void> {
-  const shown = runStore.get().run;
+  const shown = runStore.getState().run;
   if (!shown) return;
   try {
     const run = await rerun(shown.id, fromNode);
     stopWatching();
-    runStore.set((state) => ({ ...state, run, nodes: {}, details: null }));
+    runStore.setState({ run, nodes: {}, details: null });
     watch(run.id);
     void refreshRunHistory(run.flowId);
   } catch (error) {
@@ -92,7 +87,7 @@ export async function rerunShown(fromNode?: string): Promise<void> {
 export async function refreshRunHistory(flowId: string): Promise<void> {
   try {
     const history = await listRuns(flowId);
-    runStore.set((state) => ({ ...state, history }));
+    runStore.setState({ history });
   } catch {
     // the history is a convenience; the banner reports an unreachable server
   }
@@ -103,11 +98,10 @@ function watch(runId: string): void {
   stream = source;
   const onEvent = (message: MessageEvent<string>) => {
     const event = JSON.parse(message.data) as RunEvent;
-    runStore.set((state) => {
+    runStore.setState((state) => {
       if (state.run?.id !== event.runId) return state;
       const status = runStatusAfter(event);
       return {
-        ...state,
         run: status ? { ...state.run, status } : state.run,
         nodes: applyRunEvent(state.nodes, event),
       };
@@ -134,11 +128,10 @@ function scheduleDetails(runId: string): void {
 async function loadDetails(runId: string) {
   try {
     const details = await getRun(runId);
-    runStore.set((state) => {
+    runStore.setState((state) => {
       if (state.run?.id !== runId) return state;
       const finished = TERMINAL_RUN.has(details.run.status);
       return {
-        ...state,
         run: details.run,
         details,
         // While running, the stream is fresher than the stored rows; once finished, the rows are final.

@@ -1,7 +1,8 @@
 // The run shown in the editor: its record, each node's live state from the SSE stream, the stored
 // details (inputs, outputs, errors) once fetched, and the flow's recent runs.
+
+import { createStore } from 'zustand/vanilla';
 import type { RunDetails, RunRecord } from '../api/api-types.ts';
-import { createStore } from '../state/create-store.ts';
 import type { NodeRunView } from './apply-run-event.ts';
 
 export interface RunState {
@@ -11,4 +12,4 @@ export interface RunState {
   history: RunRecord[];
 }
 
-export const runStore = createStore<RunState>({ run: null, nodes: {}, details: null, history: [] });
+export const runStore = createStore<RunState>()(() => ({ run: null, nodes: {}, details: null, history: [] }));

@@ -22,7 +22,7 @@ export async function bootstrap(): Promise<void> {
   }
   await loadCatalog();
   await refreshFlows().catch(() => undefined);
-  const initial = flowIdFromHash() ?? lastFlowId() ?? flowsStore.get()[0]?.id;
+  const initial = flowIdFromHash() ?? lastFlowId() ?? flowsStore.getState().flows[0]?.id;
   if (initial) await openFlow(initial, { guard: false });
 }
 
@@ -30,8 +30,8 @@ export async function bootstrap(): Promise<void> {
 export async function reconnect(): Promise<void> {
   await loadCatalog();
   await refreshFlows().catch(() => undefined);
-  if (!editorStore.get().meta) {
-    const initial = flowIdFromHash() ?? lastFlowId() ?? flowsStore.get()[0]?.id;
+  if (!editorStore.getState().meta) {
+    const initial = flowIdFromHash() ?? lastFlowId() ?? flowsStore.getState().flows[0]?.id;
     if (initial) await openFlow(initial, { guard: false });
   }
 }

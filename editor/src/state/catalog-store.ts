@@ -1,7 +1,8 @@
 // The node catalog from GET /api/nodes, indexed by `type@version`. Cached in localStorage so the
 // editor can still draw a flow while the server is unreachable.
+
+import { createStore } from 'zustand/vanilla';
 import type { CatalogEntry, NodePorts } from '../api/api-types.ts';
-import { createStore } from './create-store.ts';
 
 export interface CatalogState {
   entries: CatalogEntry[];
@@ -12,7 +13,11 @@ export interface CatalogState {
 
 const CACHE_KEY = 'r1flow.catalog';
 
-export const catalogStore = createStore<CatalogState>({ entries: [], byKey: new Map(), ports: new Map() });
+export const catalogStore = createStore<CatalogState>()(() => ({
+  entries: [],
+  byKey: new Map(),
+  ports: new Map(),
+}));
 
 function indexCatalog(entries: CatalogEntry[]): CatalogState {
   return {
@@ -23,7 +28,7 @@ function indexCatalog(entries: CatalogEntry[]): CatalogState {
 }
 
 export function setCatalog(entries: CatalogEntry[]): void {
-  catalogStore.set(indexCatalog(entries));
+  catalogStore.setState(indexCatalog(entries));
   try {
     localStorage.setItem(CACHE_KEY, JSON.stringify(entries));
   } catch {
@@ -37,7 +42,7 @@ export function restoreCachedCatalog(): boolean {
   if (!cached) return false;
   try {
     const entries = JSON.parse(cached) as CatalogEntry[];
-    catalogStore.set(indexCatalog(entries));
+    catalogStore.setState(indexCatalog(entries));
     return entries.length > 0;
   } catch {
     return false;
@@ -45,5 +50,5 @@ export function restoreCachedCatalog(): boolean {
 }
 
 export function catalogPortsOf(type: string): NodePorts | undefined {
-  return catalogStore.get().ports.get(type);
+  return catalogStore.getState().ports.get(type);
 }

@@ -8,7 +8,7 @@ import { notify } from './notices-store.ts';
 let clipboard: Clipboard | null = null;
 
 export function copySelected(): void {
-  const state = editorStore.get();
+  const state = editorStore.getState();
   const draft = selectDraft(state);
   const selected = new Set(state.nodes.filter((node) => node.selected).map((node) => node.id));
   if (!draft || selected.size === 0) return;
@@ -17,7 +17,7 @@ export function copySelected(): void {
 }
 
 export function pasteCopied(): void {
-  const draft = selectDraft(editorStore.get());
+  const draft = selectDraft(editorStore.getState());
   if (!draft || !clipboard || clipboard.nodes.length === 0) return;
   const pasted = pasteClipboard(draft, clipboard);
   insertClipboard(pasted);

@@ -1,5 +1,5 @@
 // In-page confirmation ("discard unsaved changes?") as a promise, so actions read top to bottom.
-import { createStore } from './create-store.ts';
+import { createStore } from 'zustand/vanilla';
 
 export interface ConfirmRequest {
   title: string;
@@ -8,18 +8,20 @@ export interface ConfirmRequest {
   resolve(confirmed: boolean): void;
 }
 
-export const confirmStore = createStore<ConfirmRequest | null>(null);
+export const confirmStore = createStore<{ request: ConfirmRequest | null }>()(() => ({ request: null }));
 
 export function askConfirm(title: string, message: string, confirmLabel: string): Promise<boolean> {
-  confirmStore.get()?.resolve(false);
+  confirmStore.getState().request?.resolve(false);
   return new Promise((resolve) => {
-    confirmStore.set({
-      title,
-      message,
-      confirmLabel,
-      resolve(confirmed) {
-        confirmStore.set(null);
-        resolve(confirmed);
+    confirmStore.setState({
+      request: {
+        title,
+        message,
+        confirmLabel,
+        resolve(confirmed) {
+          confirmStore.setState({ request: null });
+          resolve(confirmed);
+        },
       },
     });
   });

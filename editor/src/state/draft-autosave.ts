@@ -9,7 +9,7 @@ export function startDraftAutosave(): () => void {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let lastKey = '';
   const persist = () => {
-    const state = editorStore.get();
+    const state = editorStore.getState();
     const draft = selectDraft(state);
     if (!draft) return;
     if (!selectDirty(state)) {

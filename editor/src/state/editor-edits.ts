@@ -16,16 +16,16 @@ import { changeDraft, type EditorState, editorStore } from './editor-store.ts';
 
 export function onNodesChange(changes: NodeChange<CanvasNode>[]): void {
   const removes = changes.some((c) => c.type === 'remove');
-  const apply = (state: EditorState) => ({ ...state, nodes: applyNodeChanges(changes, state.nodes) });
+  const apply = (state: EditorState) => ({ nodes: applyNodeChanges(changes, state.nodes) });
   if (removes) changeDraft(removalTag(), apply);
-  else editorStore.set(apply);
+  else editorStore.setState(apply);
 }
 
 export function onEdgesChange(changes: EdgeChange<CanvasEdge>[]): void {
   const removes = changes.some((c) => c.type === 'remove');
-  const apply = (state: EditorState) => ({ ...state, edges: applyEdgeChanges(changes, state.edges) });
+  const apply = (state: EditorState) => ({ edges: applyEdgeChanges(changes, state.edges) });
   if (removes) changeDraft(removalTag(), apply);
-  else editorStore.set(apply);
+  else editorStore.setState(apply);
 }
 
 let currentRemoval: string | null = null;
@@ -61,7 +61,7 @@ export function addNode(type: string, position: { x: number; y: number }): strin
       selected: true,
       data: { type, params: {}, options: {} },
     };
-    return { ...state, nodes: [...state.nodes.map(unselect), node] };
+    return { nodes: [...state.nodes.map(unselect), node] };
   });
   return id;
 }
@@ -72,14 +72,13 @@ export function connect(connection: Connection): void {
       `${connection.sourceHandle ?? 'out'}-to-${connection.target}`,
       new Set(state.edges.map((e) => e.id)),
     );
-    return { ...state, edges: [...state.edges, { id, ...connection }] };
+    return { edges: [...state.edges, { id, ...connection }] };
   });
 }
 
 /** Edits a node's params, options or display name; `tag` merges quick edits of one field. */
 export function updateNode(id: string, patch: FlowDataPatch, tag: string): void {
   changeDraft(tag, (state) => ({
-    ...state,
     nodes: state.nodes.map((node) =>
       node.id === id ? { ...node, data: applyPatch(node.data, patch) } : node,
     ),
@@ -89,7 +88,6 @@ export function updateNode(id: string, patch: FlowDataPatch, tag: string): void 
 /** Gives a node a new id and re-points its edges. */
 export function renameNode(id: string, next: string): void {
   changeDraft(null, (state) => ({
-    ...state,
     nodes: state.nodes.map((node) => (node.id === id ? { ...node, id: next } : node)),
     edges: state.edges.map((edge) => ({
       ...edge,
@@ -105,14 +103,13 @@ export function setMeta(patch: Partial<Omit<FlowMeta, 'id'>>, tag: string): void
     if (!state.meta) return state;
     const meta = { ...state.meta, ...patch };
     if (meta.description === '') delete meta.description;
-    return { ...state, meta };
+    return { meta };
   });
 }
 
 /** Moves nodes (auto-layout) as one undoable step, and refits the view. */
 export function setPositions(positions: Positions): void {
   changeDraft(null, (state) => ({
-    ...state,
     fitRequest: state.fitRequest + 1,
     nodes: state.nodes.map((node) => {
       const position = positions[node.id];
@@ -122,15 +119,13 @@ export function setPositions(positions: Positions): void {
 }
 
 export function selectAll(): void {
-  editorStore.set((state) => ({
-    ...state,
+  editorStore.setState((state) => ({
     nodes: state.nodes.map((n) => (n.selected ? n : { ...n, selected: true })),
   }));
 }
 
 export function selectNode(id: string): void {
-  editorStore.set((state) => ({
-    ...state,
+  editorStore.setState((state) => ({
     nodes: state.nodes.map((n) => (n.id === id ? { ...n, selected: true } : unselect(n))),
   }));
 }
@@ -140,7 +135,6 @@ export function insertClipboard(pasted: Clipboard): void {
   changeDraft(null, (state) => {
     const { nodes, edges } = draftToCanvas({ id: '', name: '', nodes: pasted.nodes, edges: pasted.edges });
     return {
-      ...state,
       nodes: [...state.nodes.map(unselect), ...nodes.map((n) => ({ ...n, selected: true }))],
       edges: [...state.edges, ...edges],
     };

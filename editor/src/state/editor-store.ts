@@ -1,8 +1,12 @@
 // The open flow: its nodes and edges as the canvas holds them, its name, undo history and what the
 // server last saved. Edits (editor-edits.ts) go through changeDraft, which records an undo step.
+// Like the other editor stores it is a zustand store: components read a slice with
+// useStore(store, selector) and re-render only when that slice changes, so dragging one of 200
+// nodes does not re-render the side panels. setState merges a partial state into the current one.
+
+import { createStore } from 'zustand/vanilla';
 import type { CanvasEdge, CanvasNode, FlowDraft, FlowMeta } from '../flow/canvas-types.ts';
 import { canvasToDraft, draftToCanvas } from '../flow/to-canvas.ts';
-import { createStore } from './create-store.ts';
 import { emptyHistory, type History, recordStep, redoStep, undoStep } from './history.ts';
 
 export interface EditorState {
@@ -18,7 +22,7 @@ export interface EditorState {
   fitRequest: number;
 }
 
-export const editorStore = createStore<EditorState>({
+export const editorStore = createStore<EditorState>()(() => ({
   meta: null,
   nodes: [],
   edges: [],
@@ -26,7 +30,7 @@ export const editorStore = createStore<EditorState>({
   cleanKey: '',
   history: emptyHistory,
   fitRequest: 0,
-});
+}));
 
 let memo: { meta: FlowMeta; nodes: CanvasNode[]; edges: CanvasEdge[]; draft: FlowDraft } | null = null;
 
@@ -66,20 +70,19 @@ export function openDraft(
   clean: FlowDraft | null = draft,
 ): void {
   const { nodes, edges } = draftToCanvas(draft);
-  editorStore.set({
+  editorStore.setState({
     meta: metaOf(draft),
     nodes,
     edges,
     serverVersion,
     cleanKey: draftKey(clean),
     history: emptyHistory,
-    fitRequest: editorStore.get().fitRequest + 1,
+    fitRequest: editorStore.getState().fitRequest + 1,
   });
 }
 
 export function closeFlow(): void {
-  editorStore.set({
-    ...editorStore.get(),
+  editorStore.setState({
     meta: null,
     nodes: [],
     edges: [],
@@ -89,14 +92,13 @@ export function closeFlow(): void {
 }
 
 export function markSaved(version: number): void {
-  const state = editorStore.get();
-  editorStore.set({ ...state, serverVersion: version, cleanKey: draftKey(selectDraft(state)) });
+  const state = editorStore.getState();
+  editorStore.setState({ serverVersion: version, cleanKey: draftKey(selectDraft(state)) });
 }
 
 /** Replaces the whole draft as one undoable step (a restored version), and refits the view. */
 export function replaceDraft(draft: FlowDraft): void {
   changeDraft(null, (state) => ({
-    ...state,
     meta: metaOf(draft),
     ...draftToCanvas(draft, state.nodes),
     fitRequest: state.fitRequest + 1,
@@ -112,13 +114,12 @@ export function redo(): void {
 }
 
 function travel(step: typeof undoStep): void {
-  const state = editorStore.get();
+  const state = editorStore.getState();
   const current = selectDraft(state);
   if (!current) return;
   const result = step(state.history, current);
   if (!result) return;
-  editorStore.set({
-    ...state,
+  editorStore.setState({
     meta: metaOf(result.draft),
     ...draftToCanvas(result.draft, state.nodes),
     history: result.history,
@@ -126,11 +127,11 @@ function travel(step: typeof undoStep): void {
 }
 
 /** Applies `update`, recording the draft before it as an undo step; `tag` merges quick edits. */
-export function changeDraft(tag: string | null, update: (state: EditorState) => EditorState): void {
-  const state = editorStore.get();
+export function changeDraft(tag: string | null, update: (state: EditorState) => Partial<EditorState>): void {
+  const state = editorStore.getState();
   const before = selectDraft(state);
   if (!before) return;
-  editorStore.set({ ...update(state), history: recordStep(state.history, before, tag, Date.now()) });
+  editorStore.setState({ ...update(state), history: recordStep(state.history, before, tag, Date.now()) });
 }
 
 function metaOf(draft: FlowDraft): FlowMeta {

@@ -27,7 +27,7 @@ import { portsOfNode, validationStore } from './validation-store.ts';
 
 /** Asks before unsaved edits are thrown away; true when it is fine to go on. */
 async function confirmDiscard(): Promise<boolean> {
-  const state = editorStore.get();
+  const state = editorStore.getState();
   if (!selectDirty(state)) return true;
   const discard = await askConfirm(
     'Discard unsaved changes?',
@@ -69,7 +69,7 @@ export async function openFlow(id: string, options: { guard?: boolean } = {}): P
   }
   rememberLastFlow(id);
   setFlowHash(id);
-  if (!flowsStore.get().some((flow) => flow.id === id)) void refreshFlows().catch(() => undefined);
+  if (!flowsStore.getState().flows.some((flow) => flow.id === id)) void refreshFlows().catch(() => undefined);
 }
 
 export async function createFlow(id: string, name: string): Promise<void> {
@@ -80,13 +80,13 @@ export async function createFlow(id: string, name: string): Promise<void> {
 }
 
 export async function saveCurrentFlow(): Promise<boolean> {
-  const state = editorStore.get();
+  const state = editorStore.getState();
   const draft = selectDraft(state);
   if (!draft) return false;
   try {
     const version = await saveFlow(draft, state.serverVersion !== null);
-    if (selectDraft(editorStore.get()) === draft) markSaved(version.version);
-    else editorStore.set({ ...editorStore.get(), serverVersion: version.version });
+    if (selectDraft(editorStore.getState()) === draft) markSaved(version.version);
+    else editorStore.setState({ serverVersion: version.version });
     removeLocalDraft(draft.id);
     notify('success', `Saved "${draft.name}" as version ${version.version}.`, 'save');
     void refreshFlows().catch(() => undefined);
@@ -112,7 +112,7 @@ function saveFailure(error: unknown, draft: FlowDraft): string {
 }
 
 export async function deleteCurrentFlow(): Promise<void> {
-  const state = editorStore.get();
+  const state = editorStore.getState();
   if (!state.meta) return;
   const { id, name } = state.meta;
   const sure = await askConfirm(
@@ -133,12 +133,12 @@ export async function deleteCurrentFlow(): Promise<void> {
   rememberLastFlow(null);
   setFlowHash(null);
   notify('success', `Deleted "${name}".`, 'delete');
-  const flows = await refreshFlows().catch(() => flowsStore.get());
+  const flows = await refreshFlows().catch(() => flowsStore.getState().flows);
   if (flows[0]) await openFlow(flows[0].id, { guard: false });
 }
 
 export async function importFlowFile(file: File): Promise<void> {
-  const known = new Set(catalogStore.get().byKey.keys());
+  const known = new Set(catalogStore.getState().byKey.keys());
   const imported = parseImportedFlow(await file.text(), file.name, known);
   if (!imported.ok) {
     notify('error', `Import refused: ${imported.message} The flow you are editing is unchanged.`, 'import');
@@ -146,9 +146,9 @@ export async function importFlowFile(file: File): Promise<void> {
   }
   if (!(await confirmDiscard())) return;
   const draft = await laidOut(imported);
-  const existing = flowsStore.get().find((flow) => flow.id === draft.id);
+  const existing = flowsStore.getState().flows.find((flow) => flow.id === draft.id);
   // Re-importing the open, saved flow's own export changes nothing: it stays clean.
-  const current = editorStore.get();
+  const current = editorStore.getState();
   const clean = current.meta?.id === draft.id && !selectDirty(current) ? selectDraft(current) : null;
   showDraft(draft, existing?.latestVersion ?? null, clean);
   rememberLastFlow(draft.id);
@@ -161,7 +161,7 @@ export async function importFlowFile(file: File): Promise<void> {
 }
 
 export function exportCurrentFlow(): void {
-  const draft = selectDraft(editorStore.get());
+  const draft = selectDraft(editorStore.getState());
   if (!draft) return;
   const blob = new Blob([`${JSON.stringify(draft, null, 2)}\n`], { type: 'application/json' });
   const link = document.createElement('a');
@@ -172,7 +172,7 @@ export function exportCurrentFlow(): void {
 }
 
 export async function restoreVersion(version: number): Promise<void> {
-  const state = editorStore.get();
+  const state = editorStore.getState();
   if (!state.meta) return;
   try {
     const stored = await getVersion(state.meta.id, version);
@@ -188,10 +188,10 @@ export async function restoreVersion(version: number): Promise<void> {
 }
 
 export async function autoLayout(): Promise<void> {
-  const state = editorStore.get();
+  const state = editorStore.getState();
   const draft = selectDraft(state);
   if (!draft || draft.nodes.length === 0) return;
-  const validation = validationStore.get();
+  const validation = validationStore.getState();
   const measured = new Map(state.nodes.map((node) => [node.id, node.measured]));
   setPositions(await layoutDraft(draft, (id, type) => portsOfNode(validation, id, type), measured));
 }
@@ -213,7 +213,7 @@ async function laidOut({
 
 /** Opens a draft in the editor; the run on show belongs to the flow it came from, so it goes. */
 function showDraft(draft: FlowDraft, serverVersion: number | null, clean: FlowDraft | null = draft): void {
-  if (editorStore.get().meta?.id !== draft.id) clearShownRun();
+  if (editorStore.getState().meta?.id !== draft.id) clearShownRun();
   openDraft(draft, serverVersion, clean);
 }
 

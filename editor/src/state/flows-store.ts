@@ -1,13 +1,13 @@
 // The flows on the server, for the flow picker.
 
+import { createStore } from 'zustand/vanilla';
 import type { FlowSummary } from '../api/api-types.ts';
 import { listFlows } from '../api/flows-api.ts';
-import { createStore } from './create-store.ts';
 
-export const flowsStore = createStore<FlowSummary[]>([]);
+export const flowsStore = createStore<{ flows: FlowSummary[] }>()(() => ({ flows: [] }));
 
 export async function refreshFlows(): Promise<FlowSummary[]> {
   const flows = await listFlows();
-  flowsStore.set(flows);
+  flowsStore.setState({ flows });
   return flows;
 }

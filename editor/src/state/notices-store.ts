@@ -1,6 +1,6 @@
 // Messages for the user that are not tied to one field: a refused connection, a rejected import,
 // a save that worked. Errors stay until dismissed; the others fade after a few seconds.
-import { createStore } from './create-store.ts';
+import { createStore } from 'zustand/vanilla';
 
 export type NoticeKind = 'error' | 'info' | 'success';
 
@@ -15,20 +15,24 @@ export interface Notice {
 const FADE_MS = 6000;
 let nextId = 1;
 
-export const noticesStore = createStore<Notice[]>([]);
+export const noticesStore = createStore<{ notices: Notice[] }>()(() => ({ notices: [] }));
 
 export function notify(kind: NoticeKind, text: string, topic: string = kind): void {
   const notice = { id: nextId++, kind, text, topic };
-  noticesStore.set((list) => [...list.filter((n) => n.topic !== topic), notice]);
+  noticesStore.setState(({ notices }) => ({
+    notices: [...notices.filter((n) => n.topic !== topic), notice],
+  }));
   if (kind !== 'error') setTimeout(() => dismiss(notice.id), FADE_MS);
 }
 
 export function dismiss(id: number): void {
-  noticesStore.set((list) => list.filter((n) => n.id !== id));
+  noticesStore.setState(({ notices }) => ({ notices: notices.filter((n) => n.id !== id) }));
 }
 
 export function dismissTopic(topic: string): void {
-  noticesStore.set((list) =>
-    list.some((n) => n.topic === topic) ? list.filter((n) => n.topic !== topic) : list,
+  noticesStore.setState((state) =>
+    state.notices.some((n) => n.topic === topic)
+      ? { notices: state.notices.filter((n) => n.topic !== topic) }
+      : state,
   );
 }

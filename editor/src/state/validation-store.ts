@@ -1,10 +1,11 @@
 // The server's verdict on the current draft: issues by node and at flow level, and each node's
 // ports (outputs of triggers depend on their params). Unchanged slices keep their identity so only
 // nodes whose issues or ports changed re-render.
+
+import { createStore } from 'zustand/vanilla';
 import type { FlowIssue, NodePorts } from '../api/api-types.ts';
 import type { IssueIndex, NodeIssue } from '../flow/index-issues.ts';
 import { catalogPortsOf } from './catalog-store.ts';
-import { createStore } from './create-store.ts';
 
 export interface ValidationState {
   /** null until the first answer for the open flow. */
@@ -16,16 +17,16 @@ export interface ValidationState {
 
 export const NO_ISSUES: NodeIssue[] = [];
 
-export const validationStore = createStore<ValidationState>({
+export const validationStore = createStore<ValidationState>()(() => ({
   ok: null,
   byNode: new Map(),
   flow: [],
   ports: new Map(),
-});
+}));
 
 export function setValidation(ok: boolean, issues: IssueIndex, ports: Record<string, NodePorts>): void {
-  const previous = validationStore.get();
-  validationStore.set({
+  const previous = validationStore.getState();
+  validationStore.setState({
     ok,
     byNode: keepIdentity(previous.byNode, issues.byNode),
     flow: issues.flow,
@@ -34,7 +35,7 @@ export function setValidation(ok: boolean, issues: IssueIndex, ports: Record<str
 }
 
 export function clearValidation(): void {
-  validationStore.set({ ok: null, byNode: new Map(), flow: [], ports: new Map() });
+  validationStore.setState({ ok: null, byNode: new Map(), flow: [], ports: new Map() });
 }
 
 /** A node's ports: as the server resolved them for the draft, else as the catalog declares them. */

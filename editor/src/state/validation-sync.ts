@@ -15,7 +15,7 @@ export function startValidationSync(): () => void {
   let latest = 0;
 
   const check = () => {
-    const draft = selectDraft(editorStore.get());
+    const draft = selectDraft(editorStore.getState());
     if (!draft) {
       lastKey = '';
       clearValidation();
@@ -48,7 +48,7 @@ export function startValidationSync(): () => void {
 
   const unsubscribe = editorStore.subscribe(check);
   const unsubscribeConnectivity = connectivityStore.subscribe(() => {
-    if (connectivityStore.get().reachable) check();
+    if (connectivityStore.getState().reachable) check();
   });
   check();
   return () => {
