@@ -4,11 +4,11 @@
 // the same two from the sources through tsx (bin/r1flow-dev.js: how `r1flow` started before the
 // build, every command imported). Builds dist/ first (`npm run build`) so it measures this checkout.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import { writeVoteFixture } from '../tests/package/vote-fixture.ts';
 import { writeResult } from './support/results.ts';
 
 const REPETITIONS = Number(process.env.BENCH_REPETITIONS ?? 15);
@@ -21,22 +21,7 @@ const build = spawnSync('npm', ['run', 'build', '--silent'], {
 if (build.status !== 0) throw new Error(`npm run build failed (exit ${build.status})`);
 
 const dir = mkdtempSync(join(tmpdir(), 'r1flow-bench-cli-'));
-const db = join(dir, 'singers.sqlite');
-const database = new Database(db);
-database.exec(
-  `CREATE TABLE singer (name TEXT, age INTEGER); INSERT INTO singer VALUES ('Joe', 30), ('Ann', 25);`,
-);
-database.close();
-const candidates = join(dir, 'candidates.json');
-writeFileSync(
-  candidates,
-  JSON.stringify([
-    'SELECT name FROM singer WHERE age > 28',
-    'SELECT name FROM singer WHERE age >= 30',
-    'SELECT nme FROM singer',
-  ]),
-);
-const vote = ['vote', '--db', db, '--candidates', candidates];
+const vote = writeVoteFixture(dir);
 
 const COMMANDS: Record<string, string[]> = {
   'node -e 0': ['-e', '0'],

@@ -20,9 +20,9 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli, waitFor } from '../support/cli.ts';
+import { writeVoteFixture } from './vote-fixture.ts';
 
 const NPM_TIMEOUT_MS = 240_000;
 let dir: string;
@@ -135,22 +135,7 @@ describe('the packed r1flow package', () => {
   });
 
   it('votes through the compiled SQL sandbox child', () => {
-    const db = join(dir, 'singers.sqlite');
-    const database = new Database(db);
-    database.exec(
-      `CREATE TABLE singer (name TEXT, age INTEGER); INSERT INTO singer VALUES ('Joe', 30), ('Ann', 25);`,
-    );
-    database.close();
-    const candidates = join(dir, 'candidates.json');
-    writeFileSync(
-      candidates,
-      JSON.stringify([
-        'SELECT name FROM singer WHERE age > 28',
-        'SELECT nme FROM singer',
-        'SELECT name FROM singer WHERE age >= 30',
-      ]),
-    );
-    const result = r1flow(['vote', '--db', db, '--candidates', candidates]);
+    const result = r1flow(writeVoteFixture(dir));
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ index: 0, votes: 2 });
   });
