@@ -15,7 +15,7 @@ import { writeResult } from './support/results.ts';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 30);
-const CLI = fileURLToPath(new URL('../bin/r1flow.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../bin/r1flow-dev.js', import.meta.url));
 
 const flow = {
   id: 'load',

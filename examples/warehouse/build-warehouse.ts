@@ -3,15 +3,16 @@
 //   node bin/run-ts.js examples/warehouse/build-warehouse.ts [OUT.sqlite]
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
+import { packagePath } from '../../engine/package-root.ts';
 import { DEMO_DDL, DEMO_TABLES } from './demo-ddl.ts';
 import { generateDemoRows } from './generate-demo-rows.ts';
 import { createRandom } from './seeded-random.ts';
 
 export const DEMO_SEED = 20240601;
 /** Where the app looks for the demo warehouse (git-ignored; built when missing). */
-export const DEMO_WAREHOUSE_PATH = fileURLToPath(new URL('./warehouse.sqlite', import.meta.url));
+export const DEMO_WAREHOUSE_PATH = packagePath('examples/warehouse/warehouse.sqlite');
 
 export interface BuildOptions {
   seed?: number;

@@ -2,9 +2,9 @@
 // demo warehouse, a simulated model server on the demo replay when no model server is configured,
 // and the example flows.
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Logger } from '../../engine/define-node.ts';
 import { FlowDocumentSchema } from '../../engine/flow-schema.ts';
+import { packagePath } from '../../engine/package-root.ts';
 import type { NodeRegistry } from '../../engine/registry.ts';
 import type { Store } from '../../engine/store/store.ts';
 import { validateFlow } from '../../engine/validate-flow.ts';
@@ -12,8 +12,8 @@ import { ensureDemoWarehouse } from '../../examples/warehouse/build-warehouse.ts
 import { WAREHOUSE_ENV } from '../../nodes/warehouse/resolve-warehouse.ts';
 import { startSimLlm } from '../sim-llm/start-sim-llm.ts';
 
-export const EXAMPLE_FLOWS_DIR = fileURLToPath(new URL('../../examples/flows/', import.meta.url));
-export const DEMO_REPLAY = fileURLToPath(new URL('../../examples/replay/demo.jsonl', import.meta.url));
+export const EXAMPLE_FLOWS_DIR = packagePath('examples/flows/');
+export const DEMO_REPLAY = packagePath('examples/replay/demo.jsonl');
 export const LLM_URL_ENV = 'R1FLOW_LLM_URL';
 
 /** Builds the demo warehouse when no warehouse is configured; returns the path in use. */

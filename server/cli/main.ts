@@ -1,22 +1,19 @@
 // The `r1flow` command line: dispatches to one module per command. Results go to stdout
-// (JSON where a program reads them), progress and diagnostics to stderr.
+// (JSON where a program reads them), progress and diagnostics to stderr. Only the chosen command's
+// module is imported (see command.ts).
 import { isR1flowError } from '../../engine/errors.ts';
-import type { CliCommand } from './command.ts';
-import { loadCommands } from './commands/index.ts';
+import { packageVersion } from '../../engine/package-root.ts';
+import { type CommandEntry, commandEntries } from './command.ts';
 
 async function main(argv: string[]): Promise<number> {
-  const commands = await loadCommands();
+  const commands = await commandEntries();
   const [first, second, ...rest] = argv;
   if (!first || first === '--help' || first === '-h' || first === 'help') {
     process.stdout.write(helpText(commands));
     return first ? 0 : 2;
   }
   if (first === '--version' || first === '-v') {
-    const { readFileSync } = await import('node:fs');
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-      version: string;
-    };
-    process.stdout.write(`${pkg.version}\n`);
+    process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   const nested = second ? commands.find((c) => c.name === `${first} ${second}`) : undefined;
@@ -37,10 +34,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`usage: r1flow ${command.usage}\n\n${command.summary}\n`);
     return 0;
   }
-  return command.run(args);
+  return (await command.load()).run(args);
 }
 
-function helpText(commands: readonly CliCommand[]): string {
+function helpText(commands: readonly CommandEntry[]): string {
   const lines = commands.map((c) => `  r1flow ${c.usage.split('\n')[0]}\n      ${c.summary}`);
   return `r1flow — workflows for natural-language-to-SQL pipelines\n\n${lines.join('\n')}\n\nRun "r1flow COMMAND --help" for details.\n`;
 }

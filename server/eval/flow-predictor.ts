@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serializeError } from '../../engine/errors.ts';
 import { environmentSecret } from '../../engine/node-context.ts';
+import { packagePath } from '../../engine/package-root.ts';
 import { saveFlowIfChanged } from '../../engine/save-flow.ts';
 import { InlineTransport } from '../../engine/transports/inline-transport.ts';
 import { resolveFlowOrThrow } from '../../engine/validate-flow.ts';
@@ -21,9 +21,7 @@ import type { Predictor } from './predictor.ts';
 import { predictionFromRun } from './run-prediction.ts';
 
 /** The NL2SQL example flow shipped with r1flow, wherever the command runs from. */
-export const DEFAULT_EVAL_FLOW = fileURLToPath(
-  new URL('../../examples/flows/nl2sql.flow.json', import.meta.url),
-);
+export const DEFAULT_EVAL_FLOW = packagePath('examples/flows/nl2sql.flow.json');
 
 export interface FlowPredictorOptions {
   flowPath: string;

@@ -1,10 +1,11 @@
-// Spawns the real `r1flow` CLI as a child process.
+// Spawns the real `r1flow` CLI as a child process, from its sources (bin/r1flow-dev.js), so a test
+// never runs a stale dist/; tests/package/ checks the compiled, packed CLI.
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const CLI = fileURLToPath(new URL('../../bin/r1flow.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../bin/r1flow-dev.js', import.meta.url));
 export const TEST_PLUGINS = fileURLToPath(new URL('./test-nodes.ts', import.meta.url));
 
 export interface CliResult {

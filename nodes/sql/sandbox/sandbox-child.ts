@@ -1,4 +1,4 @@
-// Entry of a sandbox child process (forked by SqlSandboxPool through tsx): answers one query at a
+// Entry of a sandbox child process (forked by SqlSandboxPool): answers one query at a
 // time over IPC. The parent kills this process to stop a query; when the parent goes away the IPC
 // channel closes and the child exits with it.
 import { ReadonlyConnections } from './readonly-connections.ts';

@@ -1,14 +1,19 @@
-// One child process of the sandbox pool: forks `sandbox-child.ts` through tsx's ESM loader (a
-// regular dependency, so nothing global is needed), runs one query at a time, reports its own death.
+// One child process of the sandbox pool: forks the sandbox child (compiled `sandbox-child.js` under
+// plain node from dist/, `sandbox-child.ts` through tsx's ESM loader from the sources), runs one
+// query at a time, reports its own death.
 import type { ChildProcess } from 'node:child_process';
 import { fork } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { RUNNING_FROM_SOURCES } from '../../../engine/package-root.ts';
 import type { ChildMessage, ChildOutcome, ChildRequestMessage, QueryRequest } from './sql-outcome.ts';
 import { failedOutcome } from './sql-outcome.ts';
 
-const CHILD_ENTRY = fileURLToPath(new URL('./sandbox-child.ts', import.meta.url));
-const TSX_LOADER = import.meta.resolve('tsx/esm');
+const CHILD_ENTRY = fileURLToPath(
+  new URL(RUNNING_FROM_SOURCES ? './sandbox-child.ts' : './sandbox-child.js', import.meta.url),
+);
+// tsx is a devDependency: resolved only when running the sources, where it is installed.
+const LOADER_ARGS = RUNNING_FROM_SOURCES ? ['--import', import.meta.resolve('tsx/esm')] : [];
 /** A crash's reason comes first (V8's "FATAL ERROR: …", an exception's message); stack traces follow. */
 const STDERR_HEAD_CHARS = 4000;
 
@@ -35,7 +40,7 @@ export class SandboxProcess {
       this.#markExited = done;
     });
     this.#child = fork(CHILD_ENTRY, [], {
-      execArgv: ['--import', TSX_LOADER, `--max-old-space-size=${maxHeapMb}`],
+      execArgv: [...LOADER_ARGS, `--max-old-space-size=${maxHeapMb}`],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     this.#child.stderr?.setEncoding('utf8');

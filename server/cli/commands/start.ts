@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Lane } from '../../../engine/define-node.ts';
 import { R1flowError } from '../../../engine/errors.ts';
+import { packagePath, packageVersion } from '../../../engine/package-root.ts';
 import { queueStats } from '../../../workers/queue-stats.ts';
 import { createQueueTransport, type QueueTransport } from '../../../workers/queue-transport.ts';
 import { redactRedisUrl, resolveRedisUrl } from '../../../workers/redis-connection.ts';
@@ -19,7 +18,7 @@ import { dbFlag, dbPath, parseFlags, parseIntegerFlag } from '../options.ts';
 
 const usage =
   'start [--port 3000] [--host 127.0.0.1] [--db PATH] [--require-key] [--llm URL] [--public-url URL]';
-const EDITOR_DIR = fileURLToPath(new URL('../../../editor/dist/', import.meta.url));
+const EDITOR_DIR = packagePath('editor/dist/');
 const VLLM_HINT =
   'to use a real model: vllm serve MPX0222forHF/SQL-R1-7B --port 8000 --max-model-len 8192, then R1FLOW_LLM_URL=http://127.0.0.1:8000/v1 npm start';
 
@@ -153,11 +152,4 @@ async function drainRuns(runtime: Runtime, timeoutMs: number): Promise<void> {
   while (runtime.orchestrator.activeRunCount > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
 }

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const RUN_TS = fileURLToPath(new URL('../../../bin/run-ts.js', import.meta.url));
-const CLI = fileURLToPath(new URL('../../../bin/r1flow.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../../bin/r1flow-dev.js', import.meta.url));
 const ORCHESTRATOR = fileURLToPath(new URL('./orchestrator-process.ts', import.meta.url));
 export const TEST_PLUGINS = [
   fileURLToPath(new URL('../../support/test-nodes.ts', import.meta.url)),
