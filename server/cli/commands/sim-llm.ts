@@ -9,7 +9,8 @@ const USAGE = `sim-llm [--port 8000] [--host 127.0.0.1] [--replay FILE] [--profi
                       [--mode continuous|static|serial] [--speed 1] [--max-batch 64] [--model sim-sql-r1]
 
   --replay FILE    JSONL of recorded answers ({db_id, question, responses}); without it every question is unknown
-  --profile FILE   GPU batching profile (e.g. h100-qwen2.5-coder-7b.json) to delay batches by; without it no delays
+  --profile FILE   GPU batching profile to delay batches by (datasets/gpu-profiles/h100-qwen2.5-coder-7b.json);
+                   without it no delays
   --mode           static: one request = one batch, one at a time; continuous: vLLM-like; serial: one sequence at a time
   --speed X        divides every simulated delay by X`;
 

@@ -13,7 +13,14 @@ import { resolveWarehousePath } from '../../../nodes/warehouse/resolve-warehouse
 import { defineCommand } from '../command.ts';
 import { parseFlags, parseIntegerFlag } from '../options.ts';
 
-const usage = 'vote --db FILE.sqlite --candidates FILE.json [--timeout-ms 10000] [--max-rows 100000]';
+const usage = `vote --db FILE.sqlite --candidates FILE.json [--timeout-ms 10000] [--max-rows 100000]
+
+  --db FILE          the SQLite database the candidates run on (read-only)
+  --candidates FILE  a JSON array of SQL strings in the model's order: ["SELECT …", "SELECT …"]
+  --timeout-ms N     each query is stopped after N ms (default 10000)
+  --max-rows N       reading stops after N rows (default 100000)
+
+prints one JSON line: {"index", "sql", "votes", "valid", "rejected": [{"index", "sql", "status", "error"}]}`;
 
 /** SQL-R1 and OmniSQL give each candidate 10 s. */
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -69,7 +76,10 @@ function parseVoteFlags(argv: string[]) {
     usage,
   );
   if (values.db === undefined || values.candidates === undefined) {
-    throw new R1flowError('BAD_REQUEST', `--db and --candidates are required\nusage: r1flow ${usage}`);
+    throw new R1flowError(
+      'BAD_REQUEST',
+      `--db and --candidates are required\nusage: r1flow ${usage.split('\n')[0]}`,
+    );
   }
   return {
     db: values.db,
