@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli } from '../support/cli.ts';
+import { SPIDER_DEV_DIR } from '../support/datasets.ts';
 
 let dir: string;
 let db: string;
@@ -66,7 +67,13 @@ describe('r1flow vote', () => {
     const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('- **`vote`**'));
     const [input, output] = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => match[1]!);
-    const result = await vote(candidatesFile('readme.json', input!));
+    const result = await runCli([
+      'vote',
+      '--db',
+      join(SPIDER_DEV_DIR, 'databases', 'singer', 'singer.sqlite'),
+      '--candidates',
+      candidatesFile('readme.json', input!),
+    ]);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual(JSON.parse(output!));
   });
