@@ -15,7 +15,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../support/cli.ts';
+import { type CliResult, collectOutput, REPO_ROOT } from '../support/cli.ts';
 
 let parent: string;
 let clone: string;
@@ -28,22 +28,14 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
-function r1flow(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function r1flow(args: string[]): Promise<CliResult> {
   // Only PATH and HOME: no R1FLOW_* or dataset variables leak in from the test's environment.
   const child = spawn(process.execPath, [join(clone, 'bin', 'r1flow.js'), ...args], {
     cwd: clone,
     env: { PATH: process.env.PATH ?? '', HOME: parent },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return collectOutput(child);
 }
 
 const git = (...args: string[]) => execFileSync('git', args, { cwd: clone, encoding: 'utf8' });

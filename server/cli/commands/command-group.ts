@@ -4,14 +4,9 @@
 import type { CliCommand } from '../command.ts';
 import { defineCommand } from '../command.ts';
 
-export interface Subcommand {
-  /** The word after the group's name, e.g. `list`. */
-  name: string;
-  summary: string;
-  /** The whole usage after `r1flow`, e.g. `runs show RUN_ID [--json] [--db PATH]`. */
-  usage: string;
-  run(argv: string[]): Promise<number>;
-}
+/** A subcommand is a command whose name is the word after the group's (`list`), and whose usage is
+ * the whole line after `r1flow` (`runs list [--json]`). */
+export type Subcommand = CliCommand;
 
 export function defineCommandGroup(name: string, summary: string, subcommands: Subcommand[]): CliCommand {
   const list = subcommands.map((sub) => `  r1flow ${sub.usage}\n      ${sub.summary}`).join('\n');
