@@ -85,7 +85,7 @@ describe('the r1flow CLI', () => {
     expect(occurrences(show.stdout)).toBe(1);
   });
 
-  it('start on a port in use says so in one line naming --port and PORT, before setting anything up', async () => {
+  it('start (and sim-llm) on a port in use say so in one line naming --port (and PORT), before setting anything up', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const { port } = blocker.address() as AddressInfo;
@@ -102,6 +102,11 @@ describe('the r1flow CLI', () => {
         );
       }
       expect(existsSync(db)).toBe(false);
+      const sim = await runCli(['sim-llm', '--port', String(port)]);
+      expect(sim.code).toBe(2);
+      expect(sim.stderr).toBe(
+        `error CONFIG_INVALID: port ${port} on 127.0.0.1 is already in use; choose another with --port N\n`,
+      );
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }

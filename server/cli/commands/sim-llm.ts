@@ -4,6 +4,7 @@ import { isR1flowError } from '../../../engine/errors.ts';
 import { startSimLlm } from '../../sim-llm/start-sim-llm.ts';
 import type { SchedulingMode } from '../../sim-llm/virtual-gpu.ts';
 import { defineCommand } from '../command.ts';
+import { listenError } from './listen-error.ts';
 
 const USAGE = `sim-llm [--port 8000] [--host 127.0.0.1] [--replay FILE] [--profile FILE]
                       [--mode continuous|static|serial] [--speed 1] [--max-batch 64] [--model sim-sql-r1]
@@ -52,8 +53,9 @@ export default defineCommand({
         ...(flags.profile === undefined ? {} : { profilePath: flags.profile }),
         ...(flags.model === undefined ? {} : { model: flags.model }),
       });
-    } catch (error) {
-      console.error(isR1flowError(error) ? error.message : error);
+    } catch (caught) {
+      const error = listenError(caught, flags.host ?? '127.0.0.1', Number(flags.port), '--port N');
+      console.error(isR1flowError(error) ? `error ${error.code}: ${error.message}` : error);
       return isR1flowError(error) && error.code === 'CONFIG_INVALID' ? 2 : 1;
     }
     const delays =

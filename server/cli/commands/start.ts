@@ -17,6 +17,7 @@ import { createRuntime, type Runtime } from '../../runtime/local-runtime.ts';
 import { BullmqScheduleRunner } from '../../triggers/bullmq-schedule-runner.ts';
 import { defineCommand } from '../command.ts';
 import { dbFlag, dbPath, parseFlags, parseIntegerFlag } from '../options.ts';
+import { listenError } from './listen-error.ts';
 
 const usage = `start [--port 3000] [--host 127.0.0.1] [--db PATH] [--redis URL] [--lanes cpu,sql,llm,io]
                     [--require-key] [--llm URL] [--public-url URL]
@@ -30,6 +31,7 @@ const usage = `start [--port 3000] [--host 127.0.0.1] [--db PATH] [--redis URL] 
   --llm URL            OpenAI-compatible model server root including /v1, R1FLOW_LLM_URL
                        (default: the simulated server on the demo replay)
   --public-url URL     the URL webhooks are shown under (default http://HOST:PORT)`;
+const PORT_FLAGS = '--port N or PORT=N';
 const EDITOR_DIR = fileURLToPath(new URL('../../../editor/dist/', import.meta.url));
 const VLLM_HINT =
   'to use a real model: vllm serve MPX0222forHF/SQL-R1-7B --port 8000 --max-model-len 8192, then R1FLOW_LLM_URL=http://127.0.0.1:8000/v1 npm start';
@@ -120,7 +122,7 @@ export default defineCommand({
     const address = await server.app.listen({ port, host }).catch(async (error: unknown) => {
       await Promise.all([server.close(), worker?.close(), sim?.close()]);
       await runtime.close();
-      throw listenError(error, host, port);
+      throw listenError(error, host, port, PORT_FLAGS);
     });
     // With --port 0 the real port is known only now; webhook URLs shown by the API use it.
     if (!values['public-url']) server.context.options.publicUrl = address;
@@ -157,27 +159,9 @@ function checkPortFree(host: string, port: number): Promise<void> {
   if (port === 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const probe = createNetServer();
-    probe.once('error', (error) => reject(listenError(error, host, port)));
+    probe.once('error', (error) => reject(listenError(error, host, port, PORT_FLAGS)));
     probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));
   });
-}
-
-/** A port that cannot be bound is a configuration problem, said without a stack trace. */
-function listenError(error: unknown, host: string, port: number): unknown {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') {
-    return new R1flowError(
-      'CONFIG_INVALID',
-      `port ${port} on ${host} is already in use; choose another with --port N or PORT=N`,
-    );
-  }
-  if (code === 'EACCES') {
-    return new R1flowError(
-      'CONFIG_INVALID',
-      `not allowed to listen on port ${port} on ${host}; choose a port above 1023 with --port N or PORT=N`,
-    );
-  }
-  return error;
 }
 
 /** Health in queue mode: Redis reachability and queue depths (for /healthz and /metrics). */
