@@ -1,6 +1,6 @@
 // bench/batching: what the batching worker does for GPU throughput. 256 Spider questions, n = 8
 // samples each, SQL-R1-like lengths (prompt ~1,000 tokens, answer ~400), against sim-llm with the
-// measured H100 cost model (/work/shared/gpu/h100-qwen2.5-coder-7b.json), asked
+// measured H100 cost model (datasets/gpu-profiles/h100-qwen2.5-coder-7b.json), asked
 //   (a) one question at a time;
 //   (b) unbatched: each question its own request on arrival, to a `static` server (HF generate);
 //   (c) through the queue transport to a batching worker (up to 64 sequences a batch);
@@ -18,14 +18,14 @@ import { createNodeRegistry } from '../nodes/index.ts';
 import { batchSeconds, loadCostModel } from '../server/sim-llm/cost-model.ts';
 import type { SimLlmServer } from '../server/sim-llm/start-sim-llm.ts';
 import { startSimLlm } from '../server/sim-llm/start-sim-llm.ts';
+import { GPU_PROFILE, SPIDER_DEV_DIR } from '../tests/support/datasets.ts';
 import { startRedisServer } from '../tests/support/redis-server.ts';
-import { GPU_PROFILE, SPIDER_DEV_DIR } from '../tests/support/shared-data.ts';
 import { createQueueTransport } from '../workers/queue-transport.ts';
 import { startQueueWorker } from '../workers/start-worker.ts';
 import type { RunOutcome } from './support/batching-runs.ts';
 import { askAtSteadyRate, askOneAtATime, executeDirectly, executeThrough } from './support/batching-runs.ts';
 import { buildBatchingWorkload } from './support/batching-workload.ts';
-import { writeResult } from './support/results.ts';
+import { repoPath, writeResult } from './support/results.ts';
 
 const QUESTIONS = Number(process.env.BENCH_QUESTIONS ?? 256);
 const LOW_LOAD_QUESTIONS = 16;
@@ -157,7 +157,7 @@ try {
     samplesPerQuestion: SAMPLES,
     promptTokens: workload.promptTokens,
     responseTokens: workload.responseTokens,
-    gpuProfile: GPU_PROFILE,
+    gpuProfile: repoPath(GPU_PROFILE),
     speed: SPEED,
     arrivalsPerSecond: round(ideal.questionsPerSecond * OVERLOAD, 4),
     batching: BATCHING,

@@ -13,7 +13,7 @@ import { loadEvalDataset } from '../server/eval/eval-dataset.ts';
 import { DEFAULT_EVAL_FLOW, openFlowPredictor } from '../server/eval/flow-predictor.ts';
 import type { Predictor } from '../server/eval/predictor.ts';
 import { startSimLlm } from '../server/sim-llm/start-sim-llm.ts';
-import { SPIDER_DEV_DIR } from '../tests/support/shared-data.ts';
+import { SPIDER_DEV_DIR } from '../tests/support/datasets.ts';
 import { writeResult } from './support/results.ts';
 
 const TARGET_MS_PER_QUESTION = 50;

@@ -20,7 +20,7 @@ export function formatRunDetail(stored: StoredRun, attempts: NodeAttemptRecord[]
   const lines = [
     `run      ${run.id}`,
     `flow     ${run.flowId} version ${run.flowVersion}`,
-    `status   ${run.status}${run.error ? ` — ${run.error.code}: ${run.error.message}` : ''}`,
+    `status   ${run.status}${runErrorText(run)}`,
     `trigger  ${run.trigger.kind}${run.rerunOf ? ` (re-run of ${run.rerunOf})` : ''}`,
     `took     ${duration(run.startedAt, run.finishedAt)}`,
     '',
@@ -39,6 +39,13 @@ export function formatRunDetail(stored: StoredRun, attempts: NodeAttemptRecord[]
   lines.push(table(['NODE', 'TYPE', 'STATUS', 'TRIES', 'TOOK', 'ERROR'], rows));
   if (run.output !== null) lines.push('output:', JSON.stringify(run.output, null, 2), '');
   return lines.join('\n');
+}
+
+/** A node's failure is named here and detailed once, in the node table below. */
+function runErrorText(run: RunRecord): string {
+  if (!run.error) return '';
+  if (run.error.nodeId !== undefined) return ` at node "${run.error.nodeId}" (${run.error.code})`;
+  return ` — ${run.error.code}: ${run.error.message}`;
 }
 
 function duration(start: number | null, end: number | null): string {

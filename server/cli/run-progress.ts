@@ -120,7 +120,10 @@ function describe(event: RunEvent): string {
   if (data.attempt !== undefined && Number(data.attempt) > 1) extras.push(`attempt ${data.attempt}`);
   if (data.durationMs !== undefined) extras.push(`${data.durationMs} ms`);
   if (data.message !== undefined) extras.push(String(data.message));
-  if (data.error !== undefined) extras.push(errorText(data.error));
+  // A run that failed because a node did names the node only: that node's line carries the error.
+  const failedNode = event.nodeId ? undefined : nodeOf(data.error);
+  if (failedNode !== undefined) extras.push(`at node "${failedNode}"`);
+  else if (data.error !== undefined) extras.push(errorText(data.error));
   if (data.reason !== undefined) extras.push(String(data.reason));
   return `${subject} ${verb}${extras.length > 0 ? ` (${extras.join(', ')})` : ''}`;
 }
@@ -130,4 +133,10 @@ function errorText(error: unknown): string {
     return `${String(error.code)}: ${String(error.message)}`;
   }
   return String(error ?? '');
+}
+
+function nodeOf(error: unknown): string | undefined {
+  return error && typeof error === 'object' && 'nodeId' in error && typeof error.nodeId === 'string'
+    ? error.nodeId
+    : undefined;
 }

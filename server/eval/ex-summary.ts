@@ -1,5 +1,5 @@
 // Execution accuracy over the per-question reports, by Spider hardness, and how it is printed:
-// a table like Spider's evaluation prints (stderr) and the last line `EX 81.18% (384/473)` (stdout).
+// a table like Spider's evaluation prints and, after it, the line `EX 81.18% (384/473)` (both stderr).
 import { SPIDER_HARDNESS_LEVELS } from '../../nodes/eval/spider-sql/hardness.ts';
 import type { QuestionReport } from './score-prediction.ts';
 

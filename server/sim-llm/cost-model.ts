@@ -1,5 +1,5 @@
 // The GPU cost model sim-llm delays batches by, read from a measured batching profile
-// (/work/shared/gpu/h100-qwen2.5-coder-7b.json: prefill and decode-step seconds per batch size for
+// (datasets/gpu-profiles/h100-qwen2.5-coder-7b.json: prefill and decode-step seconds per batch size for
 // a 1024-token prompt). batch_time(b, prompt, new) ≈ prefill_s(b) * prompt/1024 + decode_step_s(b) * new.
 // Batch sizes the profile lacks are interpolated linearly (prefill is about linear in the batch,
 // a decode step about flat) and extrapolated from the nearest two rows.

@@ -1,4 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -53,14 +55,61 @@ describe('the r1flow CLI', () => {
     expect(result.stderr).toContain('succeeded');
   });
 
-  it('run exits 1 naming the failing node and its error', async () => {
+  it('run exits 1 naming the failing node, and says its error once', async () => {
     const path = writeFlow(
       'fail.flow.json',
       flowOf({ boom: ['test.step', { failTimes: 9, label: 'boom' }] }),
     );
-    const result = await runCli(['run', path, '--db', join(dir, 'r1.db')]);
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/node "boom" NODE_FAILED: node "boom" failed: boom failed on attempt 1/);
+    const occurrences = (text: string) => text.split('boom failed on attempt 1').length - 1;
+
+    const shown = await runCli(['run', path, '--db', join(dir, 'r1.db')]);
+    expect(shown.code).toBe(1);
+    expect(shown.stderr).toMatch(/node boom failed \(NODE_FAILED: boom failed on attempt 1\)/);
+    expect(shown.stderr.trimEnd().split('\n').at(-1)).toMatch(
+      /^run \S+ failed at node "boom" \(NODE_FAILED; its error is above\)$/,
+    );
+    expect(occurrences(shown.stderr)).toBe(1);
+
+    const quiet = await runCli(['run', path, '--quiet', '--db', join(dir, 'r1.db')]);
+    expect(quiet.code).toBe(1);
+    expect(quiet.stderr.trim()).toMatch(
+      /^run \S+ failed at node "boom": NODE_FAILED: boom failed on attempt 1$/,
+    );
+
+    const db = join(dir, 'r1.db');
+    const [run] = JSON.parse((await runCli(['runs', 'list', '--json', '--db', db])).stdout) as {
+      id: string;
+    }[];
+    const show = await runCli(['runs', 'show', run!.id, '--db', db]);
+    expect(show.stdout).toContain('status   failed at node "boom" (NODE_FAILED)');
+    expect(occurrences(show.stdout)).toBe(1);
+  });
+
+  it('start (and sim-llm) on a port in use say so in one line naming --port (and PORT), before setting anything up', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    const db = join(dir, 'never-created.db');
+    try {
+      for (const [args, env] of [
+        [['start', '--port', String(port), '--db', db], {}],
+        [['start', '--db', db], { PORT: String(port) }],
+      ] as const) {
+        const result = await runCli([...args], env);
+        expect(result.code).toBe(1);
+        expect(result.stderr).toBe(
+          `error CONFIG_INVALID: port ${port} on 127.0.0.1 is already in use; choose another with --port N or PORT=N\n`,
+        );
+      }
+      expect(existsSync(db)).toBe(false);
+      const sim = await runCli(['sim-llm', '--port', String(port)]);
+      expect(sim.code).toBe(2);
+      expect(sim.stderr).toBe(
+        `error CONFIG_INVALID: port ${port} on 127.0.0.1 is already in use; choose another with --port N\n`,
+      );
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 
   it('runs list and runs show read the store', async () => {

@@ -1,10 +1,11 @@
 // `r1flow vote` through the real CLI: candidates run in the SQL sandbox, the vote prints JSON.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli.ts';
+import { REPO_ROOT, runCli } from '../support/cli.ts';
+import { SPIDER_DEV_DIR } from '../support/datasets.ts';
 
 let dir: string;
 let db: string;
@@ -28,7 +29,7 @@ const vote = (candidates: string, ...extra: string[]) =>
   runCli(['vote', '--db', db, '--candidates', candidates, ...extra]);
 
 describe('r1flow vote', () => {
-  it('prints the majority result as {index, sql, votes, valid}; row order does not split a group', async () => {
+  it('prints the majority result, and why each rejected candidate did not vote; row order does not split a group', async () => {
     const file = candidatesFile('majority.json', [
       'SELECT name FROM singer WHERE age > 28',
       'SELECT nme FROM singer',
@@ -45,7 +46,36 @@ describe('r1flow vote', () => {
       sql: 'SELECT name FROM singer WHERE age > 28',
       votes: 3,
       valid: 5,
+      rejected: [
+        {
+          index: 1,
+          sql: 'SELECT nme FROM singer',
+          status: 'error',
+          error: { code: 'SQL_ERROR', message: 'no such column: nme' },
+        },
+        {
+          index: 4,
+          sql: '',
+          status: 'empty',
+          error: { code: 'SQL_EMPTY', message: 'the candidate is empty' },
+        },
+      ],
     });
+  });
+
+  it("answers the README's example input with the README's example output", async () => {
+    const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('- **`vote`**'));
+    const [input, output] = [...section.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => match[1]!);
+    const result = await runCli([
+      'vote',
+      '--db',
+      join(SPIDER_DEV_DIR, 'databases', 'singer', 'singer.sqlite'),
+      '--candidates',
+      candidatesFile('readme.json', input!),
+    ]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual(JSON.parse(output!));
   });
 
   it('a tie goes to the group seen first, as in SQL-R1', async () => {
@@ -61,7 +91,13 @@ describe('r1flow vote', () => {
     ]);
     const result = await vote(file, '--timeout-ms', '300');
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ index: -1, sql: null, votes: 0, valid: 0 });
+    const summary = JSON.parse(result.stdout) as { rejected: { status: string; error: { code: string } }[] };
+    expect(summary).toMatchObject({ index: -1, sql: null, votes: 0, valid: 0 });
+    expect(summary.rejected.map((r) => [r.status, r.error.code])).toEqual([
+      ['readonly_violation', 'SQL_READONLY_VIOLATION'],
+      ['timeout', 'SQL_TIMEOUT'],
+      ['error', 'SQL_ERROR'],
+    ]);
   });
 
   it('a malformed candidates file is a clear error with exit 1', async () => {

@@ -121,7 +121,8 @@ describe('the NL2SQL example flow', () => {
     const result = await ask('How many customers do we have?', { R1FLOW_LLM_URL: await closedPortUrl() }, db);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/failed: node "generate" LLM_UNREACHABLE: .*127\.0\.0\.1/);
+    expect(result.stderr).toMatch(/node generate failed \(LLM_UNREACHABLE: .*127\.0\.0\.1/);
+    expect(result.stderr).toMatch(/failed at node "generate" \(LLM_UNREACHABLE; its error is above\)\n$/);
     const store = new SqliteStore(db);
     try {
       const [run] = await store.listRuns();

@@ -24,6 +24,11 @@ export function startCli(
     env: { ...process.env, R1FLOW_PLUGINS: TEST_PLUGINS, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return { child, done: collectOutput(child) };
+}
+
+/** Everything a child process writes, and how it ended. */
+export function collectOutput(child: ChildProcess): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => {
@@ -32,10 +37,9 @@ export function startCli(
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
   });
-  const done = new Promise<CliResult>((resolve) => {
+  return new Promise<CliResult>((resolve) => {
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
-  return { child, done };
 }
 
 export function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {

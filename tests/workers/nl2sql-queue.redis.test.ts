@@ -9,7 +9,7 @@ import type { Answer } from '../../nodes/types.ts';
 import type { SimLlmServer } from '../../server/sim-llm/start-sim-llm.ts';
 import { startSimLlm } from '../../server/sim-llm/start-sim-llm.ts';
 import { REPO_ROOT } from '../support/cli.ts';
-import { GPU_PROFILE } from '../support/shared-data.ts';
+import { GPU_PROFILE } from '../support/datasets.ts';
 import { setUpQueueTests } from './support/queue-test-env.ts';
 
 const FLOW = JSON.parse(readFileSync(join(REPO_ROOT, 'examples/flows/nl2sql.flow.json'), 'utf8'));

@@ -1,7 +1,7 @@
 // `r1flow eval DATASET_DIR`: execution accuracy of a flow (or of a predictions file) on a
 // Spider-layout dataset, with test-suite's semantics and Spider's hardness levels. Scriptable:
-// the summary JSON and, last, the `EX 81.18% (384/473)` line on stdout; progress and the table
-// by hardness on stderr.
+// stdout is the summary JSON and nothing else; progress, the table by hardness and, last, the
+// `EX 81.18% (384/473)` line go to stderr.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { R1flowError } from '../../../engine/errors.ts';
@@ -15,6 +15,7 @@ import type { Predictor } from '../../eval/predictor.ts';
 import { createProgressBar, type ProgressBar } from '../../eval/progress-bar.ts';
 import { runEvaluation } from '../../eval/run-evaluation.ts';
 import { defineCommand } from '../command.ts';
+import { readFlowFile } from '../load-flow-file.ts';
 import { dbFlag, parseFlags, parseIntegerFlag } from '../options.ts';
 
 const usage = `eval DATASET_DIR [--flow F] [--llm URL] [--predictions FILE] [--limit N] [--concurrency N]
@@ -22,7 +23,8 @@ const usage = `eval DATASET_DIR [--flow F] [--llm URL] [--predictions FILE] [--l
 
   DATASET_DIR        questions.json, tables.json (Spider) and databases/<db_id>/<db_id>.sqlite
   --flow F           flow run for each question with input {question, database}; default examples/flows/nl2sql.flow.json
-  --llm URL          model server root including /v1 for the flow's nodes; default R1FLOW_LLM_URL
+  --llm URL          model server root including /v1 for the flow's nodes; required when the flow
+                     calls a model (no fallback to R1FLOW_LLM_URL or the demo simulator)
   --predictions FILE score {"<question_id>": "SELECT ..."} instead of running a flow
   --limit N          only the first N questions
   --concurrency N    questions in flight at once (default 8)
@@ -31,6 +33,23 @@ const usage = `eval DATASET_DIR [--flow F] [--llm URL] [--predictions FILE] [--l
   --db PATH          store the flow's runs there (default: a temporary store)`;
 
 const DEFAULT_CONCURRENCY = 8;
+
+// Without --llm the nodes would ask R1FLOW_LLM_URL or port 8000, where `r1flow start` serves its
+// demo simulator: every Spider question would then fail as unknown and score 0 %.
+const NO_MODEL_MESSAGE =
+  'the flow calls a model, so eval needs --llm URL, e.g. --llm http://127.0.0.1:8000/v1 with ' +
+  '"r1flow sim-llm --port 8000 --replay datasets/spider-dev/replay-ensemble.jsonl" running; ' +
+  'eval does not fall back to R1FLOW_LLM_URL or port 8000, where "r1flow start" serves a demo ' +
+  'simulator that knows only the demo questions. To score SQL you already have, use --predictions FILE';
+
+/** Whether the flow has a node of the `llm` family (the only nodes that call a model server). */
+function callsModel(flowPath: string): boolean {
+  const nodes = (readFlowFile(flowPath) as { nodes?: unknown } | null)?.nodes;
+  return (
+    Array.isArray(nodes) &&
+    nodes.some((node: { type?: unknown }) => typeof node?.type === 'string' && node.type.startsWith('llm.'))
+  );
+}
 
 function checkUrl(value: string): string {
   if (!/^https?:\/\/[^\s]+$/.test(value)) {
@@ -77,6 +96,9 @@ export default defineCommand({
     const llmUrl = values.llm === undefined ? undefined : checkUrl(values.llm);
     const dataset = loadEvalDataset(datasetDir);
     const flowPath = values.flow ?? DEFAULT_EVAL_FLOW;
+    if (values.predictions === undefined && llmUrl === undefined && callsModel(flowPath)) {
+      throw new R1flowError('BAD_REQUEST', NO_MODEL_MESSAGE);
+    }
 
     const predictor: Predictor =
       values.predictions !== undefined
@@ -108,15 +130,13 @@ export default defineCommand({
         mkdirSync(dirname(resolve(values.out)), { recursive: true });
         writeFileSync(values.out, `${JSON.stringify(reports, null, 2)}\n`);
       }
-      process.stderr.write(`${formatHardnessTable(summary)}\n`);
+      process.stderr.write(`${formatHardnessTable(summary)}\n${formatExLine(summary)}\n`);
       const source =
         values.predictions !== undefined
           ? { predictions: resolve(values.predictions) }
           : { flow: resolve(flowPath), ...(llmUrl === undefined ? {} : { llm: llmUrl }) };
       const header = { dataset: dataset.dir, ...source, keepDistinct: values['keep-distinct'] ?? false };
-      process.stdout.write(
-        `${JSON.stringify({ ...header, ...summary }, null, 2)}\n${formatExLine(summary)}\n`,
-      );
+      process.stdout.write(`${JSON.stringify({ ...header, ...summary }, null, 2)}\n`);
       return 0;
     } finally {
       await predictor.close();

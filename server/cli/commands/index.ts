@@ -1,10 +1,10 @@
 // Every CLI command, in the order `r1flow --help` lists them.
 import type { CliCommand } from '../command.ts';
 import evalCommand from './eval.ts';
-import { keysCommands } from './keys.ts';
+import { keysCommand } from './keys.ts';
 import queues from './queues.ts';
 import run from './run.ts';
-import { runsCommands } from './runs.ts';
+import { runsCommand } from './runs.ts';
 import simLlm from './sim-llm.ts';
 import start from './start.ts';
 import validate from './validate.ts';
@@ -12,5 +12,5 @@ import vote from './vote.ts';
 import worker from './worker.ts';
 
 export async function loadCommands(): Promise<CliCommand[]> {
-  return [start, worker, queues, run, validate, evalCommand, ...runsCommands, ...keysCommands, vote, simLlm];
+  return [start, worker, queues, run, validate, evalCommand, runsCommand, keysCommand, vote, simLlm];
 }

@@ -1,8 +1,7 @@
 import { SqliteStore } from '../../../engine/store/sqlite-store.ts';
 import { ApiKeys } from '../../auth/api-keys.ts';
-import type { CliCommand } from '../command.ts';
-import { defineCommand } from '../command.ts';
 import { dbFlag, dbPath, parseFlags } from '../options.ts';
+import { defineCommandGroup } from './command-group.ts';
 
 async function withKeys<T>(db: string | undefined, use: (keys: ApiKeys) => T): Promise<T> {
   const store = new SqliteStore(dbPath(db));
@@ -17,9 +16,9 @@ const createUsage = 'keys create --name NAME [--db PATH]';
 const listUsage = 'keys list [--json] [--db PATH]';
 const revokeUsage = 'keys revoke ID [--db PATH]';
 
-export const keysCommands: CliCommand[] = [
-  defineCommand({
-    name: 'keys create',
+export const keysCommand = defineCommandGroup('keys', 'Create, list and revoke API keys', [
+  {
+    name: 'create',
     summary: 'Create an API key (printed once; stored hashed)',
     usage: createUsage,
     async run(argv) {
@@ -31,9 +30,9 @@ export const keysCommands: CliCommand[] = [
       process.stdout.write(`${created.key}\n`);
       return 0;
     },
-  }),
-  defineCommand({
-    name: 'keys list',
+  },
+  {
+    name: 'list',
     summary: 'List API keys (id, name, prefix, last use)',
     usage: listUsage,
     async run(argv) {
@@ -50,9 +49,9 @@ export const keysCommands: CliCommand[] = [
       }
       return 0;
     },
-  }),
-  defineCommand({
-    name: 'keys revoke',
+  },
+  {
+    name: 'revoke',
     summary: 'Revoke an API key by id (or prefix)',
     usage: revokeUsage,
     async run(argv) {
@@ -66,5 +65,5 @@ export const keysCommands: CliCommand[] = [
       process.stdout.write(`revoked ${revoked.id} (${revoked.name})\n`);
       return 0;
     },
-  }),
-];
+  },
+]);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { saveFlowIfChanged } from '../../../engine/save-flow.ts';
 import type { RunEvent } from '../../../engine/store/records.ts';
+import type { StoredRun } from '../../../engine/store/store.ts';
 import { formatIssues } from '../../../engine/validate-flow.ts';
 import { ensureWarehouse } from '../../app/demo-defaults.ts';
 import { createRuntime } from '../../runtime/local-runtime.ts';
@@ -86,9 +87,9 @@ export default defineCommand({
         process.stdout.write(`${JSON.stringify(finished.output, null, 2)}\n`);
         return 0;
       }
-      const error = finished.error;
+      const stored = await runtime.store.getRun(run.id);
       process.stderr.write(
-        `run ${run.id} ${finished.status}${error ? `: ${error.nodeId ? `node "${error.nodeId}" ` : ''}${error.code}: ${error.message}` : ''}\n`,
+        `run ${run.id} ${finished.status}${failureText(stored, progress !== undefined)}\n`,
       );
       return 1;
     } finally {
@@ -96,3 +97,18 @@ export default defineCommand({
     }
   },
 });
+
+/**
+ * Why a run ended, said once: a run failed by a node names the node and that node's own error;
+ * when progress was shown, the node's line above already holds the message, so only its code is
+ * repeated here.
+ */
+function failureText(stored: StoredRun | null, progressShown: boolean): string {
+  const error = stored?.run.error;
+  if (!error) return '';
+  const nodeError = stored.nodes.find((node) => node.nodeId === error.nodeId)?.error;
+  if (error.nodeId === undefined || !nodeError) return `: ${error.code}: ${error.message}`;
+  return progressShown
+    ? ` at node "${error.nodeId}" (${nodeError.code}; its error is above)`
+    : ` at node "${error.nodeId}": ${nodeError.code}: ${nodeError.message}`;
+}

@@ -1,16 +1,15 @@
 import { R1flowError } from '../../../engine/errors.ts';
 import type { RunStatus } from '../../../engine/run-machine.ts';
 import { createRuntime, type Runtime } from '../../runtime/local-runtime.ts';
-import type { CliCommand } from '../command.ts';
-import { defineCommand } from '../command.ts';
 import { dbFlag, dbPath, parseFlags, parseIntegerFlag } from '../options.ts';
 import { formatRunDetail, formatRunTable } from '../run-format.ts';
+import { defineCommandGroup, type Subcommand } from './command-group.ts';
 
 const STATUSES: RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
 const listUsage = 'runs list [--flow ID] [--status S] [--limit N] [--json] [--db PATH]';
-const list = defineCommand({
-  name: 'runs list',
+const list: Subcommand = {
+  name: 'list',
   summary: 'List recent runs (newest first)',
   usage: listUsage,
   async run(argv) {
@@ -38,11 +37,11 @@ const list = defineCommand({
       return 0;
     });
   },
-});
+};
 
 const showUsage = 'runs show RUN_ID [--json] [--db PATH]';
-const show = defineCommand({
-  name: 'runs show',
+const show: Subcommand = {
+  name: 'show',
   summary: 'Show a run: status, each node with its attempts, timings, error and output',
   usage: showUsage,
   async run(argv) {
@@ -59,11 +58,11 @@ const show = defineCommand({
       return 0;
     });
   },
-});
+};
 
 const cancelUsage = 'runs cancel RUN_ID [--db PATH]';
-const cancel = defineCommand({
-  name: 'runs cancel',
+const cancel: Subcommand = {
+  name: 'cancel',
   summary: 'Cancel a queued or running run (also one driven by another process on this store)',
   usage: cancelUsage,
   async run(argv) {
@@ -84,11 +83,11 @@ const cancel = defineCommand({
       return final.status === 'cancelled' ? 0 : 1;
     });
   },
-});
+};
 
 const resumeUsage = 'runs resume [--db PATH]';
-const resume = defineCommand({
-  name: 'runs resume',
+const resume: Subcommand = {
+  name: 'resume',
   summary: 'Continue runs left unfinished by a stopped or killed process, until they finish',
   usage: resumeUsage,
   async run(argv) {
@@ -106,7 +105,7 @@ const resume = defineCommand({
       return failed === 0 ? 0 : 1;
     });
   },
-});
+};
 
 /** A runtime on the store for one command that drives no runs of its own, closed after `use`. */
 async function withRuntime<T>(db: string | undefined, use: (runtime: Runtime) => Promise<T>): Promise<T> {
@@ -123,4 +122,9 @@ function requireId(value: string | undefined, usage: string): string {
   return value;
 }
 
-export const runsCommands: CliCommand[] = [list, show, cancel, resume];
+export const runsCommand = defineCommandGroup('runs', 'Inspect, cancel and resume runs in the store', [
+  list,
+  show,
+  cancel,
+  resume,
+]);

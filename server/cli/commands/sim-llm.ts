@@ -4,12 +4,14 @@ import { isR1flowError } from '../../../engine/errors.ts';
 import { startSimLlm } from '../../sim-llm/start-sim-llm.ts';
 import type { SchedulingMode } from '../../sim-llm/virtual-gpu.ts';
 import { defineCommand } from '../command.ts';
+import { listenError } from './listen-error.ts';
 
 const USAGE = `sim-llm [--port 8000] [--host 127.0.0.1] [--replay FILE] [--profile FILE]
                       [--mode continuous|static|serial] [--speed 1] [--max-batch 64] [--model sim-sql-r1]
 
   --replay FILE    JSONL of recorded answers ({db_id, question, responses}); without it every question is unknown
-  --profile FILE   GPU batching profile (e.g. h100-qwen2.5-coder-7b.json) to delay batches by; without it no delays
+  --profile FILE   GPU batching profile to delay batches by (datasets/gpu-profiles/h100-qwen2.5-coder-7b.json);
+                   without it no delays
   --mode           static: one request = one batch, one at a time; continuous: vLLM-like; serial: one sequence at a time
   --speed X        divides every simulated delay by X`;
 
@@ -51,8 +53,9 @@ export default defineCommand({
         ...(flags.profile === undefined ? {} : { profilePath: flags.profile }),
         ...(flags.model === undefined ? {} : { model: flags.model }),
       });
-    } catch (error) {
-      console.error(isR1flowError(error) ? error.message : error);
+    } catch (caught) {
+      const error = listenError(caught, flags.host ?? '127.0.0.1', Number(flags.port), '--port N');
+      console.error(isR1flowError(error) ? `error ${error.code}: ${error.message}` : error);
       return isR1flowError(error) && error.code === 'CONFIG_INVALID' ? 2 : 1;
     }
     const delays =

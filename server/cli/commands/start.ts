@@ -1,3 +1,4 @@
+import { createServer as createNetServer } from 'node:net';
 import type { Lane } from '../../../engine/define-node.ts';
 import { R1flowError } from '../../../engine/errors.ts';
 import { packagePath, packageVersion } from '../../../engine/package-root.ts';
@@ -15,9 +16,21 @@ import { createRuntime, type Runtime } from '../../runtime/local-runtime.ts';
 import { BullmqScheduleRunner } from '../../triggers/bullmq-schedule-runner.ts';
 import { defineCommand } from '../command.ts';
 import { dbFlag, dbPath, parseFlags, parseIntegerFlag } from '../options.ts';
+import { listenError } from './listen-error.ts';
 
-const usage =
-  'start [--port 3000] [--host 127.0.0.1] [--db PATH] [--require-key] [--llm URL] [--public-url URL]';
+const usage = `start [--port 3000] [--host 127.0.0.1] [--db PATH] [--redis URL] [--lanes cpu,sql,llm,io]
+                    [--require-key] [--llm URL] [--public-url URL]
+
+  --port N, PORT       where the API and editor listen (default 3000; 0 picks a free port)
+  --host H             interface to bind, R1FLOW_HOST (default 127.0.0.1; beyond loopback an API key is required)
+  --db PATH            the store, R1FLOW_DB (default ./data/r1flow.db)
+  --redis URL          queue mode: node jobs go over BullMQ on this Redis (e.g. redis://127.0.0.1:6379)
+  --lanes L,L          with --redis, also run workers for these lanes in this process (cpu, sql, llm, io)
+  --require-key        require an API key on loopback too
+  --llm URL            OpenAI-compatible model server root including /v1, R1FLOW_LLM_URL
+                       (default: the simulated server on the demo replay)
+  --public-url URL     the URL webhooks are shown under (default http://HOST:PORT)`;
+const PORT_FLAGS = '--port N or PORT=N';
 const EDITOR_DIR = packagePath('editor/dist/');
 const VLLM_HINT =
   'to use a real model: vllm serve MPX0222forHF/SQL-R1-7B --port 8000 --max-model-len 8192, then R1FLOW_LLM_URL=http://127.0.0.1:8000/v1 npm start';
@@ -44,6 +57,8 @@ export default defineCommand({
     const logger = createConsoleLogger();
     const port = parseIntegerFlag(values.port ?? process.env.PORT, 'port', 3000, 0);
     const host = values.host ?? process.env.R1FLOW_HOST ?? '127.0.0.1';
+    // Before anything is set up or logged (a webhook secret is shown only once).
+    await checkPortFree(host, port);
     if (values.llm) process.env.R1FLOW_LLM_URL = values.llm;
     const database = dbPath(values.db);
     if (values.lanes !== undefined && values.redis === undefined) {
@@ -103,7 +118,11 @@ export default defineCommand({
         : undefined;
     const { resumed } = await runtime.orchestrator.start();
     await server.schedules.start();
-    const address = await server.app.listen({ port, host });
+    const address = await server.app.listen({ port, host }).catch(async (error: unknown) => {
+      await Promise.all([server.close(), worker?.close(), sim?.close()]);
+      await runtime.close();
+      throw listenError(error, host, port, PORT_FLAGS);
+    });
     // With --port 0 the real port is known only now; webhook URLs shown by the API use it.
     if (!values['public-url']) server.context.options.publicUrl = address;
     logger.info('r1flow started', {
@@ -133,6 +152,16 @@ export default defineCommand({
     return 0;
   },
 });
+
+/** Fails fast, in one line, when the port is taken; listen() still reports a port lost after this. */
+function checkPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once('error', (error) => reject(listenError(error, host, port, PORT_FLAGS)));
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
 
 /** Health in queue mode: Redis reachability and queue depths (for /healthz and /metrics). */
 async function queueHealth(queue: QueueTransport, redisUrl: string): Promise<Record<string, unknown>> {

@@ -1,18 +1,26 @@
 // `r1flow vote`: SQL-R1's self-consistency vote over a file of candidate SQL. Each distinct query
 // runs read-only in the SQL sandbox (child processes killed on timeout), then the vote prints
-// `{index, sql, votes, valid}` on stdout; `index` is -1 when every candidate failed.
+// `{index, sql, votes, valid, rejected}` on stdout; `index` is -1 when every candidate failed, and
+// `rejected` says why each candidate that did not vote was left out.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isR1flowError, R1flowError } from '../../../engine/errors.ts';
 import { executeCandidates } from '../../../nodes/sql/execute-candidates.ts';
 import { SqlSandboxPool } from '../../../nodes/sql/sandbox/sql-sandbox-pool.ts';
 import { summarizeVote } from '../../../nodes/sql/vote-on-results.ts';
-import type { Candidate } from '../../../nodes/types.ts';
+import type { Candidate, ExecutedCandidate } from '../../../nodes/types.ts';
 import { resolveWarehousePath } from '../../../nodes/warehouse/resolve-warehouse.ts';
 import { defineCommand } from '../command.ts';
 import { parseFlags, parseIntegerFlag } from '../options.ts';
 
-const usage = 'vote --db FILE.sqlite --candidates FILE.json [--timeout-ms 10000] [--max-rows 100000]';
+const usage = `vote --db FILE.sqlite --candidates FILE.json [--timeout-ms 10000] [--max-rows 100000]
+
+  --db FILE          the SQLite database the candidates run on (read-only)
+  --candidates FILE  a JSON array of SQL strings in the model's order: ["SELECT …", "SELECT …"]
+  --timeout-ms N     each query is stopped after N ms (default 10000)
+  --max-rows N       reading stops after N rows (default 100000)
+
+prints one JSON line: {"index", "sql", "votes", "valid", "rejected": [{"index", "sql", "status", "error"}]}`;
 
 /** SQL-R1 and OmniSQL give each candidate 10 s. */
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -46,7 +54,9 @@ export default defineCommand({
         timeoutMs: flags.timeoutMs,
         maxRows: flags.maxRows,
       });
-      process.stdout.write(`${JSON.stringify(summarizeVote(executed))}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ ...summarizeVote(executed), rejected: rejected(executed) })}\n`,
+      );
       return 0;
     } finally {
       await pool.close();
@@ -66,7 +76,10 @@ function parseVoteFlags(argv: string[]) {
     usage,
   );
   if (values.db === undefined || values.candidates === undefined) {
-    throw new R1flowError('BAD_REQUEST', `--db and --candidates are required\nusage: r1flow ${usage}`);
+    throw new R1flowError(
+      'BAD_REQUEST',
+      `--db and --candidates are required\nusage: r1flow ${usage.split('\n')[0]}`,
+    );
   }
   return {
     db: values.db,
@@ -74,6 +87,19 @@ function parseVoteFlags(argv: string[]) {
     timeoutMs: parseIntegerFlag(values['timeout-ms'], 'timeout-ms', DEFAULT_TIMEOUT_MS, 1),
     maxRows: parseIntegerFlag(values['max-rows'], 'max-rows', DEFAULT_MAX_ROWS, 1),
   };
+}
+
+/** Candidates that did not vote, in file order, each with the error that kept it out. */
+function rejected(executed: readonly ExecutedCandidate[]) {
+  return executed
+    .filter((candidate) => candidate.status !== 'ok')
+    .map(({ index, sql, status, error }) => ({
+      index,
+      sql,
+      status,
+      // The sandbox words an empty candidate as a model sample; here it is a line of the file.
+      error: status === 'empty' ? { code: 'SQL_EMPTY', message: 'the candidate is empty' } : error,
+    }));
 }
 
 /** Usage mistakes exit 2, unreadable inputs 1; anything unexpected goes to main's handler. */

@@ -6,7 +6,7 @@ import {
   joinKnowledge,
   wrapInQwenChat,
 } from '../../../nodes/llm/sql-r1-prompt.ts';
-import { SPIDER_DEV_DIR } from '../../support/shared-data.ts';
+import { SPIDER_DEV_DIR } from '../../support/datasets.ts';
 
 const SPIDER_DEV = SPIDER_DEV_DIR;
 const DDL =

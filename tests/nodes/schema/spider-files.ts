@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SPIDER_DEV_DIR } from '../../support/shared-data.ts';
+import { SPIDER_DEV_DIR } from '../../support/datasets.ts';
 
 export const SPIDER_DIR = SPIDER_DEV_DIR;
 export const SPIDER_TABLES_JSON = join(SPIDER_DIR, 'tables.json');

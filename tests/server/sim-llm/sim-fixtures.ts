@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSqlR1Prompt, wrapInQwenChat } from '../../../nodes/llm/sql-r1-prompt.ts';
-import { GPU_PROFILE, SPIDER_DEV_DIR } from '../../support/shared-data.ts';
+import { GPU_PROFILE, SPIDER_DEV_DIR } from '../../support/datasets.ts';
 
 export { GPU_PROFILE, SPIDER_DEV_DIR };
 export const SPIDER_REPLAY = join(SPIDER_DEV_DIR, 'replay-ensemble.jsonl');

@@ -1,8 +1,8 @@
-// The Spider dev subset shipped beside the repository (shared/datasets/spider-dev): its
+// The Spider dev subset vendored in datasets/spider-dev: its
 // questions, database files and the eight recorded systems' answers.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SPIDER_DEV_DIR } from '../../../support/shared-data.ts';
+import { SPIDER_DEV_DIR } from '../../../support/datasets.ts';
 
 export { SPIDER_DEV_DIR };
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { describe, expect, test } from 'vitest';
 import { SqlSandboxPool } from '../../../../nodes/sql/sandbox/sql-sandbox-pool.ts';
-import { SPIDER_DEV_DIR } from '../../../support/shared-data.ts';
+import { SPIDER_DEV_DIR } from '../../../support/datasets.ts';
 
 const DATASET = SPIDER_DEV_DIR;
 
