@@ -31,6 +31,7 @@ export function registerSystemRoutes(
     method: 'GET',
     url: '/api/session',
     tag: 'auth',
+    access: 'public',
     summary: 'Whether this browser must sign in (an API key is required) and whether it is signed in',
     handler: async (_input, request) => {
       const token = cookies(request)[SESSION_COOKIE];
@@ -46,6 +47,7 @@ export function registerSystemRoutes(
     method: 'POST',
     url: '/api/session',
     tag: 'auth',
+    access: 'public',
     summary: 'Exchange an API key for an HttpOnly session cookie (the editor and its SSE use it)',
     body: z.object({ apiKey: z.string().min(1) }).strict(),
     handler: async ({ body }, _request, reply) => {
@@ -65,6 +67,7 @@ export function registerSystemRoutes(
     method: 'DELETE',
     url: '/api/session',
     tag: 'auth',
+    access: 'public',
     summary: 'Sign out',
     handler: async (_input, _request, reply) => {
       reply.header('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
@@ -80,7 +83,7 @@ export function registerSystemRoutes(
     handler: async () => buildOpenApi(routes.routes, context.options.version),
   });
 
-  app.get('/healthz', async (_request, reply) => {
+  app.get('/healthz', { config: { access: 'public' } }, async (_request, reply) => {
     const extra = await context.health();
     const runs = await store.countRunsByStatus();
     const ok = extra.ok !== false;
@@ -94,7 +97,7 @@ export function registerSystemRoutes(
     });
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', { config: { access: 'key' } }, async (_request, reply) => {
     const runs = await store.countRunsByStatus();
     const extra = await context.health();
     const lines = [

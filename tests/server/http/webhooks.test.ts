@@ -97,17 +97,18 @@ describe('webhook triggers', () => {
     expect(await runCount()).toBe(0);
   });
 
-  it('an Idempotency-Key repeat returns the same run', async () => {
+  it('an Idempotency-Key repeat (each delivery signed afresh) returns the same run', async () => {
     const secret = await createHook('hooked', { path: 'ask' });
     const body = JSON.stringify({ question: 'once' });
-    const send = () =>
+    const now = Math.floor(Date.now() / 1000);
+    const send = (age: number) =>
       fetch(`${h.url}/hooks/ask`, {
         method: 'POST',
-        headers: { ...signed(secret, body), 'idempotency-key': 'k-1' },
+        headers: { ...signed(secret, body, now - age), 'idempotency-key': 'k-1' },
         body,
       });
-    const [a, b] = await Promise.all([send(), send()]);
-    const c = await send();
+    const [a, b] = await Promise.all([send(0), send(1)]);
+    const c = await send(2);
     const ids = await Promise.all([a, b, c].map(async (r) => ((await r.json()) as { runId: string }).runId));
     expect(new Set(ids).size).toBe(1);
     expect(c.headers.get('idempotent-replayed')).toBe('true');
@@ -143,7 +144,7 @@ describe('webhook triggers', () => {
     for (let i = 0; i < 3; i++) {
       const response = await fetch(`${h.url}/hooks/limited`, {
         method: 'POST',
-        headers: signed(secret, body),
+        headers: signed(secret, body, Math.floor(Date.now() / 1000) - i),
         body,
       });
       statuses.push(response.status);
