@@ -86,10 +86,18 @@ export default defineCommand({
     const warehouse = ensureWarehouse();
     const sim = await ensureModelServer(logger);
     const imported = await importExampleFlows(runtime.store, runtime.registry, logger);
-    for (const secret of await syncAllTriggers(runtime.store, server.context.triggers)) {
-      logger.info('new webhook secret (shown once; also in GET /api/flows/<id>/triggers for HMAC)', {
-        ...secret,
-      });
+    // Never the secret itself: logs are copied and kept. HMAC secrets are readable with a key at
+    // GET /api/flows/<id>/triggers; a token is only ever shown by rotating it.
+    for (const { flowId, triggerId, nodeId, auth } of await syncAllTriggers(
+      runtime.store,
+      server.context.triggers,
+    )) {
+      logger.info(
+        auth === 'hmac'
+          ? `webhook ${nodeId} of flow ${flowId} has a new HMAC secret: read it at GET /api/flows/${flowId}/triggers`
+          : `webhook ${nodeId} of flow ${flowId} has a new token: get it with POST /api/triggers/${triggerId}/rotate-secret`,
+        { flowId, triggerId, auth },
+      );
     }
     // In queue mode without --lanes, node work is left to `r1flow worker` processes.
     const worker =
