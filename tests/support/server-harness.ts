@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../engine/node-context.ts';
+import type { ReplayGuard } from '../../server/auth/replay-guard.ts';
 import { createServer, type R1flowServer } from '../../server/http/create-server.ts';
 import { createRuntime, type Runtime } from '../../server/runtime/local-runtime.ts';
 import { TEST_PLUGINS } from './cli.ts';
@@ -29,6 +30,7 @@ export async function startTestServer(
     editorDir?: string;
     publicUrl?: string;
     trustProxy?: boolean | string;
+    replayGuard?: ReplayGuard;
   } = {},
 ): Promise<ServerHarness> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'r1flow-server-'));
@@ -43,6 +45,7 @@ export async function startTestServer(
     version: 'test',
     trustProxy: options.trustProxy ?? false,
     ...(options.editorDir ? { editorDir: options.editorDir } : {}),
+    ...(options.replayGuard ? { replayGuard: options.replayGuard } : {}),
   });
   await runtime.orchestrator.start();
   await server.schedules.start();

@@ -10,6 +10,7 @@ import { createConsoleLogger } from '../../app/console-logger.ts';
 import { ensureModelServer, ensureWarehouse, importExampleFlows } from '../../app/demo-defaults.ts';
 import { isLoopbackHost } from '../../app/loopback.ts';
 import { syncAllTriggers } from '../../app/sync-all-triggers.ts';
+import { RedisReplayGuard } from '../../auth/replay-guard.ts';
 import { loadServerSecret } from '../../auth/server-secret.ts';
 import { createServer } from '../../http/create-server.ts';
 import { createRuntime, type Runtime } from '../../runtime/local-runtime.ts';
@@ -73,6 +74,7 @@ export default defineCommand({
         ? {
             health: () => queueHealth(queue, redisUrl),
             scheduleDriver: (options) => new BullmqScheduleRunner({ ...options, redisUrl }),
+            replayGuard: new RedisReplayGuard(redisUrl, logger),
           }
         : {}),
     });
