@@ -110,6 +110,8 @@ describe('authentication is decided on the matched route', () => {
     expect((await rawRequest(h.url, { method: 'HEAD', target: '/api/flows' })).status).toBe(401);
     expect((await rawRequest(h.url, { method: 'HEAD', target: '/%61pi/flows' })).status).toBe(401);
     expect((await rawRequest(h.url, { method: 'HEAD', target: '/metrics' })).status).toBe(401);
+    // HEAD routes carry their GET route's access: public stays public.
+    expect((await rawRequest(h.url, { method: 'HEAD', target: '/healthz' })).status).toBe(200);
     const options = await rawRequest(h.url, { method: 'OPTIONS', target: '/api/flows' });
     expect(options.status).toBe(404);
     expect(options.body).not.toContain('ask-webhook');
