@@ -3,12 +3,12 @@
 // https, and live streams that outlast a revoked key.
 import { afterEach, describe, expect, it } from 'vitest';
 import { LOGIN_FAILURES_PER_MINUTE } from '../../server/http/routes/system-routes.ts';
-import { signWebhook } from '../../server/triggers/verify-webhook.ts';
 import { waitFor } from '../support/cli.ts';
 import { flowOf } from '../support/engine-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
 import { startTestServer } from '../support/server-harness.ts';
 import { rawRequest } from './raw-http.ts';
+import { signedHeaders } from './signed-call.ts';
 
 let h: ServerHarness;
 afterEach(async () => {
@@ -103,15 +103,9 @@ describe('CSRF: state changes need this server as their Origin', () => {
     expect(rotated.status).toBe(200);
     expect(rotated.body.secret.secret).not.toBe(secret);
     const body = '{"question":"x"}';
-    const ts = Math.floor(Date.now() / 1000);
     const hook = await fetch(`${h.url}/hooks/ask`, {
       method: 'POST',
-      headers: {
-        origin: 'https://partner.example',
-        'content-type': 'application/json',
-        'x-r1flow-timestamp': String(ts),
-        'x-r1flow-signature': signWebhook(rotated.body.secret.secret, ts, body),
-      },
+      headers: { origin: 'https://partner.example', ...signedHeaders(rotated.body.secret.secret, body) },
       body,
     });
     expect(hook.status).toBe(202);

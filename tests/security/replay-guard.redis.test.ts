@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../engine/node-context.ts';
 import { openStoreDatabase } from '../../engine/store/open-database.ts';
 import { RedisReplayGuard, type ReplayGuard, SqliteReplayGuard } from '../../server/auth/replay-guard.ts';
-import { signWebhook } from '../../server/triggers/verify-webhook.ts';
 import { waitFor } from '../support/cli.ts';
 import { flowOf } from '../support/engine-harness.ts';
 import { type RedisServer, startRedisServer } from '../support/redis-server.ts';
 import { startTestServer } from '../support/server-harness.ts';
+import { signedHeaders } from './signed-call.ts';
 
 let redis: RedisServer;
 let dir: string;
@@ -87,12 +87,7 @@ describe('queue mode', () => {
         .prepare(`INSERT INTO triggers (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
         .run(...columns.map((c) => row[c]));
       const body = '{"question":"once"}';
-      const ts = Math.floor(Date.now() / 1000);
-      const headers = {
-        'content-type': 'application/json',
-        'x-r1flow-timestamp': String(ts),
-        'x-r1flow-signature': signWebhook(secret, ts, body),
-      };
+      const headers = signedHeaders(secret, body);
       expect((await fetch(`${a.url}/hooks/ask`, { method: 'POST', headers, body })).status).toBe(202);
       expect((await fetch(`${b.url}/hooks/ask`, { method: 'POST', headers, body })).status).toBe(409);
     } finally {

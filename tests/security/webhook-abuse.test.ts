@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WEBHOOK_FAILURES_PER_MINUTE } from '../../server/http/routes/hook-routes.ts';
-import { signWebhook } from '../../server/triggers/verify-webhook.ts';
 import { flowOf } from '../support/engine-harness.ts';
 import type { ServerHarness } from '../support/server-harness.ts';
 import { startTestServer } from '../support/server-harness.ts';
 import { rawRequest } from './raw-http.ts';
+import { signedHeaders as signed } from './signed-call.ts';
 
 let h: ServerHarness;
 beforeEach(async () => {
@@ -32,14 +32,6 @@ async function createHook(params: Record<string, unknown>): Promise<string> {
   const created = await h.api('/api/flows', { method: 'POST', json: flow });
   expect(created.status).toBe(201);
   return created.body.newSecrets[0].secret;
-}
-
-function signed(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)) {
-  return {
-    'content-type': 'application/json',
-    'x-r1flow-timestamp': String(timestamp),
-    'x-r1flow-signature': signWebhook(secret, timestamp, body),
-  };
 }
 
 const runCount = async () => (await h.runtime.store.listRuns({ limit: 500 })).length;

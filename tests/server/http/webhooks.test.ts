@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { signWebhook } from '../../../server/triggers/verify-webhook.ts';
+import { signedHeaders as signed } from '../../security/signed-call.ts';
 import { flowOf } from '../../support/engine-harness.ts';
 import type { ServerHarness } from '../../support/server-harness.ts';
 import { startTestServer } from '../../support/server-harness.ts';
@@ -28,14 +28,6 @@ async function createHook(id: string, params: Record<string, unknown>) {
   const created = await h.api('/api/flows', { method: 'POST', json: hookFlow(id, params) });
   expect(created.status).toBe(201);
   return created.body.newSecrets[0].secret as string;
-}
-
-function signed(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)) {
-  return {
-    'content-type': 'application/json',
-    'x-r1flow-timestamp': String(timestamp),
-    'x-r1flow-signature': signWebhook(secret, timestamp, body),
-  };
 }
 
 const runCount = async () => (await h.runtime.store.listRuns({ limit: 500 })).length;
