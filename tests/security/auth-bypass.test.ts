@@ -129,6 +129,22 @@ describe('authentication is decided on the matched route', () => {
     expect(hook.body.error.message).toContain('X-R1flow-Signature');
   });
 
+  it('a malformed cookie is treated as no session (401), not a server error', async () => {
+    const response = await h.api('/api/flows', { headers: { cookie: 'other=%E0%A4%A; r1flow_session=%ZZ' } });
+    expect(response.status).toBe(401);
+  });
+
+  it('the OpenAPI document marks only the sign-in routes as needing no key', async () => {
+    const document = (await h.api('/api/openapi.json', { key })).body;
+    const open: string[] = [];
+    for (const [path, operations] of Object.entries(document.paths as Record<string, object>)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        if ((operation as { security?: unknown[] }).security?.length === 0) open.push(`${method} ${path}`);
+      }
+    }
+    expect(open.sort()).toEqual(['delete /api/session', 'get /api/session', 'post /api/session']);
+  });
+
   it('every route the server registers except the public ones needs the key', async () => {
     const open = new Set(['GET /api/session', 'POST /api/session', 'DELETE /api/session']);
     for (const route of h.server.routes) {
