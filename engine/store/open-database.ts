@@ -1,6 +1,6 @@
 // Opens (or creates) a store file, refusing files that are not r1flow stores or that a newer
 // r1flow wrote. The checks run on a read-only handle first, so a refused file is left untouched.
-import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Database as DatabaseHandle } from 'better-sqlite3';
 import Database from 'better-sqlite3';
@@ -14,14 +14,24 @@ export function openStoreDatabase(path: string): DatabaseHandle {
   const file = path === ':memory:' ? path : resolve(path);
   if (file !== ':memory:' && existsSync(file) && statSync(file).size > 0) checkExistingFile(file);
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  // Owner-only: the store holds run data and sealed secrets. SQLite gives the WAL and SHM files
+  // the database file's mode; ones left by an older r1flow are narrowed too.
+  if (file !== ':memory:') closeSync(openSync(file, 'a', 0o600));
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  if (file !== ':memory:') for (const f of [file, `${file}-wal`, `${file}-shm`]) restrictToOwner(f);
   // NORMAL in WAL mode survives a killed process (not a power cut) and keeps commits cheap.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = OFF');
   db.pragma('busy_timeout = 5000');
   migrate(db);
   return db;
+}
+
+/** Narrows a file this user owns to mode 0600 (another user's shared store is left as it is). */
+function restrictToOwner(path: string): void {
+  const stat = existsSync(path) ? statSync(path) : undefined;
+  if (stat && (stat.mode & 0o077) !== 0 && stat.uid === process.getuid?.()) chmodSync(path, 0o600);
 }
 
 function checkExistingFile(file: string): void {

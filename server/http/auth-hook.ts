@@ -1,5 +1,9 @@
 // API authentication: `Authorization: Bearer <key>` or `X-API-Key`, or the editor's session cookie.
-// Required on /api and /metrics when the server listens beyond loopback or runs with --require-key.
+// Decided on the route fastify matched (its `config.access`), never on the raw request-target: the
+// router decodes `%61pi` to `api`, so a prefix test on the URL can be walked around. Routes are
+// keyed by default; only health, the session (login) routes, the editor's files and webhooks (which
+// check their own signature or token) are public. Keys are required when the server listens beyond
+// loopback or runs with --require-key.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { R1flowError } from '../../engine/errors.ts';
 import { verifySession } from '../auth/session-token.ts';
@@ -7,24 +11,49 @@ import type { ServerContext } from './server-context.ts';
 
 export const SESSION_COOKIE = 'r1flow_session';
 
-const OPEN_ROUTES = new Set(['POST /api/session', 'GET /api/session']);
+/** Who may call a route: anyone, an API key holder, or a webhook caller (checked by the hook). */
+export type RouteAccess = 'public' | 'key' | 'webhook';
+
+/** The key a request authenticated with, so long-lived answers (SSE) can re-check it. */
+export interface Credential {
+  keyId: string;
+  /** A session cookie's end; null for a key sent with the request. */
+  expiresAt: number | null;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    credential: Credential | null;
+  }
+}
+
+export function routeAccess(request: FastifyRequest): RouteAccess {
+  return request.routeOptions.config?.access ?? 'key';
+}
 
 export function createAuthHook(context: ServerContext) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const url = request.url.split('?')[0]!;
-    const guarded = url.startsWith('/api/') || url === '/metrics';
-    if (!guarded || !context.options.requireKey || OPEN_ROUTES.has(`${request.method} ${url}`)) return;
+    // The not-found handler serves nothing, so it answers 404 whoever asks.
+    if (request.is404 || routeAccess(request) !== 'key' || !context.options.requireKey) return;
     const key = presentedKey(request);
     if (key !== undefined) {
-      if (context.apiKeys.verify(key) === null) {
+      const keyId = context.apiKeys.verify(key);
+      if (keyId === null) {
         throw new R1flowError('AUTH_FORBIDDEN', 'the API key is not valid (revoked or mistyped)');
       }
+      request.credential = { keyId, expiresAt: null };
       return;
     }
     const session = cookies(request)[SESSION_COOKIE];
     if (session) {
       const claims = verifySession(context.serverKey, session);
-      if (claims && context.apiKeys.isActive(claims.keyId)) return;
+      if (claims && context.apiKeys.isActive(claims.keyId)) {
+        request.credential = { keyId: claims.keyId, expiresAt: claims.expiresAt };
+        return;
+      }
       throw new R1flowError(
         'AUTH_FORBIDDEN',
         'the session expired or its API key was revoked; sign in again',
@@ -35,6 +64,14 @@ export function createAuthHook(context: ServerContext) {
       'an API key is required: send "Authorization: Bearer <key>" (create one with "r1flow keys create")',
     );
   };
+}
+
+/** Whether the key behind a request still holds (not revoked, session not expired). */
+export function credentialHolds(context: ServerContext, request: FastifyRequest, now = Date.now()): boolean {
+  const credential = request.credential;
+  if (!credential) return true;
+  if (credential.expiresAt !== null && credential.expiresAt <= now) return false;
+  return context.apiKeys.isActive(credential.keyId);
 }
 
 function presentedKey(request: FastifyRequest): string | undefined {
@@ -48,7 +85,12 @@ export function cookies(request: FastifyRequest): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const index = part.indexOf('=');
-    if (index > 0) out[part.slice(0, index).trim()] = decodeURIComponent(part.slice(index + 1).trim());
+    if (index <= 0) continue;
+    try {
+      out[part.slice(0, index).trim()] = decodeURIComponent(part.slice(index + 1).trim());
+    } catch {
+      // a malformed cookie of another site on this host; not ours
+    }
   }
   return out;
 }

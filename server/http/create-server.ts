@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from '../../engine/define-node.ts';
 import { ApiKeys } from '../auth/api-keys.ts';
+import { type ReplayGuard, SqliteReplayGuard } from '../auth/replay-guard.ts';
 import type { Runtime } from '../runtime/local-runtime.ts';
 import {
   type ScheduleDriver,
@@ -13,7 +14,8 @@ import { TriggerStore } from '../triggers/trigger-store.ts';
 import { createAuthHook } from './auth-hook.ts';
 import { sendError } from './http-errors.ts';
 import { NodeMetrics } from './node-metrics.ts';
-import { RouteTable } from './route.ts';
+import { createRequestGuards } from './request-guards.ts';
+import { type RegisteredRoute, RouteTable } from './route.ts';
 import { registerFlowRoutes } from './routes/flow-routes.ts';
 import { registerHookRoutes } from './routes/hook-routes.ts';
 import { registerRunRoutes } from './routes/run-routes.ts';
@@ -24,6 +26,8 @@ import { registerEditorFiles } from './static-files.ts';
 export interface R1flowServer {
   app: FastifyInstance;
   context: ServerContext;
+  /** The API routes (with their access), as the OpenAPI document lists them. */
+  routes: readonly RegisteredRoute[];
   schedules: ScheduleDriver;
   close(): Promise<void>;
 }
@@ -38,6 +42,13 @@ export interface CreateServerOptions extends ServerOptions {
   logRequests?: boolean;
   /** How schedules fire; in-process timers unless given (queue mode passes BullMQ job schedulers). */
   scheduleDriver?: (options: ScheduleRunnerOptions) => ScheduleDriver;
+  /** Where accepted webhook signatures are remembered; the store unless given (queue mode: Redis). */
+  replayGuard?: ReplayGuard;
+  /**
+   * Proxies whose X-Forwarded-For/-Proto are believed (fastify's trustProxy: true, or addresses and
+   * CIDRs); `R1FLOW_TRUST_PROXY` when not given. Off by default: the socket's address counts.
+   */
+  trustProxy?: boolean | string;
 }
 
 export function createServer(options: CreateServerOptions): R1flowServer {
@@ -65,10 +76,12 @@ export function createServer(options: CreateServerOptions): R1flowServer {
     },
   };
   const schedules = options.scheduleDriver?.(scheduleOptions) ?? new ScheduleRunner(scheduleOptions);
+  const replayGuard: ReplayGuard = options.replayGuard ?? new SqliteReplayGuard(db);
   const context: ServerContext = {
     runtime,
     apiKeys: new ApiKeys(db),
     triggers,
+    replayGuard,
     serverKey: options.serverKey,
     options: {
       requireKey: options.requireKey,
@@ -84,13 +97,16 @@ export function createServer(options: CreateServerOptions): R1flowServer {
     logger: options.logRequests ?? false,
     bodyLimit: 10 * 1024 * 1024,
     forceCloseConnections: true,
+    trustProxy: options.trustProxy ?? trustProxyFromEnv(),
   });
+  app.decorateRequest('credential', null);
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
   app.setNotFoundHandler((request, reply) =>
     reply
       .status(404)
       .send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` } }),
   );
+  app.addHook('onRequest', createRequestGuards(context));
   app.addHook('onRequest', createAuthHook(context));
 
   const nodeKeyOf = db.prepare('SELECT node_key FROM node_runs WHERE run_id = ? AND node_id = ?').pluck();
@@ -107,11 +123,22 @@ export function createServer(options: CreateServerOptions): R1flowServer {
   return {
     app,
     context,
+    routes: routes.routes,
     schedules,
     async close() {
       await schedules.close();
       stopMetrics();
       await app.close();
+      await replayGuard.close?.();
     },
   };
+}
+
+export const TRUST_PROXY_ENV = 'R1FLOW_TRUST_PROXY';
+
+/** `true`, or comma-separated proxy addresses/CIDRs; unset, empty or `false`: no proxy. */
+function trustProxyFromEnv(): boolean | string {
+  const value = process.env[TRUST_PROXY_ENV]?.trim();
+  if (!value || value === 'false') return false;
+  return value === 'true' ? true : value;
 }

@@ -17,6 +17,8 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
         ]),
       ),
     };
+    // Public routes (the sign-in routes) need no key, whatever the document's default says.
+    if (route.access === 'public') operation.security = [];
     if (route.body) {
       operation.requestBody = {
         required: true,

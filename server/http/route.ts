@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { R1flowError } from '../../engine/errors.ts';
 import { joinPath } from '../../engine/validate-flow.ts';
+import type { RouteAccess } from './auth-hook.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -12,6 +13,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   url: string;
   summary: string;
   tag: string;
+  /** Who may call it; an API key holder unless said otherwise (deny by default). */
+  access?: RouteAccess;
   params?: P;
   query?: Q;
   body?: B;
@@ -29,6 +32,7 @@ export interface RegisteredRoute {
   url: string;
   summary: string;
   tag: string;
+  access?: RouteAccess;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -47,6 +51,7 @@ export class RouteTable {
     app.route({
       method: spec.method,
       url: spec.url,
+      config: { access: spec.access ?? 'key' },
       handler: async (request, reply) => {
         const params = parsePart(spec.params, request.params, 'params');
         const query = parsePart(spec.query, request.query, 'query');

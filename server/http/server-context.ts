@@ -2,13 +2,17 @@
 // server's own services (API keys, triggers, schedules) and options.
 
 import type { ApiKeys } from '../auth/api-keys.ts';
+import type { ReplayGuard } from '../auth/replay-guard.ts';
 import type { Runtime } from '../runtime/local-runtime.ts';
 import type { TriggerStore } from '../triggers/trigger-store.ts';
 
 export interface ServerOptions {
   /** Require an API key on /api even on loopback. Beyond loopback it is always required. */
   requireKey: boolean;
-  /** Base URL users reach the server at (for webhook URLs shown in the API and editor). */
+  /**
+   * Base URL users reach the server at (for webhook URLs shown in the API and editor). Its host is
+   * also accepted by the open API's Host check; with https the session cookie is Secure.
+   */
   publicUrl: string;
   /** Folder of the built editor; served at `/` when it exists. */
   editorDir?: string;
@@ -19,6 +23,8 @@ export interface ServerContext {
   runtime: Runtime;
   apiKeys: ApiKeys;
   triggers: TriggerStore;
+  /** Accepted webhook signatures, refused when sent again inside the replay window. */
+  replayGuard: ReplayGuard;
   serverKey: Buffer;
   options: ServerOptions;
   /** Called after a flow's triggers changed (saved, deleted, enabled): schedules re-arm. */

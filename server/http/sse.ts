@@ -1,9 +1,11 @@
 // Server-Sent Events from the run event log. Each event carries its store sequence number as its
 // id, so a client that reconnects with Last-Event-ID gets exactly what it missed. Events of runs
-// driven by other processes on the same store are picked up by polling the log.
+// driven by other processes on the same store are picked up by polling the log. A stream ends
+// when the key behind it is revoked or its session expires (checked on every poll).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TERMINAL_RUN_STATUSES } from '../../engine/run-machine.ts';
 import type { RunEvent } from '../../engine/store/records.ts';
+import { credentialHolds } from './auth-hook.ts';
 import type { ServerContext } from './server-context.ts';
 
 const POLL_MS = 500;
@@ -41,6 +43,14 @@ export async function streamRunEvents(
 
   try {
     while (!closed) {
+      if (!credentialHolds(context, request)) {
+        const error = {
+          code: 'AUTH_FORBIDDEN',
+          message: 'the API key behind this stream was revoked or its session expired',
+        };
+        raw.write(`event: error\ndata: ${JSON.stringify(error)}\n\n`);
+        break;
+      }
       const events = await store.readEvents({
         ...(options.runId ? { runId: options.runId } : {}),
         afterSeq: after,

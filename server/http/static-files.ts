@@ -1,6 +1,8 @@
 // Serves the built editor (a single-page app): files by extension, index.html for other paths.
+// Public by design; a file is served only when it resolves inside the editor folder (the router
+// has already decoded the path once, so `..`, encoded or not, cannot climb out).
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 
 const TYPES: Record<string, string> = {
@@ -18,8 +20,8 @@ const TYPES: Record<string, string> = {
 export function registerEditorFiles(app: FastifyInstance, editorDir: string | undefined): void {
   const root = editorDir ? resolve(editorDir) : undefined;
   const built = root !== undefined && existsSync(join(root, 'index.html'));
-  app.get('/*', async (request, reply) => {
-    const path = decodeURIComponent((request.params as { '*': string })['*'] ?? '');
+  app.get('/*', { config: { access: 'public' } }, async (request, reply) => {
+    const path = (request.params as { '*': string })['*'] ?? '';
     if (path.startsWith('api/') || path.startsWith('hooks/')) {
       return reply
         .status(404)
@@ -32,13 +34,19 @@ export function registerEditorFiles(app: FastifyInstance, editorDir: string | un
           '<!doctype html><title>r1flow</title><p>The editor is not built. Run <code>npm run build:editor</code> (npm ci does it), then reload. The API is at <a href="/api/openapi.json">/api/openapi.json</a>.</p>',
         );
     }
-    const candidate = normalize(join(root, path));
-    const file =
-      candidate.startsWith(root + sep) && existsSync(candidate) && statSync(candidate).isFile()
-        ? candidate
-        : join(root, 'index.html');
+    const file = editorFile(root, path) ?? join(root, 'index.html');
     const immutable = file.includes(`${sep}assets${sep}`);
     reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
     return reply.type(TYPES[extname(file)] ?? 'application/octet-stream').send(createReadStream(file));
   });
+}
+
+/** The file a request path names inside root, or undefined (outside, missing, or not a file). */
+function editorFile(root: string, path: string): string | undefined {
+  if (path.includes('\0')) return undefined;
+  const candidate = resolve(root, path);
+  const inside = relative(root, candidate);
+  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside))
+    return undefined;
+  return existsSync(candidate) && statSync(candidate).isFile() ? candidate : undefined;
 }

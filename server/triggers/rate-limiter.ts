@@ -1,19 +1,56 @@
 // A token bucket per key: `perMinute` requests a minute on average, bursts up to the same number.
+// Used for each webhook's call rate (after the caller proved itself) and for failed attempts per
+// client address (so a stranger's bad requests never spend a valid caller's budget).
+
+/** Buckets kept before full (idle) ones are dropped; a full bucket is the same as none. */
+const MAX_BUCKETS = 10_000;
+
+interface Bucket {
+  tokens: number;
+  at: number;
+  perMinute: number;
+}
 
 export class RateLimiter {
-  readonly #buckets = new Map<string, { tokens: number; at: number }>();
+  readonly #buckets = new Map<string, Bucket>();
 
   /** Takes a token; returns 0 when allowed, else the seconds until one is free. */
   take(key: string, perMinute: number, now = Date.now()): number {
-    const refillPerMs = perMinute / 60_000;
-    const bucket = this.#buckets.get(key) ?? { tokens: perMinute, at: now };
-    bucket.tokens = Math.min(perMinute, bucket.tokens + (now - bucket.at) * refillPerMs);
+    let bucket = this.#buckets.get(key);
+    if (!bucket) {
+      if (this.#buckets.size >= MAX_BUCKETS) this.#dropFull(now);
+      bucket = { tokens: perMinute, at: now, perMinute };
+      this.#buckets.set(key, bucket);
+    }
+    bucket.tokens = level({ ...bucket, perMinute }, now);
     bucket.at = now;
-    this.#buckets.set(key, bucket);
+    bucket.perMinute = perMinute;
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       return 0;
     }
-    return Math.ceil((1 - bucket.tokens) / refillPerMs / 1000);
+    return secondsUntilToken(bucket.tokens, perMinute);
   }
+
+  /** Seconds until `key` has a token (0 when it has one now), taking nothing. */
+  wait(key: string, perMinute: number, now = Date.now()): number {
+    const bucket = this.#buckets.get(key);
+    if (!bucket) return 0;
+    const tokens = level({ ...bucket, perMinute }, now);
+    return tokens >= 1 ? 0 : secondsUntilToken(tokens, perMinute);
+  }
+
+  #dropFull(now: number): void {
+    for (const [key, bucket] of this.#buckets) {
+      if (level(bucket, now) >= bucket.perMinute) this.#buckets.delete(key);
+    }
+  }
+}
+
+function level(bucket: Bucket, now: number): number {
+  return Math.min(bucket.perMinute, bucket.tokens + ((now - bucket.at) * bucket.perMinute) / 60_000);
+}
+
+function secondsUntilToken(tokens: number, perMinute: number): number {
+  return Math.ceil(((1 - tokens) * 60_000) / perMinute / 1000);
 }

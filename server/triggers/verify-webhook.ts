@@ -1,6 +1,7 @@
 // Webhook authentication. HMAC mode: the caller sends `X-R1flow-Timestamp: <unix seconds>` and
 // `X-R1flow-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>`; timestamps
-// outside the replay window are refused. Token mode: `Authorization: Bearer <token>`.
+// outside the replay window are refused, and the caller refuses a signature it already accepted
+// (see server/auth/replay-guard.ts). Token mode: `Authorization: Bearer <token>`.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { R1flowError } from '../../engine/errors.ts';
@@ -11,13 +12,14 @@ export function signWebhook(secret: string, timestamp: number, body: Buffer | st
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex')}`;
 }
 
+/** Throws unless the call is authentic; returns the verified signature in HMAC mode. */
 export function verifyWebhook(
   triggers: TriggerStore,
   trigger: { id: string; config: WebhookParams },
   headers: IncomingHttpHeaders,
   body: Buffer,
   nowMs = Date.now(),
-): void {
+): { signature: string; timestamp: number } | null {
   if (trigger.config.auth === 'token') {
     const header = headers.authorization;
     const token = header?.startsWith('Bearer ')
@@ -26,7 +28,7 @@ export function verifyWebhook(
     if (!token) throw new R1flowError('AUTH_REQUIRED', 'this webhook needs "Authorization: Bearer <token>"');
     if (!triggers.verifyToken(trigger.id, token))
       throw new R1flowError('AUTH_FORBIDDEN', 'the webhook token is not valid');
-    return;
+    return null;
   }
   const timestampText = headerValue(headers, 'x-r1flow-timestamp');
   const signature = headerValue(headers, 'x-r1flow-signature');
@@ -54,6 +56,7 @@ export function verifyWebhook(
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
     throw new R1flowError('AUTH_FORBIDDEN', 'the webhook signature does not match the body');
   }
+  return { signature, timestamp };
 }
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../engine/node-context.ts';
+import type { ReplayGuard } from '../../server/auth/replay-guard.ts';
 import { createServer, type R1flowServer } from '../../server/http/create-server.ts';
 import { createRuntime, type Runtime } from '../../server/runtime/local-runtime.ts';
 import { TEST_PLUGINS } from './cli.ts';
@@ -22,18 +23,29 @@ export interface ServerHarness {
 }
 
 export async function startTestServer(
-  options: { requireKey?: boolean; dir?: string } = {},
+  options: {
+    requireKey?: boolean;
+    dir?: string;
+    serverKey?: Buffer;
+    editorDir?: string;
+    publicUrl?: string;
+    trustProxy?: boolean | string;
+    replayGuard?: ReplayGuard;
+  } = {},
 ): Promise<ServerHarness> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'r1flow-server-'));
   process.env.R1FLOW_PLUGINS = TEST_PLUGINS;
   const runtime = await createRuntime({ dbPath: join(dir, 'r1.db'), leaseMs: 2000 });
   const server = createServer({
     runtime,
-    serverKey: randomBytes(32),
+    serverKey: options.serverKey ?? randomBytes(32),
     logger: silentLogger,
     requireKey: options.requireKey ?? false,
-    publicUrl: 'http://127.0.0.1',
+    publicUrl: options.publicUrl ?? 'http://127.0.0.1',
     version: 'test',
+    trustProxy: options.trustProxy ?? false,
+    ...(options.editorDir ? { editorDir: options.editorDir } : {}),
+    ...(options.replayGuard ? { replayGuard: options.replayGuard } : {}),
   });
   await runtime.orchestrator.start();
   await server.schedules.start();

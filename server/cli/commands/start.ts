@@ -10,6 +10,7 @@ import { createConsoleLogger } from '../../app/console-logger.ts';
 import { ensureModelServer, ensureWarehouse, importExampleFlows } from '../../app/demo-defaults.ts';
 import { isLoopbackHost } from '../../app/loopback.ts';
 import { syncAllTriggers } from '../../app/sync-all-triggers.ts';
+import { RedisReplayGuard } from '../../auth/replay-guard.ts';
 import { loadServerSecret } from '../../auth/server-secret.ts';
 import { createServer } from '../../http/create-server.ts';
 import { createRuntime, type Runtime } from '../../runtime/local-runtime.ts';
@@ -87,6 +88,7 @@ export default defineCommand({
         ? {
             health: () => queueHealth(queue, redisUrl),
             scheduleDriver: (options) => new BullmqScheduleRunner({ ...options, redisUrl }),
+            replayGuard: new RedisReplayGuard(redisUrl, logger),
           }
         : {}),
     });
@@ -100,10 +102,18 @@ export default defineCommand({
     const warehouse = ensureWarehouse();
     const sim = await ensureModelServer(logger);
     const imported = await importExampleFlows(runtime.store, runtime.registry, logger);
-    for (const secret of await syncAllTriggers(runtime.store, server.context.triggers)) {
-      logger.info('new webhook secret (shown once; also in GET /api/flows/<id>/triggers for HMAC)', {
-        ...secret,
-      });
+    // Never the secret itself: logs are copied and kept. HMAC secrets are readable with a key at
+    // GET /api/flows/<id>/triggers; a token is only ever shown by rotating it.
+    for (const { flowId, triggerId, nodeId, auth } of await syncAllTriggers(
+      runtime.store,
+      server.context.triggers,
+    )) {
+      logger.info(
+        auth === 'hmac'
+          ? `webhook ${nodeId} of flow ${flowId} has a new HMAC secret: read it at GET /api/flows/${flowId}/triggers`
+          : `webhook ${nodeId} of flow ${flowId} has a new token: get it with POST /api/triggers/${triggerId}/rotate-secret`,
+        { flowId, triggerId, auth },
+      );
     }
     // In queue mode without --lanes, node work is left to `r1flow worker` processes.
     const worker =

@@ -1,17 +1,24 @@
-// POST /hooks/<path>: the webhook trigger. Checks, in order: the hook exists and is on, rate,
-// body size, authentication (on the raw bytes), JSON, the body against the trigger's fields.
-// Any failure answers 4xx and creates no run. An Idempotency-Key repeat returns the same run.
-import type { FastifyInstance } from 'fastify';
-import { R1flowError } from '../../../engine/errors.ts';
+// POST /hooks/<path>: the webhook trigger. Checks, in order: the hook exists and is on, the
+// caller's address has not failed too often, body size, authentication (on the raw bytes), replay
+// (an HMAC signature is accepted once), the hook's rate, JSON, the body against the trigger's
+// fields. The hook's rate is spent only by callers that proved themselves, so strangers cannot
+// lock out the valid one. Any failure answers 4xx and creates no run. An Idempotency-Key repeat
+// with the same body returns the same run; with another body it is refused (422).
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { isR1flowError, R1flowError } from '../../../engine/errors.ts';
 import { parseJsonText } from '../../../engine/json-source.ts';
 import { RateLimiter } from '../../triggers/rate-limiter.ts';
 import { verifyWebhook } from '../../triggers/verify-webhook.ts';
 import type { ServerContext } from '../server-context.ts';
 
 const GLOBAL_BODY_LIMIT = 10 * 1024 * 1024;
+/** Failed authentications one client address may make a minute, over all hooks. */
+export const WEBHOOK_FAILURES_PER_MINUTE = 30;
 
 export function registerHookRoutes(app: FastifyInstance, context: ServerContext): void {
   const limiter = new RateLimiter();
+  const failures = new RateLimiter();
   const { orchestrator, store } = context.runtime;
 
   app.register(async (scope) => {
@@ -22,20 +29,16 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
       { parseAs: 'buffer', bodyLimit: GLOBAL_BODY_LIMIT },
       (_request, body, done) => done(null, body),
     );
-    scope.post('/hooks/*', async (request, reply) => {
+    scope.post('/hooks/*', { config: { access: 'webhook' } }, async (request, reply) => {
       const path = (request.params as { '*': string })['*'];
       const trigger = context.triggers.byPath(path);
       const flow = trigger ? await store.getFlow(trigger.flowId) : null;
       if (trigger?.kind !== 'webhook' || !trigger.enabled || !flow?.enabled) {
         throw new R1flowError('NOT_FOUND', `no active webhook at /hooks/${path}`);
       }
-      const retryAfter = limiter.take(trigger.id, trigger.config.rateLimitPerMinute);
-      if (retryAfter > 0) {
-        reply.header('retry-after', String(retryAfter));
-        throw new R1flowError(
-          'RATE_LIMITED',
-          `this webhook allows ${trigger.config.rateLimitPerMinute} calls a minute; retry in ${retryAfter} s`,
-        );
+      const failedWait = failures.wait(request.ip, WEBHOOK_FAILURES_PER_MINUTE);
+      if (failedWait > 0) {
+        throw rateLimited(reply, failedWait, 'too many failed webhook calls from this address');
       }
       const body = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
       if (body.length > trigger.config.maxBodyBytes) {
@@ -46,7 +49,31 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
           },
         });
       }
-      verifyWebhook(context.triggers, trigger, request.headers, body);
+      let signed: { signature: string; timestamp: number } | null;
+      try {
+        signed = verifyWebhook(context.triggers, trigger, request.headers, body);
+      } catch (error) {
+        if (isR1flowError(error)) failures.take(request.ip, WEBHOOK_FAILURES_PER_MINUTE);
+        throw error;
+      }
+      if (signed) {
+        // Kept until the signed timestamp leaves the window (it may lie ahead of our clock).
+        const ttlMs = (signed.timestamp + trigger.config.replayWindowSeconds) * 1000 - Date.now() + 1000;
+        if (!(await context.replayGuard.firstSeen(`${trigger.id}:${signed.signature}`, ttlMs))) {
+          throw new R1flowError(
+            'WEBHOOK_REPLAYED',
+            'this signed request was already accepted; sign each delivery with a fresh timestamp',
+          );
+        }
+      }
+      const retryAfter = limiter.take(trigger.id, trigger.config.rateLimitPerMinute);
+      if (retryAfter > 0) {
+        throw rateLimited(
+          reply,
+          retryAfter,
+          `this webhook allows ${trigger.config.rateLimitPerMinute} calls a minute`,
+        );
+      }
       let input: unknown;
       try {
         input = body.length === 0 ? {} : parseJsonText(body.toString('utf8'), 'body');
@@ -58,15 +85,25 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
         typeof idempotencyKey === 'string' && idempotencyKey.length > 0
           ? idempotencyKey.slice(0, 200)
           : undefined;
+      const bodySha256 = createHash('sha256').update(body).digest('hex');
       const repeat = key ? await store.findRunByIdempotencyKey(trigger.flowId, key) : null;
       const run =
         repeat ??
         (await orchestrator.startRun({
           flowId: trigger.flowId,
           input,
-          trigger: { kind: 'webhook', detail: { path, nodeId: trigger.nodeId } },
+          trigger: { kind: 'webhook', detail: { path, nodeId: trigger.nodeId, bodySha256 } },
           ...(key ? { idempotencyKey: key } : {}),
         }));
+      // A concurrent twin may have won the key with another body; runs from before body hashes
+      // were kept carry none and are taken as they are.
+      const keptHash = run.trigger.detail?.bodySha256;
+      if (key && keptHash !== undefined && keptHash !== bodySha256) {
+        throw new R1flowError(
+          'IDEMPOTENCY_KEY_REUSED',
+          `Idempotency-Key "${key}" was used for run ${run.id} with another body; use a new key for a new request`,
+        );
+      }
       if (repeat) reply.header('idempotent-replayed', 'true');
       const links = { statusUrl: `/api/runs/${run.id}`, eventsUrl: `/api/runs/${run.id}/events` };
       if (trigger.config.responseMode === 'sync') {
@@ -87,4 +124,9 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
       return reply.status(202).send({ runId: run.id, status: run.status, ...links });
     });
   });
+}
+
+function rateLimited(reply: FastifyReply, retryAfter: number, what: string): R1flowError {
+  reply.header('retry-after', String(retryAfter));
+  return new R1flowError('RATE_LIMITED', `${what}; retry in ${retryAfter} s`);
 }

@@ -1,8 +1,9 @@
 // The node catalog, sessions for the editor, health, Prometheus metrics and the OpenAPI document.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { R1flowError } from '../../../engine/errors.ts';
 import { signSession, verifySession } from '../../auth/session-token.ts';
+import { RateLimiter } from '../../triggers/rate-limiter.ts';
 import { cookies, SESSION_COOKIE } from '../auth-hook.ts';
 import type { NodeMetrics } from '../node-metrics.ts';
 import { buildOpenApi } from '../openapi.ts';
@@ -10,6 +11,8 @@ import type { RouteTable } from '../route.ts';
 import type { ServerContext } from '../server-context.ts';
 
 const SESSION_HOURS = 12;
+/** Failed sign-ins one client address may make a minute; then 429 until the bucket refills. */
+export const LOGIN_FAILURES_PER_MINUTE = 10;
 
 export function registerSystemRoutes(
   app: FastifyInstance,
@@ -18,6 +21,7 @@ export function registerSystemRoutes(
   metrics: NodeMetrics,
 ): void {
   const { store, registry, orchestrator } = context.runtime;
+  const loginFailures = new RateLimiter();
 
   routes.add(app, {
     method: 'GET',
@@ -31,6 +35,7 @@ export function registerSystemRoutes(
     method: 'GET',
     url: '/api/session',
     tag: 'auth',
+    access: 'public',
     summary: 'Whether this browser must sign in (an API key is required) and whether it is signed in',
     handler: async (_input, request) => {
       const token = cookies(request)[SESSION_COOKIE];
@@ -46,17 +51,32 @@ export function registerSystemRoutes(
     method: 'POST',
     url: '/api/session',
     tag: 'auth',
+    access: 'public',
     summary: 'Exchange an API key for an HttpOnly session cookie (the editor and its SSE use it)',
     body: z.object({ apiKey: z.string().min(1) }).strict(),
-    handler: async ({ body }, _request, reply) => {
+    responses: {
+      200: 'Signed in',
+      403: 'Not a valid key',
+      429: 'Too many failed attempts from this address',
+    },
+    handler: async ({ body }, request, reply) => {
+      // Checked before the key, so a guesser learns nothing more once throttled.
+      const wait = loginFailures.wait(request.ip, LOGIN_FAILURES_PER_MINUTE);
+      if (wait > 0) {
+        reply.header('retry-after', String(wait));
+        throw new R1flowError(
+          'RATE_LIMITED',
+          `too many failed sign-ins from this address; retry in ${wait} s`,
+        );
+      }
       const keyId = context.apiKeys.verify(body.apiKey);
-      if (!keyId) throw new R1flowError('AUTH_FORBIDDEN', 'the API key is not valid (revoked or mistyped)');
+      if (!keyId) {
+        loginFailures.take(request.ip, LOGIN_FAILURES_PER_MINUTE);
+        throw new R1flowError('AUTH_FORBIDDEN', 'the API key is not valid (revoked or mistyped)');
+      }
       const expiresAt = Date.now() + SESSION_HOURS * 3_600_000;
       const token = signSession(context.serverKey, { keyId, expiresAt });
-      reply.header(
-        'set-cookie',
-        `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${SESSION_HOURS * 3600}`,
-      );
+      reply.header('set-cookie', sessionCookie(context, request, token, SESSION_HOURS * 3600));
       return { signedIn: true, expiresAt };
     },
   });
@@ -65,9 +85,10 @@ export function registerSystemRoutes(
     method: 'DELETE',
     url: '/api/session',
     tag: 'auth',
+    access: 'public',
     summary: 'Sign out',
-    handler: async (_input, _request, reply) => {
-      reply.header('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
+    handler: async (_input, request, reply) => {
+      reply.header('set-cookie', sessionCookie(context, request, '', 0));
       return { signedIn: false };
     },
   });
@@ -80,7 +101,7 @@ export function registerSystemRoutes(
     handler: async () => buildOpenApi(routes.routes, context.options.version),
   });
 
-  app.get('/healthz', async (_request, reply) => {
+  app.get('/healthz', { config: { access: 'public' } }, async (_request, reply) => {
     const extra = await context.health();
     const runs = await store.countRunsByStatus();
     const ok = extra.ok !== false;
@@ -94,7 +115,7 @@ export function registerSystemRoutes(
     });
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', { config: { access: 'key' } }, async (_request, reply) => {
     const runs = await store.countRunsByStatus();
     const extra = await context.health();
     const lines = [
@@ -111,6 +132,20 @@ export function registerSystemRoutes(
     ];
     return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
   });
+}
+
+/**
+ * The session cookie; Secure when the server is reached over https (its --public-url, or
+ * X-Forwarded-Proto from a trusted proxy, which fastify folds into request.protocol).
+ */
+function sessionCookie(
+  context: ServerContext,
+  request: FastifyRequest,
+  token: string,
+  maxAge: number,
+): string {
+  const https = request.protocol === 'https' || context.options.publicUrl.startsWith('https:');
+  return `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${maxAge}${https ? '; Secure' : ''}`;
 }
 
 function queueDepthLines(queues: unknown): string[] {

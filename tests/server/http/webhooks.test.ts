@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { signWebhook } from '../../../server/triggers/verify-webhook.ts';
+import { signedHeaders as signed } from '../../security/signed-call.ts';
 import { flowOf } from '../../support/engine-harness.ts';
 import type { ServerHarness } from '../../support/server-harness.ts';
 import { startTestServer } from '../../support/server-harness.ts';
@@ -28,14 +28,6 @@ async function createHook(id: string, params: Record<string, unknown>) {
   const created = await h.api('/api/flows', { method: 'POST', json: hookFlow(id, params) });
   expect(created.status).toBe(201);
   return created.body.newSecrets[0].secret as string;
-}
-
-function signed(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)) {
-  return {
-    'content-type': 'application/json',
-    'x-r1flow-timestamp': String(timestamp),
-    'x-r1flow-signature': signWebhook(secret, timestamp, body),
-  };
 }
 
 const runCount = async () => (await h.runtime.store.listRuns({ limit: 500 })).length;
@@ -97,17 +89,18 @@ describe('webhook triggers', () => {
     expect(await runCount()).toBe(0);
   });
 
-  it('an Idempotency-Key repeat returns the same run', async () => {
+  it('an Idempotency-Key repeat (each delivery signed afresh) returns the same run', async () => {
     const secret = await createHook('hooked', { path: 'ask' });
     const body = JSON.stringify({ question: 'once' });
-    const send = () =>
+    const now = Math.floor(Date.now() / 1000);
+    const send = (age: number) =>
       fetch(`${h.url}/hooks/ask`, {
         method: 'POST',
-        headers: { ...signed(secret, body), 'idempotency-key': 'k-1' },
+        headers: { ...signed(secret, body, now - age), 'idempotency-key': 'k-1' },
         body,
       });
-    const [a, b] = await Promise.all([send(), send()]);
-    const c = await send();
+    const [a, b] = await Promise.all([send(0), send(1)]);
+    const c = await send(2);
     const ids = await Promise.all([a, b, c].map(async (r) => ((await r.json()) as { runId: string }).runId));
     expect(new Set(ids).size).toBe(1);
     expect(c.headers.get('idempotent-replayed')).toBe('true');
@@ -140,10 +133,11 @@ describe('webhook triggers', () => {
     const body = JSON.stringify({ question: 'q' });
     const statuses: number[] = [];
     let retryAfter: string | null = null;
+    const now = Math.floor(Date.now() / 1000);
     for (let i = 0; i < 3; i++) {
       const response = await fetch(`${h.url}/hooks/limited`, {
         method: 'POST',
-        headers: signed(secret, body),
+        headers: signed(secret, body, now - i),
         body,
       });
       statuses.push(response.status);
