@@ -29,7 +29,13 @@ export function createLogger(name: string, options: LoggerOptions = {}): Process
   const write =
     (method: 'debug' | 'info' | 'warn' | 'error') => (message: string, data?: Record<string, unknown>) =>
       data ? logger[method](data, message) : logger[method](message);
-  return { pino: logger, debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+  return {
+    pino: logger,
+    debug: write('debug'),
+    info: write('info'),
+    warn: write('warn'),
+    error: write('error'),
+  };
 }
 
 export function parseLogFormat(value: string | undefined): LogFormat | undefined {
@@ -38,7 +44,14 @@ export function parseLogFormat(value: string | undefined): LogFormat | undefined
   throw new Error(`--log-format must be one of ${LOG_FORMATS.join(', ')} (got "${value}")`);
 }
 
-const LEVEL_NAMES: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
 
 /** `2026-12-04T17:00:00.000Z start info: message {"extra":1}` from each pino JSON line. */
 function prettyStream(out: NodeJS.WritableStream): Writable {
@@ -53,7 +66,15 @@ function prettyStream(out: NodeJS.WritableStream): Writable {
 }
 
 export function prettyLine(jsonLine: string): string {
-  const { time, level, name, msg, pid: _pid, hostname: _host, ...rest } = JSON.parse(jsonLine) as Record<string, unknown>;
+  const {
+    time,
+    level,
+    name,
+    msg,
+    pid: _pid,
+    hostname: _host,
+    ...rest
+  } = JSON.parse(jsonLine) as Record<string, unknown>;
   const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
   const when = typeof time === 'number' ? new Date(time).toISOString() : '';
   return `${when} ${String(name)} ${LEVEL_NAMES[level as number] ?? String(level)}: ${String(msg ?? '')}${extra}\n`;
