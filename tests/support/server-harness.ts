@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { silentLogger } from '../../engine/node-context.ts';
 import { createServer, type R1flowServer } from '../../server/http/create-server.ts';
 import { createRuntime, type Runtime } from '../../server/runtime/local-runtime.ts';
+import type { Clock } from '../../server/triggers/clock.ts';
+import { ScheduleRunner } from '../../server/triggers/schedule-runner.ts';
 import { TEST_PLUGINS } from './cli.ts';
 
 export interface ServerHarness {
@@ -22,11 +24,13 @@ export interface ServerHarness {
 }
 
 export async function startTestServer(
-  options: { requireKey?: boolean; dir?: string } = {},
+  // scheduleClock: schedules fire on this clock instead of the wall clock.
+  options: { requireKey?: boolean; dir?: string; scheduleClock?: Clock } = {},
 ): Promise<ServerHarness> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'r1flow-server-'));
   process.env.R1FLOW_PLUGINS = TEST_PLUGINS;
   const runtime = await createRuntime({ dbPath: join(dir, 'r1.db'), leaseMs: 2000 });
+  const clock = options.scheduleClock;
   const server = createServer({
     runtime,
     serverKey: randomBytes(32),
@@ -34,6 +38,7 @@ export async function startTestServer(
     requireKey: options.requireKey ?? false,
     publicUrl: 'http://127.0.0.1',
     version: 'test',
+    ...(clock ? { scheduleDriver: (o) => new ScheduleRunner({ ...o, clock }) } : {}),
   });
   await runtime.orchestrator.start();
   await server.schedules.start();
