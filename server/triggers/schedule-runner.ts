@@ -3,6 +3,7 @@
 // whether the ticks missed since its last fire run once (`catchUpOnce`) or not at all (`skip`).
 import type { Logger } from '../../engine/define-node.ts';
 import { nextFireTimes } from '../../nodes/trigger/schedule.node.ts';
+import { type CancelTimer, type Clock, realClock } from './clock.ts';
 import type { TriggerRecord } from './trigger-store.ts';
 
 type ScheduleTrigger = Extract<TriggerRecord, { kind: 'schedule' }>;
@@ -20,6 +21,8 @@ export interface ScheduleRunnerOptions {
   /** Starts the run of one tick. */
   fire: (trigger: ScheduleTrigger, tickAt: Date) => Promise<void>;
   logger: Logger;
+  /** Time source and timers; the wall clock unless given (tests move a manual one). */
+  clock?: Clock;
 }
 
 // setTimeout cannot wait longer than 2^31-1 ms (~24.8 days); longer waits are re-armed.
@@ -27,20 +30,26 @@ const MAX_TIMER_MS = 2_147_000_000;
 
 export class ScheduleRunner implements ScheduleDriver {
   readonly #options: ScheduleRunnerOptions;
-  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #clock: Clock;
+  // One slot per armed trigger. A fired timer re-arms only while its slot is still the current
+  // one, so a refresh (flow disabled or deleted) during an in-flight fire is not undone by it.
+  readonly #timers = new Map<string, { cancel: CancelTimer }>();
+  // Bumped by each refresh; a refresh whose listing was overtaken by a newer one arms nothing.
+  #generation = 0;
   #closed = false;
 
   constructor(options: ScheduleRunnerOptions) {
     this.#options = options;
+    this.#clock = options.clock ?? realClock;
   }
 
   /** Arms every schedule; fires missed ticks once where the policy says so. */
   async start(): Promise<void> {
-    const now = new Date();
+    const now = this.#clock.now();
     for (const trigger of await this.#options.list()) {
       if (trigger.config.missedTicks !== 'catchUpOnce' || trigger.lastFireAt === null) continue;
       const [due] = nextFireTimes(trigger.config, new Date(trigger.lastFireAt), 1);
-      if (due && due.getTime() <= now.getTime()) {
+      if (due && due.getTime() <= now) {
         this.#options.logger.info('catching up a missed schedule tick', {
           trigger: trigger.id,
           tick: due.toISOString(),
@@ -54,31 +63,44 @@ export class ScheduleRunner implements ScheduleDriver {
   /** Re-reads the triggers and re-arms the timers (after a flow was saved, deleted or switched). */
   async refresh(): Promise<void> {
     if (this.#closed) return;
-    for (const timer of this.#timers.values()) clearTimeout(timer);
-    this.#timers.clear();
-    for (const trigger of await this.#options.list()) this.#arm(trigger);
+    const generation = ++this.#generation;
+    // Stop the old timers at once: a disabled flow must not fire while the listing is read.
+    this.#cancelAll();
+    const triggers = await this.#options.list();
+    if (this.#closed || generation !== this.#generation) return;
+    this.#cancelAll();
+    for (const trigger of triggers) this.#arm(trigger);
   }
 
   close(): void {
     this.#closed = true;
-    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#cancelAll();
+  }
+
+  #cancelAll(): void {
+    for (const slot of this.#timers.values()) slot.cancel();
     this.#timers.clear();
   }
 
-  #arm(trigger: ScheduleTrigger): void {
+  /** `after`: the tick just fired, so a timer that ran a little early cannot fire it twice. */
+  #arm(trigger: ScheduleTrigger, after = 0): void {
     if (this.#closed) return;
-    const [next] = nextFireTimes(trigger.config, new Date(), 1);
+    const now = this.#clock.now();
+    const [next] = nextFireTimes(trigger.config, new Date(Math.max(now, after)), 1);
     if (!next) return;
-    const wait = next.getTime() - Date.now();
-    const timer = setTimeout(
+    const wait = next.getTime() - now;
+    const slot = { cancel: () => {} };
+    const rearm = (after?: number) => {
+      if (this.#timers.get(trigger.id) === slot) this.#arm(trigger, after);
+    };
+    slot.cancel = this.#clock.setTimer(
       () => {
-        if (wait > MAX_TIMER_MS) this.#arm(trigger);
-        else void this.#fire(trigger, next).finally(() => this.#arm(trigger));
+        if (wait > MAX_TIMER_MS) rearm();
+        else void this.#fire(trigger, next).finally(() => rearm(next.getTime()));
       },
       Math.min(Math.max(0, wait), MAX_TIMER_MS),
     );
-    timer.unref();
-    this.#timers.set(trigger.id, timer);
+    this.#timers.set(trigger.id, slot);
   }
 
   async #fire(trigger: ScheduleTrigger, tickAt: Date): Promise<void> {

@@ -7,6 +7,8 @@ import { silentLogger } from '../../engine/node-context.ts';
 import type { ReplayGuard } from '../../server/auth/replay-guard.ts';
 import { createServer, type R1flowServer } from '../../server/http/create-server.ts';
 import { createRuntime, type Runtime } from '../../server/runtime/local-runtime.ts';
+import type { Clock } from '../../server/triggers/clock.ts';
+import { ScheduleRunner } from '../../server/triggers/schedule-runner.ts';
 import { TEST_PLUGINS } from './cli.ts';
 
 export interface ServerHarness {
@@ -31,11 +33,14 @@ export async function startTestServer(
     publicUrl?: string;
     trustProxy?: boolean | string;
     replayGuard?: ReplayGuard;
+    /** Schedules fire on this clock instead of the wall clock. */
+    scheduleClock?: Clock;
   } = {},
 ): Promise<ServerHarness> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'r1flow-server-'));
   process.env.R1FLOW_PLUGINS = TEST_PLUGINS;
   const runtime = await createRuntime({ dbPath: join(dir, 'r1.db'), leaseMs: 2000 });
+  const clock = options.scheduleClock;
   const server = createServer({
     runtime,
     serverKey: options.serverKey ?? randomBytes(32),
@@ -46,6 +51,7 @@ export async function startTestServer(
     trustProxy: options.trustProxy ?? false,
     ...(options.editorDir ? { editorDir: options.editorDir } : {}),
     ...(options.replayGuard ? { replayGuard: options.replayGuard } : {}),
+    ...(clock ? { scheduleDriver: (o) => new ScheduleRunner({ ...o, clock }) } : {}),
   });
   await runtime.orchestrator.start();
   await server.schedules.start();

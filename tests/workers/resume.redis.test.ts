@@ -7,8 +7,10 @@ import { ResourcePool } from '../../engine/resources.ts';
 import { Orchestrator } from '../../engine/scheduler/orchestrator.ts';
 import { SqliteStore } from '../../engine/store/sqlite-store.ts';
 import { createNodeRegistry } from '../../nodes/index.ts';
+import { queueStats } from '../../workers/queue-stats.ts';
 import { createQueueTransport } from '../../workers/queue-transport.ts';
 import { startQueueWorker } from '../../workers/start-worker.ts';
+import { waitFor } from '../support/cli.ts';
 import { flowOf } from '../support/engine-harness.ts';
 import { TEST_NODES } from '../support/test-nodes.ts';
 import { setUpQueueTests } from './support/queue-test-env.ts';
@@ -50,7 +52,11 @@ describe('resuming runs in queue mode', () => {
       // The first orchestrator goes away; b finishes meanwhile and its results wait in Redis.
       await first.close();
       await transports[0]!.close();
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await waitFor(
+        async () => (await queueStats({ redisUrl, prefix: 'resume' })).resultsPending >= 40,
+        20_000,
+        "b's 40 results in Redis",
+      );
       const second = new Orchestrator({ store, registry, transport: transports[1]! });
       const { resumed } = await second.start();
       expect(resumed).toHaveLength(40);

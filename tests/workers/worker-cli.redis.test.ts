@@ -2,7 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { QueueStats } from '../../workers/queue-stats.ts';
+import { type QueueStats, queueStats } from '../../workers/queue-stats.ts';
+import { waitFor } from '../support/cli.ts';
 import { flowOf } from '../support/engine-harness.ts';
 import { freePort } from '../support/redis-server.ts';
 import { runQueuesCommand, startWorkerProcess } from './support/processes.ts';
@@ -66,8 +67,12 @@ describe('r1flow queues', () => {
     const flow = flowOf({ s: ['test.step'], b: ['test.batched', { sleepMs: 1000 }] }, ['s.out->b.in']);
     const ids = await Promise.all([1, 2, 3, 4].map(() => h.run(flow)));
     for (const id of ids) expect((await h.finished(id))!.run.status).toBe('succeeded');
-    // Workers publish their report every second.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Workers publish their report every second: wait until it covers the runs above.
+    const published = async () => {
+      const stats = await queueStats({ redisUrl: env.redis().url, prefix: h.prefix });
+      return stats.batches.count >= 1 && stats.lanes.cpu.completedPerSecond > 0;
+    };
+    await waitFor(published, 20_000, 'the worker report');
     const base = ['--redis', env.redis().url, '--prefix', h.prefix];
     const json = env.track(runQueuesCommand([...base, '--json']));
     expect((await json.exited).code).toBe(0);

@@ -1,19 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createNodeContext } from '../../../engine/node-context.ts';
 import type { ResourceDefinition, ResourceScope } from '../../../engine/resources.ts';
-import { ResourcePool } from '../../../engine/resources.ts';
 import rewardNode from '../../../nodes/sql/reward.node.ts';
 import { rewardSqlRunner } from '../../../nodes/sql/reward-runner.ts';
-import type { SchemaContext, SqlCandidates } from '../../../nodes/types.ts';
 import { createSqliteRunner } from '../eval/support/sqlite-runner.ts';
-import { createTempDatabase, SINGERS } from '../eval/support/temp-database.ts';
+import { answer, candidates, rewardWarehouse } from './reward-fixture.ts';
 
-const warehouse = createTempDatabase(SINGERS);
+const { file, schema } = rewardWarehouse();
 const runner = createSqliteRunner();
-afterAll(() => {
-  runner.close();
-  warehouse.remove();
-});
+afterAll(() => runner.close());
 
 /** Hands the node the in-process runner where production hands it the sandbox pool. */
 const resources: ResourceScope = {
@@ -23,23 +18,6 @@ const resources: ResourceScope = {
     return runner.run as T;
   },
 };
-
-const schema: SchemaContext = {
-  database: warehouse.file,
-  dialect: 'sqlite',
-  ddl: '',
-  tables: ['singer'],
-  retrieval: [],
-};
-
-function candidates(...texts: string[]): SqlCandidates {
-  return {
-    model: 'test',
-    candidates: texts.map((text, index) => ({ index, sql: null, reasoning: '', text, finishReason: 'stop' })),
-  };
-}
-
-const answer = (sql: string) => `Think.</think><answer>\`\`\`sql\n${sql}\n\`\`\`</answer>`;
 
 describe('sql.reward node', () => {
   it('scores every candidate against the gold and averages the scored totals', async () => {
@@ -54,7 +32,7 @@ describe('sql.reward node', () => {
       ctx: createNodeContext({ resources }),
     });
     const { rewards, meanTotal, database } = output.rewards;
-    expect(database).toBe(warehouse.file);
+    expect(database).toBe(file);
     expect(rewards.map((r) => [r.index, r.outcome, r.total === null ? null : Math.floor(r.total)])).toEqual([
       [0, 'match', 6],
       [1, 'mismatch', 0],
@@ -76,29 +54,6 @@ describe('sql.reward node', () => {
       total: null,
       error: { code: 'SQL_ERROR' },
     });
-  });
-
-  it('scores through the SQL sandbox pool when the host gives it nothing else', async () => {
-    const pool = new ResourcePool();
-    try {
-      const output = await rewardNode.run({
-        params: rewardNode.params.parse({ responsePrefix: '<think>' }),
-        inputs: {
-          candidates: candidates(answer('SELECT count(*) FROM singer')),
-          gold: 'SELECT count(*) FROM singer',
-          schema,
-        },
-        ctx: createNodeContext({ resources: pool }),
-      });
-      expect(output.rewards.rewards[0]).toMatchObject({
-        outcome: 'match',
-        format: 1,
-        execution: 2,
-        result: 3,
-      });
-    } finally {
-      await pool.disposeAll();
-    }
   });
 
   it('runs in the sql lane', () => {

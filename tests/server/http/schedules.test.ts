@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../support/cli.ts';
 import { flowOf } from '../../support/engine-harness.ts';
+import { ManualClock } from '../../support/manual-clock.ts';
 import type { ServerHarness } from '../../support/server-harness.ts';
 import { startTestServer } from '../../support/server-harness.ts';
 
@@ -41,28 +43,36 @@ describe('schedule triggers', () => {
   });
 
   it('fires on its schedule with its input, and stops when the flow is disabled or deleted', async () => {
-    h = await startTestServer();
+    const clock = new ManualClock(Date.parse('2026-03-01T10:00:00.250Z'));
+    h = await startTestServer({ scheduleClock: clock });
+    const refreshed = trackRefreshes(h);
     await h.api('/api/flows', { method: 'POST', json: scheduled('* * * * * *') }); // every second
-    const until = Date.now() + 5000;
-    while ((await h.runtime.store.listRuns()).length < 2 && Date.now() < until)
-      await new Promise((r) => setTimeout(r, 100));
+    await refreshed();
+    clock.fireNext();
+    await clock.armed(); // re-armed once the first run has started
+    clock.fireNext();
+    const server = h;
+    await waitFor(async () => (await server.runtime.store.listRuns()).length === 2, 10_000, 'two runs');
     const runs = await h.runtime.store.listRuns();
-    expect(runs.length).toBeGreaterThanOrEqual(2);
-    expect(runs[0]!.trigger.kind).toBe('schedule');
-    expect(runs[0]!.input).toMatchObject({ source: 'nightly', firedAt: expect.any(String) });
+    expect(runs.every((run) => run.trigger.kind === 'schedule')).toBe(true);
+    expect(runs.map((run) => run.input)).toEqual(
+      expect.arrayContaining([
+        { source: 'nightly', firedAt: '2026-03-01T10:00:01.000Z' },
+        { source: 'nightly', firedAt: '2026-03-01T10:00:02.000Z' },
+      ]),
+    );
 
     await h.api('/api/flows/nightly', { method: 'PATCH', json: { enabled: false } });
-    await new Promise((r) => setTimeout(r, 300));
-    const paused = (await h.runtime.store.listRuns({ limit: 500 })).length;
-    await new Promise((r) => setTimeout(r, 1500));
-    expect((await h.runtime.store.listRuns({ limit: 500 })).length).toBe(paused);
+    await refreshed();
+    expect(clock.pending).toBe(0);
 
     await h.api('/api/flows/nightly', { method: 'PATCH', json: { enabled: true } });
+    await refreshed();
+    expect(clock.pending).toBe(1);
     await h.api('/api/flows/nightly', { method: 'DELETE' });
-    await new Promise((r) => setTimeout(r, 300));
-    const deleted = (await h.runtime.store.listRuns({ limit: 500 })).length;
-    await new Promise((r) => setTimeout(r, 1500));
-    expect((await h.runtime.store.listRuns({ limit: 500 })).length).toBe(deleted);
+    await refreshed();
+    expect(clock.pending).toBe(0);
+    expect((await h.runtime.store.listRuns({ limit: 500 })).length).toBe(2);
   });
 
   it('on restart, missed ticks run once with catchUpOnce and not at all with skip', async () => {
@@ -74,8 +84,8 @@ describe('schedule triggers', () => {
       h.server.context.triggers.recordFire(trigger!.id, Date.now() - 3 * 86_400_000); // three days of downtime
       await h.server.close();
       await h.runtime.close();
+      // Start-up awaits the catch-up fire, which has created its run by the time the server is up.
       h = await startTestServer({ dir });
-      await new Promise((r) => setTimeout(r, 500));
       const runs = await h.runtime.store.listRuns();
       expect(runs.length).toBe(policy === 'catchUpOnce' ? 1 : 0);
       await h.close();
@@ -83,3 +93,19 @@ describe('schedule triggers', () => {
     }
   });
 });
+
+/** Returns a function that waits until the trigger refreshes the server has started so far are done. */
+function trackRefreshes(server: ServerHarness): () => Promise<void> {
+  const schedules = server.server.schedules;
+  const refresh = schedules.refresh.bind(schedules);
+  const started: Promise<void>[] = [];
+  schedules.refresh = () => {
+    const done = refresh();
+    started.push(done);
+    return done;
+  };
+  return async () => {
+    expect(started.length).toBeGreaterThan(0); // the route did ask for a refresh
+    await Promise.all(started.splice(0));
+  };
+}

@@ -1,8 +1,10 @@
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../engine/node-context.ts';
 import { ScheduleParamsSchema } from '../../../nodes/trigger/schedule.node.ts';
 import { BullmqScheduleRunner } from '../../../server/triggers/bullmq-schedule-runner.ts';
 import type { TriggerRecord } from '../../../server/triggers/trigger-store.ts';
+import { waitFor } from '../../support/cli.ts';
 import type { RedisServer } from '../../support/redis-server.ts';
 import { startRedisServer } from '../../support/redis-server.ts';
 
@@ -44,18 +46,28 @@ describe('schedules in queue mode', () => {
         }),
     );
     for (const server of servers) await server.start();
-    await new Promise((r) => setTimeout(r, 3500));
+    // Three distinct ticks: by the third, a second copy of the first would have been taken too.
+    await waitFor(() => new Set(fired.map((f) => f.tick)).size >= 3, 20_000, 'three schedule ticks');
     const ticks = fired.map((f) => f.tick);
-    expect(ticks.length).toBeGreaterThanOrEqual(2);
     expect(new Set(ticks).size).toBe(ticks.length);
 
-    // A deleted schedule stops firing on every server.
+    // A deleted schedule stops firing on every server: Redis keeps no scheduler and no pending tick.
     triggers = [];
     await servers[0]!.refresh();
-    await new Promise((r) => setTimeout(r, 500));
+    const queue = new Queue('r1flow-schedules', { connection: { url: redis.url }, prefix: 'sched-test' });
+    try {
+      expect(await queue.getJobSchedulers()).toEqual([]);
+      await waitFor(
+        async () =>
+          Object.values(await queue.getJobCounts('waiting', 'delayed', 'active')).every((n) => n === 0),
+        10_000,
+        'the pending tick to be removed',
+      );
+    } finally {
+      await queue.close();
+    }
     const stopped = fired.length;
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(fired.length).toBe(stopped);
     for (const server of servers) await server.close();
+    expect(fired.length).toBe(stopped);
   });
 });
