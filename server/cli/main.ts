@@ -7,7 +7,7 @@ import { type CommandEntry, commandEntries } from './command.ts';
 
 async function main(argv: string[]): Promise<number> {
   const commands = await commandEntries();
-  const [first, second, ...rest] = argv;
+  const [first] = argv;
   if (!first || first === '--help' || first === '-h' || first === 'help') {
     process.stdout.write(helpText(commands));
     return first ? 0 : 2;
@@ -16,20 +16,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
-  const nested = second ? commands.find((c) => c.name === `${first} ${second}`) : undefined;
-  const command = nested ?? commands.find((c) => c.name === first);
+  const command = commands.find((c) => c.name === first);
   if (!command) {
-    const group = commands.filter((c) => c.name.startsWith(`${first} `));
-    if (group.length > 0) {
-      process.stderr.write(
-        `r1flow ${first}: choose one of:\n${group.map((c) => `  r1flow ${c.usage}`).join('\n')}\n`,
-      );
-    } else {
-      process.stderr.write(`r1flow: unknown command "${first}"\n\n${helpText(commands)}`);
-    }
+    process.stderr.write(`r1flow: unknown command "${first}"\n\n${helpText(commands)}`);
     return 2;
   }
-  const args = nested ? rest : argv.slice(1);
+  const args = argv.slice(1);
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(`usage: r1flow ${command.usage}\n\n${command.summary}\n`);
     return 0;
