@@ -3,6 +3,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { Logger } from '../../engine/define-node.ts';
+import { R1flowError } from '../../engine/errors.ts';
 
 export type LogFormat = 'pretty' | 'json';
 export const LOG_FORMATS: readonly LogFormat[] = ['pretty', 'json'];
@@ -25,7 +26,10 @@ export function createLogger(name: string, options: LoggerOptions = {}): Process
   const format = options.format ?? (stream.isTTY ? 'pretty' : 'json');
   const level = options.level ?? (process.env.R1FLOW_LOG === 'debug' ? 'debug' : 'info');
   const destination = format === 'pretty' ? prettyStream(stream) : stream;
-  const logger = pino({ name, level, base: { name } }, destination);
+  const logger = pino(
+    { name, level, base: { name }, formatters: { level: (label) => ({ level: label }) } },
+    destination,
+  );
   const write =
     (method: 'debug' | 'info' | 'warn' | 'error') => (message: string, data?: Record<string, unknown>) =>
       data ? logger[method](data, message) : logger[method](message);
@@ -41,17 +45,11 @@ export function createLogger(name: string, options: LoggerOptions = {}): Process
 export function parseLogFormat(value: string | undefined): LogFormat | undefined {
   if (value === undefined) return undefined;
   if ((LOG_FORMATS as readonly string[]).includes(value)) return value as LogFormat;
-  throw new Error(`--log-format must be one of ${LOG_FORMATS.join(', ')} (got "${value}")`);
+  throw new R1flowError(
+    'CONFIG_INVALID',
+    `--log-format must be one of ${LOG_FORMATS.join(', ')} (got "${value}")`,
+  );
 }
-
-const LEVEL_NAMES: Record<number, string> = {
-  10: 'trace',
-  20: 'debug',
-  30: 'info',
-  40: 'warn',
-  50: 'error',
-  60: 'fatal',
-};
 
 /** `2026-12-04T17:00:00.000Z start info: message {"extra":1}` from each pino JSON line. */
 function prettyStream(out: NodeJS.WritableStream): Writable {
@@ -77,5 +75,5 @@ export function prettyLine(jsonLine: string): string {
   } = JSON.parse(jsonLine) as Record<string, unknown>;
   const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
   const when = typeof time === 'number' ? new Date(time).toISOString() : '';
-  return `${when} ${String(name)} ${LEVEL_NAMES[level as number] ?? String(level)}: ${String(msg ?? '')}${extra}\n`;
+  return `${when} ${String(name)} ${String(level)}: ${String(msg ?? '')}${extra}\n`;
 }

@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { R1flowError } from '../../engine/errors.ts';
+import { createLogger, type ProcessLogger, parseLogFormat } from '../app/logger.ts';
 
 export const DEFAULT_DB_PATH = './data/r1flow.db';
 
@@ -17,6 +18,14 @@ export function parseFlags<S extends Spec>(argv: string[], spec: S, usage: strin
 }
 
 export const dbFlag = { db: { type: 'string' } } as const;
+
+export const logFormatFlag = { 'log-format': { type: 'string' } } as const;
+
+/** The process logger: `--log-format pretty|json`, else pretty on a terminal and JSON otherwise. */
+export function processLogger(name: string, logFormat: string | undefined): ProcessLogger {
+  const format = parseLogFormat(logFormat);
+  return createLogger(name, format ? { format } : {});
+}
 
 /** `--db`, then R1FLOW_DB, then ./data/r1flow.db. */
 export function dbPath(value: string | undefined): string {

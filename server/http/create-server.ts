@@ -1,6 +1,6 @@
 // Builds the HTTP server around a runtime: API routes, webhooks, SSE, auth, schedules and the
 // editor's files. `listen()` is the caller's.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../../engine/define-node.ts';
 import { ApiKeys } from '../auth/api-keys.ts';
 import { type ReplayGuard, SqliteReplayGuard } from '../auth/replay-guard.ts';
@@ -38,8 +38,8 @@ export interface CreateServerOptions extends ServerOptions {
   logger: Logger;
   /** Extra health facts, e.g. Redis reachability in queue mode. */
   health?: () => Promise<Record<string, unknown>>;
-  /** Log every request (off in tests and benchmarks). */
-  logRequests?: boolean;
+  /** Where fastify logs (server errors); silent unless given. */
+  requestLogger?: FastifyBaseLogger;
   /** How schedules fire; in-process timers unless given (queue mode passes BullMQ job schedulers). */
   scheduleDriver?: (options: ScheduleRunnerOptions) => ScheduleDriver;
   /** Where accepted webhook signatures are remembered; the store unless given (queue mode: Redis). */
@@ -94,7 +94,7 @@ export function createServer(options: CreateServerOptions): R1flowServer {
   };
 
   const app = Fastify({
-    logger: options.logRequests ?? false,
+    ...(options.requestLogger ? { loggerInstance: options.requestLogger } : { logger: false }),
     bodyLimit: 10 * 1024 * 1024,
     forceCloseConnections: true,
     trustProxy: options.trustProxy ?? trustProxyFromEnv(),

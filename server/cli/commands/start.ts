@@ -6,7 +6,6 @@ import { queueStats } from '../../../workers/queue-stats.ts';
 import { createQueueTransport, type QueueTransport } from '../../../workers/queue-transport.ts';
 import { redactRedisUrl, resolveRedisUrl } from '../../../workers/redis-connection.ts';
 import { startQueueWorker } from '../../../workers/start-worker.ts';
-import { createConsoleLogger } from '../../app/console-logger.ts';
 import { ensureModelServer, ensureWarehouse, importExampleFlows } from '../../app/demo-defaults.ts';
 import { isLoopbackHost } from '../../app/loopback.ts';
 import { syncAllTriggers } from '../../app/sync-all-triggers.ts';
@@ -16,11 +15,11 @@ import { createServer } from '../../http/create-server.ts';
 import { createRuntime, type Runtime } from '../../runtime/local-runtime.ts';
 import { BullmqScheduleRunner } from '../../triggers/bullmq-schedule-runner.ts';
 import { defineCommand } from '../command.ts';
-import { dbFlag, dbPath, parseFlags, parseIntegerFlag } from '../options.ts';
+import { dbFlag, dbPath, logFormatFlag, parseFlags, parseIntegerFlag, processLogger } from '../options.ts';
 import { listenError } from './listen-error.ts';
 
 const usage = `start [--port 3000] [--host 127.0.0.1] [--db PATH] [--redis URL] [--lanes cpu,sql,llm,io]
-                    [--require-key] [--llm URL] [--public-url URL]
+                    [--require-key] [--llm URL] [--public-url URL] [--log-format pretty|json]
 
   --port N, PORT       where the API and editor listen (default 3000; 0 picks a free port)
   --host H             interface to bind, R1FLOW_HOST (default 127.0.0.1; beyond loopback an API key is required)
@@ -30,7 +29,8 @@ const usage = `start [--port 3000] [--host 127.0.0.1] [--db PATH] [--redis URL] 
   --require-key        require an API key on loopback too
   --llm URL            OpenAI-compatible model server root including /v1, R1FLOW_LLM_URL
                        (default: the simulated server on the demo replay)
-  --public-url URL     the URL webhooks are shown under (default http://HOST:PORT)`;
+  --public-url URL     the URL webhooks are shown under (default http://HOST:PORT)
+  --log-format F       pretty or json (default: pretty on a terminal, JSON lines otherwise)`;
 const PORT_FLAGS = '--port N or PORT=N';
 const EDITOR_DIR = packagePath('editor/dist/');
 const VLLM_HINT =
@@ -45,6 +45,7 @@ export default defineCommand({
       argv,
       {
         ...dbFlag,
+        ...logFormatFlag,
         port: { type: 'string' },
         host: { type: 'string' },
         'require-key': { type: 'boolean' },
@@ -55,7 +56,7 @@ export default defineCommand({
       },
       usage,
     );
-    const logger = createConsoleLogger();
+    const logger = processLogger('r1flow', values['log-format']);
     const port = parseIntegerFlag(values.port ?? process.env.PORT, 'port', 3000, 0);
     const host = values.host ?? process.env.R1FLOW_HOST ?? '127.0.0.1';
     // Before anything is set up or logged (a webhook secret is shown only once).

@@ -3,14 +3,13 @@
 import type { Lane } from '../../../engine/define-node.ts';
 import { LANES } from '../../../engine/define-node.ts';
 import { ResourcePool } from '../../../engine/resources.ts';
-import { createLineLogger } from '../../../workers/line-logger.ts';
 import { DEFAULT_PREFIX } from '../../../workers/queue-keys.ts';
 import { DEFAULT_BATCHING } from '../../../workers/queue-worker-options.ts';
 import { resolveRedisUrl } from '../../../workers/redis-connection.ts';
 import { startQueueWorker } from '../../../workers/start-worker.ts';
 import { loadNodeRegistry } from '../../runtime/node-plugins.ts';
 import { defineCommand } from '../command.ts';
-import { parseFlags, parseIntegerFlag } from '../options.ts';
+import { logFormatFlag, parseFlags, parseIntegerFlag, processLogger } from '../options.ts';
 
 const usage = `worker [--redis URL] [--lanes ${LANES.join(',')}] [--concurrency N] [--max-batch-size ${DEFAULT_BATCHING.maxBatchSize}]
                      [--max-wait-ms ${DEFAULT_BATCHING.maxWaitMs}] [--max-in-flight-batches ${DEFAULT_BATCHING.maxInFlightBatches}] [--prefix ${DEFAULT_PREFIX}]
@@ -20,7 +19,8 @@ const usage = `worker [--redis URL] [--lanes ${LANES.join(',')}] [--concurrency 
   --lanes         which node lanes to run (default all); e.g. llm on the GPU host, sql,cpu beside the warehouse
   --concurrency   unbatched jobs at once per lane (default cpu 16, sql 4, llm 4, io 16)
   --max-batch-size, --max-wait-ms, --max-in-flight-batches
-                  batching of runBatch nodes (llm.generate): batch weight in samples, wait for company, batches at once`;
+                  batching of runBatch nodes (llm.generate): batch weight in samples, wait for company, batches at once
+  --log-format    pretty or json (default: pretty on a terminal, JSON lines otherwise)`;
 
 export default defineCommand({
   name: 'worker',
@@ -30,6 +30,7 @@ export default defineCommand({
     const { values } = parseFlags(
       argv,
       {
+        ...logFormatFlag,
         redis: { type: 'string' },
         lanes: { type: 'string' },
         concurrency: { type: 'string' },
@@ -45,7 +46,7 @@ export default defineCommand({
     );
     const integer = (name: keyof typeof values, fallback: number, min = 1) =>
       parseIntegerFlag(values[name] as string | undefined, name, fallback, min);
-    const logger = createLineLogger('worker');
+    const logger = processLogger('worker', values['log-format']);
     const resources = new ResourcePool();
     const worker = await startQueueWorker({
       redisUrl: resolveRedisUrl(values.redis),
