@@ -31,6 +31,7 @@ export class BullmqScheduleRunner implements ScheduleDriver {
       onReady: () => this.#onReady(),
     });
     this.#queue = new Queue(QUEUE, { connection, prefix: options.prefix ?? 'r1flow' });
+    this.#queue.on('error', () => {}); // reported once per outage by the connection itself
   }
 
   async start(): Promise<void> {
@@ -43,6 +44,7 @@ export class BullmqScheduleRunner implements ScheduleDriver {
         concurrency: 4,
       },
     );
+    this.#worker.on('error', () => {}); // likewise
     this.#started = true;
     await this.refresh();
   }
