@@ -135,9 +135,19 @@ export function startLaneWorker(lane: Lane, context: LaneWorkerContext): LaneWor
     // A job whose worker died is run once more, then failed; the transport reports it as NODE_WORKER_LOST.
     maxStalledCount: 1,
   });
-  worker.on('error', (error) => logger.warn(`lane ${lane}: ${error.message}`));
+  worker.on('error', (error: Error & { code?: string }) => {
+    if (error.code && CONNECTION_ERRORS.has(error.code)) return; // the connection reports each outage once
+    if (LAPSED_LOCK.test(error.message)) {
+      logger.info(
+        `lane ${lane}: ${error.message} (its BullMQ lock lapsed while Redis was away; the job's claim and done marker keep it from running twice)`,
+      );
+    } else logger.warn(`lane ${lane}: ${error.message}`);
+  });
   return { worker, batches };
 }
+
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+const LAPSED_LOCK = /missing lock|could not renew lock/i;
 
 /** Data that is not a node job fails that job only; the transport fills in the identity it knows. */
 function invalidJobResult(bullJob: Job, lane: Lane, reason: string): JobResult {
