@@ -1,15 +1,19 @@
 // The worker-side guards against running a node job twice, on a real Redis: claims, the done
 // marker written with the result, the start counter behind ctx.delivery; and the transport
 // dropping a repeated result of a job that already settled.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobResult } from '../../engine/transport.ts';
 import { claimedOrDone, claimJob, finishJob, releaseClaim } from '../../workers/job-claims.ts';
-import { queueKeys } from '../../workers/queue-keys.ts';
+import { nodeQueueName, queueKeys } from '../../workers/queue-keys.ts';
 import { createQueueTransport } from '../../workers/queue-transport.ts';
 import { postResult } from '../../workers/results-stream.ts';
+import { flowOf } from '../support/engine-harness.ts';
 import type { RedisServer } from '../support/redis-server.ts';
 import { startRedisServer } from '../support/redis-server.ts';
+import { createQueueHarness } from './support/queue-harness.ts';
 
 let server: RedisServer;
 let redis: Redis;
@@ -56,6 +60,27 @@ describe('job claims', () => {
     expect((await claimJob(redis, keys, 'j1', 'w1', 100)).state).toBe('claimed');
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await claimJob(redis, keys, 'j1', 'w2', 100)).toEqual({ state: 'claimed', starts: 2 });
+  });
+});
+
+describe('a job handed out again while it runs', () => {
+  it('waits for the claim of the worker running it and does not run twice', async () => {
+    const h = await createQueueHarness(server.url, { workers: [{}, {}] });
+    try {
+      const log = join(h.dir, 'effects.log');
+      const id = await h.run(flowOf({ slow: ['test.step', { sleepMs: 3000, logFile: log }] }));
+      const lines = () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean) : []);
+      while (lines().length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+      // The BullMQ lock vanishes (as when Redis was away longer than it): the stalled check hands
+      // the job out again while its first worker still runs it.
+      const lockKey = `${h.prefix}:${nodeQueueName('cpu')}:${id}-slow-1:lock`;
+      expect(await redis.del(lockKey)).toBe(1);
+      expect((await h.finished(id))!.run.status).toBe('succeeded');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(lines()).toHaveLength(1);
+    } finally {
+      await h.close();
+    }
   });
 });
 
