@@ -70,6 +70,7 @@ export class QueueTransport implements Transport {
   readonly #settled = new Set<string>();
   #persistence: RedisPersistence | undefined;
   #everReady = false;
+  #reconnectAudit: NodeJS.Timeout | undefined;
   readonly #settledListeners: ((result: JobResult) => void)[] = [];
   readonly #progressListeners: ((progress: JobProgress) => void)[] = [];
   readonly #timers: NodeJS.Timeout[] = [];
@@ -211,6 +212,7 @@ export class QueueTransport implements Transport {
     if (this.#closed) return;
     this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
+    clearTimeout(this.#reconnectAudit);
     await this.#reader?.stop();
     if (this.#subscriber) await closeRedis(this.#subscriber);
     const queues = [...this.#queues.values()].map((queue) => queue.close());
@@ -334,8 +336,8 @@ export class QueueTransport implements Transport {
     this.#everReady = true;
     void this.#checkPersistence();
     if (!reconnect) return;
-    const timer = setTimeout(() => void this.#audit(), this.#options.reconnectAuditDelayMs).unref();
-    this.#timers.push(timer);
+    clearTimeout(this.#reconnectAudit);
+    this.#reconnectAudit = setTimeout(() => void this.#audit(), this.#options.reconnectAuditDelayMs).unref();
   }
 
   async #checkPersistence(): Promise<void> {

@@ -50,12 +50,21 @@ describe('r1flow start in queue mode', () => {
     const server = startCli(['start', '--db', db, '--redis', redis.url, '--lanes', 'cpu', '--port', '0'], {
       R1FLOW_LLM_URL: 'http://127.0.0.1:9/v1',
     });
+    let output = '';
+    server.child.stderr!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const address = () => /running at (http:\/\/\S+)/.exec(output)?.[1];
     try {
+      await waitFor(() => address() !== undefined, 60_000, 'the server to listen');
       await waitFor(
         () => lines(log).filter((line) => line.endsWith(' b 1')).length === 3,
         60_000,
         'b to start',
       );
+      // /healthz reports how Redis keeps its data (this one has AOF: no warning).
+      const health = (await (await fetch(`${address()}/healthz`)).json()) as Record<string, unknown>;
+      expect(health.redisPersistence).toEqual({ mode: 'aof' });
       const signalled = Date.now();
       server.child.kill('SIGTERM');
       const exit = await Promise.race([
