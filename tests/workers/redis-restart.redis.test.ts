@@ -4,10 +4,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../engine/node-context.ts';
-import { ScheduleParamsSchema } from '../../nodes/trigger/schedule.node.ts';
-import { BullmqScheduleRunner } from '../../server/triggers/bullmq-schedule-runner.ts';
-import type { TriggerRecord } from '../../server/triggers/trigger-store.ts';
 import { flowOf } from '../support/engine-harness.ts';
 import type { RedisServer } from '../support/redis-server.ts';
 import { startRedisServer } from '../support/redis-server.ts';
@@ -86,41 +82,6 @@ for (const persistence of ['aof', 'none'] as const) {
       expect(health.persistence?.mode).toBe(persistence);
       if (persistence === 'none') expect(health.persistence?.warning).toContain('no persistence');
       else expect(health.persistence?.warning).toBeUndefined();
-    });
-
-    it('schedules keep firing after the restart', async () => {
-      const trigger = {
-        id: 'trg_every_second',
-        flowId: 'nightly',
-        flowVersion: 1,
-        nodeId: 'tick',
-        kind: 'schedule',
-        path: null,
-        enabled: true,
-        lastFireAt: null,
-        createdAt: 0,
-        config: ScheduleParamsSchema.parse({ cron: '* * * * * *' }),
-      } as Extract<TriggerRecord, { kind: 'schedule' }>;
-      const fired: number[] = [];
-      const runner = new BullmqScheduleRunner({
-        redisUrl: redis.url,
-        prefix: `sched${persistence}`,
-        logger: silentLogger,
-        list: async () => [trigger],
-        fire: async (_trigger, tickAt) => {
-          fired.push(tickAt.getTime());
-        },
-      });
-      try {
-        await runner.start();
-        await waitUntil(() => fired.length >= 1, 'a first tick');
-        await redis.restart({ downMs: 500 });
-        const before = fired.length;
-        await new Promise((resolve) => setTimeout(resolve, 4000));
-        expect(fired.length - before).toBeGreaterThanOrEqual(2);
-      } finally {
-        await runner.close();
-      }
     });
   });
 }
