@@ -25,7 +25,13 @@ export const NodeJobSchema = z.object({
   inputs: z.record(z.string(), z.unknown()),
   timeoutMs: z.number().int().positive().optional(),
   runInput: z.unknown().optional(),
+  requeued: z.number().int().min(0).optional(),
 });
+
+/** A node job as queued: `requeued` counts how often the transport queued it again after Redis lost it. */
+export interface QueuedNodeJob extends NodeJob {
+  requeued?: number;
+}
 
 const SerializedErrorSchema = z.object({
   code: z.string().min(1),
@@ -50,9 +56,11 @@ const JobResultSchema = z.object({
 });
 
 /** A worker's view of a job's data: the NodeJob, or why it is not one. */
-export function parseNodeJob(data: unknown): { ok: true; job: NodeJob } | { ok: false; reason: string } {
+export function parseNodeJob(
+  data: unknown,
+): { ok: true; job: QueuedNodeJob } | { ok: false; reason: string } {
   const parsed = NodeJobSchema.safeParse(data);
-  if (parsed.success) return { ok: true, job: parsed.data as NodeJob };
+  if (parsed.success) return { ok: true, job: parsed.data as QueuedNodeJob };
   const issue = parsed.error.issues[0]!;
   return { ok: false, reason: `${issue.path.join('.') || 'data'}: ${issue.message}` };
 }

@@ -4,7 +4,7 @@
 // BullMQ keeps renewing the job's lock for free (a getNextJob loop would have to extend locks
 // itself) and a crash mid-batch leaves every job of the batch to the stalled check.
 import type { Job } from 'bullmq';
-import { WaitingError, Worker } from 'bullmq';
+import { DelayedError, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Lane, NodeProgress } from '../engine/define-node.ts';
 import { R1flowError, serializeError } from '../engine/errors.ts';
@@ -14,6 +14,7 @@ import type { JobResult, NodeJob } from '../engine/transport.ts';
 import type { BatchRunner } from './batch-runner.ts';
 import { createBatchRunner } from './batch-runner.ts';
 import { createConcurrencyGate } from './concurrency-gate.ts';
+import { claimJob, finishJob, releaseClaim } from './job-claims.ts';
 import { encodeWithinCap, parseNodeJob } from './job-payload.ts';
 import { nodeQueueName } from './queue-keys.ts';
 import type { CompiledQueueWorkerOptions } from './queue-worker-options.ts';
@@ -31,8 +32,10 @@ export interface LaneWorkerContext {
   bullConnection: Redis;
   /** Auto-pipelined: results and progress of one turn share a round trip. */
   results: Redis;
-  /** Abort controllers of running jobs, by job id, for cancel messages. */
+  /** Abort controllers of running jobs, by job id, for cancel messages (and claim refreshes). */
   controllers: Map<string, AbortController>;
+  /** Lifetime of a job claim (job-claims.ts); start-worker refreshes them well within it. */
+  claimTtlMs: number;
   stats: WorkerStats;
   /** Resolves when shutdown gives up waiting and hands running jobs back. */
   handedBack: Promise<typeof HANDED_BACK>;
@@ -71,7 +74,9 @@ export function startLaneWorker(lane: Lane, context: LaneWorkerContext): LaneWor
     const json = encoded.ok
       ? encoded.json
       : JSON.stringify(failedResult(job, result.startedAt, encoded.error));
-    await postResult(results, keys.results, result.jobId, json);
+    if (!(await finishJob(results, keys, result.jobId, json))) {
+      logger.info(`dropped a second result of job ${result.jobId}: it had already finished`);
+    }
   };
 
   const processor = async (bullJob: Job, token?: string): Promise<void> => {
@@ -82,12 +87,31 @@ export function startLaneWorker(lane: Lane, context: LaneWorkerContext): LaneWor
       return;
     }
     const job = parsed.job;
+    // Handed out again while still running here (its BullMQ lock lapsed during a Redis outage).
+    const claim = controllers.has(job.jobId)
+      ? ({ state: 'held', holder: context.workerId } as const)
+      : await claimJob(results, keys, job.jobId, context.workerId, context.claimTtlMs);
+    if (claim.state === 'done') {
+      logger.info(`job ${job.jobId} was delivered again after it had finished; not running it again`);
+      return;
+    }
+    if (claim.state === 'held') {
+      // Look again once the claim would have lapsed: by then its holder finished it or died.
+      await bullJob.moveToDelayed(Date.now() + context.claimTtlMs, token);
+      throw new DelayedError();
+    }
     const controller = new AbortController();
     controllers.set(job.jobId, controller);
+    // The engine's ctx.delivery: 2 and up when this dispatch (same attempt) ran before.
+    const delivered: NodeJob & { delivery: number } = {
+      ...job,
+      delivery: claim.starts + (job.requeued ?? 0),
+    };
     try {
-      const outcome = await Promise.race([execute(job, controller.signal), context.handedBack]);
+      const outcome = await Promise.race([execute(delivered, controller.signal), context.handedBack]);
       if (outcome === HANDED_BACK) {
         controller.abort(new R1flowError('NODE_CANCELLED', 'the worker is shutting down'));
+        await releaseClaim(results, keys, job.jobId);
         await bullJob.moveToWait(token);
         throw new WaitingError();
       }
@@ -111,9 +135,19 @@ export function startLaneWorker(lane: Lane, context: LaneWorkerContext): LaneWor
     // A job whose worker died is run once more, then failed; the transport reports it as NODE_WORKER_LOST.
     maxStalledCount: 1,
   });
-  worker.on('error', (error) => logger.warn(`lane ${lane}: ${error.message}`));
+  worker.on('error', (error: Error & { code?: string }) => {
+    if (error.code && CONNECTION_ERRORS.has(error.code)) return; // the connection reports each outage once
+    if (LAPSED_LOCK.test(error.message)) {
+      logger.info(
+        `lane ${lane}: ${error.message} (its BullMQ lock lapsed while Redis was away; the job's claim and done marker keep it from running twice)`,
+      );
+    } else logger.warn(`lane ${lane}: ${error.message}`);
+  });
   return { worker, batches };
 }
+
+const CONNECTION_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+const LAPSED_LOCK = /missing lock|could not renew lock/i;
 
 /** Data that is not a node job fails that job only; the transport fills in the identity it knows. */
 function invalidJobResult(bullJob: Job, lane: Lane, reason: string): JobResult {

@@ -15,6 +15,8 @@ export interface QueueKeys {
   progress: string;
   /** Hash: worker id → that worker's latest report (lanes, batches, throughput). */
   workers: string;
+  /** Per-job key prefix (`<prefix>:job:<jobId>:`) of the done marker, claim and start counter (job-claims.ts). */
+  job: (jobId: string) => string;
 }
 
 export function queueKeys(prefix = DEFAULT_PREFIX): QueueKeys {
@@ -27,6 +29,7 @@ export function queueKeys(prefix = DEFAULT_PREFIX): QueueKeys {
     cancel: `${prefix}:cancel`,
     progress: `${prefix}:progress`,
     workers: `${prefix}:workers`,
+    job: (jobId) => `${prefix}:job:${jobId}:`,
   };
 }
 

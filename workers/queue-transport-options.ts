@@ -19,6 +19,8 @@ export interface QueueTransportOptions {
   lostJobCheckMs?: number;
   /** How often in-flight jobs are checked to still exist in Redis, in ms (also after every reconnect). Default 30 000. */
   auditEveryMs?: number;
+  /** How long after a reconnect to audit: time for workers to re-write their claims and post results held meanwhile, in ms. Default 3000. */
+  reconnectAuditDelayMs?: number;
   logger?: Logger;
 }
 
@@ -29,6 +31,7 @@ export interface CompiledQueueTransportOptions {
   redisTimeoutMs: number;
   lostJobCheckMs: number;
   auditEveryMs: number;
+  reconnectAuditDelayMs: number;
   logger: Logger;
 }
 
@@ -41,6 +44,7 @@ export function compileQueueTransportOptions(options: QueueTransportOptions): Co
     redisTimeoutMs: positive('redisTimeoutMs', options.redisTimeoutMs ?? 10_000),
     lostJobCheckMs: positive('lostJobCheckMs', options.lostJobCheckMs ?? 1000),
     auditEveryMs: positive('auditEveryMs', options.auditEveryMs ?? 30_000),
+    reconnectAuditDelayMs: positive('reconnectAuditDelayMs', options.reconnectAuditDelayMs ?? 3000),
     logger: options.logger ?? silentLogger,
   };
 }

@@ -18,10 +18,13 @@ import { collectLostJobs } from './lost-jobs.ts';
 import { nodeQueueName } from './queue-keys.ts';
 import type { CompiledQueueTransportOptions, QueueTransportOptions } from './queue-transport-options.ts';
 import { compileQueueTransportOptions } from './queue-transport-options.ts';
+import type { RedisPersistence } from './redis-connection.ts';
 import {
   closeRedis,
   openRedis,
   redactRedisUrl,
+  redisPersistence,
+  settleOr,
   settleWithin,
   unreachable,
   withDeadline,
@@ -32,13 +35,26 @@ import { pendingResultJobIds, startResultsReader } from './results-stream.ts';
 export interface QueueHealth {
   redis: 'reachable' | 'unreachable';
   message: string;
+  /** How Redis keeps its data across a restart, as last seen (undefined before the first look). */
+  persistence?: RedisPersistence;
 }
+
+/**
+ * What this process knows of a job it dispatched. Only `queued` jobs are audited (re-queued when
+ * Redis lost them); `submitting` ones may not have reached Redis yet, `cancelling` ones are being
+ * removed on purpose. A settled job leaves the map for the `#settled` memory.
+ */
+type InFlightState = 'submitting' | 'queued' | 'cancelling';
 
 interface InFlight {
   job: NodeJob;
-  /** Known to be in Redis (its add completed); only these are audited. */
-  accepted: boolean;
+  state: InFlightState;
+  /** Times the audit queued it again after it vanished from Redis (the worker adds it to ctx.delivery). */
+  requeued: number;
 }
+
+/** How many settled job ids are remembered to drop repeated results (one repeat per Redis hiccup). */
+const SETTLED_MEMORY = 10_000;
 
 export function createQueueTransport(options: QueueTransportOptions): QueueTransport {
   return new QueueTransport(options);
@@ -50,6 +66,11 @@ export class QueueTransport implements Transport {
   readonly #redis: Redis;
   readonly #queues: Map<Lane, Queue>;
   readonly #inFlight = new Map<string, InFlight>();
+  /** Job ids whose result went out, oldest first: a second result for one is dropped. */
+  readonly #settled = new Set<string>();
+  #persistence: RedisPersistence | undefined;
+  #everReady = false;
+  #reconnectAudit: NodeJS.Timeout | undefined;
   readonly #settledListeners: ((result: JobResult) => void)[] = [];
   readonly #progressListeners: ((progress: JobProgress) => void)[] = [];
   readonly #timers: NodeJS.Timeout[] = [];
@@ -66,7 +87,7 @@ export class QueueTransport implements Transport {
   constructor(options: QueueTransportOptions) {
     this.#options = compileQueueTransportOptions(options);
     const { redisUrl, keys, logger } = this.#options;
-    this.#redis = openRedis(redisUrl, 'transport', logger, { onReady: () => void this.#audit() });
+    this.#redis = openRedis(redisUrl, 'transport', logger, { onReady: () => this.#onReady() });
     this.#queues = new Map(
       LANES.map((lane) => {
         const queue = new Queue(nodeQueueName(lane), {
@@ -95,7 +116,7 @@ export class QueueTransport implements Transport {
       if (encoded.ok) accepted.push(job);
       else refused.push(failedResult(job, Date.now(), encoded.error));
     }
-    for (const job of accepted) this.#inFlight.set(job.jobId, { job, accepted: false });
+    for (const job of accepted) this.#inFlight.set(job.jobId, { job, state: 'submitting', requeued: 0 });
     try {
       await this.#add(accepted);
     } catch (error) {
@@ -105,7 +126,7 @@ export class QueueTransport implements Transport {
     }
     for (const job of accepted) {
       const entry = this.#inFlight.get(job.jobId);
-      if (entry) entry.accepted = true;
+      if (entry?.state === 'submitting') entry.state = 'queued';
     }
     if (refused.length > 0) setImmediate(() => this.#deliver(refused));
   }
@@ -121,7 +142,7 @@ export class QueueTransport implements Transport {
   /** A waiting job is removed and settles as cancelled; a running one is told to stop via pub/sub. */
   async cancel(jobId: string): Promise<void> {
     const entry = this.#inFlight.get(jobId);
-    if (entry) entry.accepted = false; // not "vanished" when the removal below succeeds
+    if (entry) entry.state = 'cancelling'; // not "vanished" when the removal below succeeds
     const lanes = entry ? [entry.job.lane] : LANES;
     try {
       for (const lane of lanes) {
@@ -143,7 +164,7 @@ export class QueueTransport implements Transport {
       // The engine has already marked the node cancelled; a late result is ignored.
       this.#options.logger.warn('could not cancel a queued job', { jobId, error: (error as Error).message });
     } finally {
-      if (entry && this.#inFlight.get(jobId) === entry) entry.accepted = true;
+      if (entry && this.#inFlight.get(jobId) === entry) entry.state = 'queued';
     }
   }
 
@@ -166,7 +187,9 @@ export class QueueTransport implements Transport {
     for (const lane of LANES) {
       for (const { id, job } of await unfinishedNodeJobs(this.#queue(lane))) {
         ids.add(id);
-        if (job && !this.#inFlight.has(id)) this.#inFlight.set(id, { job, accepted: true });
+        if (job && !this.#inFlight.has(id)) {
+          this.#inFlight.set(id, { job, state: 'queued', requeued: job.requeued ?? 0 });
+        }
       }
     }
     for (const id of await pendingResultJobIds(this.#redis, this.#options.keys.results)) ids.add(id);
@@ -178,7 +201,8 @@ export class QueueTransport implements Transport {
     try {
       if (this.#redis.status !== 'ready') throw new Error(this.#redis.status);
       await withDeadline(this.#redis.ping(), 1000, () => new Error('no answer to PING within 1 s'));
-      return { redis: 'reachable', message: `Redis reachable at ${where}` };
+      const persistence = this.#persistence ? { persistence: this.#persistence } : {};
+      return { redis: 'reachable', message: `Redis reachable at ${where}`, ...persistence };
     } catch (error) {
       return { redis: 'unreachable', message: `Redis unreachable at ${where} (${(error as Error).message})` };
     }
@@ -188,6 +212,7 @@ export class QueueTransport implements Transport {
     if (this.#closed) return;
     this.#closed = true;
     for (const timer of this.#timers) clearInterval(timer);
+    clearTimeout(this.#reconnectAudit);
     await this.#reader?.stop();
     if (this.#subscriber) await closeRedis(this.#subscriber);
     const queues = [...this.#queues.values()].map((queue) => queue.close());
@@ -281,6 +306,12 @@ export class QueueTransport implements Transport {
       return;
     }
     for (const result of results) {
+      // A repeat (a job run twice around a Redis restart): the first result already went out.
+      if (this.#settled.has(result.jobId)) {
+        this.#options.logger.info('dropped a repeated result of a settled job', { jobId: result.jobId });
+        continue;
+      }
+      this.#remember(result.jobId);
       const entry = this.#inFlight.get(result.jobId);
       this.#inFlight.delete(result.jobId);
       if (this.#closed) continue;
@@ -289,6 +320,32 @@ export class QueueTransport implements Transport {
         : result;
       for (const listener of this.#settledListeners) listener(settled);
     }
+  }
+
+  #remember(jobId: string): void {
+    this.#settled.add(jobId);
+    if (this.#settled.size > SETTLED_MEMORY) this.#settled.delete(this.#settled.values().next().value!);
+  }
+
+  /**
+   * On every (re)connect: look at Redis's persistence (warn when a restart would lose the queues),
+   * and after a reconnect audit the jobs in flight once workers had time to re-write their claims.
+   */
+  #onReady(): void {
+    const reconnect = this.#everReady;
+    this.#everReady = true;
+    void this.#checkPersistence();
+    if (!reconnect) return;
+    clearTimeout(this.#reconnectAudit);
+    this.#reconnectAudit = setTimeout(() => void this.#audit(), this.#options.reconnectAuditDelayMs).unref();
+  }
+
+  async #checkPersistence(): Promise<void> {
+    const persistence = await settleOr(redisPersistence(this.#redis), this.#options.redisTimeoutMs);
+    if (!persistence) return;
+    const changed = persistence.mode !== this.#persistence?.mode;
+    this.#persistence = persistence;
+    if (changed && persistence.warning) this.#options.logger.warn(persistence.warning);
   }
 
   async #collectLost(): Promise<void> {
@@ -313,13 +370,16 @@ export class QueueTransport implements Transport {
     this.#auditing = true;
     try {
       const awaited = [...this.#inFlight.values()]
-        .filter((entry) => entry.accepted)
+        .filter((entry) => entry.state === 'queued')
         .map((entry) => entry.job);
       const jobKey = (job: NodeJob) => this.#queue(job.lane).toKey(job.jobId);
-      const found = findVanishedJobs(this.#redis, awaited, jobKey, this.#options.keys.results);
-      const vanished = (await this.#deadline(found, 'check jobs in flight')).filter(
-        (job) => this.#inFlight.get(job.jobId)?.accepted,
-      );
+      const found = findVanishedJobs(this.#redis, awaited, jobKey, this.#options.keys);
+      const vanished = (await this.#deadline(found, 'check jobs in flight')).flatMap((job) => {
+        const entry = this.#inFlight.get(job.jobId);
+        if (entry?.state !== 'queued') return [];
+        entry.requeued++;
+        return [{ ...job, requeued: entry.requeued }];
+      });
       if (vanished.length === 0) return;
       const count = vanished.length;
       this.#options.logger.warn(

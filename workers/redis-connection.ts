@@ -97,6 +97,49 @@ export async function settleWithin(promise: Promise<unknown>, ms: number): Promi
   }
 }
 
+/** `promise`'s value, or undefined when it failed or took longer than `ms`. */
+export async function settleOr<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  try {
+    return await withDeadline(promise, ms, () => new Error(`not settled within ${ms} ms`));
+  } catch {
+    return undefined;
+  }
+}
+
+export interface RedisPersistence {
+  /** `aof` (appendonly yes), `rdb` (snapshots only: a restart loses the writes since the last one), `none`, or `unknown` (CONFIG refused, as on some managed services). */
+  mode: 'aof' | 'rdb' | 'none' | 'unknown';
+  /** Set when a Redis restart would lose queued jobs, results and schedules. */
+  warning?: string;
+}
+
+/** How Redis keeps its data across a restart, from CONFIG GET appendonly / save. */
+export async function redisPersistence(redis: Redis): Promise<RedisPersistence> {
+  let config: string[];
+  try {
+    config = [
+      ...((await redis.config('GET', 'appendonly')) as string[]),
+      ...((await redis.config('GET', 'save')) as string[]),
+    ];
+  } catch {
+    return { mode: 'unknown' };
+  }
+  const value = (name: string) => config[config.indexOf(name) + 1] ?? '';
+  if (value('appendonly') === 'yes') return { mode: 'aof' };
+  if (value('save').trim() !== '') {
+    return {
+      mode: 'rdb',
+      warning:
+        'Redis saves snapshots only (appendonly no): a Redis restart loses the jobs, results and schedules written since the last snapshot; set appendonly yes',
+    };
+  }
+  return {
+    mode: 'none',
+    warning:
+      'Redis has no persistence (appendonly no, no save points): a Redis restart loses queued jobs, results and schedules (r1flow queues lost jobs and schedules again, but nodes may re-run); set appendonly yes',
+  };
+}
+
 /** Closes a connection: QUIT when Redis answers in time, otherwise drop the socket. */
 export async function closeRedis(redis: Redis, timeoutMs = 1000): Promise<void> {
   if (redis.status === 'end') return;

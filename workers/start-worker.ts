@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { ExecutionHost } from '../engine/execute-job.ts';
+import { refreshClaims } from './job-claims.ts';
 import type { LaneWorker } from './lane-worker.ts';
 import { HANDED_BACK, startLaneWorker } from './lane-worker.ts';
 import type { QueueWorkerOptions } from './queue-worker-options.ts';
@@ -12,16 +13,19 @@ import { closeRedis, openRedis, redactRedisUrl, settleWithin, waitForRedis } fro
 import type { WorkerReport } from './worker-stats.ts';
 import { publishWorkerReports, WorkerStats } from './worker-stats.ts';
 
+/** Time beyond the grace period for handing running jobs back and closing BullMQ's connections. */
+const HAND_BACK_MS = 2000;
+
 export interface QueueWorker {
   readonly id: string;
   /** The startup health line: lanes, concurrency, batching, Redis, node types. */
   readonly description: string;
   report(): WorkerReport;
   /**
-   * Stops taking jobs and lets running ones finish; after `shutdownGraceMs` hands the rest back to
-   * their queues (another worker runs them), then disconnects.
+   * Stops taking jobs and lets running ones finish; after `graceMs` (default `shutdownGraceMs`)
+   * hands the rest back to their queues (another worker runs them), then disconnects.
    */
-  close(): Promise<void>;
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 /** Connects (waiting up to `connectTimeoutMs` for Redis, else REDIS_UNREACHABLE) and starts taking jobs. */
@@ -29,7 +33,12 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   const config = compileQueueWorkerOptions(options);
   const { redisUrl, keys, logger, registry } = config;
   const id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const results = openRedis(redisUrl, 'worker-results', logger, { autoPipelining: true });
+  const controllers = new Map<string, AbortController>();
+  // Shorter than BullMQ's lock, so a dead worker's claims lapse before its jobs are handed out again.
+  const claimTtlMs = Math.max(Math.floor(config.lockDurationMs / 2), 200);
+  const refresh = () => void refreshClaims(results, keys, controllers.keys(), id, claimTtlMs).catch(() => {}); // retried next tick
+  // After a reconnect at once: Redis may have restarted without the claims.
+  const results = openRedis(redisUrl, 'worker-results', logger, { autoPipelining: true, onReady: refresh });
   try {
     await waitForRedis(results, redisUrl, config.connectTimeoutMs);
   } catch (error) {
@@ -38,7 +47,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   }
   const subscriber = openRedis(redisUrl, 'worker-cancel', logger);
   const bullConnection = openRedis(redisUrl, 'worker-jobs', logger);
-  const controllers = new Map<string, AbortController>();
+  const claimTimer = setInterval(refresh, claimTtlMs / 4).unref();
   subscriber.on('message', (_channel: string, jobId: string) => controllers.get(jobId)?.abort());
   await subscriber.subscribe(keys.cancel);
 
@@ -61,6 +70,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       bullConnection,
       results,
       controllers,
+      claimTtlMs,
       stats,
       handedBack,
     }),
@@ -75,20 +85,22 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     id,
     description,
     report: () => stats.report(inFlightBatches()),
-    close() {
+    close({ graceMs = config.shutdownGraceMs } = {}) {
       closing ??= (async () => {
-        logger.info(`worker ${id} stopping: finishing running jobs (up to ${config.shutdownGraceMs} ms)`);
+        logger.info(`worker ${id} stopping: finishing running jobs (up to ${graceMs} ms)`);
         const grace = setTimeout(() => {
-          logger.warn(`worker ${id}: handing jobs still running back to their queues`);
+          if (controllers.size > 0)
+            logger.warn(`worker ${id}: handing jobs still running back to their queues`);
           handBack(HANDED_BACK);
-        }, config.shutdownGraceMs);
+        }, graceMs);
         // BullMQ cannot close while its connection reconnects (it waits forever): let Redis come back first.
-        await waitForRedis(bullConnection, redisUrl, config.shutdownGraceMs).catch(() => {});
+        await waitForRedis(bullConnection, redisUrl, graceMs + HAND_BACK_MS).catch(() => {});
         const closed = Promise.all(lanes.map((lane) => lane.worker.close()));
-        if (!(await settleWithin(closed, config.shutdownGraceMs * 2))) {
+        if (!(await settleWithin(closed, graceMs + HAND_BACK_MS))) {
           logger.warn(`worker ${id}: Redis is unreachable; jobs still held return through the stalled check`);
         }
         clearTimeout(grace);
+        clearInterval(claimTimer);
         for (const lane of lanes) lane.batches.close();
         await reports.stop();
         await Promise.all([closeRedis(subscriber), closeRedis(bullConnection), closeRedis(results)]);

@@ -1,8 +1,10 @@
 // Fires schedule triggers through BullMQ job schedulers (queue mode): Redis holds one scheduler per
 // trigger, so a tick becomes one job and fires once however many r1flow servers run. After
 // downtime BullMQ delivers an overdue tick once; a `skip` schedule drops ticks that are late.
+// After every reconnect the schedulers are written again: a Redis restarted without its data
+// has none left, and upserting an existing one changes nothing.
 import { Queue, Worker } from 'bullmq';
-import { openRedis } from '../../workers/redis-connection.ts';
+import { openRedis, settleWithin } from '../../workers/redis-connection.ts';
 import type { ScheduleDriver, ScheduleRunnerOptions } from './schedule-runner.ts';
 
 export interface BullmqScheduleRunnerOptions extends ScheduleRunnerOptions {
@@ -13,18 +15,23 @@ export interface BullmqScheduleRunnerOptions extends ScheduleRunnerOptions {
 }
 
 const QUEUE = 'r1flow-schedules';
+/** Longest wait for the schedule worker and queue to close (a tick may be firing; Redis may be down). */
+const CLOSE_TIMEOUT_MS = 3000;
 
 export class BullmqScheduleRunner implements ScheduleDriver {
   readonly #options: BullmqScheduleRunnerOptions;
   readonly #queue: Queue;
   #worker: Worker | undefined;
+  #started = false;
+  #readyBefore = false;
 
   constructor(options: BullmqScheduleRunnerOptions) {
     this.#options = options;
-    this.#queue = new Queue(QUEUE, {
-      connection: openRedis(options.redisUrl, 'schedules', options.logger),
-      prefix: options.prefix ?? 'r1flow',
+    const connection = openRedis(options.redisUrl, 'schedules', options.logger, {
+      onReady: () => this.#onReady(),
     });
+    this.#queue = new Queue(QUEUE, { connection, prefix: options.prefix ?? 'r1flow' });
+    this.#queue.on('error', () => {}); // reported once per outage by the connection itself
   }
 
   async start(): Promise<void> {
@@ -37,6 +44,8 @@ export class BullmqScheduleRunner implements ScheduleDriver {
         concurrency: 4,
       },
     );
+    this.#worker.on('error', () => {}); // likewise
+    this.#started = true;
     await this.refresh();
   }
 
@@ -58,8 +67,22 @@ export class BullmqScheduleRunner implements ScheduleDriver {
   }
 
   async close(): Promise<void> {
-    await this.#worker?.close();
-    await this.#queue.close();
+    this.#started = false;
+    const closed = Promise.all([this.#worker?.close(), this.#queue.close()]);
+    if (!(await settleWithin(closed, CLOSE_TIMEOUT_MS))) {
+      this.#options.logger.warn('schedule queue did not close in time (Redis unreachable?); leaving it');
+    }
+  }
+
+  #onReady(): void {
+    const reconnect = this.#readyBefore;
+    this.#readyBefore = true;
+    if (!reconnect || !this.#started) return;
+    this.refresh().catch((error: Error) => {
+      this.#options.logger.warn('could not re-register schedules after a Redis reconnect', {
+        error: error.message,
+      });
+    });
   }
 
   async #onTick(data: { triggerId: string }, dueAt: number): Promise<void> {

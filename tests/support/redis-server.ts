@@ -1,5 +1,6 @@
 // A real redis-server (Debian's /usr/bin/redis-server) for tests: a free 127.0.0.1 port, a temp
-// dir, AOF on (`appendonly yes`) so a restart keeps what was written, and nothing saved elsewhere.
+// dir, AOF on (`appendonly yes`) so a restart keeps what was written (or, with `persistence: none`,
+// nothing kept at all), and nothing saved elsewhere.
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,14 +22,16 @@ export interface RedisServer {
   close(): Promise<void>;
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+/** `none`: no AOF and no snapshots, so a restart comes back empty (as a cache-configured Redis does). */
+export async function startRedisServer(options: { persistence?: 'aof' | 'none' } = {}): Promise<RedisServer> {
+  const aof = (options.persistence ?? 'aof') === 'aof' ? 'yes' : 'no';
   const dir = mkdtempSync(join(tmpdir(), 'r1flow-redis-'));
   const port = await freePort();
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
 
   const start = async () => {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes'];
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', aof];
     args.push('--save', '', '--daemonize', 'no', '--logfile', join(dir, 'redis.log'));
     child = spawn('redis-server', args, { stdio: 'ignore' });
     const current = child;

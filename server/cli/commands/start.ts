@@ -1,11 +1,11 @@
 import { createServer as createNetServer } from 'node:net';
-import type { Lane } from '../../../engine/define-node.ts';
+import type { Lane, Logger } from '../../../engine/define-node.ts';
 import { R1flowError } from '../../../engine/errors.ts';
 import { packagePath, packageVersion } from '../../../engine/package-root.ts';
 import { queueStats } from '../../../workers/queue-stats.ts';
 import { createQueueTransport, type QueueTransport } from '../../../workers/queue-transport.ts';
-import { redactRedisUrl, resolveRedisUrl } from '../../../workers/redis-connection.ts';
-import { startQueueWorker } from '../../../workers/start-worker.ts';
+import { redactRedisUrl, resolveRedisUrl, settleWithin } from '../../../workers/redis-connection.ts';
+import { type QueueWorker, startQueueWorker } from '../../../workers/start-worker.ts';
 import { ensureModelServer, ensureWarehouse, importExampleFlows } from '../../app/demo-defaults.ts';
 import { isLoopbackHost } from '../../app/loopback.ts';
 import { syncAllTriggers } from '../../app/sync-all-triggers.ts';
@@ -154,12 +154,8 @@ export default defineCommand({
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
-    logger.info('stopping: no new requests; letting running runs finish (up to 10 s)');
-    await server.close();
-    await drainRuns(runtime, 10_000);
-    await worker?.close();
-    await runtime.close();
-    await sim?.close();
+    logger.info(`stopping: no new requests; letting running runs finish (up to ${SHUTDOWN_MS / 1000} s)`);
+    await shutDown({ server, runtime, worker, sim }, logger);
     return 0;
   },
 });
@@ -182,8 +178,42 @@ async function queueHealth(queue: QueueTransport, redisUrl: string): Promise<Rec
   return {
     ok: true,
     redis: health.message,
+    ...(health.persistence ? { redisPersistence: health.persistence } : {}),
     ...(stats ? { queues: stats.lanes, batches: stats.batches } : {}),
   };
+}
+
+/** The promised drain period of SIGTERM/SIGINT, closing included. */
+const SHUTDOWN_MS = 10_000;
+/** Of that, what is kept for handing jobs back and closing connections, store and servers. */
+const CLOSE_RESERVE_MS = 3000;
+
+/**
+ * Drains runs, then closes everything with bounded waits (Redis may be down, a client may hold a
+ * connection); jobs still running go back to their queues and runs resume on the next start.
+ */
+async function shutDown(
+  parts: {
+    server: { close(): Promise<void> };
+    runtime: Runtime;
+    worker: QueueWorker | undefined;
+    sim: { close(): Promise<void> } | null;
+  },
+  logger: Logger,
+): Promise<void> {
+  const deadline = Date.now() + SHUTDOWN_MS;
+  const left = (reserve = 0) => Math.max(deadline - Date.now() - reserve, 0);
+  const { server, runtime, worker, sim } = parts;
+  await settleWithin(server.close(), left(CLOSE_RESERVE_MS));
+  await drainRuns(runtime, left(CLOSE_RESERVE_MS));
+  if (worker) await settleWithin(worker.close({ graceMs: 0 }), left(1000));
+  await settleWithin(runtime.close(), left(500));
+  if (sim) await settleWithin(sim.close(), left());
+  // A node that ignores its abort signal keeps its timers alive after everything closed: leave anyway.
+  setTimeout(() => {
+    logger.warn('stopped; node code still running in this process is abandoned');
+    process.exit(process.exitCode ?? 0);
+  }, 200).unref();
 }
 
 /** Waits for the runs this process drives to finish; what is left resumes on the next start. */

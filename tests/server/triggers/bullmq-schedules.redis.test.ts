@@ -70,4 +70,29 @@ describe('schedules in queue mode', () => {
     for (const server of servers) await server.close();
     expect(fired.length).toBe(stopped);
   });
+
+  it('keeps firing after Redis restarts without its data (the schedulers are written again)', async () => {
+    const empty = await startRedisServer({ persistence: 'none' });
+    const fired: number[] = [];
+    const runner = new BullmqScheduleRunner({
+      redisUrl: empty.url,
+      prefix: 'sched-test',
+      logger: silentLogger,
+      list: async () => [everySecond],
+      fire: async (_trigger, tickAt) => {
+        fired.push(tickAt.getTime());
+      },
+    });
+    try {
+      await runner.start();
+      while (fired.length === 0) await new Promise((r) => setTimeout(r, 50));
+      await empty.restart({ downMs: 500 });
+      const before = fired.length;
+      await new Promise((r) => setTimeout(r, 4000));
+      expect(fired.length - before).toBeGreaterThanOrEqual(2);
+    } finally {
+      await runner.close();
+      await empty.close();
+    }
+  });
 });
