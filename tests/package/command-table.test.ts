@@ -17,9 +17,9 @@ describe('buildCommandTable', () => {
       const exported = module[row.export];
       expect(Array.isArray(exported) ? (exported as CliCommand[]) : [exported]).toContain(command);
     }
-    expect(rows.find((row) => row.name === 'runs list')).toMatchObject({
+    expect(rows.find((row) => row.name === 'runs')).toMatchObject({
       module: 'runs.ts',
-      export: 'runsCommands',
+      export: 'runsCommand',
     });
     expect(rows.find((row) => row.name === 'vote')).toMatchObject({ module: 'vote.ts', export: 'default' });
   });
