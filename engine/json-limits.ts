@@ -29,13 +29,15 @@ function pathOf(frame: Frame, root: string): string {
           : `[${JSON.stringify(at.key)}]`,
     );
   }
-  return root + parts.reverse().join('');
+  const joined = parts.reverse().join('');
+  return root === '' ? joined.replace(/^\./, '') : root + joined;
 }
 
 function children(frame: Frame, push: (value: unknown, key: string | number) => void): void {
   const { value } = frame;
-  if (Array.isArray(value)) value.forEach((item, index) => push(item, index));
-  else for (const key of Object.keys(value as object)) push((value as Record<string, unknown>)[key], key);
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) push(value[index], index);
+  } else for (const key of Object.keys(value as object)) push((value as Record<string, unknown>)[key], key);
 }
 
 /** Throws JSON_TOO_DEEP naming the first path nested deeper than `maxDepth`. */
