@@ -239,7 +239,10 @@ export class Orchestrator {
   }
 
   /** Resolves with the run once it is finished (or with its current state after `timeoutMs`). */
-  waitForRun(runId: string, timeoutMs = Number.POSITIVE_INFINITY): Promise<{ run: RunRecord; timedOut: boolean }> {
+  waitForRun(
+    runId: string,
+    timeoutMs = Number.POSITIVE_INFINITY,
+  ): Promise<{ run: RunRecord; timedOut: boolean }> {
     return this.#waiters.wait(runId, timeoutMs);
   }
 
@@ -398,10 +401,16 @@ export class Orchestrator {
    * A run whose own changes could not be stored: a new run is refused to its caller; a running one
    * is failed in the store (STORE_COMMIT_FAILED naming the node) and its waiters are released.
    */
-  async #failUnstored(failure: RunCommitFailure, adoptDone: ((error?: unknown) => void) | undefined): Promise<void> {
+  async #failUnstored(
+    failure: RunCommitFailure,
+    adoptDone: ((error?: unknown) => void) | undefined,
+  ): Promise<void> {
     const run = this.#active.get(failure.runId);
     const error = storeCommitError(failure);
-    this.#logger.error('store commit failed for a run; failing it', { runId: failure.runId, error: error.message });
+    this.#logger.error('store commit failed for a run; failing it', {
+      runId: failure.runId,
+      error: error.message,
+    });
     if (run) {
       for (const node of run.nodes.values()) if (node.jobId) void this.#transport.cancel(node.jobId);
     }

@@ -2,15 +2,22 @@
 // store with STORE_COMMIT_FAILED, naming the node whose result was too much for the store, so the
 // run ends visibly instead of staying `running` and re-running the poison node after a restart.
 import type { SerializedError } from '../errors.ts';
+import { jsonByteSize } from '../json-limits.ts';
 import { TERMINAL_NODE_STATUSES } from '../run-machine.ts';
 import type { StoreChange } from '../store/records.ts';
 import type { StoredRun } from '../store/store.ts';
 import type { RunCommitFailure } from './commit-tick.ts';
 
 export function storeCommitError(failure: RunCommitFailure): SerializedError {
-  const nodeIds = failure.changes.flatMap((change) =>
-    change.kind === 'updateNode' && change.patch.output !== undefined ? [change.nodeId] : [],
-  );
+  // Largest output first: when the store cannot encode a result, the biggest one is the likely cause.
+  const nodeIds = failure.changes
+    .flatMap((change) =>
+      change.kind === 'updateNode' && change.patch.output !== undefined
+        ? [{ nodeId: change.nodeId, bytes: jsonByteSize(change.patch.output) }]
+        : [],
+    )
+    .sort((a, b) => b.bytes - a.bytes)
+    .map((node) => node.nodeId);
   const runOutput = failure.changes.some((c) => c.kind === 'updateRun' && c.patch.output !== undefined);
   const what =
     nodeIds.length > 0
@@ -40,9 +47,7 @@ export function failStoredRunChanges(stored: StoredRun, error: SerializedError, 
       kind: 'updateNode',
       runId,
       nodeId: node.nodeId,
-      patch: failed
-        ? { status: 'failed', error, finishedAt: now }
-        : { status: 'cancelled', finishedAt: now },
+      patch: failed ? { status: 'failed', error, finishedAt: now } : { status: 'cancelled', finishedAt: now },
     });
     changes.push({
       kind: 'event',
@@ -56,6 +61,9 @@ export function failStoredRunChanges(stored: StoredRun, error: SerializedError, 
     });
   }
   changes.push({ kind: 'updateRun', runId, patch: { status: 'failed', error, finishedAt: now } });
-  changes.push({ kind: 'event', event: { runId, type: 'run.failed', nodeId: null, data: { error }, at: now } });
+  changes.push({
+    kind: 'event',
+    event: { runId, type: 'run.failed', nodeId: null, data: { error }, at: now },
+  });
   return changes;
 }

@@ -316,23 +316,25 @@ export class SqliteStore implements Store {
   ): Promise<{ cancelRequested: string[]; lost: string[] }> {
     if (runIds.length === 0) return { cancelRequested: [], lost: [] };
     const ids = JSON.stringify(runIds);
-    return this.#db.transaction(() => {
-      this.#sql(
-        `UPDATE runs SET lease_until = ? WHERE owner = ? AND status IN ${ACTIVE} AND id IN (SELECT value FROM json_each(?))`,
-      ).run(leaseUntil, owner, ids);
-      const cancelRequested = this.#sql(
-        `SELECT id FROM runs WHERE owner = ? AND cancel_requested = 1 AND status IN ${ACTIVE} AND id IN (SELECT value FROM json_each(?))`,
-      )
-        .pluck()
-        .all(owner, ids) as string[];
-      // A run that finished a moment ago is still ours; one with another owner, or none stored, is not.
-      const lost = this.#sql(
-        'SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM runs WHERE owner = ?)',
-      )
-        .pluck()
-        .all(ids, owner) as string[];
-      return { cancelRequested, lost };
-    }).immediate();
+    return this.#db
+      .transaction(() => {
+        this.#sql(
+          `UPDATE runs SET lease_until = ? WHERE owner = ? AND status IN ${ACTIVE} AND id IN (SELECT value FROM json_each(?))`,
+        ).run(leaseUntil, owner, ids);
+        const cancelRequested = this.#sql(
+          `SELECT id FROM runs WHERE owner = ? AND cancel_requested = 1 AND status IN ${ACTIVE} AND id IN (SELECT value FROM json_each(?))`,
+        )
+          .pluck()
+          .all(owner, ids) as string[];
+        // A run that finished a moment ago is still ours; one with another owner, or none stored, is not.
+        const lost = this.#sql(
+          'SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM runs WHERE owner = ?)',
+        )
+          .pluck()
+          .all(ids, owner) as string[];
+        return { cancelRequested, lost };
+      })
+      .immediate();
   }
 
   async requestCancel(runId: string): Promise<void> {
