@@ -3,13 +3,12 @@
 // on its runs so that several processes can share one store without running a run twice.
 import type { Logger } from '../define-node.ts';
 import { R1flowError, serializeError } from '../errors.ts';
-import { newRunId } from '../ids.ts';
 import { checkJsonDepth } from '../json-limits.ts';
 import { silentLogger } from '../node-context.ts';
-import { createOwnerId, isOwnerDead } from '../owner.ts';
+import { createOwnerId } from '../owner.ts';
 import type { NodeRegistry } from '../registry.ts';
 import { nextRunStatus, TERMINAL_RUN_STATUSES } from '../run-machine.ts';
-import type { FlowVersion, NodeRunRecord, RunEvent, RunRecord, RunTrigger } from '../store/records.ts';
+import type { NodeRunRecord, RunEvent, RunRecord, RunTrigger } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import type { JobProgress, JobResult, NodeJob, Transport } from '../transport.ts';
 import type { ActiveRun } from './active-run.ts';
@@ -18,8 +17,9 @@ import { advanceRun, applyResult, endRun, redispatchNode } from './advance-run.t
 import type { RunCommitFailure } from './commit-tick.ts';
 import { commitTick } from './commit-tick.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
-import { reusedNodeRows } from './rerun.ts';
+import { newRunRows } from './new-run.ts';
 import { resolveStoredFlow } from './resolve-stored-flow.ts';
+import { claimOrphans, FlowVersions, loadForResume, markInFlight } from './resume-runs.ts';
 import { checkRunInput } from './run-input.ts';
 import { RunWaiters } from './run-waiters.ts';
 import { Tick } from './tick.ts';
@@ -88,7 +88,7 @@ export class Orchestrator {
   readonly #lastProgress = new Map<string, number>();
   readonly #listeners: ((events: RunEvent[]) => void)[] = [];
   readonly #pendingIdempotent = new Map<string, Promise<RunRecord>>();
-  readonly #versions = new Map<string, FlowVersion>();
+  readonly #versions: FlowVersions;
   #closed = false;
 
   constructor(options: OrchestratorOptions) {
@@ -101,6 +101,7 @@ export class Orchestrator {
     this.#adoptOrphans = options.adoptOrphans ?? true;
     this.#logger = options.logger ?? silentLogger;
     this.#waiters = new RunWaiters(this.#store);
+    this.#versions = new FlowVersions(this.#store);
     this.#loop = new TickLoop<InboxItem>(
       (items) => this.#tick(items),
       (error) => this.#logger.error('scheduler tick failed', { error: (error as Error).message }),
@@ -169,7 +170,7 @@ export class Orchestrator {
     if (request.rerun && !source)
       throw new R1flowError('RUN_NOT_FOUND', `no run "${request.rerun.runId}" to re-run`);
     const version = request.version ?? source?.run.flowVersion;
-    const stored = await this.#flowVersion(request.flowId, version);
+    const stored = await this.#versions.get(request.flowId, version);
     if (!stored) {
       const which = version === undefined ? '' : ` version ${version}`;
       throw new R1flowError('FLOW_NOT_FOUND', `no flow "${request.flowId}"${which}`);
@@ -185,29 +186,16 @@ export class Orchestrator {
     // Before zod and the store's JSON encoding, which both recurse on nested data.
     checkJsonDepth(input, 'input');
     checkRunInput(flow, input);
-    const now = Date.now();
-    const record: RunRecord = {
-      id: newRunId(now),
+    const { record, nodes } = newRunRows({
+      flow,
       flowId: stored.flowId,
       flowVersion: stored.version,
-      status: 'queued',
       input,
-      output: null,
-      error: null,
-      trigger: request.trigger ?? { kind: request.rerun ? 'rerun' : 'api' },
-      rerunOf: request.rerun?.runId ?? null,
-      idempotencyKey: request.idempotencyKey ?? null,
+      request,
+      source,
       owner: this.owner,
-      leaseUntil: now + this.#leaseMs,
-      cancelRequested: false,
-      createdAt: now,
-      startedAt: null,
-      finishedAt: null,
-    };
-    const nodes = flow.order.map((nodeId) =>
-      emptyNodeRow(record.id, nodeId, flow.nodes.get(nodeId)!.definition.key),
-    );
-    if (source && request.rerun) reusedNodeRows(flow, source.nodes, nodes, request.rerun.fromNode);
+      leaseMs: this.#leaseMs,
+    });
     const run = activeRunFromStored(record, nodes, flow);
     // Resolves only once the run is in the store: a caller never gets the id of a run that is not.
     await new Promise<void>((resolve, reject) =>
@@ -248,26 +236,24 @@ export class Orchestrator {
 
   /** Claims runs whose lease expired or whose owner process died, and continues them. */
   async resumeOrphans(): Promise<string[]> {
-    const now = Date.now();
-    const owners = await this.#store.listActiveRunOwners();
-    const dead = owners.map((o) => o.owner).filter((o): o is string => o !== null && isOwnerDead(o));
-    const claimed = await this.#store.claimRuns(this.owner, now + this.#leaseMs, now, dead);
+    const claimed = await claimOrphans(this.#store, this.owner, this.#leaseMs);
+    const context = {
+      store: this.#store,
+      versions: this.#versions,
+      registry: this.#registry,
+      owner: this.owner,
+    };
     const runs: ActiveRun[] = [];
     for (const runId of claimed) {
       if (this.#active.has(runId)) continue;
-      const run = await this.#loadForResume(runId);
+      const run = await loadForResume(runId, context);
       if (run) runs.push(run);
     }
     // Ask the transport last and adopt every run in the same turn, so that each result it
     // delivers from now on (e.g. one that waited in Redis) finds its run.
     const inFlight = runs.length > 0 ? await this.#transport.reconcile() : new Set<string>();
     const adopted = runs.map((run) => {
-      for (const node of run.nodes.values()) {
-        if (node.status === 'running') {
-          const jobId = `${run.id}-${node.id}-${node.attempt}`;
-          node.jobId = inFlight.has(jobId) ? jobId : null;
-        }
-      }
+      markInFlight(run, inFlight);
       return new Promise<void>((done) => this.#push({ type: 'adopt', run, done: () => done() }));
     });
     await Promise.all(adopted);
@@ -282,44 +268,6 @@ export class Orchestrator {
     this.#timers.clear();
     await this.#loop.idle();
     // Leases are left to expire on purpose: another process (or this one restarted) resumes the runs.
-  }
-
-  async #loadForResume(runId: string): Promise<ActiveRun | null> {
-    const stored = await this.#store.getRun(runId);
-    if (!stored) return null;
-    const version = await this.#flowVersion(stored.run.flowId, stored.run.flowVersion);
-    try {
-      if (!version)
-        throw new R1flowError(
-          'FLOW_NOT_FOUND',
-          `flow ${stored.run.flowId} v${stored.run.flowVersion} is gone`,
-        );
-      return activeRunFromStored(
-        stored.run,
-        stored.nodes,
-        resolveStoredFlow(version.document, this.#registry),
-      );
-    } catch (error) {
-      // The run can never continue here (its flow or a node type is gone): fail it, visibly.
-      const failure = serializeError(error, 'INTERNAL');
-      await this.#store.commit(failStoredRunChanges(stored, failure, Date.now()), { owner: this.owner });
-      return null;
-    }
-  }
-
-  /**
-   * Flow versions are immutable, so each is read (and its resolution cached by document) once;
-   * the latest version of a flow is looked up each time, since a save may have added one.
-   */
-  async #flowVersion(flowId: string, version: number | undefined): Promise<FlowVersion | null> {
-    const wanted = version ?? (await this.#store.getFlow(flowId))?.latestVersion;
-    if (wanted === undefined) return null;
-    const key = `${flowId}@${wanted}`;
-    const cached = this.#versions.get(key);
-    if (cached) return cached;
-    const stored = await this.#store.getFlowVersion(flowId, wanted);
-    if (stored) this.#versions.set(key, stored);
-    return stored;
   }
 
   #push(item: InboxItem): void {
@@ -529,23 +477,4 @@ export class Orchestrator {
       if (key.startsWith(`${runId}\u0000`)) this.#lastProgress.delete(key);
     this.#waiters.wake(runId);
   }
-}
-
-function emptyNodeRow(runId: string, nodeId: string, nodeKey: string): NodeRunRecord {
-  return {
-    runId,
-    nodeId,
-    nodeKey,
-    status: 'pending',
-    attempt: 0,
-    input: null,
-    output: null,
-    error: null,
-    retryAt: null,
-    queuedAt: null,
-    startedAt: null,
-    finishedAt: null,
-    durationMs: null,
-    reused: false,
-  };
 }

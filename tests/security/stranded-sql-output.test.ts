@@ -37,7 +37,7 @@ const candidatesNode = defineNode({
           finishReason: 'stop',
         })),
       },
-      schema: { database: params.database, dialect: 'sqlite', ddl: '', tables: [], retrieval: [] },
+      schema: { database: params.database, dialect: 'sqlite' as const, ddl: '', tables: [], retrieval: [] },
     };
   },
 });
