@@ -182,6 +182,23 @@ describe('stranded runs', () => {
     expect(await h.store.readEvents({ runId: id })).toHaveLength(eventsBefore);
   });
 
+  it('renews only the leases of the runs named, and reports the ones it does not hold', async () => {
+    h = await createHarness();
+    const slow = flowOf(
+      { t: ['trigger.manual'], s: ['test.step', { sleepMs: 400 }] },
+      ['t.payload->s.in'],
+      'slow',
+    );
+    const [kept, dropped] = await Promise.all([h.run(slow), h.run(slow)]);
+    const owner = h.orchestrator.owner;
+    await h.orchestrator.close(); // no renewals of its own from here on
+    const droppedLease = (await h.store.getRunRecord(dropped!))!.leaseUntil;
+    const renewed = await h.store.renewLeases(owner, 4_000_000_000_000, [kept!, 'r-never-stored']);
+    expect(renewed.lost).toEqual(['r-never-stored']);
+    expect((await h.store.getRunRecord(kept!))!.leaseUntil).toBe(4_000_000_000_000);
+    expect((await h.store.getRunRecord(dropped!))!.leaseUntil).toBe(droppedLease);
+  });
+
   it('fences commits: a write for a run of another owner is refused whole', async () => {
     h = await createHarness();
     const id = await h.run(goodFlow());
