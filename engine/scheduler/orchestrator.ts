@@ -323,7 +323,7 @@ export class Orchestrator {
     for (const { runId, done } of adopted) {
       if (!unstored.has(runId)) done();
     }
-    if (events.length > 0) for (const listener of this.#listeners) listener(events);
+    this.#emit(events);
     for (const run of touched) {
       if (!unstored.has(run.id) && TERMINAL_RUN_STATUSES.has(run.status)) this.#forget(run.id);
     }
@@ -333,6 +333,18 @@ export class Orchestrator {
     if (jobs.length > 0) this.#submit(jobs, tick.now);
     for (const failure of failed) {
       await this.#failUnstored(failure, adopted.find((a) => a.runId === failure.runId)?.done);
+    }
+  }
+
+  /** A listener that throws (a broken SSE client) must not abort the tick that is mid-way. */
+  #emit(events: RunEvent[]): void {
+    if (events.length === 0) return;
+    for (const listener of this.#listeners) {
+      try {
+        listener(events);
+      } catch (error) {
+        this.#logger.error('a run event listener failed', { error: (error as Error).message });
+      }
     }
   }
 
@@ -374,7 +386,7 @@ export class Orchestrator {
       const events = await this.#store.commit(failStoredRunChanges(stored, error, Date.now()), {
         owner: this.owner,
       });
-      for (const listener of this.#listeners) listener(events);
+      this.#emit(events);
     } catch (secondError) {
       // Not even the failure could be written: the lease lapses and a restart resumes the run.
       this.#logger.error('could not record the failed run either', {
