@@ -321,7 +321,9 @@ export class Orchestrator {
     const unstored = new Set([...lost, ...failed.map((f) => f.runId)]);
     this.#dropLost(lost);
     for (const { runId, done } of adopted) {
-      if (!unstored.has(runId)) done();
+      if (lost.includes(runId))
+        done(new R1flowError('RUN_LEASE_LOST', `another process took over run ${runId}`));
+      else if (!unstored.has(runId)) done();
     }
     this.#emit(events);
     for (const run of touched) {
