@@ -25,7 +25,7 @@ export interface InlineTransportOptions {
   resources?: ResourcePool;
   secret?: (name: string) => string | undefined;
   logger?: Logger;
-  /** Largest JSON of one node's outputs, in bytes (default 1 MiB, as in queue mode). */
+  /** Largest JSON of one node's outputs, in bytes (default `R1FLOW_MAX_OUTPUT_BYTES`, else 1 MiB as in queue mode). */
   maxOutputBytes?: number;
 }
 
@@ -55,7 +55,7 @@ export class InlineTransport implements Transport {
       resources: options.resources ?? new ResourcePool(),
       secret: options.secret ?? environmentSecret,
       logger: options.logger ?? silentLogger,
-      maxOutputBytes: options.maxOutputBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+      maxOutputBytes: options.maxOutputBytes ?? maxOutputBytesFromEnvironment(),
     };
     const compiled = compileLaneOptions(options.lanes);
     this.#lanes = new Map(
@@ -222,4 +222,17 @@ export class InlineTransport implements Transport {
     if (this.#closed) return;
     for (const listener of this.#settledListeners) listener(result);
   }
+}
+
+function maxOutputBytesFromEnvironment(): number {
+  const text = environmentSecret('R1FLOW_MAX_OUTPUT_BYTES');
+  if (text === undefined) return DEFAULT_MAX_PAYLOAD_BYTES;
+  const bytes = Number(text);
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new R1flowError(
+      'CONFIG_INVALID',
+      `R1FLOW_MAX_OUTPUT_BYTES must be a positive whole number of bytes, not "${text}"`,
+    );
+  }
+  return bytes;
 }

@@ -71,6 +71,21 @@ describe('stranded runs', () => {
     expect(await activeRuns(h)).toEqual([]);
   });
 
+  it('takes the inline cap from R1FLOW_MAX_OUTPUT_BYTES and refuses a bad value', async () => {
+    process.env.R1FLOW_MAX_OUTPUT_BYTES = 'lots';
+    try {
+      await expect(createHarness()).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+      process.env.R1FLOW_MAX_OUTPUT_BYTES = '1000';
+      h = await createHarness({ nodes: [bigNode] });
+    } finally {
+      delete process.env.R1FLOW_MAX_OUTPUT_BYTES;
+    }
+    const id = await h.run(
+      flowOf({ t: ['trigger.manual'], b: ['test.big', { bytes: 2_000 }] }, [], 'env-cap'),
+    );
+    expect((await h.finished(id))!.run.error?.code).toBe('NODE_OUTPUT_TOO_LARGE');
+  });
+
   it('defaults the inline cap to 1 MiB', async () => {
     h = await createHarness({ nodes: [bigNode] });
     const ok = await h.run(flowOf({ t: ['trigger.manual'], b: ['test.big', { bytes: 900_000 }] }, [], 'ok'));
