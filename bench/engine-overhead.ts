@@ -22,10 +22,10 @@ const store = new SqliteStore(join(dir, 'bench.db'));
 let commitMs = 0;
 let commits = 0;
 const commit = store.commit.bind(store);
-store.commit = async (changes) => {
+store.commit = async (changes, options) => {
   const started = performance.now();
   try {
-    return await commit(changes);
+    return await commit(changes, options);
   } finally {
     commitMs += performance.now() - started;
     commits++;

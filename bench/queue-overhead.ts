@@ -192,10 +192,10 @@ async function startR1flow(url: string) {
   const transport = createQueueTransport({ redisUrl: url, prefix: 'r1flow' });
   const timing = { commitMs: 0, commits: 0, submitMs: 0, submits: 0 };
   const commit = store.commit.bind(store);
-  store.commit = async (changes) => {
+  store.commit = async (changes, options) => {
     const t = performance.now();
     try {
-      return await commit(changes);
+      return await commit(changes, options);
     } finally {
       timing.commitMs += performance.now() - t;
       timing.commits++;

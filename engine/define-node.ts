@@ -30,6 +30,11 @@ export interface NodeContext {
   readonly nodeId: string;
   /** 1 for the first try, 2 for the first retry, ... */
   readonly attempt: number;
+  /**
+   * 1 when this attempt is handed to a node the first time; 2, 3, … when a transport delivers the
+   * same attempt again (a queue worker died mid-job), so a node can tell a redelivery from a retry.
+   */
+  readonly delivery: number;
   /** Aborted on cancel and on timeout; long work should pass it on (fetch) or check it. */
   readonly signal: AbortSignal;
   readonly logger: Logger;

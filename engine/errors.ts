@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'FLOW_UNKNOWN_NODE_TYPE'
   | 'FLOW_BAD_PARAMS'
   | 'FLOW_CYCLE'
+  | 'FLOW_UNKNOWN_LANE'
+  | 'JSON_TOO_DEEP'
   | 'FLOW_NOT_FOUND'
   // runs and nodes
   | 'RUN_NOT_FOUND'
@@ -26,11 +28,14 @@ export type ErrorCode =
   | 'NODE_BAD_INPUT'
   | 'NODE_WORKER_LOST'
   | 'NODE_TYPE_UNAVAILABLE'
+  | 'NODE_OUTPUT_TOO_LARGE'
   | 'ILLEGAL_TRANSITION'
   // store
   | 'STORE_NOT_R1FLOW'
   | 'STORE_TOO_NEW'
   | 'STORE_CORRUPT'
+  | 'STORE_COMMIT_FAILED'
+  | 'RUN_LEASE_LOST'
   // model server
   | 'LLM_UNREACHABLE'
   | 'LLM_BAD_RESPONSE'
@@ -72,7 +77,10 @@ export interface ErrorDetails {
   readonly path?: string;
   readonly nodeId?: string;
   readonly runId?: string;
-  /** Whether trying again may succeed (network blips, timeouts). Retries still obey the node's policy. */
+  /**
+   * `true`: trying again may succeed (network blips, timeouts); `false`: no retry can fix it (a
+   * 4xx, a validation error), so the node fails at once; unset: the node's retry policy decides.
+   */
   readonly retryable?: boolean;
   readonly data?: Record<string, unknown>;
   readonly cause?: unknown;
@@ -84,7 +92,7 @@ export class R1flowError extends Error {
   readonly path: string | undefined;
   readonly nodeId: string | undefined;
   readonly runId: string | undefined;
-  readonly retryable: boolean;
+  readonly retryable: boolean | undefined;
   readonly data: Record<string, unknown> | undefined;
 
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
@@ -93,7 +101,7 @@ export class R1flowError extends Error {
     this.path = details.path;
     this.nodeId = details.nodeId;
     this.runId = details.runId;
-    this.retryable = details.retryable ?? false;
+    this.retryable = details.retryable;
     this.data = details.data;
   }
 
@@ -122,7 +130,7 @@ export function serializeError(error: unknown, fallback: ErrorCode = 'NODE_FAILE
     const out: SerializedError = { code: error.code, message: error.message };
     if (error.path !== undefined) out.path = error.path;
     if (error.nodeId !== undefined) out.nodeId = error.nodeId;
-    if (error.retryable) out.retryable = true;
+    if (error.retryable !== undefined) out.retryable = error.retryable;
     if (error.data !== undefined) out.data = error.data;
     return out;
   }

@@ -3,6 +3,7 @@
 // It never throws: every job ends in a JobResult, ok or with a serialized error.
 import type { AnyNodeDefinition, Logger, NodeContext, NodeProgress, Settled } from './define-node.ts';
 import { R1flowError, serializeError } from './errors.ts';
+import { checkJsonDepth, formatBytes, jsonByteSize } from './json-limits.ts';
 import { createNodeContext } from './node-context.ts';
 import type { Ports } from './ports.ts';
 import { isOptionalPort, portTypeOf } from './ports.ts';
@@ -16,6 +17,12 @@ export interface ExecutionHost {
   resources: ResourceScope;
   secret: (name: string) => string | undefined;
   logger: Logger;
+  /**
+   * Largest JSON of one job's outputs, in bytes; bigger outputs fail with NODE_OUTPUT_TOO_LARGE
+   * before anything tries to encode or store them. Unset: no cap here (queue workers cap results
+   * where they encode them).
+   */
+  maxOutputBytes?: number;
 }
 
 export interface JobHooks {
@@ -33,6 +40,7 @@ interface PreparedJob {
   interrupted: Promise<never>;
   dispose(): void;
   startedAt: number;
+  maxOutputBytes: number | undefined;
 }
 
 export async function executeJob(
@@ -120,9 +128,7 @@ function prepare(job: NodeJob, host: ExecutionHost, hooks: JobHooks): PreparedJo
       new R1flowError(
         'NODE_BAD_INPUT',
         `params of ${job.nodeId} are invalid: ${joinPath('params', first.path)}: ${first.message}`,
-        {
-          nodeId: job.nodeId,
-        },
+        { nodeId: job.nodeId, retryable: false },
       ),
     );
   }
@@ -158,6 +164,7 @@ function prepare(job: NodeJob, host: ExecutionHost, hooks: JobHooks): PreparedJo
     runId: job.runId,
     nodeId: job.nodeId,
     attempt: job.attempt,
+    delivery: job.delivery ?? 1,
     signal: controller.signal,
     logger: host.logger,
     secret: host.secret,
@@ -172,6 +179,7 @@ function prepare(job: NodeJob, host: ExecutionHost, hooks: JobHooks): PreparedJo
     ctx,
     interrupted,
     startedAt,
+    maxOutputBytes: host.maxOutputBytes,
     dispose() {
       if (timer) clearTimeout(timer);
       hooks.signal?.removeEventListener('abort', onCancel);
@@ -204,6 +212,7 @@ function checkOutputs(prepared: PreparedJob, value: unknown): Record<string, unk
     );
   }
   const raw = value as Record<string, unknown>;
+  checkOutputLimits(raw, job, prepared.maxOutputBytes);
   const ports: Ports = { ...(definition.dynamicOutputs?.(prepared.params) ?? {}), ...definition.outputs };
   const outputs: Record<string, unknown> = {};
   for (const [name, port] of Object.entries(ports)) {
@@ -230,6 +239,32 @@ function checkOutputs(prepared: PreparedJob, value: unknown): Record<string, unk
     outputs[name] = parsed.data;
   }
   return outputs;
+}
+
+/**
+ * Depth first (port schemas and the store's JSON encoding recurse), then size, measured without
+ * encoding: a node that returns hundreds of MB fails alone instead of failing the store commit.
+ */
+function checkOutputLimits(raw: Record<string, unknown>, job: NodeJob, maxBytes: number | undefined): void {
+  try {
+    checkJsonDepth(raw, 'outputs');
+  } catch (error) {
+    const deep = error as R1flowError;
+    throw new R1flowError('JSON_TOO_DEEP', `${job.nodeId} returned ${deep.message}`, {
+      nodeId: job.nodeId,
+      ...(deep.path === undefined ? {} : { path: deep.path }),
+      retryable: false,
+    });
+  }
+  if (maxBytes === undefined) return;
+  const bytes = jsonByteSize(raw, maxBytes);
+  if (bytes <= maxBytes) return;
+  throw new R1flowError(
+    'NODE_OUTPUT_TOO_LARGE',
+    `${job.nodeId} returned more than ${formatBytes(maxBytes)} of output (stopped counting at ${formatBytes(bytes)}), ` +
+      'over the cap of one node output: pass large data by reference (a file or table), cap the rows, or raise maxOutputBytes',
+    { nodeId: job.nodeId, retryable: false, data: { bytesAtLeast: bytes, maxBytes } },
+  );
 }
 
 function jobIdentity(job: NodeJob) {

@@ -8,6 +8,8 @@ export interface NodeContextOptions {
   runId?: string;
   nodeId?: string;
   attempt?: number;
+  /** 1 on a job's first delivery, more when a transport redelivers the same attempt. */
+  delivery?: number;
   signal?: AbortSignal;
   logger?: Logger;
   onProgress?: (progress: NodeProgress) => void;
@@ -30,6 +32,7 @@ export function createNodeContext(options: NodeContextOptions = {}): NodeContext
     runId: options.runId ?? 'run-local',
     nodeId: options.nodeId ?? 'node',
     attempt: options.attempt ?? 1,
+    delivery: options.delivery ?? 1,
     signal: options.signal ?? new AbortController().signal,
     logger: options.logger ?? silentLogger,
     progress: (update) => onProgress?.(update),

@@ -2,6 +2,8 @@
 // and ports as JSON Schema (zod 4's own z.toJSONSchema).
 import { z } from 'zod';
 import type { AnyNodeDefinition, Lane, NodeFamily } from './define-node.ts';
+import { LANES } from './define-node.ts';
+import { R1flowError } from './errors.ts';
 import type { Ports } from './ports.ts';
 import { isOptionalPort, portTypeOf } from './ports.ts';
 
@@ -39,6 +41,13 @@ export class NodeRegistry {
 
   register(definition: AnyNodeDefinition): this {
     if (this.#byKey.has(definition.key)) throw new Error(`node type ${definition.key} is registered twice`);
+    // A job for a lane no transport serves would wait forever (or silently run elsewhere).
+    if (!LANES.includes(definition.lane)) {
+      throw new R1flowError(
+        'FLOW_UNKNOWN_LANE',
+        `node type ${definition.key} asks for lane "${definition.lane}"; lanes are ${LANES.join(', ')}`,
+      );
+    }
     this.#byKey.set(definition.key, definition);
     return this;
   }

@@ -19,6 +19,11 @@ export interface NodeJob {
   timeoutMs?: number;
   /** Present for trigger nodes only: the run's input. */
   runInput?: unknown;
+  /**
+   * How many times a transport has handed this job to a node, 1 the first time; a queue that
+   * redelivers a job after a lost worker says 2, 3, … (the node sees it as `ctx.delivery`).
+   */
+  delivery?: number;
 }
 
 export type JobOutcome =

@@ -7,6 +7,7 @@ import { R1flowError } from './errors.ts';
 import type { FlowDocument, FlowNode } from './flow-schema.ts';
 import { FlowDocumentSchema } from './flow-schema.ts';
 import { findCycles } from './graph-cycles.ts';
+import { checkJsonDepth } from './json-limits.ts';
 import type { PortLike, Ports } from './ports.ts';
 import { isOptionalPort, portsConnect, portTypeOf } from './ports.ts';
 import type { NodeRegistry } from './registry.ts';
@@ -42,6 +43,13 @@ export interface ResolvedFlow {
 export type FlowValidation = { ok: true; flow: ResolvedFlow } | { ok: false; issues: FlowIssue[] };
 
 export function validateFlow(input: unknown, registry: NodeRegistry): FlowValidation {
+  // zod and the store's JSON encoding recurse: a deeply nested document is refused before either.
+  try {
+    checkJsonDepth(input, '');
+  } catch (error) {
+    const deep = error as R1flowError;
+    return { ok: false, issues: [{ code: 'JSON_TOO_DEEP', path: deep.path ?? '', message: deep.message }] };
+  }
   const parsed = FlowDocumentSchema.safeParse(input);
   if (!parsed.success) return { ok: false, issues: zodIssues('FLOW_SCHEMA_INVALID', parsed.error, '') };
   const document = parsed.data;

@@ -6,10 +6,10 @@ import { z } from 'zod';
 import { LANES } from '../engine/define-node.ts';
 import type { ErrorCode } from '../engine/errors.ts';
 import { R1flowError } from '../engine/errors.ts';
+import { DEFAULT_MAX_PAYLOAD_BYTES, formatBytes } from '../engine/json-limits.ts';
 import type { JobResult, NodeJob } from '../engine/transport.ts';
 
-/** Default cap of one job's data or one result, in bytes of JSON. */
-export const DEFAULT_MAX_PAYLOAD_BYTES = 1024 * 1024;
+export { DEFAULT_MAX_PAYLOAD_BYTES };
 
 export const NodeJobSchema = z.object({
   jobId: z
@@ -98,10 +98,4 @@ export function encodeWithinCap(
       { data: { bytes, maxBytes } },
     ),
   };
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 }

@@ -15,8 +15,13 @@ import { retryDelayMs } from './backoff.ts';
 import { computeRunOutput } from './run-output.ts';
 import type { Tick } from './tick.ts';
 
-/** Errors that another attempt cannot fix. */
+/** Errors that another attempt cannot fix, whatever their `retryable` flag says. */
 const NOT_RETRIED = new Set(['NODE_CANCELLED', 'NODE_BAD_INPUT']);
+
+/** Whether a failed attempt should be tried again: attempts left, and nothing says it is futile. */
+function shouldRetry(error: SerializedError, attempt: number, attempts: number): boolean {
+  return attempt < attempts && !NOT_RETRIED.has(error.code) && error.retryable !== false;
+}
 
 type Readiness =
   | { kind: 'wait' }
@@ -123,8 +128,10 @@ function dispatchNode(
 /** Records a job's result; returns the retry time when the node should be tried again. */
 export function applyResult(run: ActiveRun, result: JobResult, tick: Tick): number | null {
   const node = run.nodes.get(result.nodeId);
-  // Results of attempts the run has moved past (retried, cancelled, re-dispatched) are ignored.
-  if (node?.status !== 'running' || node.attempt !== result.attempt || run.status !== 'running') return null;
+  // Results of attempts the run has moved past (retried, cancelled, re-dispatched), results for a
+  // node that already finished, and duplicate deliveries of an older dispatch are all ignored, so
+  // nothing downstream runs twice.
+  if (!isCurrentResult(run, node, result)) return null;
   node.jobId = null;
   const timing = {
     startedAt: result.startedAt,
@@ -143,7 +150,7 @@ export function applyResult(run: ActiveRun, result: JobResult, tick: Tick): numb
   const resolved = run.flow.nodes.get(node.id)!;
   const attempts = resolved.node.options.retry?.attempts ?? 1;
   recordAttempt(run, node, 'failed', error, timing, tick);
-  if (node.attempt < attempts && !NOT_RETRIED.has(error.code)) {
+  if (shouldRetry(error, node.attempt, attempts)) {
     node.status = nextNodeStatus(node.status, 'RETRY');
     node.retryAt = tick.now + retryDelayMs(resolved.node.options.retry?.backoffMs ?? 1000, node.attempt);
     tick.patchNode(run.id, node.id, { status: node.status, error, retryAt: node.retryAt, ...timing });
@@ -162,6 +169,17 @@ export function applyResult(run: ActiveRun, result: JobResult, tick: Tick): numb
     );
   }
   return null;
+}
+
+/** Whether `result` answers the dispatch the node is waiting for right now. */
+export function isCurrentResult(
+  run: ActiveRun,
+  node: ActiveNode | undefined,
+  result: JobResult,
+): node is ActiveNode {
+  if (run.status !== 'running' || node?.status !== 'running') return false;
+  if (node.attempt !== result.attempt) return false;
+  return node.jobId === null || node.jobId === result.jobId;
 }
 
 /** Fails or cancels the run: running jobs are cancelled, waiting nodes are cancelled. */

@@ -3,21 +3,28 @@
 // on its runs so that several processes can share one store without running a run twice.
 import type { Logger } from '../define-node.ts';
 import { R1flowError, serializeError } from '../errors.ts';
-import { newRunId } from '../ids.ts';
+import { checkJsonDepth } from '../json-limits.ts';
 import { silentLogger } from '../node-context.ts';
-import { createOwnerId, isOwnerDead } from '../owner.ts';
+import { createOwnerId } from '../owner.ts';
 import type { NodeRegistry } from '../registry.ts';
 import { nextRunStatus, TERMINAL_RUN_STATUSES } from '../run-machine.ts';
-import type { FlowVersion, NodeRunRecord, RunEvent, RunRecord, RunTrigger } from '../store/records.ts';
+import type { NodeRunRecord, RunEvent, RunRecord, RunTrigger } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
-import type { JobProgress, JobResult, Transport } from '../transport.ts';
+import type { JobProgress, JobResult, NodeJob, Transport } from '../transport.ts';
 import type { ActiveRun } from './active-run.ts';
 import { activeRunFromStored } from './active-run.ts';
 import { advanceRun, applyResult, endRun, redispatchNode } from './advance-run.ts';
-import { reusedNodeRows } from './rerun.ts';
+import type { RunCommitFailure } from './commit-tick.ts';
+import { commitTick } from './commit-tick.ts';
+import { LeaseKeeper } from './lease-keeper.ts';
+import { newRunRows } from './new-run.ts';
 import { resolveStoredFlow } from './resolve-stored-flow.ts';
+import { claimOrphans, FlowVersions, loadForResume, markInFlight } from './resume-runs.ts';
 import { checkRunInput } from './run-input.ts';
+import { RunWaiters } from './run-waiters.ts';
 import { Tick } from './tick.ts';
+import { TickLoop } from './tick-loop.ts';
+import { failStoredRunChanges, storeCommitError } from './unstored-run.ts';
 
 export interface OrchestratorOptions {
   store: Store;
@@ -59,8 +66,10 @@ type InboxItem =
       type: 'adopt';
       run: ActiveRun;
       insert?: { record: RunRecord; nodes: NodeRunRecord[] };
-      done: () => void;
-    };
+      /** Called once the run is stored, with the error when it could not be. */
+      done: (error?: unknown) => void;
+    }
+  | { type: 'lost'; runIds: string[] };
 
 export class Orchestrator {
   readonly owner: string;
@@ -68,22 +77,18 @@ export class Orchestrator {
   readonly #transport: Transport;
   readonly #registry: NodeRegistry;
   readonly #leaseMs: number;
-  readonly #maintainEveryMs: number;
   readonly #progressEveryMs: number;
   readonly #adoptOrphans: boolean;
   readonly #logger: Logger;
   readonly #active = new Map<string, ActiveRun>();
-  readonly #waiters = new Map<string, (() => void)[]>();
+  readonly #waiters: RunWaiters;
+  readonly #leases: LeaseKeeper;
+  readonly #loop: TickLoop<InboxItem>;
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #lastProgress = new Map<string, number>();
   readonly #listeners: ((events: RunEvent[]) => void)[] = [];
   readonly #pendingIdempotent = new Map<string, Promise<RunRecord>>();
-  readonly #versions = new Map<string, FlowVersion>();
-  #inbox: InboxItem[] = [];
-  #tickScheduled = false;
-  #ticking: Promise<void> = Promise.resolve();
-  #maintainTimer: NodeJS.Timeout | undefined;
-  #maintaining = false;
+  readonly #versions: FlowVersions;
   #closed = false;
 
   constructor(options: OrchestratorOptions) {
@@ -92,10 +97,30 @@ export class Orchestrator {
     this.#registry = options.registry;
     this.owner = options.owner ?? createOwnerId();
     this.#leaseMs = options.leaseMs ?? 15_000;
-    this.#maintainEveryMs = options.maintainEveryMs ?? 500;
     this.#progressEveryMs = options.progressEveryMs ?? 250;
     this.#adoptOrphans = options.adoptOrphans ?? true;
     this.#logger = options.logger ?? silentLogger;
+    this.#waiters = new RunWaiters(this.#store);
+    this.#versions = new FlowVersions(this.#store);
+    this.#loop = new TickLoop<InboxItem>(
+      (items) => this.#tick(items),
+      (error) => this.#logger.error('scheduler tick failed', { error: (error as Error).message }),
+    );
+    this.#leases = new LeaseKeeper({
+      store: this.#store,
+      owner: this.owner,
+      leaseMs: this.#leaseMs,
+      everyMs: options.maintainEveryMs ?? 500,
+      logger: this.#logger,
+      activeRunIds: () => [...this.#active.keys()],
+      onCancelRequested: (runId) => {
+        if (this.#active.has(runId)) this.#push({ type: 'cancel', runId });
+      },
+      onLost: (runIds) => this.#push({ type: 'lost', runIds }),
+      afterRenew: async () => {
+        if (this.#adoptOrphans && !this.#closed) await this.resumeOrphans();
+      },
+    });
     this.#transport.onSettled((result) => this.#push({ type: 'settled', result }));
     this.#transport.onProgress((progress) => this.#push({ type: 'progress', progress }));
   }
@@ -103,8 +128,7 @@ export class Orchestrator {
   /** Takes over runs whose owner is gone, then keeps leases fresh. */
   async start(): Promise<{ resumed: string[] }> {
     const resumed = this.#adoptOrphans ? await this.resumeOrphans() : [];
-    this.#maintainTimer = setInterval(() => void this.#maintain(), this.#maintainEveryMs);
-    this.#maintainTimer.unref();
+    this.#leases.start();
     return { resumed };
   }
 
@@ -146,7 +170,7 @@ export class Orchestrator {
     if (request.rerun && !source)
       throw new R1flowError('RUN_NOT_FOUND', `no run "${request.rerun.runId}" to re-run`);
     const version = request.version ?? source?.run.flowVersion;
-    const stored = await this.#flowVersion(request.flowId, version);
+    const stored = await this.#versions.get(request.flowId, version);
     if (!stored) {
       const which = version === undefined ? '' : ` version ${version}`;
       throw new R1flowError('FLOW_NOT_FOUND', `no flow "${request.flowId}"${which}`);
@@ -159,32 +183,29 @@ export class Orchestrator {
       );
     }
     const input = request.input ?? source?.run.input ?? {};
+    // Before zod and the store's JSON encoding, which both recurse on nested data.
+    checkJsonDepth(input, 'input');
     checkRunInput(flow, input);
-    const now = Date.now();
-    const record: RunRecord = {
-      id: newRunId(now),
+    const { record, nodes } = newRunRows({
+      flow,
       flowId: stored.flowId,
       flowVersion: stored.version,
-      status: 'queued',
       input,
-      output: null,
-      error: null,
-      trigger: request.trigger ?? { kind: request.rerun ? 'rerun' : 'api' },
-      rerunOf: request.rerun?.runId ?? null,
-      idempotencyKey: request.idempotencyKey ?? null,
+      request,
+      source,
       owner: this.owner,
-      leaseUntil: now + this.#leaseMs,
-      cancelRequested: false,
-      createdAt: now,
-      startedAt: null,
-      finishedAt: null,
-    };
-    const nodes = flow.order.map((nodeId) =>
-      emptyNodeRow(record.id, nodeId, flow.nodes.get(nodeId)!.definition.key),
-    );
-    if (source && request.rerun) reusedNodeRows(flow, source.nodes, nodes, request.rerun.fromNode);
+      leaseMs: this.#leaseMs,
+    });
     const run = activeRunFromStored(record, nodes, flow);
-    await new Promise<void>((done) => this.#push({ type: 'adopt', run, insert: { record, nodes }, done }));
+    // Resolves only once the run is in the store: a caller never gets the id of a run that is not.
+    await new Promise<void>((resolve, reject) =>
+      this.#push({
+        type: 'adopt',
+        run,
+        insert: { record, nodes },
+        done: (error) => (error === undefined ? resolve() : reject(error)),
+      }),
+    );
     return record;
   }
 
@@ -193,7 +214,7 @@ export class Orchestrator {
     if (this.#active.has(runId)) {
       await new Promise<void>((done) => {
         this.#push({ type: 'cancel', runId });
-        this.#onceSettledTick(done);
+        this.#loop.afterCurrent(done);
       });
       return;
     }
@@ -206,69 +227,34 @@ export class Orchestrator {
   }
 
   /** Resolves with the run once it is finished (or with its current state after `timeoutMs`). */
-  async waitForRun(
+  waitForRun(
     runId: string,
     timeoutMs = Number.POSITIVE_INFINITY,
   ): Promise<{ run: RunRecord; timedOut: boolean }> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      // Register before reading, so a completion between the read and the wait still wakes us.
-      // Runs driven here wake the waiter when they finish; runs of other processes are polled.
-      let wake: () => void = () => {};
-      const woken = new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-      const list = this.#waiters.get(runId) ?? [];
-      list.push(wake);
-      this.#waiters.set(runId, list);
-      const stored = await this.#store.getRunRecord(runId);
-      const left = deadline - Date.now();
-      if (!stored || TERMINAL_RUN_STATUSES.has(stored.status) || left <= 0) {
-        this.#dropWaiter(runId, wake);
-        if (!stored) throw new R1flowError('RUN_NOT_FOUND', `no run "${runId}"`);
-        return { run: stored, timedOut: !TERMINAL_RUN_STATUSES.has(stored.status) };
-      }
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        woken,
-        new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(left, 200)))),
-      ]);
-      clearTimeout(timer);
-      this.#dropWaiter(runId, wake);
-    }
-  }
-
-  #dropWaiter(runId: string, wake: () => void): void {
-    const list = this.#waiters.get(runId);
-    if (!list) return;
-    const index = list.indexOf(wake);
-    if (index >= 0) list.splice(index, 1);
-    if (list.length === 0) this.#waiters.delete(runId);
+    return this.#waiters.wait(runId, timeoutMs);
   }
 
   /** Claims runs whose lease expired or whose owner process died, and continues them. */
   async resumeOrphans(): Promise<string[]> {
-    const now = Date.now();
-    const owners = await this.#store.listActiveRunOwners();
-    const dead = owners.map((o) => o.owner).filter((o): o is string => o !== null && isOwnerDead(o));
-    const claimed = await this.#store.claimRuns(this.owner, now + this.#leaseMs, now, dead);
+    const claimed = await claimOrphans(this.#store, this.owner, this.#leaseMs);
+    const context = {
+      store: this.#store,
+      versions: this.#versions,
+      registry: this.#registry,
+      owner: this.owner,
+    };
     const runs: ActiveRun[] = [];
     for (const runId of claimed) {
       if (this.#active.has(runId)) continue;
-      const run = await this.#loadForResume(runId);
+      const run = await loadForResume(runId, context);
       if (run) runs.push(run);
     }
     // Ask the transport last and adopt every run in the same turn, so that each result it
     // delivers from now on (e.g. one that waited in Redis) finds its run.
     const inFlight = runs.length > 0 ? await this.#transport.reconcile() : new Set<string>();
     const adopted = runs.map((run) => {
-      for (const node of run.nodes.values()) {
-        if (node.status === 'running') {
-          const jobId = `${run.id}-${node.id}-${node.attempt}`;
-          node.jobId = inFlight.has(jobId) ? jobId : null;
-        }
-      }
-      return new Promise<void>((done) => this.#push({ type: 'adopt', run, done }));
+      markInFlight(run, inFlight);
+      return new Promise<void>((done) => this.#push({ type: 'adopt', run, done: () => done() }));
     });
     await Promise.all(adopted);
     if (claimed.length > 0) this.#logger.info('resumed runs', { count: claimed.length });
@@ -277,86 +263,28 @@ export class Orchestrator {
 
   async close(): Promise<void> {
     this.#closed = true;
-    if (this.#maintainTimer) clearInterval(this.#maintainTimer);
+    this.#leases.stop();
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
-    await this.#ticking;
+    await this.#loop.idle();
     // Leases are left to expire on purpose: another process (or this one restarted) resumes the runs.
   }
 
-  async #loadForResume(runId: string): Promise<ActiveRun | null> {
-    const stored = await this.#store.getRun(runId);
-    if (!stored) return null;
-    const version = await this.#flowVersion(stored.run.flowId, stored.run.flowVersion);
-    try {
-      if (!version)
-        throw new R1flowError(
-          'FLOW_NOT_FOUND',
-          `flow ${stored.run.flowId} v${stored.run.flowVersion} is gone`,
-        );
-      return activeRunFromStored(
-        stored.run,
-        stored.nodes,
-        resolveStoredFlow(version.document, this.#registry),
-      );
-    } catch (error) {
-      // The run can never continue here (its flow or a node type is gone): fail it, visibly.
-      const failure = serializeError(error, 'INTERNAL');
-      await this.#store.commit([
-        { kind: 'updateRun', runId, patch: { status: 'failed', error: failure, finishedAt: Date.now() } },
-        {
-          kind: 'event',
-          event: { runId, type: 'run.failed', nodeId: null, data: { error: failure }, at: Date.now() },
-        },
-      ]);
-      return null;
-    }
-  }
-
-  /**
-   * Flow versions are immutable, so each is read (and its resolution cached by document) once;
-   * the latest version of a flow is looked up each time, since a save may have added one.
-   */
-  async #flowVersion(flowId: string, version: number | undefined): Promise<FlowVersion | null> {
-    const wanted = version ?? (await this.#store.getFlow(flowId))?.latestVersion;
-    if (wanted === undefined) return null;
-    const key = `${flowId}@${wanted}`;
-    const cached = this.#versions.get(key);
-    if (cached) return cached;
-    const stored = await this.#store.getFlowVersion(flowId, wanted);
-    if (stored) this.#versions.set(key, stored);
-    return stored;
-  }
-
   #push(item: InboxItem): void {
-    this.#inbox.push(item);
-    if (this.#tickScheduled) return;
-    this.#tickScheduled = true;
-    // setImmediate lets every result that resolved in this turn join the tick: group commit.
-    setImmediate(() => {
-      this.#tickScheduled = false;
-      this.#ticking = this.#ticking.then(() => this.#tick());
-    });
+    this.#loop.push(item);
   }
 
-  #onceSettledTick(done: () => void): void {
-    this.#ticking = this.#ticking.then(done, done);
-  }
-
-  async #tick(): Promise<void> {
-    const items = this.#inbox;
-    this.#inbox = [];
-    if (items.length === 0) return;
+  async #tick(items: InboxItem[]): Promise<void> {
     const tick = new Tick(Date.now());
     const touched = new Set<ActiveRun>();
     const retries: { runId: string; at: number }[] = [];
-    const adopted: (() => void)[] = [];
+    const adopted: { runId: string; done: (error?: unknown) => void }[] = [];
     for (const item of items) {
       switch (item.type) {
         case 'adopt': {
           this.#adopt(item.run, item.insert, tick);
           touched.add(item.run);
-          adopted.push(item.done);
+          adopted.push({ runId: item.run.id, done: item.done });
           break;
         }
         case 'settled': {
@@ -382,29 +310,94 @@ export class Orchestrator {
         case 'progress':
           this.#recordProgress(item.progress, tick);
           break;
+        case 'lost':
+          this.#dropLost(item.runIds);
+          break;
       }
     }
     for (const run of touched) advanceRun(run, tick);
-    let events: RunEvent[];
-    try {
-      events = await this.#store.commit(tick.allChanges());
-    } catch (error) {
-      // Memory is ahead of the store now: forget these runs; their leases lapse and a restart resumes them.
-      this.#logger.error('store commit failed; affected runs will resume from the store', {
-        error: (error as Error).message,
-      });
-      for (const run of touched) this.#active.delete(run.id);
-      for (const done of adopted) done();
+    const { events, failed, lost } = await commitTick(this.#store, this.owner, tick.allChanges());
+    // Runs whose changes are not in the store must not dispatch, retry or report anything from this tick.
+    const unstored = new Set([...lost, ...failed.map((f) => f.runId)]);
+    this.#dropLost(lost);
+    for (const { runId, done } of adopted) {
+      if (lost.includes(runId))
+        done(new R1flowError('RUN_LEASE_LOST', `another process took over run ${runId}`));
+      else if (!unstored.has(runId)) done();
+    }
+    this.#emit(events);
+    for (const run of touched) {
+      if (!unstored.has(run.id) && TERMINAL_RUN_STATUSES.has(run.status)) this.#forget(run.id);
+    }
+    for (const retry of retries) if (!unstored.has(retry.runId)) this.#armRetry(retry.runId, retry.at);
+    for (const jobId of tick.cancels) void this.#transport.cancel(jobId);
+    const jobs = tick.jobs.filter((job) => !unstored.has(job.runId));
+    if (jobs.length > 0) this.#submit(jobs, tick.now);
+    for (const failure of failed) {
+      await this.#failUnstored(failure, adopted.find((a) => a.runId === failure.runId)?.done);
+    }
+  }
+
+  /** A listener that throws (a broken SSE client) must not abort the tick that is mid-way. */
+  #emit(events: RunEvent[]): void {
+    if (events.length === 0) return;
+    for (const listener of this.#listeners) {
+      try {
+        listener(events);
+      } catch (error) {
+        this.#logger.error('a run event listener failed', { error: (error as Error).message });
+      }
+    }
+  }
+
+  /** Another process owns these runs now: stop driving them here (their jobs' results are ignored). */
+  #dropLost(runIds: readonly string[]): void {
+    for (const runId of runIds) {
+      if (!this.#active.has(runId)) continue;
+      this.#logger.warn('lost the lease on a run; another process drives it now', { runId });
+      this.#forget(runId);
+    }
+  }
+
+  /**
+   * A run whose own changes could not be stored: a new run is refused to its caller; a running one
+   * is failed in the store (STORE_COMMIT_FAILED naming the node) and its waiters are released.
+   */
+  async #failUnstored(
+    failure: RunCommitFailure,
+    adoptDone: ((error?: unknown) => void) | undefined,
+  ): Promise<void> {
+    const run = this.#active.get(failure.runId);
+    const error = storeCommitError(failure);
+    this.#logger.error('store commit failed for a run; failing it', {
+      runId: failure.runId,
+      error: error.message,
+    });
+    if (run) {
+      for (const node of run.nodes.values()) if (node.jobId) void this.#transport.cancel(node.jobId);
+    }
+    this.#forget(failure.runId);
+    if (failure.changes.some((change) => change.kind === 'insertRun')) {
+      adoptDone?.(new R1flowError(error.code, error.message, { retryable: false, cause: failure.error }));
       return;
     }
-    for (const done of adopted) done();
-    for (const listener of this.#listeners) listener(events);
-    for (const run of touched) {
-      if (TERMINAL_RUN_STATUSES.has(run.status)) this.#forget(run.id);
+    adoptDone?.();
+    try {
+      const stored = await this.#store.getRun(failure.runId);
+      if (!stored || TERMINAL_RUN_STATUSES.has(stored.run.status)) return;
+      const events = await this.#store.commit(failStoredRunChanges(stored, error, Date.now()), {
+        owner: this.owner,
+      });
+      this.#emit(events);
+    } catch (secondError) {
+      // Not even the failure could be written: the lease lapses and a restart resumes the run.
+      this.#logger.error('could not record the failed run either', {
+        runId: failure.runId,
+        error: (secondError as Error).message,
+      });
+    } finally {
+      this.#waiters.wake(failure.runId);
     }
-    for (const retry of retries) this.#armRetry(retry.runId, retry.at);
-    for (const jobId of tick.cancels) void this.#transport.cancel(jobId);
-    if (tick.jobs.length > 0) await this.#submit(tick);
   }
 
   #adopt(
@@ -437,6 +430,7 @@ export class Orchestrator {
   }
 
   #recordProgress(progress: JobProgress, tick: Tick): void {
+    if (!this.#active.has(progress.runId)) return;
     const key = `${progress.runId}\u0000${progress.nodeId}`;
     const last = this.#lastProgress.get(key) ?? 0;
     if (tick.now - last < this.#progressEveryMs) return;
@@ -447,13 +441,15 @@ export class Orchestrator {
     });
   }
 
-  async #submit(tick: Tick): Promise<void> {
-    try {
-      await this.#transport.submit(tick.jobs);
-    } catch (error) {
-      // The transport refused (e.g. Redis down): each job fails its attempt; retries follow the node's policy.
+  /**
+   * Hands jobs to the transport without waiting: a slow or failing transport (Redis down) must
+   * not hold up ticks, and so cancels. A refusal comes back through the inbox as a failed attempt
+   * of each job; retries follow the node's policy.
+   */
+  #submit(jobs: NodeJob[], dispatchedAt: number): void {
+    this.#transport.submit(jobs).catch((error: unknown) => {
       const failure = serializeError(error, 'INTERNAL');
-      for (const job of tick.jobs) {
+      for (const job of jobs) {
         this.#push({
           type: 'settled',
           result: {
@@ -462,12 +458,12 @@ export class Orchestrator {
             nodeId: job.nodeId,
             attempt: job.attempt,
             outcome: { ok: false, error: { ...failure, retryable: true } },
-            startedAt: tick.now,
+            startedAt: dispatchedAt,
             finishedAt: Date.now(),
           },
         });
       }
-    }
+    });
   }
 
   #armRetry(runId: string, at: number): void {
@@ -493,41 +489,6 @@ export class Orchestrator {
     }
     for (const key of this.#lastProgress.keys())
       if (key.startsWith(`${runId}\u0000`)) this.#lastProgress.delete(key);
-    const waiters = this.#waiters.get(runId) ?? [];
-    this.#waiters.delete(runId);
-    for (const wake of waiters) wake();
+    this.#waiters.wake(runId);
   }
-
-  async #maintain(): Promise<void> {
-    if (this.#maintaining || this.#closed) return;
-    this.#maintaining = true;
-    try {
-      const { cancelRequested } = await this.#store.renewLeases(this.owner, Date.now() + this.#leaseMs);
-      for (const runId of cancelRequested) if (this.#active.has(runId)) this.#push({ type: 'cancel', runId });
-      if (this.#adoptOrphans) await this.resumeOrphans();
-    } catch (error) {
-      this.#logger.error('lease maintenance failed', { error: (error as Error).message });
-    } finally {
-      this.#maintaining = false;
-    }
-  }
-}
-
-function emptyNodeRow(runId: string, nodeId: string, nodeKey: string): NodeRunRecord {
-  return {
-    runId,
-    nodeId,
-    nodeKey,
-    status: 'pending',
-    attempt: 0,
-    input: null,
-    output: null,
-    error: null,
-    retryAt: null,
-    queuedAt: null,
-    startedAt: null,
-    finishedAt: null,
-    durationMs: null,
-    reused: false,
-  };
 }

@@ -135,6 +135,20 @@ export type StoreChange =
   | { kind: 'insertAttempt'; attempt: NodeAttemptRecord }
   | { kind: 'event'; event: Omit<RunEvent, 'seq'> };
 
+/** The run a change belongs to. */
+export function changeRunId(change: StoreChange): string {
+  switch (change.kind) {
+    case 'insertRun':
+      return change.run.id;
+    case 'insertAttempt':
+      return change.attempt.runId;
+    case 'event':
+      return change.event.runId;
+    default:
+      return change.runId;
+  }
+}
+
 export interface RunFilter {
   flowId?: string;
   status?: RunStatus | RunStatus[];

@@ -12,6 +12,7 @@ import type {
   RunRecord,
   StoreChange,
 } from './records.ts';
+import { changeRunId } from './records.ts';
 import type { Row } from './row-mappers.ts';
 import {
   attemptFromRow,
@@ -32,13 +33,17 @@ export class SqliteStore implements Store {
   readonly path: string;
   readonly #db: Database;
   readonly #sql: (text: string) => Statement;
-  readonly #applyChanges: Transaction<(changes: readonly StoreChange[]) => RunEvent[]>;
+  readonly #applyChanges: Transaction<
+    (changes: readonly StoreChange[], owner: string | undefined) => RunEvent[]
+  >;
 
   constructor(path: string) {
     this.path = path;
     this.#db = openStoreDatabase(path);
     this.#sql = createStatementCache(this.#db);
-    this.#applyChanges = this.#db.transaction((changes: readonly StoreChange[]) => this.#apply(changes));
+    this.#applyChanges = this.#db.transaction((changes: readonly StoreChange[], owner: string | undefined) =>
+      this.#apply(changes, owner),
+    );
   }
 
   /** The raw handle, for other tables of this file (triggers, keys) owned by server modules. */
@@ -133,12 +138,13 @@ export class SqliteStore implements Store {
     );
   }
 
-  async commit(changes: readonly StoreChange[]): Promise<RunEvent[]> {
+  async commit(changes: readonly StoreChange[], options: { owner?: string } = {}): Promise<RunEvent[]> {
     if (changes.length === 0) return [];
-    return this.#applyChanges.immediate(changes);
+    return this.#applyChanges.immediate(changes, options.owner);
   }
 
-  #apply(changes: readonly StoreChange[]): RunEvent[] {
+  #apply(changes: readonly StoreChange[], owner: string | undefined): RunEvent[] {
+    if (owner !== undefined) this.#checkOwner(changes, owner);
     const events: RunEvent[] = [];
     for (const change of changes) {
       switch (change.kind) {
@@ -178,6 +184,26 @@ export class SqliteStore implements Store {
       }
     }
     return events;
+  }
+
+  /** Fencing: inside the write transaction, every touched run must still belong to `owner`. */
+  #checkOwner(changes: readonly StoreChange[], owner: string): void {
+    const inserted = new Set<string>();
+    const touched = new Set<string>();
+    for (const change of changes) {
+      if (change.kind === 'insertRun') inserted.add(change.run.id);
+      else touched.add(changeRunId(change));
+    }
+    const lost = [...touched].filter(
+      (runId) =>
+        !inserted.has(runId) && this.#sql('SELECT owner FROM runs WHERE id = ?').pluck().get(runId) !== owner,
+    );
+    if (lost.length === 0) return;
+    throw new R1flowError(
+      'RUN_LEASE_LOST',
+      `${owner} no longer owns run${lost.length === 1 ? '' : 's'} ${lost.join(', ')}; another process took ${lost.length === 1 ? 'it' : 'them'} over`,
+      { data: { runIds: lost } },
+    );
   }
 
   #insert(table: string, row: Row): void {
@@ -283,17 +309,32 @@ export class SqliteStore implements Store {
     return rows.map((row) => row.id as string);
   }
 
-  async renewLeases(owner: string, leaseUntil: number): Promise<{ cancelRequested: string[] }> {
-    this.#sql(`UPDATE runs SET lease_until = ? WHERE owner = ? AND status IN ${ACTIVE}`).run(
-      leaseUntil,
-      owner,
-    );
-    const cancelRequested = this.#sql(
-      `SELECT id FROM runs WHERE owner = ? AND cancel_requested = 1 AND status IN ${ACTIVE}`,
-    )
-      .pluck()
-      .all(owner) as string[];
-    return { cancelRequested };
+  async renewLeases(
+    owner: string,
+    leaseUntil: number,
+    runIds: readonly string[],
+  ): Promise<{ cancelRequested: string[]; lost: string[] }> {
+    if (runIds.length === 0) return { cancelRequested: [], lost: [] };
+    const ids = JSON.stringify(runIds);
+    return this.#db
+      .transaction(() => {
+        this.#sql(
+          `UPDATE runs SET lease_until = ? WHERE owner = ? AND status IN ${ACTIVE} AND id IN (SELECT value FROM json_each(?))`,
+        ).run(leaseUntil, owner, ids);
+        const cancelRequested = this.#sql(
+          `SELECT id FROM runs WHERE owner = ? AND cancel_requested = 1 AND status IN ${ACTIVE} AND id IN (SELECT value FROM json_each(?))`,
+        )
+          .pluck()
+          .all(owner, ids) as string[];
+        // A run that finished a moment ago is still ours; one with another owner, or none stored, is not.
+        const lost = this.#sql(
+          'SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM runs WHERE owner = ?)',
+        )
+          .pluck()
+          .all(ids, owner) as string[];
+        return { cancelRequested, lost };
+      })
+      .immediate();
   }
 
   async requestCancel(runId: string): Promise<void> {

@@ -28,8 +28,13 @@ export interface Store {
   /** Removes the flow from listings; its versions stay for the runs pinned to them. */
   deleteFlow(flowId: string): Promise<boolean>;
 
-  /** Applies the changes in one transaction; returns the events with their sequence numbers. */
-  commit(changes: readonly StoreChange[]): Promise<RunEvent[]>;
+  /**
+   * Applies the changes in one transaction; returns the events with their sequence numbers.
+   * With `owner`, the write is fenced: when a run it touches (other than one it inserts) is no
+   * longer owned by `owner`, nothing is written and it throws RUN_LEASE_LOST listing those runs
+   * in `data.runIds`.
+   */
+  commit(changes: readonly StoreChange[], options?: { owner?: string }): Promise<RunEvent[]>;
 
   getRun(runId: string): Promise<StoredRun | null>;
   /** The run record alone (no node rows): cheap enough to poll. */
@@ -47,8 +52,16 @@ export interface Store {
    * returns their ids. Atomic, so two processes never claim the same run.
    */
   claimRuns(owner: string, leaseUntil: number, now: number, deadOwners: readonly string[]): Promise<string[]>;
-  /** Extends this owner's leases; returns ids of its runs that someone asked to cancel. */
-  renewLeases(owner: string, leaseUntil: number): Promise<{ cancelRequested: string[] }>;
+  /**
+   * Extends the leases of `runIds` (the runs this process still drives) while `owner` holds them.
+   * Returns those that someone asked to cancel, and those `owner` no longer holds (taken over,
+   * or never stored): the caller must stop driving them.
+   */
+  renewLeases(
+    owner: string,
+    leaseUntil: number,
+    runIds: readonly string[],
+  ): Promise<{ cancelRequested: string[]; lost: string[] }>;
   /** Asks the owning process to cancel; the run is cancelled at its next lease renewal. */
   requestCancel(runId: string): Promise<void>;
 

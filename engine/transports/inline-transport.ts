@@ -7,6 +7,7 @@ import { LANES } from '../define-node.ts';
 import { R1flowError } from '../errors.ts';
 import type { ExecutionHost } from '../execute-job.ts';
 import { executeBatch, executeJob, failedResult } from '../execute-job.ts';
+import { DEFAULT_MAX_PAYLOAD_BYTES } from '../json-limits.ts';
 import type { MicroBatcher } from '../micro-batcher.ts';
 import { createMicroBatcher } from '../micro-batcher.ts';
 import { environmentSecret, silentLogger } from '../node-context.ts';
@@ -24,6 +25,8 @@ export interface InlineTransportOptions {
   resources?: ResourcePool;
   secret?: (name: string) => string | undefined;
   logger?: Logger;
+  /** Largest JSON of one node's outputs, in bytes (default `R1FLOW_MAX_OUTPUT_BYTES`, else 1 MiB as in queue mode). */
+  maxOutputBytes?: number;
 }
 
 type WorkUnit = { jobs: NodeJob[]; batched: boolean };
@@ -52,6 +55,7 @@ export class InlineTransport implements Transport {
       resources: options.resources ?? new ResourcePool(),
       secret: options.secret ?? environmentSecret,
       logger: options.logger ?? silentLogger,
+      maxOutputBytes: options.maxOutputBytes ?? maxOutputBytesFromEnvironment(),
     };
     const compiled = compileLaneOptions(options.lanes);
     this.#lanes = new Map(
@@ -82,8 +86,27 @@ export class InlineTransport implements Transport {
 
   async submit(jobs: readonly NodeJob[]): Promise<void> {
     if (this.#closed) throw new R1flowError('INTERNAL', 'the inline transport is closed');
-    for (const job of jobs) {
-      const lane = this.#lanes.get(job.lane) ?? this.#lanes.get('cpu')!;
+    for (const submitted of jobs) {
+      const lane = this.#lanes.get(submitted.lane);
+      if (!lane) {
+        this.#settle(
+          failedResult(
+            submitted,
+            Date.now(),
+            new R1flowError(
+              'FLOW_UNKNOWN_LANE',
+              `${submitted.nodeId} asks for unknown lane "${submitted.lane}"`,
+              {
+                nodeId: submitted.nodeId,
+                retryable: false,
+              },
+            ),
+          ),
+        );
+        continue;
+      }
+      // In process a job is delivered exactly once.
+      const job: NodeJob = { ...submitted, delivery: 1 };
       this.#controllers.set(job.jobId, new AbortController());
       if (this.#host.registry.find(job.nodeKey)?.runBatch) lane.batcher.add(job);
       else {
@@ -199,4 +222,17 @@ export class InlineTransport implements Transport {
     if (this.#closed) return;
     for (const listener of this.#settledListeners) listener(result);
   }
+}
+
+function maxOutputBytesFromEnvironment(): number {
+  const text = environmentSecret('R1FLOW_MAX_OUTPUT_BYTES');
+  if (text === undefined) return DEFAULT_MAX_PAYLOAD_BYTES;
+  const bytes = Number(text);
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new R1flowError(
+      'CONFIG_INVALID',
+      `R1FLOW_MAX_OUTPUT_BYTES must be a positive whole number of bytes, not "${text}"`,
+    );
+  }
+  return bytes;
 }

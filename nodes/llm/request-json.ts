@@ -87,10 +87,13 @@ function httpError(request: JsonRequest, response: Response, text: string): R1fl
   const url = request.url;
   if (response.status === 404 && body?.type === 'unknown_question') {
     return new R1flowError('LLM_UNKNOWN_QUESTION', `model server ${url}: ${body.message}`, {
+      // The replay has no answer for this question: asking again cannot change that.
+      retryable: false,
       data: { url, status: 404, ...(body.question === undefined ? {} : { question: body.question }) },
     });
   }
-  const retryable = response.status === 429 || response.status >= 500;
+  // 408 and 429 say "try later"; any other 4xx is a request the server will refuse again.
+  const retryable = response.status === 408 || response.status === 429 || response.status >= 500;
   const retryAfterMs = Number(response.headers.get('retry-after') ?? Number.NaN) * 1000;
   return new R1flowError(
     'LLM_HTTP_ERROR',

@@ -208,7 +208,10 @@ function recordedResponses(sim: SimContext, promptText: string): readonly string
     question === null
       ? "the prompt has no SQL-R1 'Question:' section, so sim-llm cannot find a recorded answer"
       : `sim-llm has no recorded answer for the question ${JSON.stringify(question)} (${sim.book.source})`;
-  throw new R1flowError('LLM_UNKNOWN_QUESTION', message, { data: question === null ? {} : { question } });
+  throw new R1flowError('LLM_UNKNOWN_QUESTION', message, {
+    retryable: false,
+    data: question === null ? {} : { question },
+  });
 }
 
 function contentText(content: z.output<typeof MessageContent> | null | undefined): string {

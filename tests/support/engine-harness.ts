@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { AnyNodeDefinition, Logger } from '../../engine/define-node.ts';
 import type { FlowDocumentInput } from '../../engine/flow-schema.ts';
 import { FlowDocumentSchema } from '../../engine/flow-schema.ts';
 import type { StartRunRequest } from '../../engine/scheduler/orchestrator.ts';
@@ -22,14 +23,33 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function createHarness(
-  options: { lanes?: Partial<Record<'cpu' | 'llm' | 'sql' | 'io', Partial<LaneOptions>>> } = {},
-): Promise<Harness> {
+export interface HarnessOptions {
+  lanes?: Partial<Record<'cpu' | 'llm' | 'sql' | 'io', Partial<LaneOptions>>>;
+  /** Node types beside the test nodes. */
+  nodes?: AnyNodeDefinition[];
+  maxOutputBytes?: number;
+  /** Builds the store (e.g. a SqliteStore subclass that fails chosen commits). */
+  createStore?: (path: string) => SqliteStore;
+  logger?: Logger;
+}
+
+export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'r1flow-test-'));
-  const store = new SqliteStore(join(dir, 'r1flow.db'));
-  const registry = createNodeRegistry(TEST_NODES);
-  const transport = new InlineTransport({ registry, ...(options.lanes ? { lanes: options.lanes } : {}) });
-  const orchestrator = new Orchestrator({ store, transport, registry, maintainEveryMs: 100 });
+  const path = join(dir, 'r1flow.db');
+  const store = options.createStore?.(path) ?? new SqliteStore(path);
+  const registry = createNodeRegistry([...TEST_NODES, ...(options.nodes ?? [])]);
+  const transport = new InlineTransport({
+    registry,
+    ...(options.lanes ? { lanes: options.lanes } : {}),
+    ...(options.maxOutputBytes === undefined ? {} : { maxOutputBytes: options.maxOutputBytes }),
+  });
+  const orchestrator = new Orchestrator({
+    store,
+    transport,
+    registry,
+    maintainEveryMs: 100,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   await orchestrator.start();
   return {
     dir,

@@ -125,6 +125,15 @@ describe('OpenAiClient failures', () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it('retries a 408 like a 429: the server asks to try again', async () => {
+    server = await startScriptedServer((_request, response, count) =>
+      count === 1 ? sendJson(response, 408, 'request timeout') : sendJson(response, 200, completion(['x'])),
+    );
+    const client = new OpenAiClient({ baseUrl: server.url, model: 'm', backoffMs: 1 });
+    await client.complete(['p'], { n: 1 });
+    expect(server.requests).toHaveLength(2);
+  });
+
   it('does not retry a 400 and quotes the server', async () => {
     server = await startScriptedServer((_request, response) =>
       sendJson(response, 400, {

@@ -1,0 +1,67 @@
+// The rows a new run starts with: its record (owned and leased by the process that starts it)
+// and one pending row per node, or, for a re-run, the reused outputs of the nodes upstream of
+// `fromNode`.
+import { newRunId } from '../ids.ts';
+import type { NodeRunRecord, RunRecord, RunTrigger } from '../store/records.ts';
+import type { StoredRun } from '../store/store.ts';
+import type { ResolvedFlow } from '../validate-flow.ts';
+import { reusedNodeRows } from './rerun.ts';
+
+export interface NewRun {
+  flow: ResolvedFlow;
+  flowId: string;
+  flowVersion: number;
+  input: unknown;
+  request: { trigger?: RunTrigger; idempotencyKey?: string; rerun?: { runId: string; fromNode?: string } };
+  /** The run being re-run. */
+  source: StoredRun | null;
+  owner: string;
+  leaseMs: number;
+}
+
+export function newRunRows(n: NewRun): { record: RunRecord; nodes: NodeRunRecord[] } {
+  const now = Date.now();
+  const { request } = n;
+  const record: RunRecord = {
+    id: newRunId(now),
+    flowId: n.flowId,
+    flowVersion: n.flowVersion,
+    status: 'queued',
+    input: n.input,
+    output: null,
+    error: null,
+    trigger: request.trigger ?? { kind: request.rerun ? 'rerun' : 'api' },
+    rerunOf: request.rerun?.runId ?? null,
+    idempotencyKey: request.idempotencyKey ?? null,
+    owner: n.owner,
+    leaseUntil: now + n.leaseMs,
+    cancelRequested: false,
+    createdAt: now,
+    startedAt: null,
+    finishedAt: null,
+  };
+  const nodes = n.flow.order.map((nodeId) =>
+    emptyNodeRow(record.id, nodeId, n.flow.nodes.get(nodeId)!.definition.key),
+  );
+  if (n.source && request.rerun) reusedNodeRows(n.flow, n.source.nodes, nodes, request.rerun.fromNode);
+  return { record, nodes };
+}
+
+function emptyNodeRow(runId: string, nodeId: string, nodeKey: string): NodeRunRecord {
+  return {
+    runId,
+    nodeId,
+    nodeKey,
+    status: 'pending',
+    attempt: 0,
+    input: null,
+    output: null,
+    error: null,
+    retryAt: null,
+    queuedAt: null,
+    startedAt: null,
+    finishedAt: null,
+    durationMs: null,
+    reused: false,
+  };
+}
