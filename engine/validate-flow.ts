@@ -216,11 +216,15 @@ function endpoint(
 }
 
 function checkRequiredInputs(document: FlowDocument, nodes: Map<string, ResolvedNode>, issues: FlowIssue[]) {
+  // An input with an edge ending at it counts as connected even when that edge could not be
+  // resolved (its source has bad params or an unknown type, the port types differ): that problem
+  // is reported where it lies, not again as a missing input on every node downstream.
+  const fed = new Set(document.edges.map((edge) => `${edge.to.node}\u0000${edge.to.port}`));
   document.nodes.forEach((node, index) => {
     const resolved = nodes.get(node.id);
     if (!resolved || resolved.node !== node) return;
     for (const [name, port] of Object.entries(resolved.inputs)) {
-      if (isOptionalPort(port) || resolved.incoming.has(name)) continue;
+      if (isOptionalPort(port) || resolved.incoming.has(name) || fed.has(`${node.id}\u0000${name}`)) continue;
       issues.push({
         code: 'FLOW_MISSING_INPUT',
         path: `nodes[${index}]`,

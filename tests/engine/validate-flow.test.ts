@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { FlowDocument } from '../../engine/flow-schema.ts';
 import { validateFlow } from '../../engine/validate-flow.ts';
 import { createNodeRegistry } from '../../nodes/index.ts';
 import { flowOf } from '../support/engine-harness.ts';
@@ -77,6 +79,14 @@ describe('flow validation', () => {
     expect(byCode.FLOW_EDGE_MISSING_PORT?.path).toBe('edges[1].from.port');
     expect(byCode.FLOW_EDGE_MISSING_PORT?.message).toContain('it has: payload');
     expect(byCode.FLOW_MISSING_INPUT?.nodeId).toBe('ans');
+  });
+
+  it("a node's own bad param is one issue, not also a missing input on the nodes it feeds", () => {
+    const nl2sql = JSON.parse(readFileSync('examples/flows/nl2sql.flow.json', 'utf8')) as FlowDocument;
+    const generate = nl2sql.nodes.find((node) => node.type.startsWith('llm.generate@'))!;
+    generate.params = { ...generate.params, n: 999 };
+    const issues = issuesOf(nl2sql);
+    expect(issues.map((i) => [i.code, i.nodeId])).toEqual([['FLOW_BAD_PARAMS', generate.id]]);
   });
 
   it('refuses to connect ports whose types differ', () => {
