@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { defineNode } from '../../engine/define-node.ts';
 import { ExecutionResultsPort, SchemaContextPort, SqlCandidatesPort } from '../types.ts';
+import { resolveInDataDir } from '../warehouse/data-dir.ts';
 import { resolveWarehousePath } from '../warehouse/resolve-warehouse.ts';
 import { executeCandidates } from './execute-candidates.ts';
 import { sqlSandboxPoolResource } from './sandbox/sql-sandbox-resource.ts';
@@ -42,7 +43,9 @@ export default defineNode({
   inputs: { candidates: SqlCandidatesPort, schema: SchemaContextPort },
   outputs: { results: ExecutionResultsPort },
   async run({ params, inputs, ctx }) {
-    const database = resolveWarehousePath(inputs.schema.database);
+    const database = resolveWarehousePath(
+      resolveInDataDir('schema.database', inputs.schema.database, 'read', ctx.secret),
+    );
     const pool = await ctx.resources.get(sqlSandboxPoolResource);
     const candidates = await executeCandidates(pool, database, inputs.candidates.candidates, {
       ...params,

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Lane } from '../../../engine/define-node.ts';
 import { R1flowError } from '../../../engine/errors.ts';
+import { DATA_DIR_ENV } from '../../../nodes/warehouse/data-dir.ts';
 import { queueStats } from '../../../workers/queue-stats.ts';
 import { createQueueTransport, type QueueTransport } from '../../../workers/queue-transport.ts';
 import { redactRedisUrl, resolveRedisUrl } from '../../../workers/redis-connection.ts';
@@ -18,7 +20,7 @@ import { defineCommand } from '../command.ts';
 import { dbFlag, dbPath, parseFlags, parseIntegerFlag } from '../options.ts';
 
 const usage =
-  'start [--port 3000] [--host 127.0.0.1] [--db PATH] [--require-key] [--llm URL] [--public-url URL]';
+  'start [--port 3000] [--host 127.0.0.1] [--db PATH] [--require-key] [--llm URL] [--public-url URL] [--data-dir DIR]';
 const EDITOR_DIR = fileURLToPath(new URL('../../../editor/dist/', import.meta.url));
 const VLLM_HINT =
   'to use a real model: vllm serve MPX0222forHF/SQL-R1-7B --port 8000 --max-model-len 8192, then R1FLOW_LLM_URL=http://127.0.0.1:8000/v1 npm start';
@@ -37,6 +39,7 @@ export default defineCommand({
         'require-key': { type: 'boolean' },
         llm: { type: 'string' },
         'public-url': { type: 'string' },
+        'data-dir': { type: 'string' },
         redis: { type: 'string' },
         lanes: { type: 'string' },
       },
@@ -46,6 +49,7 @@ export default defineCommand({
     const port = parseIntegerFlag(values.port ?? process.env.PORT, 'port', 3000, 0);
     const host = values.host ?? process.env.R1FLOW_HOST ?? '127.0.0.1';
     if (values.llm) process.env.R1FLOW_LLM_URL = values.llm;
+    if (values['data-dir']) process.env[DATA_DIR_ENV] = resolve(values['data-dir']);
     const database = dbPath(values.db);
     if (values.lanes !== undefined && values.redis === undefined) {
       throw new R1flowError(
