@@ -21,8 +21,12 @@ const ExecuteParamsSchema = z.object({
     .min(0)
     .max(16 * 1024 * 1024)
     .default(256 * 1024),
-  /** Cancel the candidates left once they cannot change the vote's answer; they answer `skipped`. */
-  stopWhenDecided: z.boolean().default(true),
+  /**
+   * Cancel the candidates left once they cannot change the vote's answer; they answer `skipped`.
+   * Off by default: sql.vote counts a skipped candidate as a failed one, so the confidence it
+   * reports becomes a lower bound (and depends on which candidates finished first).
+   */
+  stopWhenDecided: z.boolean().default(false),
   /** When set, a candidate reading any other table is `forbidden` (checked with SQLite's own compiler). */
   allowedTables: z.array(z.string().min(1)).optional(),
   /** This node's distinct queries in the sandbox at once; default all (the pool's size bounds them). */
@@ -37,8 +41,8 @@ export default defineNode({
   lane: 'sql',
   description:
     'Runs each distinct SQL candidate once on a read-only connection in a sandboxed child process, ' +
-    'with a timeout, a row cap and a byte cap; records rows, error or timeout per candidate, and skips ' +
-    'the candidates left once they cannot change the vote.',
+    'with a timeout, a row cap and a byte cap; records rows, error or timeout per candidate; optionally ' +
+    'skips the candidates left once they cannot change the vote.',
   params: ExecuteParamsSchema,
   inputs: { candidates: SqlCandidatesPort, schema: SchemaContextPort },
   outputs: { results: ExecutionResultsPort },

@@ -27,7 +27,6 @@ test('SELECT hex(randomblob(50000000)) in 8 candidates: each is cut by bytes, th
     resources,
     database: warehouse.path,
     candidates,
-    params: { stopWhenDecided: false },
   });
   for (const executed of results.candidates) {
     expect(executed).toMatchObject({ status: 'ok', rows: [], truncated: true, truncatedBy: 'bytes' });

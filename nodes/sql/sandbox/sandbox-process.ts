@@ -8,6 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ChildMessage, ChildOutcome, ChildRequestMessage, QueryRequest } from './sql-outcome.ts';
 import { failedOutcome } from './sql-outcome.ts';
@@ -45,6 +46,7 @@ export class SandboxProcess {
   #watchdog: NodeJS.Timeout | undefined;
   /** Resident MiB seen when the watchdog killed the child, if it did. */
   #killedAtRssMb: number | undefined;
+  #deprioritized = false;
 
   constructor(limits: SandboxMemoryLimits, events: SandboxProcessEvents) {
     this.#events = events;
@@ -92,6 +94,26 @@ export class SandboxProcess {
         if (error) this.#child.kill('SIGKILL');
       });
     });
+  }
+
+  /** Whether `deprioritize` lowered this child's CPU priority (it cannot be raised back). */
+  get deprioritized(): boolean {
+    return this.#deprioritized;
+  }
+
+  /**
+   * Lowers the child's CPU priority to the lowest (nice 19), so a long query yields the CPU to short
+   * ones; an unprivileged process cannot raise it again, so the pool retires the child afterwards.
+   */
+  deprioritize(): void {
+    const pid = this.#child.pid;
+    if (pid === undefined || !this.#alive || this.#deprioritized) return;
+    try {
+      setPriority(pid, 19);
+      this.#deprioritized = true;
+    } catch {
+      // The child exited meanwhile: nothing to lower.
+    }
   }
 
   /** Stops the child at once (SIGKILL); the running query's promise is dropped, never settled. */

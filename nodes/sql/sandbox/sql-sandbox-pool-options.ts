@@ -18,6 +18,8 @@ export interface SqlSandboxPoolOptions {
    * runs): what bounds SQLite's own allocations, which V8's heap limit does not see. Default 768.
    */
   maxRssMb?: number;
+  /** A query running longer than this (ms) gets the lowest CPU priority (nice 19). Default 250. */
+  deprioritizeAfterMs?: number;
   /** Children that may die before becoming ready, in a row, before the pool gives up. Default 3. */
   maxStartFailures?: number;
 }
@@ -32,6 +34,7 @@ export function compileSqlSandboxPoolOptions(options: SqlSandboxPoolOptions): Co
     maxPerOwner: options.maxPerOwner ?? Math.max(1, size - 1),
     maxHeapMb: options.maxHeapMb ?? 512,
     maxRssMb: options.maxRssMb ?? 768,
+    deprioritizeAfterMs: options.deprioritizeAfterMs ?? 250,
     maxStartFailures: options.maxStartFailures ?? 3,
   };
   for (const [name, value] of Object.entries(compiled)) {

@@ -6,7 +6,9 @@
 // Fairness: queries carry an `owner` (a run). Queued queries are taken round-robin across owners, and
 // one owner holds at most `maxPerOwner` children (default size - 1): a free child must already be
 // there when another run's question arrives, since a run sending runaways would otherwise hold every
-// child until its timeouts, and taking a child back would kill a query that did nothing wrong.
+// child until its timeouts, and taking a child back would kill a query that did nothing wrong. A
+// query still running after `deprioritizeAfterMs` gets the lowest CPU priority, so on a busy host
+// runaways yield the CPU to other runs' short queries; its child is then replaced once it is done.
 import { performance } from 'node:perf_hooks';
 import { R1flowError } from '../../../engine/errors.ts';
 import { SandboxProcess } from './sandbox-process.ts';
@@ -39,6 +41,7 @@ interface RunningJob {
   readonly process: SandboxProcess;
   readonly startedAt: number;
   readonly timer: NodeJS.Timeout;
+  readonly slowTimer: NodeJS.Timeout;
 }
 
 export class SqlSandboxPool {
@@ -99,7 +102,7 @@ export class SqlSandboxPool {
     this.#closed = true;
     for (const job of this.#takeQueued()) this.#reject(job, closedError());
     for (const [job, running] of this.#running) {
-      clearTimeout(running.timer);
+      clearTimers(running);
       this.#reject(job, closedError());
     }
     this.#running.clear();
@@ -148,12 +151,14 @@ export class SqlSandboxPool {
       this.#retire(process);
       this.#pump(); // a spare takes the next queued query now, not when the replacement has started
     }, timeoutMs);
-    this.#running.set(job, { process, startedAt: performance.now(), timer });
+    const slowTimer = setTimeout(() => process.deprioritize(), this.options.deprioritizeAfterMs);
+    this.#running.set(job, { process, startedAt: performance.now(), timer, slowTimer });
     void process.run(job.id, query).then((outcome) => {
       if (!this.#running.has(job)) return; // timed out or cancelled meanwhile
       this.#finish(job, outcome);
       // A child that crashed has already left #processes (and is being replaced).
-      if (this.#processes.has(process)) this.#idle.push(process);
+      if (process.deprioritized) this.#retire(process);
+      else if (this.#processes.has(process)) this.#idle.push(process);
       this.#pump();
     });
   }
@@ -161,7 +166,7 @@ export class SqlSandboxPool {
   #finish(job: Job, outcome: ChildOutcome): void {
     const running = this.#running.get(job);
     if (!running) return;
-    clearTimeout(running.timer);
+    clearTimers(running);
     this.#running.delete(job);
     job.signal?.removeEventListener('abort', job.onAbort);
     job.resolve({ ...outcome, durationMs: performance.now() - running.startedAt });
@@ -176,7 +181,7 @@ export class SqlSandboxPool {
     }
     const running = this.#running.get(job);
     if (running) {
-      clearTimeout(running.timer);
+      clearTimers(running);
       this.#running.delete(job);
       this.#retire(running.process);
     }
@@ -250,6 +255,11 @@ export class SqlSandboxPool {
     const hold = this.#queues.size > 0 || this.#running.size > 0 || this.#readyWaiters.length > 0;
     for (const process of this.#processes) process.holdEventLoop(hold);
   }
+}
+
+function clearTimers(running: RunningJob): void {
+  clearTimeout(running.timer);
+  clearTimeout(running.slowTimer);
 }
 
 function cancelledError(): R1flowError {

@@ -69,7 +69,7 @@ describe('sql.execute@1 skips the candidates that cannot change the vote', () =>
   test('once a majority agrees, a runaway left is cancelled and answers skipped, not a timeout', async () => {
     const { results, progress } = await run(
       [candidate(0, KYLE), candidate(1, KYLE), candidate(2, KYLE), candidate(3, RUNAWAY)],
-      { timeoutMs: 600_000 },
+      { timeoutMs: 600_000, stopWhenDecided: true },
     );
     expect(results.candidates.map((c) => c.status)).toEqual(['ok', 'ok', 'ok', 'skipped']);
     expect(results.candidates[3]?.error).toMatchObject({ code: 'SQL_SKIPPED' });
@@ -80,7 +80,7 @@ describe('sql.execute@1 skips the candidates that cannot change the vote', () =>
   test('a runaway that could still tie the vote runs to its timeout', async () => {
     const { results } = await run(
       [candidate(0, KYLE), candidate(1, KYLE), candidate(2, ANA), candidate(3, RUNAWAY)],
-      { timeoutMs: 300 },
+      { timeoutMs: 300, stopWhenDecided: true },
     );
     expect(results.candidates.map((c) => c.status)).toEqual(['ok', 'ok', 'ok', 'timeout']);
   });
@@ -88,15 +88,15 @@ describe('sql.execute@1 skips the candidates that cannot change the vote', () =>
   test("a candidate before the leader's first member runs: it would become the answer's SQL", async () => {
     const { results } = await run(
       [candidate(0, RUNAWAY), candidate(1, KYLE), candidate(2, KYLE), candidate(3, KYLE)],
-      { timeoutMs: 300 },
+      { timeoutMs: 300, stopWhenDecided: true },
     );
     expect(results.candidates.map((c) => c.status)).toEqual(['timeout', 'ok', 'ok', 'ok']);
   });
 
-  test('with stopWhenDecided off every candidate runs', async () => {
+  test('by default (stopWhenDecided off) every candidate runs', async () => {
     const { results } = await run(
       [candidate(0, KYLE), candidate(1, KYLE), candidate(2, KYLE), candidate(3, RUNAWAY)],
-      { timeoutMs: 300, stopWhenDecided: false },
+      { timeoutMs: 300 },
     );
     expect(results.candidates.map((c) => c.status)).toEqual(['ok', 'ok', 'ok', 'timeout']);
   });

@@ -29,7 +29,7 @@ const KYLE = 'SELECT name FROM singer WHERE singer_id = 1';
 const ANA = 'SELECT name FROM singer WHERE singer_id = 2';
 
 describe('sql.execute@1', () => {
-  test('is the sql lane node with SQL-R1 defaults: 10 s timeout, 1000 rows, 256 KiB, stop when decided', () => {
+  test('is the sql lane node with SQL-R1 defaults: 10 s timeout, 1000 rows, 256 KiB, every candidate run', () => {
     expect(executeNode.key).toBe('sql.execute@1');
     expect(executeNode.lane).toBe('sql');
     expect(executeNode.family).toBe('sql');
@@ -37,7 +37,7 @@ describe('sql.execute@1', () => {
       timeoutMs: 10_000,
       maxRows: 1000,
       maxBytes: 256 * 1024,
-      stopWhenDecided: true,
+      stopWhenDecided: false,
     });
   });
 
@@ -65,9 +65,7 @@ describe('sql.execute@1', () => {
   });
 
   test('progress counts distinct queries', async () => {
-    const { progress } = await runNode([candidate(0, KYLE), candidate(1, KYLE), candidate(2, ANA)], {
-      stopWhenDecided: false,
-    });
+    const { progress } = await runNode([candidate(0, KYLE), candidate(1, KYLE), candidate(2, ANA)]);
     expect(progress.map((p) => p.fraction)).toEqual([0.5, 1]);
     expect(progress.at(-1)?.message).toMatch(/2 of 2/);
   });

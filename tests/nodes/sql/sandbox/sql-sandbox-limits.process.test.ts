@@ -1,6 +1,8 @@
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import type { SqlOutcome } from '../../../../nodes/sql/sandbox/sql-outcome.ts';
 import { SqlSandboxPool } from '../../../../nodes/sql/sandbox/sql-sandbox-pool.ts';
+import { sandboxChildPids } from './sandbox-children.ts';
 import { createTempWarehouse, type TempWarehouse } from './temp-warehouse.ts';
 
 const RUNAWAY = 'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n';
@@ -86,5 +88,31 @@ describe('runs share the pool fairly', () => {
     expect(await pool.execute(request('SELECT 1'))).toMatchObject({ status: 'ok', rows: [[1]] });
     controller.abort();
     await rejected;
+  });
+});
+
+describe('long queries yield the CPU', () => {
+  const niceness = (pid: number) =>
+    Number(execFileSync('ps', ['-o', 'ni=', '-p', String(pid)], { encoding: 'utf8' }).trim());
+
+  test('a query past deprioritizeAfterMs runs at nice 19, and its child is replaced once it is done', async () => {
+    const pool = startPool({ size: 1, spares: 0, deprioritizeAfterMs: 100 });
+    await pool.whenReady();
+    const [pid] = sandboxChildPids() as [number];
+    expect(niceness(pid)).toBeLessThan(19);
+    const controller = new AbortController();
+    const runaway = pool.execute(request(RUNAWAY, 600_000), { signal: controller.signal });
+    const rejected = expect(runaway).rejects.toMatchObject({ code: 'NODE_CANCELLED' });
+    await vi.waitFor(() => expect(niceness(pid)).toBe(19), { timeout: 10_000, interval: 50 });
+    controller.abort();
+    await rejected;
+    // A slow query that finishes: its (now low-priority) child is not kept for the next query.
+    const slow =
+      'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000000) SELECT count(*) FROM n';
+    await pool.whenReady();
+    const [slowPid] = sandboxChildPids() as [number];
+    expect(await pool.execute(request(slow))).toMatchObject({ status: 'ok', rows: [[3000000]] });
+    await vi.waitFor(() => expect(sandboxChildPids()).not.toContain(slowPid), { timeout: 10_000 });
+    expect(await pool.execute(request('SELECT 1'))).toMatchObject({ status: 'ok' });
   });
 });
