@@ -76,12 +76,12 @@ try {
   await askQuestions(pool, database); // warm the children's page cache and connections
   const alone = await askQuestions(pool, database);
 
-  let hostileRuns = 0;
+  let hostileRunsStarted = 0;
   let stop = false;
   const hostile = (async () => {
     while (!stop) {
+      hostileRunsStarted++;
       await executeCandidates(pool, database, hostileRun, { ...LIMITS, owner: `hostile-${++runs}` });
-      hostileRuns++;
     }
   })();
   const contended = await askQuestions(pool, database);
@@ -96,7 +96,7 @@ try {
     questions: QUESTIONS,
     candidatesPerQuestion: lightQuestion.length,
     runawayTimeoutMs: TIMEOUT_MS,
-    hostileRunsCompleted: hostileRuns,
+    hostileRunsStarted,
     aloneMs: { p50: round(percentile(alone, 0.5)), p95: round(percentile(alone, 0.95)) },
     contendedMs: { p50: round(percentile(contended, 0.5)), p95: round(percentile(contended, 0.95)) },
     p95Ratio: Number((percentile(contended, 0.95) / percentile(alone, 0.95)).toFixed(2)),
