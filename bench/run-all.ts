@@ -12,6 +12,7 @@ const BENCHMARKS = [
   'batching',
   'editor',
   'cli-startup',
+  'sql-fairness',
 ];
 const only = process.argv.slice(2);
 const runner = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));

@@ -57,6 +57,8 @@ export const ExecutionStatusSchema = z.enum([
   'empty',
   'forbidden',
   'readonly_violation',
+  /** Not run: the vote was already decided without it. */
+  'skipped',
 ]);
 export type ExecutionStatus = z.output<typeof ExecutionStatusSchema>;
 
@@ -70,6 +72,8 @@ export const ExecutedCandidateSchema = z.object({
   /** Rows the query returned before the cap stopped reading (equals rows.length unless truncated). */
   rowCount: z.number().int().min(0),
   truncated: z.boolean(),
+  /** Which cap cut the rows when truncated: the row cap or the byte cap. */
+  truncatedBy: z.enum(['rows', 'bytes']).optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   durationMs: z.number().min(0),
 });

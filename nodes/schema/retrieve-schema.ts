@@ -5,6 +5,7 @@ import type { NodeContext, NodeInvocation } from '../../engine/define-node.ts';
 import { isR1flowError, R1flowError } from '../../engine/errors.ts';
 import { getModelClient, LLM_API_KEY_ENV } from '../llm/model-client-resource.ts';
 import type { SchemaContext } from '../types.ts';
+import { resolveInDataDir } from '../warehouse/data-dir.ts';
 import {
   resolveWarehouseName,
   resolveWarehousePath,
@@ -94,7 +95,7 @@ export async function retrieveSchema({
   });
 }
 
-/** A run's input may name a database in R1FLOW_WAREHOUSE_DIR; otherwise the flow's or host's file. */
+/** A run's input may name a database in R1FLOW_WAREHOUSE_DIR; otherwise the flow's (inside the data directory) or host's file. */
 function locateWarehouse(params: RetrieveParams, database: string | undefined, ctx: NodeContext): string {
   if (database !== undefined) {
     const directory = ctx.secret(WAREHOUSE_DIR_ENV);
@@ -106,7 +107,11 @@ function locateWarehouse(params: RetrieveParams, database: string | undefined, c
     }
     return resolveWarehouseName(database, directory);
   }
-  return resolveWarehousePath(params.warehouse ?? ctx.secret(WAREHOUSE_ENV) ?? DEFAULT_WAREHOUSE);
+  // The flow's own path is confined to the data directory; the host's setting and the demo are trusted.
+  if (params.warehouse !== undefined) {
+    return resolveWarehousePath(resolveInDataDir('warehouse', params.warehouse, 'read', ctx.secret));
+  }
+  return resolveWarehousePath(ctx.secret(WAREHOUSE_ENV) ?? DEFAULT_WAREHOUSE);
 }
 
 /**

@@ -1,11 +1,17 @@
 // Runs a sample's SQL candidates through the sandbox pool: each distinct SQL text once (duplicates
 // share its result but keep their own index), candidates without SQL answer `empty` without
-// running, and the output keeps the candidates' order (the vote's ties depend on it).
+// running, and the output keeps the candidates' order (the vote's ties depend on it). With
+// `stopWhenDecided`, once the candidates still to run could not change the vote's answer (the
+// leading group has more votes than the runner-up plus every candidate left, and none left comes
+// before the leader's first member), they are cancelled and answer `skipped`.
 import type { Candidate, ExecutedCandidate } from '../types.ts';
 import type { SqlOutcome, SqlRequest } from './sandbox/sql-outcome.ts';
 import type { SqlSandboxPool } from './sandbox/sql-sandbox-pool.ts';
+import { voteOnResults } from './vote-on-results.ts';
 
-export type ExecuteLimits = Pick<SqlRequest, 'timeoutMs' | 'maxRows' | 'allowedTables'>;
+export type ExecuteLimits = Pick<SqlRequest, 'timeoutMs' | 'maxRows' | 'maxBytes' | 'allowedTables'>;
+
+type CandidateOutcome = Omit<ExecutedCandidate, 'index' | 'sql'>;
 
 /** What running candidates needs of the pool (a wrapper may count or log calls). */
 export type SqlExecutor = Pick<SqlSandboxPool, 'execute'>;
@@ -14,7 +20,11 @@ export interface ExecuteCandidatesOptions extends ExecuteLimits {
   /** Distinct queries of this call in the pool at once. Default: all (the pool queues the rest). */
   concurrency?: number | undefined;
   signal?: AbortSignal;
-  /** Called after each distinct query finishes. */
+  /** Who asks the pool (a run id), so runs share its children fairly. */
+  owner?: string | undefined;
+  /** Cancel the candidates left once they cannot change the vote's answer. Default false. */
+  stopWhenDecided?: boolean | undefined;
+  /** Called after each distinct query finishes (skipped ones count as finished). */
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -23,10 +33,13 @@ export function executeOnce(
   pool: SqlExecutor,
   database: string,
   sql: string,
-  options: ExecuteLimits & { signal?: AbortSignal },
+  options: ExecuteLimits & { signal?: AbortSignal; owner?: string | undefined },
 ): Promise<SqlOutcome> {
-  const { signal, ...limits } = options;
-  return pool.execute({ database, sql, ...limits }, signal === undefined ? {} : { signal });
+  const { signal, owner, ...limits } = options;
+  return pool.execute(
+    { database, sql, ...limits },
+    { ...(signal === undefined ? {} : { signal }), ...(owner === undefined ? {} : { owner }) },
+  );
 }
 
 export async function executeCandidates(
@@ -35,27 +48,68 @@ export async function executeCandidates(
   candidates: readonly Candidate[],
   options: ExecuteCandidatesOptions,
 ): Promise<ExecutedCandidate[]> {
-  const { concurrency, onProgress, ...once } = options;
+  const { concurrency, onProgress, stopWhenDecided, signal, ...once } = options;
   const distinct = [...new Set(candidates.map((candidate) => candidate.sql).filter(hasSql))];
   const outcomes = new Map<string, SqlOutcome>();
+  // Aborted by the caller's signal, or by this call once the vote is decided.
+  const stop = new AbortController();
+  const forwardAbort = () => stop.abort();
+  signal?.addEventListener('abort', forwardAbort, { once: true });
+  if (signal?.aborted) stop.abort();
+  let skipped: CandidateOutcome | undefined;
   let next = 0;
   const work = async (): Promise<void> => {
-    while (next < distinct.length && !options.signal?.aborted) {
+    while (next < distinct.length && !stop.signal.aborted) {
       const sql = distinct[next++] as string;
-      outcomes.set(sql, await executeOnce(pool, database, sql, once));
+      try {
+        outcomes.set(sql, await executeOnce(pool, database, sql, { ...once, signal: stop.signal }));
+      } catch (error) {
+        if (skipped === undefined) throw error;
+        return;
+      }
       onProgress?.(outcomes.size, distinct.length);
+      skipped ??= stopWhenDecided ? describeDecided(candidates, outcomes) : undefined;
+      if (skipped) stop.abort();
     }
   };
   const workers = Math.min(concurrency ?? distinct.length, distinct.length);
-  await Promise.all(Array.from({ length: workers }, work));
+  try {
+    await Promise.all(Array.from({ length: workers }, work));
+  } finally {
+    signal?.removeEventListener('abort', forwardAbort);
+  }
+  if (skipped && outcomes.size < distinct.length) onProgress?.(distinct.length, distinct.length);
   return candidates.map((candidate) => {
-    const outcome = hasSql(candidate.sql) ? outcomes.get(candidate.sql) : undefined;
+    const outcome = hasSql(candidate.sql) ? (outcomes.get(candidate.sql) ?? skipped) : undefined;
     return { index: candidate.index, sql: candidate.sql, ...(outcome ?? EMPTY_OUTCOME) };
   });
 }
 
+/** The `skipped` outcome when the candidates not yet run cannot change the vote's answer, else undefined. */
+function describeDecided(
+  candidates: readonly Candidate[],
+  outcomes: ReadonlyMap<string, SqlOutcome>,
+): CandidateOutcome | undefined {
+  const finished: ExecutedCandidate[] = [];
+  const pending: Candidate[] = [];
+  for (const candidate of candidates) {
+    if (!hasSql(candidate.sql)) continue;
+    const outcome = outcomes.get(candidate.sql);
+    if (outcome) finished.push({ index: candidate.index, sql: candidate.sql, ...outcome });
+    else pending.push(candidate);
+  }
+  const { winner, clusters } = voteOnResults(finished);
+  if (pending.length === 0 || winner === null) return undefined;
+  const runnerUp = Math.max(0, ...clusters.filter((cluster) => cluster !== winner).map((c) => c.votes));
+  const leaderFirst = winner.members[0] ?? 0;
+  if (winner.votes <= runnerUp + pending.length) return undefined;
+  if (pending.some((candidate) => candidate.index < leaderFirst)) return undefined;
+  const message = `not run: ${winner.votes} of ${candidates.length} candidates already agree, more than the ${pending.length} left could outvote`;
+  return { ...EMPTY_OUTCOME, status: 'skipped', error: { code: 'SQL_SKIPPED', message } };
+}
+
 /** SQL-R1 would vote a sample without a ```sql block as the empty result; r1flow marks it `empty` (SQLR1.md §9). */
-const EMPTY_OUTCOME: Omit<ExecutedCandidate, 'index' | 'sql'> = {
+const EMPTY_OUTCOME: CandidateOutcome = {
   status: 'empty',
   columns: [],
   rows: [],

@@ -13,8 +13,9 @@ import {
 } from '../schema/index-location.ts';
 import { reindexWarehouse } from '../schema/reindex-warehouse.ts';
 import { DEFAULT_WAREHOUSE } from '../schema/retrieve-schema.ts';
+import { type Lookup, resolveInDataDir } from './data-dir.ts';
 import { WAREHOUSE_ENV } from './resolve-warehouse.ts';
-import { SyncParamsSchema } from './sync-params.ts';
+import { type SyncParams, SyncParamsSchema, type SyncSourceSpec } from './sync-params.ts';
 import type { SyncReport } from './sync-report.ts';
 import { SyncReportPort } from './sync-report.ts';
 import { syncWarehouse } from './sync-warehouse.ts';
@@ -34,9 +35,14 @@ export default defineNode({
   outputs: { report: SyncReportPort },
   async run({ params, ctx }) {
     const started = performance.now();
+    // Checked before copying: a path outside the data directory fails the node with nothing written.
+    const configuredIndexPath =
+      params.indexPath === undefined
+        ? undefined
+        : resolveInDataDir('indexPath', params.indexPath, 'write', ctx.secret);
     const outcome = await syncWarehouse({
-      source: params.source,
-      warehousePath: resolve(params.warehouse ?? ctx.secret(WAREHOUSE_ENV) ?? DEFAULT_WAREHOUSE),
+      source: confineSource(params.source, ctx.secret),
+      warehousePath: locateSyncWarehouse(params, ctx.secret),
       createWarehouse: params.createWarehouse,
       include: params.include,
       batchSize: params.batchSize,
@@ -52,7 +58,7 @@ export default defineNode({
     if (params.reindex) {
       ctx.progress({ message: 're-indexing the schema' });
       const indexPath =
-        params.indexPath ??
+        configuredIndexPath ??
         defaultIndexPath(outcome.warehouse, ctx.secret(SCHEMA_INDEX_DIR_ENV) ?? DEFAULT_SCHEMA_INDEX_DIR);
       reindex = await reindexAfterSync(outcome.warehouse, resolve(indexPath), ctx.signal);
     }
@@ -67,6 +73,20 @@ export default defineNode({
     };
   },
 });
+
+/** The flow's warehouse path is confined to the data directory; the host's setting and the demo are trusted. */
+function locateSyncWarehouse(params: SyncParams, lookup: Lookup): string {
+  if (params.warehouse !== undefined) return resolveInDataDir('warehouse', params.warehouse, 'write', lookup);
+  return resolve(lookup(WAREHOUSE_ENV) ?? DEFAULT_WAREHOUSE);
+}
+
+/** The source is only read: inside the data directory, or among the shipped examples. */
+function confineSource(source: SyncSourceSpec, lookup: Lookup): SyncSourceSpec {
+  if (source.kind === 'sqlite') {
+    return { ...source, path: resolveInDataDir('source.path', source.path, 'read', lookup) };
+  }
+  return { ...source, directory: resolveInDataDir('source.directory', source.directory, 'read', lookup) };
+}
 
 /** The rows are committed by now: a failed re-index says so, and a retry copies nothing twice. */
 async function reindexAfterSync(

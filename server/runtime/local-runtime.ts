@@ -1,5 +1,6 @@
 // Everything a process needs to drive runs with the inline transport: the store, the node
 // registry, the transport and the orchestrator, closed in the right order.
+import { resolve } from 'node:path';
 import type { Logger } from '../../engine/define-node.ts';
 import type { NodeRegistry } from '../../engine/registry.ts';
 import { ResourcePool } from '../../engine/resources.ts';
@@ -7,6 +8,7 @@ import { Orchestrator } from '../../engine/scheduler/orchestrator.ts';
 import { SqliteStore } from '../../engine/store/sqlite-store.ts';
 import type { Transport } from '../../engine/transport.ts';
 import { InlineTransport } from '../../engine/transports/inline-transport.ts';
+import { STORE_PATH_ENV } from '../../nodes/warehouse/data-dir.ts';
 import { loadNodeRegistry } from './node-plugins.ts';
 
 export interface Runtime {
@@ -31,6 +33,8 @@ export interface RuntimeOptions {
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const registry = await loadNodeRegistry();
   const store = new SqliteStore(options.dbPath);
+  // Nodes never open the store as a warehouse, and by default keep flow paths beside it.
+  process.env[STORE_PATH_ENV] = resolve(options.dbPath);
   const resources = new ResourcePool();
   const transport =
     options.transport?.(registry, resources) ??

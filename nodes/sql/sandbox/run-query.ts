@@ -1,7 +1,8 @@
 // One sandboxed query, start to finish, inside a child process: refuse what may write, compile
 // (with SQLite's legacy double-quoted strings), check the tables it reads, then read rows up to the
 // cap. Reading stops at the first row past the cap, so a huge result costs at most maxRows + 1
-// steps; `rowCount` is then the rows kept, not the size of the full result.
+// steps; `rowCount` is then the rows kept, not the size of the full result. Rows are also capped by
+// their size as JSON (`maxBytes`), so one candidate cannot fill a node's output with a giant cell.
 import { resolve } from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Cell } from '../../types.ts';
@@ -38,7 +39,7 @@ export function runQuery(connections: ReadonlyConnections, request: QueryRequest
         );
       }
     }
-    return readRows(prepared.statement, request.maxRows);
+    return readRows(prepared.statement, request.maxRows, request.maxBytes ?? Number.POSITIVE_INFINITY);
   } catch (error) {
     return classifyError(error);
   }
@@ -52,19 +53,33 @@ function findForbiddenRead(db: Database, sql: string, allowedTables: readonly st
   return table === undefined ? undefined : `table ${table}`;
 }
 
-function readRows(statement: Statement, maxRows: number): ChildOutcome {
+function readRows(statement: Statement, maxRows: number, maxBytes: number): ChildOutcome {
   statement.safeIntegers(true).raw(true);
   const columns = statement.columns().map((column) => column.name);
   const rows: Cell[][] = [];
-  let truncated = false;
+  let bytes = 0;
+  let truncatedBy: 'rows' | 'bytes' | undefined;
   for (const row of statement.iterate() as IterableIterator<unknown[]>) {
     if (rows.length === maxRows) {
-      truncated = true;
+      truncatedBy = 'rows';
       break;
     }
-    rows.push(row.map(encodeCell));
+    const cells = row.map(encodeCell);
+    bytes += jsonBytes(cells, maxBytes);
+    if (bytes > maxBytes) {
+      truncatedBy = 'bytes';
+      break;
+    }
+    rows.push(cells);
   }
-  return { status: 'ok', columns, rows, rowCount: rows.length, truncated };
+  const cut = truncatedBy === undefined ? {} : { truncatedBy };
+  return { status: 'ok', columns, rows, rowCount: rows.length, truncated: truncatedBy !== undefined, ...cut };
+}
+
+/** Size of `cells` as JSON, or anything above `cap` without serialising a cell longer than the cap. */
+function jsonBytes(cells: Cell[], cap: number): number {
+  if (cells.some((cell) => typeof cell === 'string' && cell.length > cap)) return cap + 1;
+  return Buffer.byteLength(JSON.stringify(cells));
 }
 
 const SYNTAX = /syntax error|incomplete input|unrecognized token/;

@@ -1,9 +1,15 @@
 // One child process of the sandbox pool: forks the sandbox child (compiled `sandbox-child.js` under
 // plain node from dist/, `sandbox-child.ts` through tsx's ESM loader from the sources), runs one
 // query at a time, reports its own death.
+// Memory is bounded two ways: V8's heap flag (rows held in JS), and a watchdog here that reads the
+// child's resident size while it runs and kills it past the cap. The watchdog is what bounds SQLite's
+// own memory (blobs, sorts, group_concat live outside V8's heap): better-sqlite3 is built with
+// SQLITE_DEFAULT_MEMSTATUS=0, so SQLite's soft/hard heap limits do nothing in the child.
 import type { ChildProcess } from 'node:child_process';
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { RUNNING_FROM_SOURCES } from '../../../engine/package-root.ts';
 import type { ChildMessage, ChildOutcome, ChildRequestMessage, QueryRequest } from './sql-outcome.ts';
@@ -16,6 +22,14 @@ const CHILD_ENTRY = fileURLToPath(
 const LOADER_ARGS = RUNNING_FROM_SOURCES ? ['--import', import.meta.resolve('tsx/esm')] : [];
 /** A crash's reason comes first (V8's "FATAL ERROR: …", an exception's message); stack traces follow. */
 const STDERR_HEAD_CHARS = 4000;
+const RSS_CHECK_MS = 50;
+/** What V8 and SQLite print or answer when a limit is reached. */
+const OUT_OF_MEMORY = /heap out of memory|allocation failed/i;
+
+export interface SandboxMemoryLimits {
+  maxHeapMb: number;
+  maxRssMb: number;
+}
 
 export interface SandboxProcessEvents {
   /** The child has loaded its code and takes queries. */
@@ -33,14 +47,20 @@ export class SandboxProcess {
   #alive = true;
   #stderrHead = '';
   #running: { id: number; settle(outcome: ChildOutcome): void } | undefined;
+  readonly #maxRssMb: number;
+  #watchdog: NodeJS.Timeout | undefined;
+  /** Resident MiB seen when the watchdog killed the child, if it did. */
+  #killedAtRssMb: number | undefined;
+  #deprioritized = false;
 
-  constructor(maxHeapMb: number, events: SandboxProcessEvents) {
+  constructor(limits: SandboxMemoryLimits, events: SandboxProcessEvents) {
     this.#events = events;
+    this.#maxRssMb = limits.maxRssMb;
     this.#exited = new Promise((done) => {
       this.#markExited = done;
     });
     this.#child = fork(CHILD_ENTRY, [], {
-      execArgv: [...LOADER_ARGS, `--max-old-space-size=${maxHeapMb}`],
+      execArgv: [...LOADER_ARGS, `--max-old-space-size=${limits.maxHeapMb}`],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
     this.#child.stderr?.setEncoding('utf8');
@@ -72,6 +92,8 @@ export class SandboxProcess {
   run(id: number, request: QueryRequest): Promise<ChildOutcome> {
     return new Promise((settle) => {
       this.#running = { id, settle };
+      this.#watchdog = setInterval(() => this.#checkRss(), RSS_CHECK_MS);
+      this.#watchdog.unref();
       const message: ChildRequestMessage = { id, request };
       this.#child.send(message, (error) => {
         if (error) this.#child.kill('SIGKILL');
@@ -79,8 +101,29 @@ export class SandboxProcess {
     });
   }
 
+  /** Whether `deprioritize` lowered this child's CPU priority (it cannot be raised back). */
+  get deprioritized(): boolean {
+    return this.#deprioritized;
+  }
+
+  /**
+   * Lowers the child's CPU priority to the lowest (nice 19), so a long query yields the CPU to short
+   * ones; an unprivileged process cannot raise it again, so the pool retires the child afterwards.
+   */
+  deprioritize(): void {
+    const pid = this.#child.pid;
+    if (pid === undefined || !this.#alive || this.#deprioritized) return;
+    try {
+      setPriority(pid, 19);
+      this.#deprioritized = true;
+    } catch {
+      // The child exited meanwhile: nothing to lower.
+    }
+  }
+
   /** Stops the child at once (SIGKILL); the running query's promise is dropped, never settled. */
   kill(): void {
+    clearInterval(this.#watchdog);
     this.#running = undefined;
     if (!this.#alive) return;
     // Keep the parent alive until the child is gone, so a caller awaiting exited() sees it happen.
@@ -107,14 +150,37 @@ export class SandboxProcess {
     if (!this.#alive) return;
     this.#alive = false;
     const reason = cause + this.#describeStderr();
-    this.#takeRunning()?.(
-      failedOutcome('error', 'SQL_ERROR', `the process running the query died (${reason})`),
-    );
+    this.#takeRunning()?.(this.#describeDeath(reason));
     this.#markExited();
     this.#events.onExit(this, { beforeReady: !this.#ready, reason });
   }
 
+  #describeDeath(reason: string): ChildOutcome {
+    if (this.#killedAtRssMb !== undefined) {
+      const message = `the query used ${this.#killedAtRssMb} MiB of memory, past the limit of ${this.#maxRssMb} MiB, and was stopped`;
+      return failedOutcome('error', 'SQL_MEMORY_LIMIT', message);
+    }
+    if (OUT_OF_MEMORY.test(reason)) {
+      return failedOutcome(
+        'error',
+        'SQL_MEMORY_LIMIT',
+        `the query ran out of its memory limit; the process running it died (${reason})`,
+      );
+    }
+    return failedOutcome('error', 'SQL_ERROR', `the process running the query died (${reason})`);
+  }
+
+  #checkRss(): void {
+    const pid = this.#child.pid;
+    if (pid === undefined || !this.#alive) return;
+    const rssMb = readRssMb(pid);
+    if (rssMb === undefined || rssMb <= this.#maxRssMb) return;
+    this.#killedAtRssMb = rssMb;
+    this.#child.kill('SIGKILL');
+  }
+
   #takeRunning(): ((outcome: ChildOutcome) => void) | undefined {
+    clearInterval(this.#watchdog);
     const running = this.#running;
     this.#running = undefined;
     return running?.settle;
@@ -128,5 +194,15 @@ export class SandboxProcess {
       .filter(Boolean);
     const line = lines.find((candidate) => /error/i.test(candidate)) ?? lines[0];
     return line === undefined ? '' : `: ${line}`;
+  }
+}
+
+/** Resident size of process `pid` in MiB, from Linux's /proc; undefined elsewhere or once it is gone. */
+function readRssMb(pid: number): number | undefined {
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? undefined : Math.round(Number(kb) / 1024);
+  } catch {
+    return undefined;
   }
 }

@@ -10,6 +10,8 @@ export interface SqlRequest {
   timeoutMs: number;
   /** Reading stops after this many rows; the outcome is then `truncated`. */
   maxRows: number;
+  /** Reading stops before the row that takes the rows past this many bytes of JSON; default no cap. */
+  maxBytes?: number | undefined;
   /** When set, reading any other table (or the schema table) answers `forbidden`. Case-insensitive. */
   allowedTables?: readonly string[] | undefined;
 }
@@ -24,6 +26,8 @@ export type SqlErrorCode =
   | 'SQL_READONLY_VIOLATION'
   | 'SQL_TABLE_FORBIDDEN'
   | 'SQL_EMPTY'
+  | 'SQL_MEMORY_LIMIT'
+  | 'SQL_SKIPPED'
   | 'WAREHOUSE_NOT_FOUND';
 
 export interface SqlOutcome {
@@ -33,8 +37,10 @@ export interface SqlOutcome {
   rows: Cell[][];
   /** Rows kept; equals `rows.length` (reading stops at the cap, see `truncated`). */
   rowCount: number;
-  /** True when the query had more rows than `maxRows`. */
+  /** True when the query had more rows than `maxRows`, or more bytes than `maxBytes`. */
   truncated: boolean;
+  /** Which cap cut the result, when `truncated`. */
+  truncatedBy?: 'rows' | 'bytes';
   error?: { code: SqlErrorCode; message: string };
   /** Wall time from handing the query to a child until its answer (or the kill). */
   durationMs: number;

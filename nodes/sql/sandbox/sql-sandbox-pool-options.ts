@@ -9,8 +9,17 @@ export interface SqlSandboxPoolOptions {
    * instead of after a start (about 0.3 s for tsx + better-sqlite3). Default 1.
    */
   spares?: number;
-  /** V8 heap limit of each child, in MiB: rows that outgrow it crash that child only. Default 1024. */
+  /** Children one owner (a run) may hold at once. Default size - 1 (1 for a pool of 1). */
+  maxPerOwner?: number;
+  /** V8 heap limit of each child, in MiB: rows that outgrow it crash that child only. Default 512. */
   maxHeapMb?: number;
+  /**
+   * Resident memory of a child, in MiB, past which the pool kills it (checked every 50 ms while it
+   * runs): what bounds SQLite's own allocations, which V8's heap limit does not see. Default 768.
+   */
+  maxRssMb?: number;
+  /** A query running longer than this (ms) gets the lowest CPU priority (nice 19). Default 250. */
+  deprioritizeAfterMs?: number;
   /** Children that may die before becoming ready, in a row, before the pool gives up. Default 3. */
   maxStartFailures?: number;
 }
@@ -18,10 +27,14 @@ export interface SqlSandboxPoolOptions {
 export type CompiledSqlSandboxPoolOptions = Required<SqlSandboxPoolOptions>;
 
 export function compileSqlSandboxPoolOptions(options: SqlSandboxPoolOptions): CompiledSqlSandboxPoolOptions {
+  const size = options.size ?? Math.min(4, availableParallelism());
   const compiled = {
-    size: options.size ?? Math.min(4, availableParallelism()),
+    size,
     spares: options.spares ?? 1,
-    maxHeapMb: options.maxHeapMb ?? 1024,
+    maxPerOwner: options.maxPerOwner ?? Math.max(1, size - 1),
+    maxHeapMb: options.maxHeapMb ?? 512,
+    maxRssMb: options.maxRssMb ?? 768,
+    deprioritizeAfterMs: options.deprioritizeAfterMs ?? 250,
     maxStartFailures: options.maxStartFailures ?? 3,
   };
   for (const [name, value] of Object.entries(compiled)) {

@@ -3,6 +3,12 @@
 // query past its timeout is stopped by SIGKILL of its whole process. The pool keeps `size` queries
 // running, `spares` started children idle so a killed one is replaced off the critical path, and
 // queues what does not fit. Idle, it does not keep the parent process alive.
+// Fairness: queries carry an `owner` (a run). Queued queries are taken round-robin across owners, and
+// one owner holds at most `maxPerOwner` children (default size - 1): a free child must already be
+// there when another run's question arrives, since a run sending runaways would otherwise hold every
+// child until its timeouts, and taking a child back would kill a query that did nothing wrong. A
+// query still running after `deprioritizeAfterMs` gets the lowest CPU priority, so on a busy host
+// runaways yield the CPU to other runs' short queries; its child is then replaced once it is done.
 import { performance } from 'node:perf_hooks';
 import { R1flowError } from '../../../engine/errors.ts';
 import { SandboxProcess } from './sandbox-process.ts';
@@ -17,10 +23,13 @@ import {
 export interface ExecuteOptions {
   /** Aborting drops a queued query, or kills the child running it; `execute` then rejects with NODE_CANCELLED. */
   signal?: AbortSignal;
+  /** Who asks (e.g. a run id): owners share the children fairly. Without one, the query is its own owner. */
+  owner?: string;
 }
 
 interface Job {
   readonly id: number;
+  readonly owner: string;
   readonly request: SqlRequest;
   readonly resolve: (outcome: SqlOutcome) => void;
   readonly reject: (error: R1flowError) => void;
@@ -32,13 +41,15 @@ interface RunningJob {
   readonly process: SandboxProcess;
   readonly startedAt: number;
   readonly timer: NodeJS.Timeout;
+  readonly slowTimer: NodeJS.Timeout;
 }
 
 export class SqlSandboxPool {
   readonly options: CompiledSqlSandboxPoolOptions;
   readonly #processes = new Set<SandboxProcess>();
   readonly #idle: SandboxProcess[] = [];
-  readonly #queue: Job[] = [];
+  /** Queued jobs per owner; Map order is the round-robin order (an owner served moves to the back). */
+  readonly #queues = new Map<string, Job[]>();
   readonly #running = new Map<Job, RunningJob>();
   readonly #readyWaiters: { resolve(): void; reject(error: R1flowError): void }[] = [];
   #startFailures = 0;
@@ -62,13 +73,15 @@ export class SqlSandboxPool {
 
   /** Runs one query in a child; answers every SQL failure as an outcome, rejects only on cancel or a broken pool. */
   execute(request: SqlRequest, options: ExecuteOptions = {}): Promise<SqlOutcome> {
-    const { signal } = options;
+    const { signal, owner } = options;
     const unavailable = this.#closed ? closedError() : this.#failure;
     if (unavailable) return Promise.reject(unavailable);
     if (signal?.aborted) return Promise.reject(cancelledError());
     return new Promise((resolve, reject) => {
+      const id = this.#nextId++;
       const job: Job = {
-        id: this.#nextId++,
+        id,
+        owner: owner ?? `#${id}`,
         request,
         resolve,
         reject,
@@ -76,7 +89,9 @@ export class SqlSandboxPool {
         onAbort: () => this.#abort(job),
       };
       signal?.addEventListener('abort', job.onAbort, { once: true });
-      this.#queue.push(job);
+      const queue = this.#queues.get(job.owner);
+      if (queue) queue.push(job);
+      else this.#queues.set(job.owner, [job]);
       this.#pump();
     });
   }
@@ -85,9 +100,9 @@ export class SqlSandboxPool {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    for (const job of this.#queue.splice(0)) this.#reject(job, closedError());
+    for (const job of this.#takeQueued()) this.#reject(job, closedError());
     for (const [job, running] of this.#running) {
-      clearTimeout(running.timer);
+      clearTimers(running);
       this.#reject(job, closedError());
     }
     this.#running.clear();
@@ -100,13 +115,32 @@ export class SqlSandboxPool {
   }
 
   #pump(): void {
-    while (this.#queue.length > 0 && this.#running.size < this.options.size) {
-      const process = this.#idle.pop();
-      const job = process && this.#queue.shift();
-      if (!process || !job) break;
-      this.#dispatch(process, job);
+    while (this.#running.size < this.options.size && this.#idle.length > 0) {
+      const job = this.#nextJob();
+      if (!job) break;
+      this.#dispatch(this.#idle.pop() as SandboxProcess, job);
     }
     this.#holdEventLoop();
+  }
+
+  /** The first queued job, round-robin over owners, whose owner is below its share of children. */
+  #nextJob(): Job | undefined {
+    const held = new Map<string, number>();
+    for (const job of this.#running.keys()) held.set(job.owner, (held.get(job.owner) ?? 0) + 1);
+    for (const [owner, queue] of this.#queues) {
+      if ((held.get(owner) ?? 0) >= this.options.maxPerOwner) continue;
+      const job = queue.shift() as Job;
+      this.#queues.delete(owner);
+      if (queue.length > 0) this.#queues.set(owner, queue); // to the back of the round
+      return job;
+    }
+    return undefined;
+  }
+
+  #takeQueued(): Job[] {
+    const jobs = [...this.#queues.values()].flat();
+    this.#queues.clear();
+    return jobs;
   }
 
   #dispatch(process: SandboxProcess, job: Job): void {
@@ -117,12 +151,14 @@ export class SqlSandboxPool {
       this.#retire(process);
       this.#pump(); // a spare takes the next queued query now, not when the replacement has started
     }, timeoutMs);
-    this.#running.set(job, { process, startedAt: performance.now(), timer });
+    const slowTimer = setTimeout(() => process.deprioritize(), this.options.deprioritizeAfterMs);
+    this.#running.set(job, { process, startedAt: performance.now(), timer, slowTimer });
     void process.run(job.id, query).then((outcome) => {
       if (!this.#running.has(job)) return; // timed out or cancelled meanwhile
       this.#finish(job, outcome);
       // A child that crashed has already left #processes (and is being replaced).
-      if (this.#processes.has(process)) this.#idle.push(process);
+      if (process.deprioritized) this.#retire(process);
+      else if (this.#processes.has(process)) this.#idle.push(process);
       this.#pump();
     });
   }
@@ -130,18 +166,22 @@ export class SqlSandboxPool {
   #finish(job: Job, outcome: ChildOutcome): void {
     const running = this.#running.get(job);
     if (!running) return;
-    clearTimeout(running.timer);
+    clearTimers(running);
     this.#running.delete(job);
     job.signal?.removeEventListener('abort', job.onAbort);
     job.resolve({ ...outcome, durationMs: performance.now() - running.startedAt });
   }
 
   #abort(job: Job): void {
-    const queued = this.#queue.indexOf(job);
-    if (queued >= 0) this.#queue.splice(queued, 1);
+    const queue = this.#queues.get(job.owner);
+    const queued = queue?.indexOf(job) ?? -1;
+    if (queue && queued >= 0) {
+      queue.splice(queued, 1);
+      if (queue.length === 0) this.#queues.delete(job.owner);
+    }
     const running = this.#running.get(job);
     if (running) {
-      clearTimeout(running.timer);
+      clearTimers(running);
       this.#running.delete(job);
       this.#retire(running.process);
     }
@@ -162,7 +202,7 @@ export class SqlSandboxPool {
 
   #spawn(): void {
     if (this.#closed || this.#failure) return;
-    const process = new SandboxProcess(this.options.maxHeapMb, {
+    const process = new SandboxProcess(this.options, {
       onReady: (ready) => this.#handleReady(ready),
       onExit: (gone, details) => this.#handleExit(gone, details),
     });
@@ -196,7 +236,7 @@ export class SqlSandboxPool {
 
   #failWith(error: R1flowError): void {
     this.#failure = error;
-    for (const job of this.#queue.splice(0)) this.#reject(job, error);
+    for (const job of this.#takeQueued()) this.#reject(job, error);
     this.#notifyReadyWaiters();
   }
 
@@ -212,9 +252,14 @@ export class SqlSandboxPool {
 
   /** Children keep this process alive only while someone waits on the pool. */
   #holdEventLoop(): void {
-    const hold = this.#queue.length > 0 || this.#running.size > 0 || this.#readyWaiters.length > 0;
+    const hold = this.#queues.size > 0 || this.#running.size > 0 || this.#readyWaiters.length > 0;
     for (const process of this.#processes) process.holdEventLoop(hold);
   }
+}
+
+function clearTimers(running: RunningJob): void {
+  clearTimeout(running.timer);
+  clearTimeout(running.slowTimer);
 }
 
 function cancelledError(): R1flowError {

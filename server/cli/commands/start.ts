@@ -1,7 +1,9 @@
 import { createServer as createNetServer } from 'node:net';
+import { resolve } from 'node:path';
 import type { Lane, Logger } from '../../../engine/define-node.ts';
 import { R1flowError } from '../../../engine/errors.ts';
 import { packagePath, packageVersion } from '../../../engine/package-root.ts';
+import { DATA_DIR_ENV } from '../../../nodes/warehouse/data-dir.ts';
 import { queueStats } from '../../../workers/queue-stats.ts';
 import { createQueueTransport, type QueueTransport } from '../../../workers/queue-transport.ts';
 import { redactRedisUrl, resolveRedisUrl, settleWithin } from '../../../workers/redis-connection.ts';
@@ -19,7 +21,8 @@ import { dbFlag, dbPath, logFormatFlag, parseFlags, parseIntegerFlag, processLog
 import { listenError } from './listen-error.ts';
 
 const usage = `start [--port 3000] [--host 127.0.0.1] [--db PATH] [--redis URL] [--lanes cpu,sql,llm,io]
-                    [--require-key] [--llm URL] [--public-url URL] [--log-format pretty|json]
+                    [--require-key] [--llm URL] [--public-url URL] [--data-dir DIR]
+                    [--log-format pretty|json]
 
   --port N, PORT       where the API and editor listen (default 3000; 0 picks a free port)
   --host H             interface to bind, R1FLOW_HOST (default 127.0.0.1; beyond loopback an API key is required)
@@ -30,6 +33,8 @@ const usage = `start [--port 3000] [--host 127.0.0.1] [--db PATH] [--redis URL] 
   --llm URL            OpenAI-compatible model server root including /v1, R1FLOW_LLM_URL
                        (default: the simulated server on the demo replay)
   --public-url URL     the URL webhooks are shown under (default http://HOST:PORT)
+  --data-dir DIR       files that flows may read and write (warehouses, sync sources), R1FLOW_DATA_DIR
+                       (default: the store's folder)
   --log-format F       pretty or json (default: pretty on a terminal, JSON lines otherwise)`;
 const PORT_FLAGS = '--port N or PORT=N';
 const EDITOR_DIR = packagePath('editor/dist/');
@@ -51,6 +56,7 @@ export default defineCommand({
         'require-key': { type: 'boolean' },
         llm: { type: 'string' },
         'public-url': { type: 'string' },
+        'data-dir': { type: 'string' },
         redis: { type: 'string' },
         lanes: { type: 'string' },
       },
@@ -62,6 +68,7 @@ export default defineCommand({
     // Before anything is set up or logged (a webhook secret is shown only once).
     await checkPortFree(host, port);
     if (values.llm) process.env.R1FLOW_LLM_URL = values.llm;
+    if (values['data-dir']) process.env[DATA_DIR_ENV] = resolve(values['data-dir']);
     const database = dbPath(values.db);
     if (values.lanes !== undefined && values.redis === undefined) {
       throw new R1flowError(

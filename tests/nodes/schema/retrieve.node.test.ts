@@ -77,7 +77,11 @@ async function run(
   inputs: { question: string; database?: string },
   env: Record<string, string> = {},
 ) {
-  const secrets: Record<string, string> = { R1FLOW_SCHEMA_INDEX_DIR: indexDir.dir, ...env };
+  const secrets: Record<string, string> = {
+    R1FLOW_SCHEMA_INDEX_DIR: indexDir.dir,
+    R1FLOW_DATA_DIR: temp.dir,
+    ...env,
+  };
   const progress: string[] = [];
   const ctx = createNodeContext({
     resources: pool,

@@ -29,11 +29,16 @@ const KYLE = 'SELECT name FROM singer WHERE singer_id = 1';
 const ANA = 'SELECT name FROM singer WHERE singer_id = 2';
 
 describe('sql.execute@1', () => {
-  test('is the sql lane node with SQL-R1 defaults: 10 s timeout, 1000 rows', () => {
+  test('is the sql lane node with SQL-R1 defaults: 10 s timeout, 1000 rows, 256 KiB, every candidate run', () => {
     expect(executeNode.key).toBe('sql.execute@1');
     expect(executeNode.lane).toBe('sql');
     expect(executeNode.family).toBe('sql');
-    expect(executeNode.params.parse({})).toEqual({ timeoutMs: 10_000, maxRows: 1000 });
+    expect(executeNode.params.parse({})).toEqual({
+      timeoutMs: 10_000,
+      maxRows: 1000,
+      maxBytes: 256 * 1024,
+      stopWhenDecided: false,
+    });
   });
 
   test('every candidate gets its result, in the order given, each keeping its own index', async () => {
@@ -138,5 +143,26 @@ describe('executeCandidates', () => {
     });
     expect(mostInFlight).toBe(1);
     expect(executed.map((c) => c.rows)).toEqual(Array.from({ length: 6 }, (_, i) => [[i]]));
+  });
+});
+
+describe('sql.execute@1 caps the bytes of each candidate', () => {
+  test('rows past maxBytes (as JSON) are cut and the cut is marked bytes; the row cap is marked rows', async () => {
+    const counting =
+      'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 500) SELECT x, printf("%0100d", x) FROM n';
+    const big = (await runNode([candidate(0, counting)], { maxBytes: 1000 })).results.candidates[0];
+    const small = (await runNode([candidate(0, 'SELECT name FROM singer')], { maxRows: 2 })).results
+      .candidates[0];
+    expect(big).toMatchObject({ status: 'ok', truncated: true, truncatedBy: 'bytes' });
+    expect(Buffer.byteLength(JSON.stringify(big?.rows))).toBeLessThanOrEqual(1000);
+    expect(big?.rowCount).toBe(big?.rows.length);
+    expect(big?.rows.length).toBeGreaterThan(0);
+    expect(small).toMatchObject({ status: 'ok', rowCount: 2, truncated: true, truncatedBy: 'rows' });
+  });
+
+  test('a result under both caps is not marked', async () => {
+    const { results } = await runNode([candidate(0, KYLE)]);
+    expect(results.candidates[0]).toMatchObject({ truncated: false });
+    expect(results.candidates[0]?.truncatedBy).toBeUndefined();
   });
 });

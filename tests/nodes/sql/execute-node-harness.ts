@@ -1,9 +1,12 @@
 // Runs the sql.execute@1 node the way a transport does: parsed params, typed inputs, a real ctx.
+
+import { dirname } from 'node:path';
 import type { NodeProgress } from '../../../engine/define-node.ts';
 import { createNodeContext } from '../../../engine/node-context.ts';
 import type { ResourceScope } from '../../../engine/resources.ts';
 import executeNode from '../../../nodes/sql/execute.node.ts';
 import { type Candidate, type ExecutionResults, ExecutionResultsSchema } from '../../../nodes/types.ts';
+import { DATA_DIR_ENV } from '../../../nodes/warehouse/data-dir.ts';
 
 export function candidate(index: number, sql: string | null): Candidate {
   return { index, sql, reasoning: '', text: sql ?? 'no sql here', finishReason: 'stop' };
@@ -15,14 +18,18 @@ export interface ExecuteNodeCall {
   candidates: Candidate[];
   params?: Record<string, unknown>;
   signal?: AbortSignal;
+  /** Host settings the node sees; the data directory defaults to the database's directory. */
+  secrets?: Record<string, string>;
 }
 
 export async function runExecuteNode(
   call: ExecuteNodeCall,
 ): Promise<{ results: ExecutionResults; progress: NodeProgress[] }> {
   const progress: NodeProgress[] = [];
+  const secrets: Record<string, string> = { [DATA_DIR_ENV]: dirname(call.database), ...call.secrets };
   const ctx = createNodeContext({
     resources: call.resources,
+    secret: (name) => secrets[name],
     onProgress: (update) => progress.push(update),
     ...(call.signal ? { signal: call.signal } : {}),
   });

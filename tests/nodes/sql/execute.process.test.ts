@@ -61,3 +61,43 @@ describe('sql.execute@1 with runaway candidates', () => {
     await vi.waitFor(() => expect(killed.filter(isAlive)).toEqual([]), { timeout: 10_000 });
   });
 });
+
+describe('sql.execute@1 skips the candidates that cannot change the vote', () => {
+  const KYLE = 'SELECT name FROM singer WHERE singer_id = 1';
+  const ANA = 'SELECT name FROM singer WHERE singer_id = 2';
+
+  test('once a majority agrees, a runaway left is cancelled and answers skipped, not a timeout', async () => {
+    const { results, progress } = await run(
+      [candidate(0, KYLE), candidate(1, KYLE), candidate(2, KYLE), candidate(3, RUNAWAY)],
+      { timeoutMs: 600_000, stopWhenDecided: true },
+    );
+    expect(results.candidates.map((c) => c.status)).toEqual(['ok', 'ok', 'ok', 'skipped']);
+    expect(results.candidates[3]?.error).toMatchObject({ code: 'SQL_SKIPPED' });
+    expect(results.candidates[3]?.error?.message).toMatch(/3 of 4 candidates already agree/);
+    expect(progress.at(-1)?.fraction).toBe(1);
+  });
+
+  test('a runaway that could still tie the vote runs to its timeout', async () => {
+    const { results } = await run(
+      [candidate(0, KYLE), candidate(1, KYLE), candidate(2, ANA), candidate(3, RUNAWAY)],
+      { timeoutMs: 300, stopWhenDecided: true },
+    );
+    expect(results.candidates.map((c) => c.status)).toEqual(['ok', 'ok', 'ok', 'timeout']);
+  });
+
+  test("a candidate before the leader's first member runs: it would become the answer's SQL", async () => {
+    const { results } = await run(
+      [candidate(0, RUNAWAY), candidate(1, KYLE), candidate(2, KYLE), candidate(3, KYLE)],
+      { timeoutMs: 300, stopWhenDecided: true },
+    );
+    expect(results.candidates.map((c) => c.status)).toEqual(['timeout', 'ok', 'ok', 'ok']);
+  });
+
+  test('by default (stopWhenDecided off) every candidate runs', async () => {
+    const { results } = await run(
+      [candidate(0, KYLE), candidate(1, KYLE), candidate(2, KYLE), candidate(3, RUNAWAY)],
+      { timeoutMs: 300 },
+    );
+    expect(results.candidates.map((c) => c.status)).toEqual(['ok', 'ok', 'ok', 'timeout']);
+  });
+});

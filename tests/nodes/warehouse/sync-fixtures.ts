@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import type { NodeProgress } from '../../../engine/define-node.ts';
 import { createNodeContext } from '../../../engine/node-context.ts';
 import { SCHEMA_INDEX_DIR_ENV } from '../../../nodes/schema/index-location.ts';
+import { DATA_DIR_ENV } from '../../../nodes/warehouse/data-dir.ts';
 import syncNode from '../../../nodes/warehouse/sync.node.ts';
 import type { SyncReport } from '../../../nodes/warehouse/sync-report.ts';
 
@@ -19,6 +20,7 @@ export interface SyncWorkspace {
   exec(file: string, sql: string): void;
   query<T = Record<string, unknown>>(file: string, sql: string): T[];
   write(name: string, text: string): string;
+  /** Runs warehouse.sync@1 with this workspace as the data directory (unless `secrets` says otherwise). */
   sync(params: Record<string, unknown>, options?: SyncRunOptions): Promise<SyncReport>;
   cleanup(): void;
 }
@@ -26,6 +28,8 @@ export interface SyncWorkspace {
 export interface SyncRunOptions {
   signal?: AbortSignal;
   progress?: NodeProgress[];
+  /** Host settings the node sees, over the workspace's defaults. */
+  secrets?: Record<string, string>;
 }
 
 export function createSyncWorkspace(): SyncWorkspace {
@@ -61,7 +65,8 @@ export function createSyncWorkspace(): SyncWorkspace {
     },
     async sync(params, options = {}) {
       const ctx = createNodeContext({
-        secret: (name) => (name === SCHEMA_INDEX_DIR_ENV ? path('schema-index') : undefined),
+        secret: (name) =>
+          ({ [SCHEMA_INDEX_DIR_ENV]: path('schema-index'), [DATA_DIR_ENV]: dir, ...options.secrets })[name],
         ...(options.signal ? { signal: options.signal } : {}),
         onProgress: (update) => options.progress?.push(update),
       });

@@ -10,12 +10,16 @@ import { spiderDatabasePath } from '../schema/spider-files.ts';
 import type { SyncWorkspace } from './sync-fixtures.ts';
 import { createSyncWorkspace } from './sync-fixtures.ts';
 
-const FLIGHT_2 = spiderDatabasePath('flight_2');
+const SPIDER_FLIGHT_2 = spiderDatabasePath('flight_2');
 const EXAMPLE = 'examples/flows/nightly-sync.flow.json';
 
 let ws: SyncWorkspace;
+/** Spider's flight_2, copied into the workspace: sources must lie in the data directory. */
+let FLIGHT_2: string;
 beforeEach(() => {
   ws = createSyncWorkspace();
+  FLIGHT_2 = ws.path('flight_2.sqlite');
+  cpSync(SPIDER_FLIGHT_2, FLIGHT_2);
 });
 afterEach(() => ws.cleanup());
 

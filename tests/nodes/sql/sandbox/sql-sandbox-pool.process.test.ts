@@ -91,7 +91,7 @@ describe('a child that dies is reported and replaced', () => {
   test('a query that exhausts its child memory answers an error that says why, and the pool carries on', async () => {
     const pool = startPool({ size: 1, spares: 0, maxHeapMb: 64 });
     const outcome = await pool.execute(request(HEAP_EATER, 60_000, 10_000_000));
-    expect(outcome).toMatchObject({ status: 'error', error: { code: 'SQL_ERROR' } });
+    expect(outcome).toMatchObject({ status: 'error', error: { code: 'SQL_MEMORY_LIMIT' } });
     expect(outcome.error?.message).toMatch(/died.*(heap|memory)/i);
     expect(await pool.execute(request('SELECT count(*) FROM song'))).toMatchObject({
       status: 'ok',
