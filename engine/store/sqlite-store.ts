@@ -2,6 +2,7 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { R1flowError } from '../errors.ts';
 import type { FlowDocument } from '../flow-schema.ts';
+import type { ApiKeyRecords } from './api-key-records.ts';
 import { openStoreDatabase } from './open-database.ts';
 import type {
   FlowSummary,
@@ -23,8 +24,11 @@ import {
   runToRow,
   toJson,
 } from './row-mappers.ts';
+import { SqliteApiKeyRecords } from './sqlite-api-key-records.ts';
+import { SqliteTriggerRecords } from './sqlite-trigger-records.ts';
 import { createStatementCache } from './statement-cache.ts';
 import type { Store, StoredRun } from './store.ts';
+import type { TriggerRecords } from './trigger-records.ts';
 
 const ACTIVE = "('queued', 'running')";
 
@@ -33,17 +37,16 @@ export class SqliteStore implements Store {
   readonly #db: Database;
   readonly #sql: (text: string) => Statement;
   readonly #applyChanges: Transaction<(changes: readonly StoreChange[]) => RunEvent[]>;
+  readonly triggers: TriggerRecords;
+  readonly apiKeys: ApiKeyRecords;
 
   constructor(path: string) {
     this.path = path;
     this.#db = openStoreDatabase(path);
     this.#sql = createStatementCache(this.#db);
     this.#applyChanges = this.#db.transaction((changes: readonly StoreChange[]) => this.#apply(changes));
-  }
-
-  /** The raw handle, for other tables of this file (triggers, keys) owned by server modules. */
-  get database(): Database {
-    return this.#db;
+    this.triggers = new SqliteTriggerRecords(this.#db, this.#sql);
+    this.apiKeys = new SqliteApiKeyRecords(this.#sql);
   }
 
   async saveFlow(document: FlowDocument): Promise<FlowVersion> {
@@ -299,6 +302,13 @@ export class SqliteStore implements Store {
   async requestCancel(runId: string): Promise<void> {
     const result = this.#sql('UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(runId);
     if (result.changes === 0) throw new R1flowError('RUN_NOT_FOUND', `no run "${runId}"`);
+  }
+
+  async getNodeKey(runId: string, nodeId: string): Promise<string | null> {
+    const key = this.#sql('SELECT node_key FROM node_runs WHERE run_id = ? AND node_id = ?')
+      .pluck()
+      .get(runId, nodeId) as string | undefined;
+    return key ?? null;
   }
 
   async close(): Promise<void> {

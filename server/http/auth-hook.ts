@@ -16,7 +16,7 @@ export function createAuthHook(context: ServerContext) {
     if (!guarded || !context.options.requireKey || OPEN_ROUTES.has(`${request.method} ${url}`)) return;
     const key = presentedKey(request);
     if (key !== undefined) {
-      if (context.apiKeys.verify(key) === null) {
+      if ((await context.apiKeys.verify(key)) === null) {
         throw new R1flowError('AUTH_FORBIDDEN', 'the API key is not valid (revoked or mistyped)');
       }
       return;
@@ -24,7 +24,7 @@ export function createAuthHook(context: ServerContext) {
     const session = cookies(request)[SESSION_COOKIE];
     if (session) {
       const claims = verifySession(context.serverKey, session);
-      if (claims && context.apiKeys.isActive(claims.keyId)) return;
+      if (claims && (await context.apiKeys.isActive(claims.keyId))) return;
       throw new R1flowError(
         'AUTH_FORBIDDEN',
         'the session expired or its API key was revoked; sign in again',

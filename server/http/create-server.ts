@@ -42,21 +42,18 @@ export interface CreateServerOptions extends ServerOptions {
 
 export function createServer(options: CreateServerOptions): R1flowServer {
   const { runtime } = options;
-  const db = runtime.store.database;
-  const triggers = new TriggerStore(db, options.serverKey);
+  const triggers = new TriggerStore(runtime.store.triggers, options.serverKey);
   const scheduleOptions: ScheduleRunnerOptions = {
     logger: options.logger,
     list: async () => {
       const enabled = new Set((await runtime.store.listFlows()).filter((f) => f.enabled).map((f) => f.id));
-      return triggers
-        .list({ kind: 'schedule' })
-        .filter(
-          (t): t is Extract<typeof t, { kind: 'schedule' }> =>
-            t.kind === 'schedule' && t.enabled && enabled.has(t.flowId),
-        );
+      return (await triggers.list({ kind: 'schedule' })).filter(
+        (t): t is Extract<typeof t, { kind: 'schedule' }> =>
+          t.kind === 'schedule' && t.enabled && enabled.has(t.flowId),
+      );
     },
     fire: async (trigger, tickAt) => {
-      triggers.recordFire(trigger.id, tickAt.getTime());
+      await triggers.recordFire(trigger.id, tickAt.getTime());
       await runtime.orchestrator.startRun({
         flowId: trigger.flowId,
         input: { ...trigger.config.input, firedAt: tickAt.toISOString() },
@@ -67,7 +64,7 @@ export function createServer(options: CreateServerOptions): R1flowServer {
   const schedules = options.scheduleDriver?.(scheduleOptions) ?? new ScheduleRunner(scheduleOptions);
   const context: ServerContext = {
     runtime,
-    apiKeys: new ApiKeys(db),
+    apiKeys: new ApiKeys(runtime.store.apiKeys),
     triggers,
     serverKey: options.serverKey,
     options: {
@@ -93,9 +90,8 @@ export function createServer(options: CreateServerOptions): R1flowServer {
   );
   app.addHook('onRequest', createAuthHook(context));
 
-  const nodeKeyOf = db.prepare('SELECT node_key FROM node_runs WHERE run_id = ? AND node_id = ?').pluck();
-  const metrics = new NodeMetrics((runId, nodeId) => nodeKeyOf.get(runId, nodeId) as string | undefined);
-  const stopMetrics = runtime.orchestrator.onEvents((events) => metrics.record(events));
+  const metrics = new NodeMetrics((runId, nodeId) => runtime.store.getNodeKey(runId, nodeId));
+  const stopMetrics = runtime.orchestrator.onEvents((events) => void metrics.record(events));
 
   const routes = new RouteTable();
   registerFlowRoutes(app, routes, context);

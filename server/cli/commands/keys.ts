@@ -4,10 +4,10 @@ import type { CliCommand } from '../command.ts';
 import { defineCommand } from '../command.ts';
 import { dbFlag, dbPath, parseFlags } from '../options.ts';
 
-async function withKeys<T>(db: string | undefined, use: (keys: ApiKeys) => T): Promise<T> {
+async function withKeys<T>(db: string | undefined, use: (keys: ApiKeys) => Promise<T>): Promise<T> {
   const store = new SqliteStore(dbPath(db));
   try {
-    return use(new ApiKeys(store.database));
+    return await use(new ApiKeys(store.apiKeys));
   } finally {
     await store.close();
   }

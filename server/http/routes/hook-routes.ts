@@ -24,7 +24,7 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
     );
     scope.post('/hooks/*', async (request, reply) => {
       const path = (request.params as { '*': string })['*'];
-      const trigger = context.triggers.byPath(path);
+      const trigger = await context.triggers.byPath(path);
       const flow = trigger ? await store.getFlow(trigger.flowId) : null;
       if (trigger?.kind !== 'webhook' || !trigger.enabled || !flow?.enabled) {
         throw new R1flowError('NOT_FOUND', `no active webhook at /hooks/${path}`);
@@ -46,7 +46,7 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
           },
         });
       }
-      verifyWebhook(context.triggers, trigger, request.headers, body);
+      await verifyWebhook(context.triggers, trigger, request.headers, body);
       let input: unknown;
       try {
         input = body.length === 0 ? {} : parseJsonText(body.toString('utf8'), 'body');

@@ -37,7 +37,7 @@ export function registerSystemRoutes(
       const claims = token ? verifySession(context.serverKey, token) : null;
       return {
         keyRequired: context.options.requireKey,
-        signedIn: claims !== null && context.apiKeys.isActive(claims.keyId),
+        signedIn: claims !== null && (await context.apiKeys.isActive(claims.keyId)),
       };
     },
   });
@@ -49,7 +49,7 @@ export function registerSystemRoutes(
     summary: 'Exchange an API key for an HttpOnly session cookie (the editor and its SSE use it)',
     body: z.object({ apiKey: z.string().min(1) }).strict(),
     handler: async ({ body }, _request, reply) => {
-      const keyId = context.apiKeys.verify(body.apiKey);
+      const keyId = await context.apiKeys.verify(body.apiKey);
       if (!keyId) throw new R1flowError('AUTH_FORBIDDEN', 'the API key is not valid (revoked or mistyped)');
       const expiresAt = Date.now() + SESSION_HOURS * 3_600_000;
       const token = signSession(context.serverKey, { keyId, expiresAt });

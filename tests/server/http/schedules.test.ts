@@ -70,8 +70,8 @@ describe('schedule triggers', () => {
       h = await startTestServer();
       const dir = h.dir;
       await h.api('/api/flows', { method: 'POST', json: scheduled('0 3 * * *', { missedTicks: policy }) });
-      const [trigger] = h.server.context.triggers.list();
-      h.server.context.triggers.recordFire(trigger!.id, Date.now() - 3 * 86_400_000); // three days of downtime
+      const [trigger] = await h.server.context.triggers.list();
+      await h.server.context.triggers.recordFire(trigger!.id, Date.now() - 3 * 86_400_000); // three days of downtime
       await h.server.close();
       await h.runtime.close();
       h = await startTestServer({ dir });
