@@ -1,6 +1,7 @@
 // The triggers table of a SQLite store. Webhooks look their trigger up on every request, so the
 // statements are prepared once (statement cache).
 import type { Database, Statement } from 'better-sqlite3';
+import { R1flowError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import type { Row } from './row-mappers.ts';
 import type {
@@ -72,7 +73,15 @@ export class SqliteTriggerRecords implements TriggerRecords {
       }
       for (const gone of existing.values()) this.#sql('DELETE FROM triggers WHERE id = ?').run(gone.id);
     });
-    apply.immediate();
+    try {
+      apply.immediate();
+    } catch (error) {
+      // The server checks paths before saving; this catches a concurrent save of another flow.
+      if ((error as Error).message.includes('UNIQUE constraint failed: triggers.path')) {
+        throw new R1flowError('BAD_REQUEST', 'a webhook path of this flow is already served by another flow');
+      }
+      throw error;
+    }
     return this.list({ flowId });
   }
 

@@ -433,7 +433,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.triggers.syncFlow('f', 1, [webhook('hook', 'ask')], noCredential);
         await expect(
           store.triggers.syncFlow('g', 1, [webhook('hook', 'ask')], noCredential),
-        ).rejects.toThrow();
+        ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
         expect(await store.triggers.list({ flowId: 'g' })).toEqual([]);
       });
 
