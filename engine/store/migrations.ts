@@ -83,8 +83,8 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       );
       CREATE INDEX run_events_by_run ON run_events (run_id, seq);
     `),
-  // Server tables: API keys (hashed), triggers of published flows (webhook secrets encrypted,
-  // tokens hashed). Warehouse-sync watermarks live in the warehouse itself, committed with the data.
+  // Tables of the API key and trigger repositories: keys hashed, webhook secrets sealed, tokens
+  // hashed. Warehouse-sync watermarks live in the warehouse itself, committed with the data.
   (db) =>
     db.exec(`
       CREATE TABLE api_keys (
@@ -113,6 +113,11 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
         UNIQUE (flow_id, node_id)
       );
       CREATE UNIQUE INDEX triggers_by_path ON triggers (path) WHERE path IS NOT NULL;
+    `),
+  (db) =>
+    db.exec(`
+      CREATE TABLE webhook_replays (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE INDEX webhook_replays_expiry ON webhook_replays (expires_at);
     `),
 ];
 

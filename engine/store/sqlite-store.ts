@@ -2,6 +2,7 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { R1flowError } from '../errors.ts';
 import type { FlowDocument } from '../flow-schema.ts';
+import type { ApiKeyRecords } from './api-key-records.ts';
 import { openStoreDatabase } from './open-database.ts';
 import type {
   FlowSummary,
@@ -13,6 +14,7 @@ import type {
   StoreChange,
 } from './records.ts';
 import { changeRunId } from './records.ts';
+import type { ReplayRecords } from './replay-records.ts';
 import type { Row } from './row-mappers.ts';
 import {
   attemptFromRow,
@@ -24,8 +26,12 @@ import {
   runToRow,
   toJson,
 } from './row-mappers.ts';
+import { SqliteApiKeyRecords } from './sqlite-api-key-records.ts';
+import { SqliteReplayRecords } from './sqlite-replay-records.ts';
+import { SqliteTriggerRecords } from './sqlite-trigger-records.ts';
 import { createStatementCache } from './statement-cache.ts';
 import type { Store, StoredRun } from './store.ts';
+import type { TriggerRecords } from './trigger-records.ts';
 
 const ACTIVE = "('queued', 'running')";
 
@@ -36,6 +42,9 @@ export class SqliteStore implements Store {
   readonly #applyChanges: Transaction<
     (changes: readonly StoreChange[], owner: string | undefined) => RunEvent[]
   >;
+  readonly triggers: TriggerRecords;
+  readonly apiKeys: ApiKeyRecords;
+  readonly replays: ReplayRecords;
 
   constructor(path: string) {
     this.path = path;
@@ -44,11 +53,9 @@ export class SqliteStore implements Store {
     this.#applyChanges = this.#db.transaction((changes: readonly StoreChange[], owner: string | undefined) =>
       this.#apply(changes, owner),
     );
-  }
-
-  /** The raw handle, for other tables of this file (triggers, keys) owned by server modules. */
-  get database(): Database {
-    return this.#db;
+    this.triggers = new SqliteTriggerRecords(this.#db, this.#sql);
+    this.apiKeys = new SqliteApiKeyRecords(this.#sql);
+    this.replays = new SqliteReplayRecords(this.#sql);
   }
 
   async saveFlow(document: FlowDocument): Promise<FlowVersion> {
@@ -340,6 +347,13 @@ export class SqliteStore implements Store {
   async requestCancel(runId: string): Promise<void> {
     const result = this.#sql('UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(runId);
     if (result.changes === 0) throw new R1flowError('RUN_NOT_FOUND', `no run "${runId}"`);
+  }
+
+  async getNodeKey(runId: string, nodeId: string): Promise<string | null> {
+    const key = this.#sql('SELECT node_key FROM node_runs WHERE run_id = ? AND node_id = ?')
+      .pluck()
+      .get(runId, nodeId) as string | undefined;
+    return key ?? null;
   }
 
   async close(): Promise<void> {

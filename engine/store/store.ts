@@ -1,6 +1,8 @@
 // The persistence boundary. The SQLite store implements it today; the interface is async so a
 // Postgres store for multi-orchestrator deployments can follow without touching the scheduler.
+
 import type { FlowDocument } from '../flow-schema.ts';
+import type { ApiKeyRecords } from './api-key-records.ts';
 import type {
   FlowSummary,
   FlowVersion,
@@ -11,6 +13,8 @@ import type {
   RunRecord,
   StoreChange,
 } from './records.ts';
+import type { ReplayRecords } from './replay-records.ts';
+import type { TriggerRecords } from './trigger-records.ts';
 
 export interface StoredRun {
   run: RunRecord;
@@ -64,6 +68,16 @@ export interface Store {
   ): Promise<{ cancelRequested: string[]; lost: string[] }>;
   /** Asks the owning process to cancel; the run is cancelled at its next lease renewal. */
   requestCancel(runId: string): Promise<void>;
+
+  /** The `type@version` a run's node ran as (metrics label node durations with it); null if unknown. */
+  getNodeKey(runId: string, nodeId: string): Promise<string | null>;
+
+  /** Webhook and schedule triggers of published flows (the server seals and hashes their secrets). */
+  readonly triggers: TriggerRecords;
+  /** API keys, stored as hashes (the server makes and hashes the keys). */
+  readonly apiKeys: ApiKeyRecords;
+  /** Accepted webhook signatures within their replay window. */
+  readonly replays: ReplayRecords;
 
   close(): Promise<void>;
 }

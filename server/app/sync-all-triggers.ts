@@ -12,11 +12,11 @@ export async function syncAllTriggers(
     const version = await store.getFlowVersion(flow.id);
     if (!version) continue;
     try {
-      triggers.checkPaths(version.document);
+      await triggers.checkPaths(version.document);
     } catch {
       continue; // another flow already serves this path; the API refuses such saves
     }
-    for (const secret of triggers.sync({ ...version.document, version: version.version })) {
+    for (const secret of await triggers.sync({ ...version.document, version: version.version })) {
       created.push({ ...secret, flowId: flow.id });
     }
   }

@@ -1,9 +1,9 @@
 // API keys: shown once at creation, stored as SHA-256 hashes (a key is 144 random bits, so a
 // slow hash adds nothing), listed by a short prefix, revocable.
 import { createHash, randomBytes } from 'node:crypto';
-import type { Database } from 'better-sqlite3';
 import { R1flowError } from '../../engine/errors.ts';
 import { newId } from '../../engine/ids.ts';
+import type { ApiKeyRecords } from '../../engine/store/api-key-records.ts';
 
 export interface ApiKeyInfo {
   id: string;
@@ -17,13 +17,13 @@ export interface ApiKeyInfo {
 const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
 
 export class ApiKeys {
-  readonly #db: Database;
+  readonly #records: ApiKeyRecords;
 
-  constructor(db: Database) {
-    this.#db = db;
+  constructor(records: ApiKeyRecords) {
+    this.#records = records;
   }
 
-  create(name: string): { key: string; info: ApiKeyInfo } {
+  async create(name: string): Promise<{ key: string; info: ApiKeyInfo }> {
     const key = `r1f_${randomBytes(18).toString('base64url')}`;
     const info: ApiKeyInfo = {
       id: newId('key_', 6),
@@ -33,56 +33,37 @@ export class ApiKeys {
       lastUsedAt: null,
       revokedAt: null,
     };
-    this.#db
-      .prepare('INSERT INTO api_keys (id, name, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(info.id, name, info.prefix, hashKey(key), info.createdAt);
+    await this.#records.insert({ ...info, hash: hashKey(key) });
     return { key, info };
   }
 
-  list(): ApiKeyInfo[] {
-    const rows = this.#db.prepare('SELECT * FROM api_keys ORDER BY created_at').all() as Record<
-      string,
-      unknown
-    >[];
-    return rows.map((row) => ({
-      id: row.id as string,
-      name: row.name as string,
-      prefix: row.prefix as string,
-      createdAt: row.created_at as number,
-      lastUsedAt: (row.last_used_at as number | null) ?? null,
-      revokedAt: (row.revoked_at as number | null) ?? null,
-    }));
+  async list(): Promise<ApiKeyInfo[]> {
+    return (await this.#records.list()).map(({ hash: _hash, ...info }) => info);
   }
 
-  hasActiveKeys(): boolean {
-    return this.#db.prepare('SELECT 1 FROM api_keys WHERE revoked_at IS NULL LIMIT 1').get() !== undefined;
+  async hasActiveKeys(): Promise<boolean> {
+    return this.#records.hasActive();
   }
 
   /** The key's id when it is valid and not revoked. */
-  verify(key: string): string | null {
-    const row = this.#db
-      .prepare('SELECT id FROM api_keys WHERE hash = ? AND revoked_at IS NULL')
-      .get(hashKey(key)) as { id: string } | undefined;
-    if (!row) return null;
-    this.#db.prepare('UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(Date.now(), row.id);
-    return row.id;
+  async verify(key: string): Promise<string | null> {
+    return this.#records.recordUse(hashKey(key), Date.now());
   }
 
-  isActive(id: string): boolean {
-    return (
-      this.#db.prepare('SELECT 1 FROM api_keys WHERE id = ? AND revoked_at IS NULL').get(id) !== undefined
-    );
+  async isActive(id: string): Promise<boolean> {
+    return this.#records.isActive(id);
   }
 
-  revoke(idOrPrefix: string): ApiKeyInfo {
-    const match = this.list().filter((k) => k.id === idOrPrefix || k.prefix === idOrPrefix);
+  async revoke(idOrPrefix: string): Promise<ApiKeyInfo> {
+    const match = (await this.list()).filter((k) => k.id === idOrPrefix || k.prefix === idOrPrefix);
     if (match.length !== 1) {
       throw new R1flowError(
         'NOT_FOUND',
         `no single API key matches "${idOrPrefix}" (use the id from "r1flow keys list")`,
       );
     }
-    this.#db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ?').run(Date.now(), match[0]!.id);
-    return { ...match[0]!, revokedAt: Date.now() };
+    const at = Date.now();
+    await this.#records.revoke(match[0]!.id, at);
+    return { ...match[0]!, revokedAt: match[0]!.revokedAt ?? at };
   }
 }

@@ -1,60 +1,15 @@
 // Remembers accepted webhook signatures for as long as their timestamp is inside the replay window,
 // so the same signed request sent again is refused (409) instead of starting another run. Inline
-// mode keeps them in the store (its own table, migrated here); queue mode in Redis (SET NX PX), so
+// mode keeps them in the store (`store.replays`); queue mode in Redis (SET NX PX), so
 // every API process behind one Redis sees the same set.
-import type { Database } from 'better-sqlite3';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../engine/define-node.ts';
+import type { ReplayRecords } from '../../engine/store/replay-records.ts';
 import { closeRedis, openRedis, unreachable, withDeadline } from '../../workers/redis-connection.ts';
 
-export interface ReplayGuard {
-  /** True the first time `key` is offered within `ttlMs`; false for a repeat. */
-  firstSeen(key: string, ttlMs: number): Promise<boolean>;
+/** The store's replay records (inline mode) or Redis (queue mode). */
+export interface ReplayGuard extends ReplayRecords {
   close?(): Promise<void>;
-}
-
-/** Versioned steps for this module's table, tracked in the store's meta table. */
-const MIGRATIONS: ((db: Database) => void)[] = [
-  (db) =>
-    db.exec(`
-      CREATE TABLE webhook_replays (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
-      CREATE INDEX webhook_replays_expiry ON webhook_replays (expires_at);
-    `),
-];
-const META_KEY = 'webhook_replays_schema';
-
-export function migrateReplayTable(db: Database): void {
-  const step = db.transaction(() => {
-    const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(META_KEY) as
-      | { value: string }
-      | undefined;
-    const current = Number(row?.value ?? 0);
-    for (let index = current; index < MIGRATIONS.length; index++) MIGRATIONS[index]!(db);
-    db.prepare(
-      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-    ).run(META_KEY, String(MIGRATIONS.length));
-  });
-  step.immediate();
-}
-
-export class SqliteReplayGuard implements ReplayGuard {
-  readonly #claim;
-  readonly #prune;
-
-  constructor(db: Database) {
-    migrateReplayTable(db);
-    // An expired row counts as unseen: the upsert only overwrites it then.
-    this.#claim = db.prepare(
-      `INSERT INTO webhook_replays (key, expires_at) VALUES (?, ?)
-       ON CONFLICT(key) DO UPDATE SET expires_at = excluded.expires_at WHERE webhook_replays.expires_at <= ?`,
-    );
-    this.#prune = db.prepare('DELETE FROM webhook_replays WHERE expires_at <= ?');
-  }
-
-  async firstSeen(key: string, ttlMs: number, now = Date.now()): Promise<boolean> {
-    this.#prune.run(now);
-    return this.#claim.run(key, now + ttlMs, now).changes === 1;
-  }
 }
 
 const REDIS_TIMEOUT_MS = 2000;

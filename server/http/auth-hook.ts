@@ -40,7 +40,7 @@ export function createAuthHook(context: ServerContext) {
     if (request.is404 || routeAccess(request) !== 'key' || !context.options.requireKey) return;
     const key = presentedKey(request);
     if (key !== undefined) {
-      const keyId = context.apiKeys.verify(key);
+      const keyId = await context.apiKeys.verify(key);
       if (keyId === null) {
         throw new R1flowError('AUTH_FORBIDDEN', 'the API key is not valid (revoked or mistyped)');
       }
@@ -50,7 +50,7 @@ export function createAuthHook(context: ServerContext) {
     const session = cookies(request)[SESSION_COOKIE];
     if (session) {
       const claims = verifySession(context.serverKey, session);
-      if (claims && context.apiKeys.isActive(claims.keyId)) {
+      if (claims && (await context.apiKeys.isActive(claims.keyId))) {
         request.credential = { keyId: claims.keyId, expiresAt: claims.expiresAt };
         return;
       }
@@ -67,7 +67,11 @@ export function createAuthHook(context: ServerContext) {
 }
 
 /** Whether the key behind a request still holds (not revoked, session not expired). */
-export function credentialHolds(context: ServerContext, request: FastifyRequest, now = Date.now()): boolean {
+export async function credentialHolds(
+  context: ServerContext,
+  request: FastifyRequest,
+  now = Date.now(),
+): Promise<boolean> {
   const credential = request.credential;
   if (!credential) return true;
   if (credential.expiresAt !== null && credential.expiresAt <= now) return false;

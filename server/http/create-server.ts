@@ -3,7 +3,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../../engine/define-node.ts';
 import { ApiKeys } from '../auth/api-keys.ts';
-import { type ReplayGuard, SqliteReplayGuard } from '../auth/replay-guard.ts';
+import type { ReplayGuard } from '../auth/replay-guard.ts';
 import type { Runtime } from '../runtime/local-runtime.ts';
 import {
   type ScheduleDriver,
@@ -53,21 +53,18 @@ export interface CreateServerOptions extends ServerOptions {
 
 export function createServer(options: CreateServerOptions): R1flowServer {
   const { runtime } = options;
-  const db = runtime.store.database;
-  const triggers = new TriggerStore(db, options.serverKey);
+  const triggers = new TriggerStore(runtime.store.triggers, options.serverKey);
   const scheduleOptions: ScheduleRunnerOptions = {
     logger: options.logger,
     list: async () => {
       const enabled = new Set((await runtime.store.listFlows()).filter((f) => f.enabled).map((f) => f.id));
-      return triggers
-        .list({ kind: 'schedule' })
-        .filter(
-          (t): t is Extract<typeof t, { kind: 'schedule' }> =>
-            t.kind === 'schedule' && t.enabled && enabled.has(t.flowId),
-        );
+      return (await triggers.list({ kind: 'schedule' })).filter(
+        (t): t is Extract<typeof t, { kind: 'schedule' }> =>
+          t.kind === 'schedule' && t.enabled && enabled.has(t.flowId),
+      );
     },
     fire: async (trigger, tickAt) => {
-      triggers.recordFire(trigger.id, tickAt.getTime());
+      await triggers.recordFire(trigger.id, tickAt.getTime());
       await runtime.orchestrator.startRun({
         flowId: trigger.flowId,
         input: { ...trigger.config.input, firedAt: tickAt.toISOString() },
@@ -76,10 +73,10 @@ export function createServer(options: CreateServerOptions): R1flowServer {
     },
   };
   const schedules = options.scheduleDriver?.(scheduleOptions) ?? new ScheduleRunner(scheduleOptions);
-  const replayGuard: ReplayGuard = options.replayGuard ?? new SqliteReplayGuard(db);
+  const replayGuard: ReplayGuard = options.replayGuard ?? runtime.store.replays;
   const context: ServerContext = {
     runtime,
-    apiKeys: new ApiKeys(db),
+    apiKeys: new ApiKeys(runtime.store.apiKeys),
     triggers,
     replayGuard,
     serverKey: options.serverKey,
@@ -109,9 +106,8 @@ export function createServer(options: CreateServerOptions): R1flowServer {
   app.addHook('onRequest', createRequestGuards(context));
   app.addHook('onRequest', createAuthHook(context));
 
-  const nodeKeyOf = db.prepare('SELECT node_key FROM node_runs WHERE run_id = ? AND node_id = ?').pluck();
-  const metrics = new NodeMetrics((runId, nodeId) => nodeKeyOf.get(runId, nodeId) as string | undefined);
-  const stopMetrics = runtime.orchestrator.onEvents((events) => metrics.record(events));
+  const metrics = new NodeMetrics((runId, nodeId) => runtime.store.getNodeKey(runId, nodeId));
+  const stopMetrics = runtime.orchestrator.onEvents((events) => void metrics.record(events));
 
   const routes = new RouteTable();
   registerFlowRoutes(app, routes, context);

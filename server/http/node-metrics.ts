@@ -12,23 +12,23 @@ interface Histogram {
 export class NodeMetrics {
   readonly #byType = new Map<string, Histogram>();
   readonly #failures = new Map<string, number>();
-  readonly #typeOf: (runId: string, nodeId: string) => string | undefined;
+  readonly #typeOf: (runId: string, nodeId: string) => Promise<string | null>;
 
-  /** `typeOf` names a node's type (looked up in the run's flow). */
-  constructor(typeOf: (runId: string, nodeId: string) => string | undefined) {
+  /** `typeOf` names a node's type (the store's node key for that run). */
+  constructor(typeOf: (runId: string, nodeId: string) => Promise<string | null>) {
     this.#typeOf = typeOf;
   }
 
-  record(events: readonly RunEvent[]): void {
+  async record(events: readonly RunEvent[]): Promise<void> {
     for (const event of events) {
-      if (!event.nodeId) continue;
+      if (!event.nodeId || (event.type !== 'node.failed' && event.type !== 'node.succeeded')) continue;
+      // A store closed under a late event leaves the sample unlabelled rather than unhandled.
+      const type = (await this.#typeOf(event.runId, event.nodeId).catch(() => null)) ?? 'unknown';
       if (event.type === 'node.failed') {
-        const type = this.#typeOf(event.runId, event.nodeId) ?? 'unknown';
         this.#failures.set(type, (this.#failures.get(type) ?? 0) + 1);
+        continue;
       }
-      if (event.type !== 'node.succeeded') continue;
       const ms = Number(event.data?.durationMs ?? 0);
-      const type = this.#typeOf(event.runId, event.nodeId) ?? 'unknown';
       let histogram = this.#byType.get(type);
       if (!histogram) {
         histogram = { counts: BUCKETS_MS.map(() => 0), sum: 0, total: 0 };

@@ -43,7 +43,7 @@ export async function streamRunEvents(
 
   try {
     while (!closed) {
-      if (!credentialHolds(context, request)) {
+      if (!(await credentialHolds(context, request))) {
         const error = {
           code: 'AUTH_FORBIDDEN',
           message: 'the API key behind this stream was revoked or its session expired',

@@ -2,11 +2,14 @@
 // Saving a flow re-syncs its rows; webhook HMAC secrets are sealed with the server secret, tokens
 // are kept only as hashes (shown once, at creation or rotation).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Database, Statement } from 'better-sqlite3';
 import { R1flowError } from '../../engine/errors.ts';
 import type { FlowDocument } from '../../engine/flow-schema.ts';
-import { newId } from '../../engine/ids.ts';
-import { createStatementCache } from '../../engine/store/statement-cache.ts';
+import type {
+  StoredTrigger,
+  TriggerCredential,
+  TriggerDraft,
+  TriggerRecords,
+} from '../../engine/store/trigger-records.ts';
 import type { ScheduleParams } from '../../nodes/trigger/schedule.node.ts';
 import { ScheduleParamsSchema } from '../../nodes/trigger/schedule.node.ts';
 import type { WebhookParams } from '../../nodes/trigger/webhook.node.ts';
@@ -39,29 +42,24 @@ export interface NewTriggerSecret {
 const hash = (value: string) => createHash('sha256').update(value).digest('hex');
 
 export class TriggerStore {
-  readonly #db: Database;
+  readonly #records: TriggerRecords;
   readonly #key: Buffer;
-  /** Prepared once: webhooks look triggers up on every request. */
-  readonly #sql: (text: string) => Statement;
 
-  constructor(db: Database, serverKey: Buffer) {
-    this.#db = db;
+  constructor(records: TriggerRecords, serverKey: Buffer) {
+    this.#records = records;
     this.#key = serverKey;
-    this.#sql = createStatementCache(db);
   }
 
   /** Refuses a flow whose webhook path another flow already serves. */
-  checkPaths(document: FlowDocument): void {
+  async checkPaths(document: FlowDocument): Promise<void> {
     for (const node of document.nodes) {
       if (!node.type.startsWith('trigger.webhook@')) continue;
       const path = (node.params as { path?: string }).path;
-      const owner = this.#sql('SELECT flow_id FROM triggers WHERE path = ?').get(path) as
-        | { flow_id: string }
-        | undefined;
-      if (owner && owner.flow_id !== document.id) {
+      const owner = path === undefined ? null : await this.#records.byPath(path);
+      if (owner && owner.flowId !== document.id) {
         throw new R1flowError(
           'BAD_REQUEST',
-          `webhook path "${path}" is already served by flow "${owner.flow_id}"`,
+          `webhook path "${path}" is already served by flow "${owner.flowId}"`,
           {
             nodeId: node.id,
             path: `nodes[${document.nodes.indexOf(node)}].params.path`,
@@ -72,150 +70,107 @@ export class TriggerStore {
   }
 
   /** Makes the rows match the flow's trigger nodes; returns secrets created for new triggers. */
-  sync(document: FlowDocument & { version: number }): NewTriggerSecret[] {
-    const created: NewTriggerSecret[] = [];
-    const now = Date.now();
-    const apply = this.#db.transaction(() => {
-      const seen = new Set<string>();
-      for (const node of document.nodes) {
-        const kind = node.type.startsWith('trigger.webhook@')
-          ? 'webhook'
-          : node.type.startsWith('trigger.schedule@')
-            ? 'schedule'
-            : null;
-        if (!kind) continue;
-        seen.add(node.id);
-        const config =
-          kind === 'webhook'
-            ? WebhookParamsSchema.parse(node.params)
-            : ScheduleParamsSchema.parse(node.params);
-        const path = kind === 'webhook' ? (config as WebhookParams).path : null;
-        const existing = this.#sql('SELECT id, config FROM triggers WHERE flow_id = ? AND node_id = ?').get(
-          document.id,
-          node.id,
-        ) as { id: string; config: string } | undefined;
-        if (existing) {
-          this.#db
-            .prepare(
-              'UPDATE triggers SET flow_version = ?, kind = ?, path = ?, config = ?, updated_at = ? WHERE id = ?',
-            )
-            .run(document.version, kind, path, JSON.stringify(config), now, existing.id);
-          const previousAuth = (JSON.parse(existing.config) as { auth?: string }).auth;
-          if (kind === 'webhook' && previousAuth !== (config as WebhookParams).auth) {
-            created.push(this.#newSecret(existing.id, node.id, (config as WebhookParams).auth));
-          }
-          continue;
-        }
-        const id = newId('trg_', 6);
-        this.#sql(
-          'INSERT INTO triggers (id, flow_id, flow_version, node_id, kind, path, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        ).run(id, document.id, document.version, node.id, kind, path, JSON.stringify(config), now, now);
-        if (kind === 'webhook') created.push(this.#newSecret(id, node.id, (config as WebhookParams).auth));
+  async sync(document: FlowDocument & { version: number }): Promise<NewTriggerSecret[]> {
+    const drafts: TriggerDraft[] = [];
+    for (const node of document.nodes) {
+      if (node.type.startsWith('trigger.webhook@')) {
+        const config = WebhookParamsSchema.parse(node.params);
+        drafts.push({ nodeId: node.id, kind: 'webhook', path: config.path, config });
+      } else if (node.type.startsWith('trigger.schedule@')) {
+        const config = ScheduleParamsSchema.parse(node.params);
+        drafts.push({ nodeId: node.id, kind: 'schedule', path: null, config });
       }
-      for (const row of this.#db
-        .prepare('SELECT id, node_id FROM triggers WHERE flow_id = ?')
-        .all(document.id) as {
-        id: string;
-        node_id: string;
-      }[]) {
-        if (!seen.has(row.node_id)) this.#sql('DELETE FROM triggers WHERE id = ?').run(row.id);
-      }
+    }
+    // A webhook gets a secret when it is new or its auth mode changed (the old one cannot work).
+    const issued = new Map<string, { auth: 'hmac' | 'token'; secret: string }>();
+    const rows = await this.#records.syncFlow(document.id, document.version, drafts, (draft, previous) => {
+      if (draft.kind !== 'webhook') return null;
+      const auth = (draft.config as WebhookParams).auth;
+      if (previous && (previous.config as { auth?: string }).auth === auth) return null;
+      const { secret, credential } = this.#newSecret(auth);
+      issued.set(draft.nodeId, { auth, secret });
+      return credential;
     });
-    apply.immediate();
-    return created;
+    const idOf = new Map(rows.map((row) => [row.nodeId, row.id]));
+    return drafts.flatMap(({ nodeId }) => {
+      const made = issued.get(nodeId);
+      return made ? [{ triggerId: idOf.get(nodeId)!, nodeId, ...made }] : [];
+    });
   }
 
   /** A fresh secret (HMAC key or bearer token) for a webhook; the old one stops working. */
-  rotateSecret(triggerId: string): NewTriggerSecret {
-    const trigger = this.get(triggerId);
+  async rotateSecret(triggerId: string): Promise<NewTriggerSecret> {
+    const trigger = await this.get(triggerId);
     if (trigger?.kind !== 'webhook') throw new R1flowError('NOT_FOUND', `no webhook trigger "${triggerId}"`);
-    return this.#newSecret(trigger.id, trigger.nodeId, trigger.config.auth);
-  }
-
-  #newSecret(triggerId: string, nodeId: string, auth: 'hmac' | 'token'): NewTriggerSecret {
-    const secret =
-      auth === 'hmac'
-        ? `whsec_${randomBytes(24).toString('hex')}`
-        : `whtok_${randomBytes(24).toString('base64url')}`;
-    if (auth === 'hmac') {
-      this.#db
-        .prepare('UPDATE triggers SET secret_enc = ?, token_hash = NULL WHERE id = ?')
-        .run(sealSecret(this.#key, secret), triggerId);
-    } else {
-      this.#db
-        .prepare('UPDATE triggers SET token_hash = ?, secret_enc = NULL WHERE id = ?')
-        .run(hash(secret), triggerId);
+    const { secret, credential } = this.#newSecret(trigger.config.auth);
+    if (!(await this.#records.setCredential(trigger.id, credential))) {
+      throw new R1flowError('NOT_FOUND', `no webhook trigger "${triggerId}"`);
     }
-    return { triggerId, nodeId, auth, secret };
+    return { triggerId: trigger.id, nodeId: trigger.nodeId, auth: trigger.config.auth, secret };
   }
 
-  removeFlow(flowId: string): void {
-    this.#sql('DELETE FROM triggers WHERE flow_id = ?').run(flowId);
+  #newSecret(auth: 'hmac' | 'token'): { secret: string; credential: TriggerCredential } {
+    if (auth === 'hmac') {
+      const secret = `whsec_${randomBytes(24).toString('hex')}`;
+      return { secret, credential: { secretSealed: sealSecret(this.#key, secret) } };
+    }
+    const secret = `whtok_${randomBytes(24).toString('base64url')}`;
+    return { secret, credential: { tokenHash: hash(secret) } };
   }
 
-  get(id: string): TriggerRecord | null {
-    const row = this.#sql('SELECT * FROM triggers WHERE id = ?').get(id) as
-      | Record<string, unknown>
-      | undefined;
-    return row ? fromRow(row) : null;
+  async removeFlow(flowId: string): Promise<void> {
+    await this.#records.removeFlow(flowId);
   }
 
-  byPath(path: string): TriggerRecord | null {
-    const row = this.#sql('SELECT * FROM triggers WHERE path = ?').get(path) as
-      | Record<string, unknown>
-      | undefined;
-    return row ? fromRow(row) : null;
+  async get(id: string): Promise<TriggerRecord | null> {
+    const row = await this.#records.get(id);
+    return row ? toTrigger(row) : null;
   }
 
-  list(filter: { flowId?: string; kind?: 'webhook' | 'schedule' } = {}): TriggerRecord[] {
-    const rows = this.#sql('SELECT * FROM triggers ORDER BY created_at').all() as Record<string, unknown>[];
-    return rows
-      .map(fromRow)
-      .filter(
-        (t) => (!filter.flowId || t.flowId === filter.flowId) && (!filter.kind || t.kind === filter.kind),
-      );
+  async byPath(path: string): Promise<TriggerRecord | null> {
+    const row = await this.#records.byPath(path);
+    return row ? toTrigger(row) : null;
+  }
+
+  async list(filter: { flowId?: string; kind?: 'webhook' | 'schedule' } = {}): Promise<TriggerRecord[]> {
+    return (await this.#records.list(filter)).map(toTrigger);
   }
 
   /** The HMAC secret of a webhook (for verification and the editor's signed curl example). */
-  hmacSecret(id: string): string | null {
-    const row = this.#sql('SELECT secret_enc FROM triggers WHERE id = ?').get(id) as
-      | { secret_enc: string | null }
-      | undefined;
-    return row?.secret_enc ? openSecret(this.#key, row.secret_enc) : null;
+  async hmacSecret(id: string): Promise<string | null> {
+    const row = await this.#records.get(id);
+    return row?.secretSealed ? openSecret(this.#key, row.secretSealed) : null;
   }
 
-  verifyToken(id: string, token: string): boolean {
-    const row = this.#sql('SELECT token_hash FROM triggers WHERE id = ?').get(id) as
-      | { token_hash: string | null }
-      | undefined;
-    if (!row?.token_hash) return false;
-    const expected = Buffer.from(row.token_hash, 'hex');
+  async verifyToken(id: string, token: string): Promise<boolean> {
+    const row = await this.#records.get(id);
+    if (!row?.tokenHash) return false;
+    const expected = Buffer.from(row.tokenHash, 'hex');
     const given = Buffer.from(hash(token), 'hex');
     return expected.length === given.length && timingSafeEqual(expected, given);
   }
 
-  setEnabled(id: string, enabled: boolean): void {
-    this.#db
-      .prepare('UPDATE triggers SET enabled = ?, updated_at = ? WHERE id = ?')
-      .run(enabled ? 1 : 0, Date.now(), id);
+  async setEnabled(id: string, enabled: boolean): Promise<void> {
+    await this.#records.setEnabled(id, enabled);
   }
 
-  recordFire(id: string, at: number): void {
-    this.#sql('UPDATE triggers SET last_fire_at = ? WHERE id = ?').run(at, id);
+  async recordFire(id: string, at: number): Promise<void> {
+    await this.#records.recordFire(id, at);
   }
 }
 
-function fromRow(row: Record<string, unknown>): TriggerRecord {
+/** The stored row as the server uses it; the config was validated by the node's schema on save. */
+function toTrigger(row: StoredTrigger): TriggerRecord {
   return {
-    id: row.id as string,
-    flowId: row.flow_id as string,
-    flowVersion: row.flow_version as number,
-    nodeId: row.node_id as string,
+    id: row.id,
+    flowId: row.flowId,
+    flowVersion: row.flowVersion,
+    nodeId: row.nodeId,
     kind: row.kind as 'webhook',
-    path: (row.path as string | null) ?? null,
-    config: JSON.parse(row.config as string) as WebhookParams,
-    enabled: row.enabled === 1,
-    lastFireAt: (row.last_fire_at as number | null) ?? null,
-    createdAt: row.created_at as number,
+    path: row.path,
+    config: row.config as unknown as WebhookParams,
+    enabled: row.enabled,
+    lastFireAt: row.lastFireAt,
+    createdAt: row.createdAt,
   };
 }

@@ -13,20 +13,20 @@ export function signWebhook(secret: string, timestamp: number, body: Buffer | st
 }
 
 /** Throws unless the call is authentic; returns the verified signature in HMAC mode. */
-export function verifyWebhook(
+export async function verifyWebhook(
   triggers: TriggerStore,
   trigger: { id: string; config: WebhookParams },
   headers: IncomingHttpHeaders,
   body: Buffer,
   nowMs = Date.now(),
-): { signature: string; timestamp: number } | null {
+): Promise<{ signature: string; timestamp: number } | null> {
   if (trigger.config.auth === 'token') {
     const header = headers.authorization;
     const token = header?.startsWith('Bearer ')
       ? header.slice(7).trim()
       : headerValue(headers, 'x-r1flow-token');
     if (!token) throw new R1flowError('AUTH_REQUIRED', 'this webhook needs "Authorization: Bearer <token>"');
-    if (!triggers.verifyToken(trigger.id, token))
+    if (!(await triggers.verifyToken(trigger.id, token)))
       throw new R1flowError('AUTH_FORBIDDEN', 'the webhook token is not valid');
     return null;
   }
@@ -48,7 +48,7 @@ export function verifyWebhook(
       `the signed timestamp is ${Math.round(skew)} s away from the server's clock (allowed: ${trigger.config.replayWindowSeconds} s)`,
     );
   }
-  const secret = triggers.hmacSecret(trigger.id);
+  const secret = await triggers.hmacSecret(trigger.id);
   if (!secret)
     throw new R1flowError('AUTH_FORBIDDEN', 'this webhook has no secret yet; rotate it in the API');
   const expected = Buffer.from(signWebhook(secret, timestamp, body));

@@ -1,34 +1,55 @@
-// `r1flow keys` subcommands through the command group: create prints the key once, list and
-// revoke find it by id.
+// `r1flow keys create|list|revoke` against a real store file, through the API key repository.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../../engine/store/sqlite-store.ts';
+import { ApiKeys } from '../../server/auth/api-keys.ts';
 import { runCli } from '../support/cli.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'r1flow-keys-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let dir: string;
+let db: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'r1flow-keys-'));
+  db = join(dir, 'r1flow.db');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('r1flow keys', () => {
-  it('creates, lists and revokes a key', async () => {
-    const db = join(dir, 'r1.db');
+  it('creates a key shown once, lists it by prefix, and revokes it so it no longer verifies', async () => {
     const created = await runCli(['keys', 'create', '--name', 'ci', '--db', db]);
     expect(created.code).toBe(0);
     const key = created.stdout.trim();
-    expect(key.length).toBeGreaterThan(20);
+    expect(key).toMatch(/^r1f_/);
 
-    const listed = JSON.parse((await runCli(['keys', 'list', '--json', '--db', db])).stdout) as {
+    const listed = await runCli(['keys', 'list', '--json', '--db', db]);
+    const [info] = JSON.parse(listed.stdout) as {
       id: string;
       name: string;
+      prefix: string;
       revokedAt: number | null;
     }[];
-    expect(listed).toMatchObject([{ name: 'ci', revokedAt: null }]);
-    expect(JSON.stringify(listed)).not.toContain(key);
+    expect(info).toMatchObject({ name: 'ci', prefix: key.slice(0, 10), revokedAt: null });
+    expect(listed.stdout).not.toContain(key);
 
-    const revoked = await runCli(['keys', 'revoke', listed[0]!.id, '--db', db]);
+    const store = new SqliteStore(db);
+    expect(await new ApiKeys(store.apiKeys).verify(key)).toBe(info!.id);
+    await store.close();
+
+    const revoked = await runCli(['keys', 'revoke', info!.id, '--db', db]);
     expect(revoked.code).toBe(0);
-    expect(revoked.stdout).toBe(`revoked ${listed[0]!.id} (ci)\n`);
+    expect(revoked.stdout).toContain(`revoked ${info!.id} (ci)`);
     const after = await runCli(['keys', 'list', '--db', db]);
     expect(after.stdout).toContain('revoked');
+
+    const again = new SqliteStore(db);
+    expect(await new ApiKeys(again.apiKeys).verify(key)).toBeNull();
+    await again.close();
+  });
+
+  it('refuses to revoke a key nobody has', async () => {
+    const result = await runCli(['keys', 'revoke', 'key_none', '--db', db]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('no single API key matches "key_none"');
   });
 });

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FlowDocumentSchema } from '../../engine/flow-schema.ts';
-import { saveFlowIfChanged } from '../../engine/save-flow.ts';
 import { SqliteStore } from '../../engine/store/sqlite-store.ts';
 import { flowOf } from '../support/engine-harness.ts';
 
@@ -17,34 +16,8 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
-describe('the SQLite store', () => {
-  it('saving a flow creates a new immutable version each time', async () => {
-    const store = new SqliteStore(join(dir, 'r1.db'));
-    const doc = FlowDocumentSchema.parse(flowOf({ s: ['test.step'] }));
-    const v1 = await store.saveFlow(doc);
-    const v2 = await store.saveFlow({ ...doc, name: 'renamed' });
-    expect([v1.version, v2.version]).toEqual([1, 2]);
-    expect((await store.getFlowVersion(doc.id, 1))!.document.name).toBe(doc.name);
-    expect((await store.getFlowVersion(doc.id))!.document.name).toBe('renamed');
-    expect((await store.listFlowVersions(doc.id)).map((v) => v.version)).toEqual([2, 1]);
-    const same = await saveFlowIfChanged(store, { ...doc, name: 'renamed' });
-    expect(same).toMatchObject({ version: 2, created: false });
-    await store.close();
-  });
-
-  it('a deleted flow keeps its versions for its runs, and a re-created one continues the numbering', async () => {
-    const store = new SqliteStore(join(dir, 'r1.db'));
-    const doc = FlowDocumentSchema.parse(flowOf({ s: ['test.step'] }));
-    await store.saveFlow(doc);
-    expect(await store.deleteFlow(doc.id)).toBe(true);
-    expect(await store.getFlow(doc.id)).toBeNull();
-    expect(await store.listFlows()).toEqual([]);
-    expect((await store.getFlowVersion(doc.id, 1))!.document.id).toBe(doc.id);
-    expect((await store.saveFlow({ ...doc, name: 'again' })).version).toBe(2);
-    expect((await store.getFlow(doc.id))!.name).toBe('again');
-    await store.close();
-  });
-
+// Behaviour every store owes is in store-contract.ts; this file covers the SQLite file itself.
+describe('the SQLite store file', () => {
   it('refuses a file that is not a SQLite database, and leaves it untouched', () => {
     const path = join(dir, 'notes.db');
     writeFileSync(path, 'these are my notes, not a database\n');

@@ -21,7 +21,7 @@ const hookFlow = flowOf(
 
 beforeEach(async () => {
   h = await startTestServer({ requireKey: true });
-  key = h.server.context.apiKeys.create('admin').key;
+  key = (await h.server.context.apiKeys.create('admin')).key;
   const created = await h.api('/api/flows', { method: 'POST', json: hookFlow, key });
   expect(created.status).toBe(201);
   secret = created.body.newSecrets[0].secret;

@@ -44,7 +44,7 @@ describe('DNS rebinding: the open API answers only loopback names', () => {
 
   it('with a key required the Host is not checked (the key is the defence)', async () => {
     h = await startTestServer({ requireKey: true });
-    const { key } = h.server.context.apiKeys.create('ci');
+    const { key } = await h.server.context.apiKeys.create('ci');
     const response = await rawRequest(h.url, {
       target: '/api/flows',
       headers: { host: 'r1.internal:3000', authorization: `Bearer ${key}` },
@@ -73,7 +73,7 @@ describe('CSRF: state changes need this server as their Origin', () => {
     const evil = { origin: 'http://attacker.example' };
     const rotate = await h.api(`/api/triggers/${triggerId}/rotate-secret`, { method: 'POST', headers: evil });
     expect(rotate.status).toBe(403);
-    expect(h.server.context.triggers.hmacSecret(triggerId)).toBe(secret);
+    expect(await h.server.context.triggers.hmacSecret(triggerId)).toBe(secret);
 
     const started = await h.api('/api/flows/ask-webhook/runs?wait=10s', {
       method: 'POST',
@@ -115,7 +115,7 @@ describe('CSRF: state changes need this server as their Origin', () => {
 describe('sign-in and session cookies', () => {
   it('failed sign-ins are throttled per address with 429 and Retry-After, even for a valid key', async () => {
     h = await startTestServer({ requireKey: true });
-    const { key } = h.server.context.apiKeys.create('editor');
+    const { key } = await h.server.context.apiKeys.create('editor');
     const login = (apiKey: string, localAddress: string) =>
       rawRequest(h.url, {
         method: 'POST',
@@ -136,13 +136,13 @@ describe('sign-in and session cookies', () => {
 
   it('the session cookie is Secure behind https (public URL, or a trusted proxy saying so)', async () => {
     h = await startTestServer({ requireKey: true, publicUrl: 'https://r1.example.com' });
-    const { key } = h.server.context.apiKeys.create('editor');
+    const { key } = await h.server.context.apiKeys.create('editor');
     const viaPublic = await h.api('/api/session', { method: 'POST', json: { apiKey: key } });
     expect(viaPublic.headers.get('set-cookie')).toMatch(/; Secure$/);
     await h.close();
 
     h = await startTestServer({ requireKey: true, trustProxy: '127.0.0.1' });
-    const second = h.server.context.apiKeys.create('editor').key;
+    const second = (await h.server.context.apiKeys.create('editor')).key;
     const behindProxy = await h.api('/api/session', {
       method: 'POST',
       json: { apiKey: second },
@@ -153,7 +153,7 @@ describe('sign-in and session cookies', () => {
 
     // Without a trusted proxy, X-Forwarded-Proto is anyone's word and is ignored.
     h = await startTestServer({ requireKey: true });
-    const third = h.server.context.apiKeys.create('editor').key;
+    const third = (await h.server.context.apiKeys.create('editor')).key;
     const plain = await h.api('/api/session', {
       method: 'POST',
       json: { apiKey: third },
@@ -166,7 +166,7 @@ describe('sign-in and session cookies', () => {
 describe('live streams', () => {
   it.each(['key', 'session'])('an SSE stream opened with a %s ends when its key is revoked', async (how) => {
     h = await startTestServer({ requireKey: true });
-    const { key, info } = h.server.context.apiKeys.create('watcher');
+    const { key, info } = await h.server.context.apiKeys.create('watcher');
     let headers: Record<string, string> = { authorization: `Bearer ${key}` };
     if (how === 'session') {
       const login = await h.api('/api/session', { method: 'POST', json: { apiKey: key } });
@@ -190,7 +190,7 @@ describe('live streams', () => {
       }
     })();
     await waitFor(() => text.includes('retry:'), 10_000, 'the stream to open');
-    h.server.context.apiKeys.revoke(info.id);
+    await h.server.context.apiKeys.revoke(info.id);
     await waitFor(() => ended, 10_000, 'the stream to end after the revoke');
     expect(text).toContain('event: error');
   });

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../engine/node-context.ts';
 import { openStoreDatabase } from '../../engine/store/open-database.ts';
-import { RedisReplayGuard, type ReplayGuard, SqliteReplayGuard } from '../../server/auth/replay-guard.ts';
+import { SqliteStore } from '../../engine/store/sqlite-store.ts';
+import { RedisReplayGuard, type ReplayGuard } from '../../server/auth/replay-guard.ts';
 import { waitFor } from '../support/cli.ts';
 import { flowOf } from '../support/engine-harness.ts';
 import { type RedisServer, startRedisServer } from '../support/redis-server.ts';
@@ -26,10 +27,7 @@ afterAll(async () => {
 });
 
 const guards: [string, () => ReplayGuard][] = [
-  [
-    'sqlite',
-    () => new SqliteReplayGuard(openStoreDatabase(join(dir, `${randomBytes(4).toString('hex')}.db`))),
-  ],
+  ['sqlite', () => new SqliteStore(join(dir, `${randomBytes(4).toString('hex')}.db`)).replays],
   ['redis', () => new RedisReplayGuard(redis.url, silentLogger, `test-${randomBytes(4).toString('hex')}`)],
 ];
 
@@ -80,12 +78,16 @@ describe('queue mode', () => {
       // Same trigger id and secret on the second server, as two API processes of one installation.
       const stored = await a.runtime.store.getFlowVersion('ask-webhook');
       await b.runtime.store.saveFlow(stored!.document);
-      b.runtime.store.database.prepare('DELETE FROM triggers').run();
-      const row = a.runtime.store.database.prepare('SELECT * FROM triggers').get() as Record<string, unknown>;
+      const dbA = openStoreDatabase(a.runtime.store.path);
+      const dbB = openStoreDatabase(b.runtime.store.path);
+      dbB.prepare('DELETE FROM triggers').run();
+      const row = dbA.prepare('SELECT * FROM triggers').get() as Record<string, unknown>;
       const columns = Object.keys(row);
-      b.runtime.store.database
+      dbB
         .prepare(`INSERT INTO triggers (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
         .run(...columns.map((c) => row[c]));
+      dbA.close();
+      dbB.close();
       const body = '{"question":"once"}';
       const headers = signedHeaders(secret, body);
       expect((await fetch(`${a.url}/hooks/ask`, { method: 'POST', headers, body })).status).toBe(202);

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { defineNode } from '../../engine/define-node.ts';
 import { R1flowError } from '../../engine/errors.ts';
 import { AnyValue, Json, optional } from '../../engine/ports.ts';
+import { openStoreDatabase } from '../../engine/store/open-database.ts';
 import type { StoreChange } from '../../engine/store/records.ts';
 import { SqliteStore } from '../../engine/store/sqlite-store.ts';
 import type { Harness } from '../support/engine-harness.ts';
@@ -179,9 +180,11 @@ describe('stranded runs', () => {
       flowOf({ t: ['trigger.manual'], s: ['test.step', { sleepMs: 600 }] }, ['t.payload->s.in']),
     );
     // Another process claims the run (as after an expired lease).
-    h.store.database
+    const other = openStoreDatabase(h.store.path);
+    other
       .prepare("UPDATE runs SET owner = 'other-host/1/x', lease_until = ? WHERE id = ?")
       .run(Date.now() + 60_000, id);
+    other.close();
     const before = (await h.store.getRun(id))!;
     const eventsBefore = (await h.store.readEvents({ runId: id })).length;
     await new Promise((resolve) => setTimeout(resolve, 1_000));

@@ -1,6 +1,8 @@
 // The big-result attack with the real sql.execute node and its sandbox, in inline mode: candidates
-// that each return a multi-MB cell. The node fails with NODE_OUTPUT_TOO_LARGE (not the store
-// commit), without retries, and concurrent runs finish.
+// that each return a multi-MB cell. sql.execute's own byte cap (256 KiB a candidate by default)
+// cuts them first; with that cap raised to its maximum, the engine's node-output cap is what holds:
+// the node fails with NODE_OUTPUT_TOO_LARGE (not the store commit), without retries, and
+// concurrent runs finish.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineNode } from '../../engine/define-node.ts';
 import { SchemaContextPort, SqlCandidatesPort } from '../../nodes/types.ts';
+import { DATA_DIR_ENV } from '../../nodes/warehouse/data-dir.ts';
 import type { Harness } from '../support/engine-harness.ts';
 import { createHarness, flowOf } from '../support/engine-harness.ts';
 
@@ -43,13 +46,17 @@ const candidatesNode = defineNode({
 });
 
 let h: Harness;
+const dataDirBefore = process.env[DATA_DIR_ENV];
 beforeAll(async () => {
+  process.env[DATA_DIR_ENV] = warehouseDir;
   const db = new Database(warehouse);
   db.exec('CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);');
   db.close();
   h = await createHarness({ nodes: [candidatesNode] });
 });
 afterAll(async () => {
+  if (dataDirBefore === undefined) delete process.env[DATA_DIR_ENV];
+  else process.env[DATA_DIR_ENV] = dataDirBefore;
   await h.close();
   rmSync(warehouseDir, { recursive: true, force: true });
 });
@@ -60,7 +67,7 @@ it('fails sql.execute with NODE_OUTPUT_TOO_LARGE on multi-MB cells and keeps ser
   const big = flowOf(
     {
       c: ['test.candidates', { sql, database: warehouse }],
-      x: ['sql.execute', {}, { retry: { attempts: 3, backoffMs: 10 } }],
+      x: ['sql.execute', { maxBytes: 16 * 1024 * 1024 }, { retry: { attempts: 3, backoffMs: 10 } }],
     },
     ['c.candidates->x.candidates', 'c.schema->x.schema'],
     'big-sql',

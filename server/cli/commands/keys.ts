@@ -3,10 +3,10 @@ import { ApiKeys } from '../../auth/api-keys.ts';
 import { dbFlag, dbPath, parseFlags } from '../options.ts';
 import { defineCommandGroup } from './command-group.ts';
 
-async function withKeys<T>(db: string | undefined, use: (keys: ApiKeys) => T): Promise<T> {
+async function withKeys<T>(db: string | undefined, use: (keys: ApiKeys) => Promise<T>): Promise<T> {
   const store = new SqliteStore(dbPath(db));
   try {
-    return use(new ApiKeys(store.database));
+    return await use(new ApiKeys(store.apiKeys));
   } finally {
     await store.close();
   }

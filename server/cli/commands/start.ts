@@ -100,7 +100,7 @@ export default defineCommand({
           }
         : {}),
     });
-    if (keyRequired && !server.context.apiKeys.hasActiveKeys()) {
+    if (keyRequired && !(await server.context.apiKeys.hasActiveKeys())) {
       await runtime.close();
       throw new R1flowError(
         'CONFIG_INVALID',

@@ -39,9 +39,11 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
         },
       );
     }
-    context.triggers.checkPaths(flow);
+    await context.triggers.checkPaths(flow);
     const version = await store.saveFlow(flow);
-    const secrets = context.triggers.sync(version.document as typeof version.document & { version: number });
+    const secrets = await context.triggers.sync(
+      version.document as typeof version.document & { version: number },
+    );
     context.onTriggersChanged();
     return { flow: await store.getFlow(flow.id), version, newSecrets: secrets };
   }
@@ -97,7 +99,7 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
       const flow = await store.getFlow(params.id);
       const version = await store.getFlowVersion(params.id);
       if (!flow || !version) throw new R1flowError('FLOW_NOT_FOUND', `no flow "${params.id}"`);
-      return { flow, version, triggers: describeTriggers(context, params.id) };
+      return { flow, version, triggers: await describeTriggers(context, params.id) };
     },
   });
 
@@ -139,7 +141,7 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     handler: async ({ params }, _request, reply) => {
       if (!(await store.deleteFlow(params.id)))
         throw new R1flowError('FLOW_NOT_FOUND', `no flow "${params.id}"`);
-      context.triggers.removeFlow(params.id);
+      await context.triggers.removeFlow(params.id);
       context.onTriggersChanged();
       return reply.status(204).send();
     },
@@ -177,7 +179,7 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     tag: 'triggers',
     summary: "A flow's webhooks (URL, auth, secret) and schedules (next five fire times)",
     params: FlowParams,
-    handler: async ({ params }) => ({ triggers: describeTriggers(context, params.id) }),
+    handler: async ({ params }) => ({ triggers: await describeTriggers(context, params.id) }),
   });
 
   routes.add(app, {
@@ -186,7 +188,7 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     tag: 'triggers',
     summary: "Replace a webhook's HMAC secret or token (shown once); the old one stops working",
     params: z.object({ id: z.string().min(1) }),
-    handler: async ({ params }) => ({ secret: context.triggers.rotateSecret(params.id) }),
+    handler: async ({ params }) => ({ secret: await context.triggers.rotateSecret(params.id) }),
   });
 
   routes.add(app, {
@@ -197,10 +199,11 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     params: z.object({ id: z.string().min(1) }),
     body: z.object({ enabled: z.boolean() }).strict(),
     handler: async ({ params, body }) => {
-      if (!context.triggers.get(params.id)) throw new R1flowError('NOT_FOUND', `no trigger "${params.id}"`);
-      context.triggers.setEnabled(params.id, body.enabled);
+      if (!(await context.triggers.get(params.id)))
+        throw new R1flowError('NOT_FOUND', `no trigger "${params.id}"`);
+      await context.triggers.setEnabled(params.id, body.enabled);
       context.onTriggersChanged();
-      return { trigger: context.triggers.get(params.id) };
+      return { trigger: await context.triggers.get(params.id) };
     },
   });
 }

@@ -31,7 +31,7 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
     );
     scope.post('/hooks/*', { config: { access: 'webhook' } }, async (request, reply) => {
       const path = (request.params as { '*': string })['*'];
-      const trigger = context.triggers.byPath(path);
+      const trigger = await context.triggers.byPath(path);
       const flow = trigger ? await store.getFlow(trigger.flowId) : null;
       if (trigger?.kind !== 'webhook' || !trigger.enabled || !flow?.enabled) {
         throw new R1flowError('NOT_FOUND', `no active webhook at /hooks/${path}`);
@@ -51,7 +51,7 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
       }
       let signed: { signature: string; timestamp: number } | null;
       try {
-        signed = verifyWebhook(context.triggers, trigger, request.headers, body);
+        signed = await verifyWebhook(context.triggers, trigger, request.headers, body);
       } catch (error) {
         if (isR1flowError(error)) failures.take(request.ip, WEBHOOK_FAILURES_PER_MINUTE);
         throw error;

@@ -42,7 +42,7 @@ export function registerSystemRoutes(
       const claims = token ? verifySession(context.serverKey, token) : null;
       return {
         keyRequired: context.options.requireKey,
-        signedIn: claims !== null && context.apiKeys.isActive(claims.keyId),
+        signedIn: claims !== null && (await context.apiKeys.isActive(claims.keyId)),
       };
     },
   });
@@ -69,7 +69,7 @@ export function registerSystemRoutes(
           `too many failed sign-ins from this address; retry in ${wait} s`,
         );
       }
-      const keyId = context.apiKeys.verify(body.apiKey);
+      const keyId = await context.apiKeys.verify(body.apiKey);
       if (!keyId) {
         loginFailures.take(request.ip, LOGIN_FAILURES_PER_MINUTE);
         throw new R1flowError('AUTH_FORBIDDEN', 'the API key is not valid (revoked or mistyped)');

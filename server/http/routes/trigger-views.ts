@@ -3,36 +3,39 @@
 import { nextFireTimes } from '../../../nodes/trigger/schedule.node.ts';
 import type { ServerContext } from '../server-context.ts';
 
-export function describeTriggers(context: ServerContext, flowId: string) {
-  return context.triggers.list({ flowId }).map((trigger) => {
-    const base = {
-      id: trigger.id,
-      nodeId: trigger.nodeId,
-      kind: trigger.kind,
-      enabled: trigger.enabled,
-      flowVersion: trigger.flowVersion,
-    };
-    if (trigger.kind === 'schedule') {
+export async function describeTriggers(context: ServerContext, flowId: string) {
+  const triggers = await context.triggers.list({ flowId });
+  return Promise.all(
+    triggers.map(async (trigger) => {
+      const base = {
+        id: trigger.id,
+        nodeId: trigger.nodeId,
+        kind: trigger.kind,
+        enabled: trigger.enabled,
+        flowVersion: trigger.flowVersion,
+      };
+      if (trigger.kind === 'schedule') {
+        return {
+          ...base,
+          cron: trigger.config.cron,
+          timezone: trigger.config.timezone,
+          missedTicks: trigger.config.missedTicks,
+          lastFireAt: trigger.lastFireAt,
+          nextFireTimes: nextFireTimes(trigger.config, new Date(), 5).map((d) => d.toISOString()),
+        };
+      }
+      const url = `${context.options.publicUrl}/hooks/${trigger.config.path}`;
+      const secret = trigger.config.auth === 'hmac' ? await context.triggers.hmacSecret(trigger.id) : null;
       return {
         ...base,
-        cron: trigger.config.cron,
-        timezone: trigger.config.timezone,
-        missedTicks: trigger.config.missedTicks,
-        lastFireAt: trigger.lastFireAt,
-        nextFireTimes: nextFireTimes(trigger.config, new Date(), 5).map((d) => d.toISOString()),
+        url,
+        auth: trigger.config.auth,
+        responseMode: trigger.config.responseMode,
+        secret,
+        curl: curlExample(url, trigger.config.auth),
       };
-    }
-    const url = `${context.options.publicUrl}/hooks/${trigger.config.path}`;
-    const secret = trigger.config.auth === 'hmac' ? context.triggers.hmacSecret(trigger.id) : null;
-    return {
-      ...base,
-      url,
-      auth: trigger.config.auth,
-      responseMode: trigger.config.responseMode,
-      secret,
-      curl: curlExample(url, trigger.config.auth),
-    };
-  });
+    }),
+  );
 }
 
 function curlExample(url: string, auth: 'hmac' | 'token'): string {

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServerHarness } from '../../support/server-harness.ts';
 import { startTestServer } from '../../support/server-harness.ts';
@@ -19,24 +20,27 @@ describe('API keys', () => {
   });
 
   it('a wrong or revoked key is refused with 403; a valid one passes', async () => {
-    const { key, info } = h.server.context.apiKeys.create('ci');
+    const { key, info } = await h.server.context.apiKeys.create('ci');
     expect((await h.api('/api/flows', { key: 'r1f_wrong' })).status).toBe(403);
     expect((await h.api('/api/flows', { key })).status).toBe(200);
     expect((await h.api('/api/flows', { headers: { 'x-api-key': key } })).status).toBe(200);
-    h.server.context.apiKeys.revoke(info.id);
+    await h.server.context.apiKeys.revoke(info.id);
     const revoked = await h.api('/api/flows', { key });
     expect(revoked.status).toBe(403);
     expect(revoked.body.error.code).toBe('AUTH_FORBIDDEN');
   });
 
-  it('keys are stored hashed, never in plain text', () => {
-    const { key } = h.server.context.apiKeys.create('ci');
-    const rows = h.runtime.store.database.prepare('SELECT * FROM api_keys').all();
+  it('keys are stored hashed, never in plain text', async () => {
+    const { key } = await h.server.context.apiKeys.create('ci');
+    const raw = new Database(h.runtime.store.path, { readonly: true });
+    const rows = raw.prepare('SELECT * FROM api_keys').all();
+    raw.close();
+    expect(rows).toHaveLength(1);
     expect(JSON.stringify(rows)).not.toContain(key);
   });
 
   it('the editor exchanges a key for a session cookie that also authenticates SSE', async () => {
-    const { key, info } = h.server.context.apiKeys.create('editor');
+    const { key, info } = await h.server.context.apiKeys.create('editor');
     expect((await h.api('/api/session')).body).toEqual({ keyRequired: true, signedIn: false });
     const login = await h.api('/api/session', { method: 'POST', json: { apiKey: key } });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
@@ -44,7 +48,7 @@ describe('API keys', () => {
     expect(cookie).not.toContain(key);
     expect((await h.api('/api/flows', { headers: { cookie } })).status).toBe(200);
     expect((await h.api('/api/session', { headers: { cookie } })).body.signedIn).toBe(true);
-    h.server.context.apiKeys.revoke(info.id);
+    await h.server.context.apiKeys.revoke(info.id);
     expect((await h.api('/api/flows', { headers: { cookie } })).status).toBe(403);
   });
 

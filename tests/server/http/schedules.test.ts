@@ -80,8 +80,8 @@ describe('schedule triggers', () => {
       h = await startTestServer();
       const dir = h.dir;
       await h.api('/api/flows', { method: 'POST', json: scheduled('0 3 * * *', { missedTicks: policy }) });
-      const [trigger] = h.server.context.triggers.list();
-      h.server.context.triggers.recordFire(trigger!.id, Date.now() - 3 * 86_400_000); // three days of downtime
+      const [trigger] = await h.server.context.triggers.list();
+      await h.server.context.triggers.recordFire(trigger!.id, Date.now() - 3 * 86_400_000); // three days of downtime
       await h.server.close();
       await h.runtime.close();
       // Start-up awaits the catch-up fire, which has created its run by the time the server is up.

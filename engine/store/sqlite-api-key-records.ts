@@ -1,0 +1,63 @@
+// The api_keys table of a SQLite store. Every authenticated request verifies a key, so the
+// statements are prepared once (statement cache).
+import type { Statement } from 'better-sqlite3';
+import type { ApiKeyRecords, StoredApiKey } from './api-key-records.ts';
+import type { Row } from './row-mappers.ts';
+
+export class SqliteApiKeyRecords implements ApiKeyRecords {
+  readonly #sql: (text: string) => Statement;
+
+  constructor(sql: (text: string) => Statement) {
+    this.#sql = sql;
+  }
+
+  async insert(key: Omit<StoredApiKey, 'lastUsedAt' | 'revokedAt'>): Promise<void> {
+    this.#sql('INSERT INTO api_keys (id, name, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?)').run(
+      key.id,
+      key.name,
+      key.prefix,
+      key.hash,
+      key.createdAt,
+    );
+  }
+
+  async list(): Promise<StoredApiKey[]> {
+    return (this.#sql('SELECT * FROM api_keys ORDER BY created_at, rowid').all() as Row[]).map(keyFromRow);
+  }
+
+  async hasActive(): Promise<boolean> {
+    return this.#sql('SELECT 1 FROM api_keys WHERE revoked_at IS NULL LIMIT 1').get() !== undefined;
+  }
+
+  async recordUse(hash: string, at: number): Promise<string | null> {
+    const id = this.#sql(
+      'UPDATE api_keys SET last_used_at = ? WHERE hash = ? AND revoked_at IS NULL RETURNING id',
+    )
+      .pluck()
+      .get(at, hash) as string | undefined;
+    return id ?? null;
+  }
+
+  async isActive(id: string): Promise<boolean> {
+    return this.#sql('SELECT 1 FROM api_keys WHERE id = ? AND revoked_at IS NULL').get(id) !== undefined;
+  }
+
+  async revoke(id: string, at: number): Promise<boolean> {
+    return (
+      this.#sql('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id)
+        .changes > 0
+    );
+  }
+}
+
+function keyFromRow(row: Row): StoredApiKey {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    prefix: row.prefix as string,
+    hash: row.hash as string,
+    createdAt: row.created_at as number,
+    lastUsedAt: (row.last_used_at as number | null) ?? null,
+    revokedAt: (row.revoked_at as number | null) ?? null,
+  };
+}

@@ -1,0 +1,136 @@
+// The triggers table of a SQLite store. Webhooks look their trigger up on every request, so the
+// statements are prepared once (statement cache).
+import type { Database, Statement } from 'better-sqlite3';
+import { R1flowError } from '../errors.ts';
+import { newId } from '../ids.ts';
+import type { Row } from './row-mappers.ts';
+import type {
+  StoredTrigger,
+  TriggerCredential,
+  TriggerDraft,
+  TriggerFilter,
+  TriggerNodeKind,
+  TriggerRecords,
+} from './trigger-records.ts';
+
+export class SqliteTriggerRecords implements TriggerRecords {
+  readonly #db: Database;
+  readonly #sql: (text: string) => Statement;
+
+  constructor(db: Database, sql: (text: string) => Statement) {
+    this.#db = db;
+    this.#sql = sql;
+  }
+
+  async list(filter: TriggerFilter = {}): Promise<StoredTrigger[]> {
+    const rows = this.#sql(
+      'SELECT * FROM triggers WHERE (@flowId IS NULL OR flow_id = @flowId) AND (@kind IS NULL OR kind = @kind) ORDER BY created_at, rowid',
+    ).all({ flowId: filter.flowId ?? null, kind: filter.kind ?? null }) as Row[];
+    return rows.map(triggerFromRow);
+  }
+
+  async get(id: string): Promise<StoredTrigger | null> {
+    const row = this.#sql('SELECT * FROM triggers WHERE id = ?').get(id) as Row | undefined;
+    return row ? triggerFromRow(row) : null;
+  }
+
+  async byPath(path: string): Promise<StoredTrigger | null> {
+    const row = this.#sql('SELECT * FROM triggers WHERE path = ?').get(path) as Row | undefined;
+    return row ? triggerFromRow(row) : null;
+  }
+
+  async syncFlow(
+    flowId: string,
+    flowVersion: number,
+    drafts: readonly TriggerDraft[],
+    credentialFor: (draft: TriggerDraft, previous: StoredTrigger | null) => TriggerCredential | null,
+  ): Promise<StoredTrigger[]> {
+    const now = Date.now();
+    const apply = this.#db.transaction(() => {
+      const existing = new Map(
+        (this.#sql('SELECT * FROM triggers WHERE flow_id = ?').all(flowId) as Row[])
+          .map(triggerFromRow)
+          .map((trigger) => [trigger.nodeId, trigger]),
+      );
+      for (const draft of drafts) {
+        const previous = existing.get(draft.nodeId) ?? null;
+        existing.delete(draft.nodeId);
+        const config = JSON.stringify(draft.config);
+        let id: string;
+        if (previous) {
+          id = previous.id;
+          this.#sql(
+            'UPDATE triggers SET flow_version = ?, kind = ?, path = ?, config = ?, updated_at = ? WHERE id = ?',
+          ).run(flowVersion, draft.kind, draft.path, config, now, id);
+        } else {
+          id = newId('trg_', 6);
+          this.#sql(
+            'INSERT INTO triggers (id, flow_id, flow_version, node_id, kind, path, config, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          ).run(id, flowId, flowVersion, draft.nodeId, draft.kind, draft.path, config, now, now);
+        }
+        const credential = credentialFor(draft, previous);
+        if (credential) this.#writeCredential(id, credential);
+      }
+      for (const gone of existing.values()) this.#sql('DELETE FROM triggers WHERE id = ?').run(gone.id);
+    });
+    try {
+      apply.immediate();
+    } catch (error) {
+      // The server checks paths before saving; this catches a concurrent save of another flow.
+      if ((error as Error).message.includes('UNIQUE constraint failed: triggers.path')) {
+        throw new R1flowError('BAD_REQUEST', 'a webhook path of this flow is already served by another flow');
+      }
+      throw error;
+    }
+    return this.list({ flowId });
+  }
+
+  async setCredential(id: string, credential: TriggerCredential): Promise<boolean> {
+    return this.#writeCredential(id, credential);
+  }
+
+  #writeCredential(id: string, credential: TriggerCredential): boolean {
+    const [sealed, tokenHash] =
+      'secretSealed' in credential ? [credential.secretSealed, null] : [null, credential.tokenHash];
+    return (
+      this.#sql('UPDATE triggers SET secret_enc = ?, token_hash = ? WHERE id = ?').run(sealed, tokenHash, id)
+        .changes > 0
+    );
+  }
+
+  async setEnabled(id: string, enabled: boolean): Promise<boolean> {
+    return (
+      this.#sql('UPDATE triggers SET enabled = ?, updated_at = ? WHERE id = ?').run(
+        enabled ? 1 : 0,
+        Date.now(),
+        id,
+      ).changes > 0
+    );
+  }
+
+  async recordFire(id: string, at: number): Promise<void> {
+    this.#sql('UPDATE triggers SET last_fire_at = ? WHERE id = ?').run(at, id);
+  }
+
+  async removeFlow(flowId: string): Promise<number> {
+    return this.#sql('DELETE FROM triggers WHERE flow_id = ?').run(flowId).changes;
+  }
+}
+
+function triggerFromRow(row: Row): StoredTrigger {
+  return {
+    id: row.id as string,
+    flowId: row.flow_id as string,
+    flowVersion: row.flow_version as number,
+    nodeId: row.node_id as string,
+    kind: row.kind as TriggerNodeKind,
+    path: (row.path as string | null) ?? null,
+    config: JSON.parse(row.config as string) as Record<string, unknown>,
+    secretSealed: (row.secret_enc as string | null) ?? null,
+    tokenHash: (row.token_hash as string | null) ?? null,
+    enabled: row.enabled === 1,
+    lastFireAt: (row.last_fire_at as number | null) ?? null,
+    createdAt: row.created_at as number,
+    updatedAt: row.updated_at as number,
+  };
+}

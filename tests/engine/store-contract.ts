@@ -1,0 +1,516 @@
+// The behaviour every Store implementation owes the engine and the server. An implementation's
+// test file calls `describeStoreContract` with a factory for fresh, empty stores; the SQLite store
+// runs it in sqlite-store.contract.test.ts and a Postgres store will run the same suite.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FlowDocument } from '../../engine/flow-schema.ts';
+import { FlowDocumentSchema } from '../../engine/flow-schema.ts';
+import { newRunId } from '../../engine/ids.ts';
+import type { RunStatus } from '../../engine/run-machine.ts';
+import { saveFlowIfChanged } from '../../engine/save-flow.ts';
+import type { StoredApiKey } from '../../engine/store/api-key-records.ts';
+import type { NodeRunRecord, RunEvent, RunRecord, StoreChange } from '../../engine/store/records.ts';
+import type { Store } from '../../engine/store/store.ts';
+import type { StoredTrigger, TriggerDraft } from '../../engine/store/trigger-records.ts';
+import { flowOf } from '../support/engine-harness.ts';
+
+export interface StoreUnderTest {
+  /** A fresh, empty store. */
+  store: Store;
+  /** Another handle on the same data, as a second orchestrator process would open it. */
+  connect(): Promise<Store>;
+  /** Closes every handle and removes the data. */
+  dispose(): Promise<void>;
+}
+
+const flow = (name = 'test-flow'): FlowDocument =>
+  FlowDocumentSchema.parse({ ...flowOf({ a: ['test.step'], b: ['test.step'] }, ['a.out->b.in']), name });
+
+let clock = 1_700_000_000_000;
+
+function runRecord(overrides: Partial<RunRecord> = {}): RunRecord {
+  clock += 1000;
+  return {
+    id: newRunId(clock),
+    flowId: 'test-flow',
+    flowVersion: 1,
+    status: 'queued',
+    input: { question: 'how many?' },
+    output: null,
+    error: null,
+    trigger: { kind: 'api' },
+    rerunOf: null,
+    idempotencyKey: null,
+    owner: null,
+    leaseUntil: null,
+    cancelRequested: false,
+    createdAt: clock,
+    startedAt: null,
+    finishedAt: null,
+    ...overrides,
+  };
+}
+
+function nodeRecord(runId: string, nodeId: string): NodeRunRecord {
+  return {
+    runId,
+    nodeId,
+    nodeKey: `test.step@1`,
+    status: 'pending',
+    attempt: 0,
+    input: null,
+    output: null,
+    error: null,
+    retryAt: null,
+    queuedAt: null,
+    startedAt: null,
+    finishedAt: null,
+    durationMs: null,
+    reused: false,
+  };
+}
+
+const insertRun = (run: RunRecord, nodeIds = ['a', 'b']): StoreChange => ({
+  kind: 'insertRun',
+  run,
+  nodes: nodeIds.map((nodeId) => nodeRecord(run.id, nodeId)),
+});
+
+const event = (runId: string, type: RunEvent['type'], nodeId: string | null = null): StoreChange => ({
+  kind: 'event',
+  event: { runId, type, nodeId, data: nodeId ? { node: nodeId } : null, at: clock },
+});
+
+async function addRun(store: Store, overrides: Partial<RunRecord> = {}): Promise<RunRecord> {
+  const run = runRecord(overrides);
+  await store.commit([insertRun(run)]);
+  return run;
+}
+
+const webhook = (nodeId: string, path: string, auth: 'hmac' | 'token' = 'hmac'): TriggerDraft => ({
+  nodeId,
+  kind: 'webhook',
+  path,
+  config: { path, auth },
+});
+const schedule = (nodeId: string, cron = '0 3 * * *'): TriggerDraft => ({
+  nodeId,
+  kind: 'schedule',
+  path: null,
+  config: { cron },
+});
+const noCredential = () => null;
+
+export function describeStoreContract(name: string, makeStore: () => Promise<StoreUnderTest>): void {
+  describe(`the ${name} store contract`, () => {
+    let subject: StoreUnderTest;
+    let store: Store;
+    beforeEach(async () => {
+      subject = await makeStore();
+      store = subject.store;
+    });
+    afterEach(async () => {
+      await subject.dispose();
+    });
+
+    describe('flows and versions', () => {
+      it('each save makes a new immutable version; earlier versions keep their document', async () => {
+        const doc = flow();
+        const v1 = await store.saveFlow(doc);
+        const v2 = await store.saveFlow({ ...doc, name: 'renamed' });
+        expect([v1.version, v2.version]).toEqual([1, 2]);
+        expect(v2.document.version).toBe(2);
+        expect((await store.getFlowVersion(doc.id, 1))!.document.name).toBe('test-flow');
+        expect((await store.getFlowVersion(doc.id))!.document.name).toBe('renamed');
+        expect((await store.getFlowVersion(doc.id, 3)) ?? null).toBeNull();
+        expect((await store.listFlowVersions(doc.id)).map((v) => v.version)).toEqual([2, 1]);
+        expect(await store.getFlow(doc.id)).toMatchObject({
+          name: 'renamed',
+          latestVersion: 2,
+          enabled: true,
+        });
+        expect(await saveFlowIfChanged(store, { ...doc, name: 'renamed' })).toMatchObject({
+          version: 2,
+          created: false,
+        });
+      });
+
+      it('lists flows, switches them off and on, and refuses an unknown flow', async () => {
+        await store.saveFlow(flow());
+        await store.saveFlow({ ...flow(), id: 'other-flow', name: 'other' });
+        expect((await store.listFlows()).map((f) => f.id).sort()).toEqual(['other-flow', 'test-flow']);
+        await store.setFlowEnabled('test-flow', false);
+        expect((await store.getFlow('test-flow'))!.enabled).toBe(false);
+        await store.setFlowEnabled('test-flow', true);
+        expect((await store.getFlow('test-flow'))!.enabled).toBe(true);
+        await expect(store.setFlowEnabled('nope', false)).rejects.toMatchObject({ code: 'FLOW_NOT_FOUND' });
+      });
+
+      it('a deleted flow keeps its versions for its runs, and a re-created one continues the numbering', async () => {
+        const doc = flow();
+        await store.saveFlow(doc);
+        expect(await store.deleteFlow(doc.id)).toBe(true);
+        expect(await store.deleteFlow(doc.id)).toBe(false);
+        expect(await store.getFlow(doc.id)).toBeNull();
+        expect(await store.getFlowVersion(doc.id)).toBeNull();
+        expect(await store.listFlows()).toEqual([]);
+        expect((await store.getFlowVersion(doc.id, 1))!.document.id).toBe(doc.id);
+        expect((await store.saveFlow({ ...doc, name: 'again' })).version).toBe(2);
+        expect((await store.getFlow(doc.id))!.name).toBe('again');
+      });
+    });
+
+    describe('runs, commits and events', () => {
+      it('commit applies a batch and numbers its events with a store-wide increasing sequence', async () => {
+        const one = runRecord();
+        const two = runRecord();
+        const first = await store.commit([
+          insertRun(one),
+          event(one.id, 'run.queued'),
+          insertRun(two),
+          event(two.id, 'run.queued'),
+        ]);
+        const second = await store.commit([
+          { kind: 'updateRun', runId: one.id, patch: { status: 'running', startedAt: clock } },
+          { kind: 'updateNode', runId: one.id, nodeId: 'a', patch: { status: 'running', attempt: 1 } },
+          event(one.id, 'run.started'),
+          event(one.id, 'node.running', 'a'),
+        ]);
+        const seqs = [...first, ...second].map((e) => e.seq);
+        expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+        expect(new Set(seqs).size).toBe(4);
+        expect(second[1]).toMatchObject({
+          runId: one.id,
+          type: 'node.running',
+          nodeId: 'a',
+          data: { node: 'a' },
+        });
+        expect(await store.commit([])).toEqual([]);
+
+        const all = await store.readEvents({});
+        expect(all.map((e) => e.seq)).toEqual(seqs);
+        expect((await store.readEvents({ runId: one.id })).map((e) => e.type)).toEqual([
+          'run.queued',
+          'run.started',
+          'node.running',
+        ]);
+        expect((await store.readEvents({ afterSeq: seqs[1]! })).map((e) => e.seq)).toEqual(seqs.slice(2));
+        expect((await store.readEvents({ runId: one.id, afterSeq: seqs[0]!, limit: 1 }))[0]!.type).toBe(
+          'run.started',
+        );
+      });
+
+      it('a batch with a failing change leaves nothing behind', async () => {
+        const run = await addRun(store);
+        const events = await store.readEvents({});
+        const again = runRecord({ id: run.id });
+        await expect(
+          store.commit([
+            { kind: 'updateRun', runId: run.id, patch: { status: 'running' } },
+            event(run.id, 'run.started'),
+            insertRun(again),
+          ]),
+        ).rejects.toThrow();
+        expect((await store.getRunRecord(run.id))!.status).toBe('queued');
+        expect(await store.readEvents({})).toEqual(events);
+      });
+
+      it('getRun returns the run with its nodes in flow order, JSON values parsed', async () => {
+        const run = runRecord({ trigger: { kind: 'webhook', detail: { path: 'ask' } } });
+        await store.commit([insertRun(run, ['z', 'a', 'm'])]);
+        await store.commit([
+          {
+            kind: 'updateNode',
+            runId: run.id,
+            nodeId: 'a',
+            patch: { status: 'succeeded', output: { rows: [1, 2] }, durationMs: 12.5, finishedAt: clock },
+          },
+          {
+            kind: 'updateRun',
+            runId: run.id,
+            patch: { status: 'failed', error: { code: 'NODE_FAILED', message: 'boom' }, finishedAt: clock },
+          },
+          {
+            kind: 'insertAttempt',
+            attempt: {
+              runId: run.id,
+              nodeId: 'a',
+              attempt: 1,
+              status: 'succeeded',
+              error: null,
+              startedAt: clock - 5,
+              finishedAt: clock,
+            },
+          },
+        ]);
+        const stored = (await store.getRun(run.id))!;
+        expect(stored.nodes.map((n) => n.nodeId)).toEqual(['z', 'a', 'm']);
+        expect(stored.nodes[1]).toMatchObject({
+          status: 'succeeded',
+          output: { rows: [1, 2] },
+          durationMs: 12.5,
+        });
+        expect(stored.run).toMatchObject({
+          status: 'failed',
+          input: { question: 'how many?' },
+          error: { code: 'NODE_FAILED', message: 'boom' },
+          trigger: { kind: 'webhook', detail: { path: 'ask' } },
+          cancelRequested: false,
+        });
+        expect(await store.getRunRecord(run.id)).toEqual(stored.run);
+        expect(await store.listAttempts(run.id)).toEqual([
+          {
+            runId: run.id,
+            nodeId: 'a',
+            attempt: 1,
+            status: 'succeeded',
+            error: null,
+            startedAt: clock - 5,
+            finishedAt: clock,
+          },
+        ]);
+        expect(await store.getRun('r-none')).toBeNull();
+        expect(await store.getRunRecord('r-none')).toBeNull();
+      });
+
+      it('listRuns filters by flow and status and pages newest first', async () => {
+        const a1 = await addRun(store, { flowId: 'a' });
+        const b1 = await addRun(store, { flowId: 'b', status: 'running' });
+        const a2 = await addRun(store, { flowId: 'a', status: 'succeeded' });
+        const a3 = await addRun(store, { flowId: 'a', status: 'failed' });
+        const ids = (runs: RunRecord[]) => runs.map((r) => r.id);
+        expect(ids(await store.listRuns())).toEqual([a3.id, a2.id, b1.id, a1.id]);
+        expect(ids(await store.listRuns({ flowId: 'a' }))).toEqual([a3.id, a2.id, a1.id]);
+        expect(ids(await store.listRuns({ status: 'running' }))).toEqual([b1.id]);
+        expect(ids(await store.listRuns({ flowId: 'a', status: ['queued', 'failed'] }))).toEqual([
+          a3.id,
+          a1.id,
+        ]);
+        expect(ids(await store.listRuns({ limit: 2, offset: 1 }))).toEqual([a2.id, b1.id]);
+      });
+
+      it('finds a run by its idempotency key and refuses a second run with the same key', async () => {
+        const run = await addRun(store, { idempotencyKey: 'order-7' });
+        expect((await store.findRunByIdempotencyKey('test-flow', 'order-7'))!.id).toBe(run.id);
+        expect(await store.findRunByIdempotencyKey('other-flow', 'order-7')).toBeNull();
+        expect(await store.findRunByIdempotencyKey('test-flow', 'order-8')).toBeNull();
+        await expect(store.commit([insertRun(runRecord({ idempotencyKey: 'order-7' }))])).rejects.toThrow();
+        await addRun(store, { flowId: 'other-flow', idempotencyKey: 'order-7' });
+        expect(await store.listRuns({ flowId: 'test-flow' })).toHaveLength(1);
+      });
+    });
+
+    describe('metrics queries', () => {
+      it('counts runs by status and names the node key a run used', async () => {
+        const statuses: RunStatus[] = ['queued', 'running', 'running', 'succeeded'];
+        const runs = [];
+        for (const status of statuses) runs.push(await addRun(store, { status }));
+        expect(await store.countRunsByStatus()).toEqual({ queued: 1, running: 2, succeeded: 1 });
+        expect(await store.getNodeKey(runs[0]!.id, 'b')).toBe('test.step@1');
+        expect(await store.getNodeKey(runs[0]!.id, 'nope')).toBeNull();
+      });
+    });
+
+    describe('claims and leases', () => {
+      it('claims unowned, expired and dead-owner runs, never finished runs or live leases', async () => {
+        const now = clock + 10_000;
+        const unowned = await addRun(store);
+        const expired = await addRun(store, { status: 'running', owner: 'p1', leaseUntil: now - 1 });
+        const dead = await addRun(store, { status: 'running', owner: 'p2', leaseUntil: now + 60_000 });
+        const live = await addRun(store, { status: 'running', owner: 'p3', leaseUntil: now + 60_000 });
+        await addRun(store, { status: 'succeeded', owner: null });
+        await addRun(store, { status: 'failed', owner: 'p2', leaseUntil: now - 1 });
+        const claimed = await store.claimRuns('me', now + 30_000, now, ['p2']);
+        expect(claimed.sort()).toEqual([unowned.id, expired.id, dead.id].sort());
+        expect(await store.getRunRecord(dead.id)).toMatchObject({ owner: 'me', leaseUntil: now + 30_000 });
+        expect((await store.getRunRecord(live.id))!.owner).toBe('p3');
+        expect(await store.claimRuns('other', now + 30_000, now, [])).toEqual([]);
+        const owners = await store.listActiveRunOwners();
+        expect(owners.map((o) => o.owner).sort()).toEqual(['me', 'p3']);
+        expect(owners.find((o) => o.owner === 'me')!.leaseUntil).toBe(now + 30_000);
+      });
+
+      it('two owners claiming at once never claim the same run', async () => {
+        const other = await subject.connect();
+        const runs = [];
+        for (let i = 0; i < 40; i++) runs.push(await addRun(store, { owner: 'gone', leaseUntil: clock - 1 }));
+        const now = clock + 1;
+        const [mine, theirs] = await Promise.all([
+          store.claimRuns('me', now + 30_000, now, []),
+          other.claimRuns('them', now + 30_000, now, []),
+        ]);
+        expect(mine.filter((id) => theirs.includes(id))).toEqual([]);
+        expect([...mine, ...theirs].sort()).toEqual(runs.map((r) => r.id).sort());
+        for (const id of mine) expect((await other.getRunRecord(id))!.owner).toBe('me');
+        await other.close();
+      });
+
+      it('renewLeases extends only the named active runs it owns, reports cancel requests and lost runs', async () => {
+        const lease = clock + 5000;
+        const mine = await addRun(store, { status: 'running', owner: 'me', leaseUntil: lease });
+        const cancelled = await addRun(store, { status: 'running', owner: 'me', leaseUntil: lease });
+        const done = await addRun(store, { status: 'succeeded', owner: 'me', leaseUntil: lease });
+        const theirs = await addRun(store, { status: 'running', owner: 'them', leaseUntil: lease });
+        await store.requestCancel(cancelled.id);
+        await store.requestCancel(theirs.id);
+        expect((await store.getRunRecord(cancelled.id))!.cancelRequested).toBe(true);
+        const { cancelRequested, lost } = await store.renewLeases('me', lease + 99_000, [
+          mine.id,
+          cancelled.id,
+          done.id,
+          theirs.id,
+          'never-stored',
+        ]);
+        expect(cancelRequested).toEqual([cancelled.id]);
+        expect(lost.sort()).toEqual([theirs.id, 'never-stored'].sort());
+        expect((await store.getRunRecord(mine.id))!.leaseUntil).toBe(lease + 99_000);
+        expect((await store.getRunRecord(done.id))!.leaseUntil).toBe(lease);
+        expect((await store.getRunRecord(theirs.id))!.leaseUntil).toBe(lease);
+        await expect(store.requestCancel('r-none')).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+      });
+    });
+
+    describe('trigger records', () => {
+      it('syncFlow inserts, updates and deletes rows by node id, asking for credentials in between', async () => {
+        const asked: [string, string | null][] = [];
+        const first = await store.triggers.syncFlow(
+          'f',
+          1,
+          [webhook('hook', 'ask'), schedule('nightly')],
+          (draft, previous) => {
+            asked.push([draft.nodeId, previous?.id ?? null]);
+            return draft.kind === 'webhook' ? { secretSealed: 'sealed-1' } : null;
+          },
+        );
+        expect(asked).toEqual([
+          ['hook', null],
+          ['nightly', null],
+        ]);
+        const hook = first.find((t) => t.nodeId === 'hook')!;
+        expect(hook).toMatchObject({
+          flowId: 'f',
+          flowVersion: 1,
+          kind: 'webhook',
+          path: 'ask',
+          secretSealed: 'sealed-1',
+          tokenHash: null,
+          enabled: true,
+          lastFireAt: null,
+        });
+        expect(first.find((t) => t.nodeId === 'nightly')).toMatchObject({
+          kind: 'schedule',
+          path: null,
+          config: { cron: '0 3 * * *' },
+        });
+
+        await store.triggers.setEnabled(hook.id, false);
+        await store.triggers.recordFire(hook.id, 1234);
+        asked.length = 0;
+        const second = await store.triggers.syncFlow(
+          'f',
+          2,
+          [webhook('hook', 'ask-v2', 'token'), schedule('hourly', '0 * * * *')],
+          (draft, previous) => {
+            asked.push([draft.nodeId, previous?.id ?? null]);
+            return previous && (previous.config as { auth: string }).auth !== draft.config.auth
+              ? { tokenHash: 'hash-2' }
+              : null;
+          },
+        );
+        expect(asked).toEqual([
+          ['hook', hook.id],
+          ['hourly', null],
+        ]);
+        expect(second.map((t) => t.nodeId).sort()).toEqual(['hook', 'hourly']);
+        expect(second.find((t) => t.nodeId === 'hook')).toMatchObject({
+          id: hook.id,
+          flowVersion: 2,
+          path: 'ask-v2',
+          config: { path: 'ask-v2', auth: 'token' },
+          secretSealed: null,
+          tokenHash: 'hash-2',
+          enabled: false,
+          lastFireAt: 1234,
+        });
+        expect(await store.triggers.byPath('ask')).toBeNull();
+        expect((await store.triggers.byPath('ask-v2'))!.id).toBe(hook.id);
+        expect(await store.triggers.list({ flowId: 'f' })).toEqual(second);
+      });
+
+      it('a path belongs to one trigger: another flow cannot take it', async () => {
+        await store.triggers.syncFlow('f', 1, [webhook('hook', 'ask')], noCredential);
+        await expect(
+          store.triggers.syncFlow('g', 1, [webhook('hook', 'ask')], noCredential),
+        ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+        expect(await store.triggers.list({ flowId: 'g' })).toEqual([]);
+      });
+
+      it('lists by flow and kind, rotates credentials, switches and removes triggers', async () => {
+        await store.triggers.syncFlow('f', 1, [webhook('hook', 'f-hook'), schedule('nightly')], noCredential);
+        await store.triggers.syncFlow('g', 3, [schedule('weekly', '0 0 * * 0')], noCredential);
+        const kinds = (list: StoredTrigger[]) => list.map((t) => `${t.flowId}:${t.nodeId}`).sort();
+        expect(kinds(await store.triggers.list())).toEqual(['f:hook', 'f:nightly', 'g:weekly']);
+        expect(kinds(await store.triggers.list({ kind: 'schedule' }))).toEqual(['f:nightly', 'g:weekly']);
+        expect(kinds(await store.triggers.list({ flowId: 'f', kind: 'webhook' }))).toEqual(['f:hook']);
+
+        const hook = (await store.triggers.byPath('f-hook'))!;
+        expect(hook.secretSealed).toBeNull();
+        expect(await store.triggers.setCredential(hook.id, { tokenHash: 'h1' })).toBe(true);
+        expect(await store.triggers.get(hook.id)).toMatchObject({ tokenHash: 'h1', secretSealed: null });
+        await store.triggers.setCredential(hook.id, { secretSealed: 's2' });
+        expect(await store.triggers.get(hook.id)).toMatchObject({ tokenHash: null, secretSealed: 's2' });
+        expect(await store.triggers.setCredential('trg_none', { tokenHash: 'x' })).toBe(false);
+        expect(await store.triggers.setEnabled(hook.id, false)).toBe(true);
+        expect((await store.triggers.get(hook.id))!.enabled).toBe(false);
+        expect(await store.triggers.setEnabled('trg_none', true)).toBe(false);
+
+        expect(await store.triggers.removeFlow('f')).toBe(2);
+        expect(await store.triggers.get(hook.id)).toBeNull();
+        expect(kinds(await store.triggers.list())).toEqual(['g:weekly']);
+      });
+    });
+
+    describe('API key records', () => {
+      const key = (
+        id: string,
+        hash: string,
+        createdAt: number,
+      ): Omit<StoredApiKey, 'lastUsedAt' | 'revokedAt'> => ({
+        id,
+        name: `name-${id}`,
+        prefix: `r1f_${id}`,
+        hash,
+        createdAt,
+      });
+
+      it('stores keys, stamps their use, and stops accepting revoked ones', async () => {
+        expect(await store.apiKeys.hasActive()).toBe(false);
+        await store.apiKeys.insert(key('k1', 'hash-1', 1000));
+        await store.apiKeys.insert(key('k2', 'hash-2', 2000));
+        expect(await store.apiKeys.hasActive()).toBe(true);
+        expect(await store.apiKeys.recordUse('hash-1', 5000)).toBe('k1');
+        expect(await store.apiKeys.recordUse('hash-unknown', 5000)).toBeNull();
+        expect(await store.apiKeys.list()).toEqual([
+          { ...key('k1', 'hash-1', 1000), lastUsedAt: 5000, revokedAt: null },
+          { ...key('k2', 'hash-2', 2000), lastUsedAt: null, revokedAt: null },
+        ]);
+
+        expect(await store.apiKeys.revoke('k1', 6000)).toBe(true);
+        expect(await store.apiKeys.revoke('k1', 7000)).toBe(false);
+        expect(await store.apiKeys.revoke('k-none', 7000)).toBe(false);
+        expect((await store.apiKeys.list())[0]!.revokedAt).toBe(6000);
+        expect(await store.apiKeys.recordUse('hash-1', 8000)).toBeNull();
+        expect(await store.apiKeys.isActive('k1')).toBe(false);
+        expect(await store.apiKeys.isActive('k2')).toBe(true);
+        expect(await store.apiKeys.isActive('k-none')).toBe(false);
+        await store.apiKeys.revoke('k2', 9000);
+        expect(await store.apiKeys.hasActive()).toBe(false);
+      });
+
+      it('refuses a second key with the same hash', async () => {
+        await store.apiKeys.insert(key('k1', 'same', 1000));
+        await expect(store.apiKeys.insert(key('k2', 'same', 2000))).rejects.toThrow();
+        expect((await store.apiKeys.list()).map((k) => k.id)).toEqual(['k1']);
+      });
+    });
+  });
+}
