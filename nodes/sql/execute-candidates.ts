@@ -50,7 +50,8 @@ export async function executeCandidates(
   await Promise.all(Array.from({ length: workers }, work));
   return candidates.map((candidate) => {
     const outcome = hasSql(candidate.sql) ? outcomes.get(candidate.sql) : undefined;
-    return { index: candidate.index, sql: candidate.sql, ...(outcome ?? EMPTY_OUTCOME) };
+    const source = candidate.source === undefined ? {} : { source: candidate.source };
+    return { index: candidate.index, sql: candidate.sql, ...(outcome ?? EMPTY_OUTCOME), ...source };
   });
 }
 
