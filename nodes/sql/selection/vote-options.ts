@@ -61,7 +61,10 @@ export const PRESET_OPTIONS: Readonly<Record<VotePreset, VoteOptions>> = {
 };
 
 /** A preset with some options overridden (what the node's params and the CLI give). */
-export function resolveVoteOptions(preset: VotePreset, overrides: Partial<VoteOptions> = {}): VoteOptions {
+export function resolveVoteOptions(
+  preset: VotePreset,
+  overrides: { [K in keyof VoteOptions]?: VoteOptions[K] | undefined } = {},
+): VoteOptions {
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
   return { ...PRESET_OPTIONS[preset], ...defined };
 }
