@@ -6,13 +6,19 @@ import { z } from 'zod';
 import { isR1flowError, R1flowError } from '../../../engine/errors.ts';
 import { executeCandidates } from '../../../nodes/sql/execute-candidates.ts';
 import { SqlSandboxPool } from '../../../nodes/sql/sandbox/sql-sandbox-pool.ts';
+import {
+  parseVotePreset,
+  resolveVoteOptions,
+  type VotePreset,
+} from '../../../nodes/sql/selection/vote-options.ts';
 import { summarizeVote } from '../../../nodes/sql/vote-on-results.ts';
 import type { Candidate } from '../../../nodes/types.ts';
 import { resolveWarehousePath } from '../../../nodes/warehouse/resolve-warehouse.ts';
 import { defineCommand } from '../command.ts';
 import { parseFlags, parseIntegerFlag } from '../options.ts';
 
-const usage = 'vote --db FILE.sqlite --candidates FILE.json [--timeout-ms 10000] [--max-rows 100000]';
+const usage =
+  'vote --db FILE.sqlite --candidates FILE.json [--timeout-ms 10000] [--max-rows 100000] [--preset sql-r1|r1flow]';
 
 /** SQL-R1 and OmniSQL give each candidate 10 s. */
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -26,7 +32,7 @@ export default defineCommand({
   summary: 'Run candidate SQL on a database and print the self-consistency vote as JSON',
   usage,
   async run(argv) {
-    let flags: { db: string; candidates: string; timeoutMs: number; maxRows: number };
+    let flags: { db: string; candidates: string; timeoutMs: number; maxRows: number; preset: VotePreset };
     try {
       flags = parseVoteFlags(argv);
     } catch (error) {
@@ -46,7 +52,7 @@ export default defineCommand({
         timeoutMs: flags.timeoutMs,
         maxRows: flags.maxRows,
       });
-      process.stdout.write(`${JSON.stringify(summarizeVote(executed))}\n`);
+      process.stdout.write(`${JSON.stringify(summarizeVote(executed, resolveVoteOptions(flags.preset)))}\n`);
       return 0;
     } finally {
       await pool.close();
@@ -62,6 +68,7 @@ function parseVoteFlags(argv: string[]) {
       candidates: { type: 'string' },
       'timeout-ms': { type: 'string' },
       'max-rows': { type: 'string' },
+      preset: { type: 'string' },
     },
     usage,
   );
@@ -73,6 +80,8 @@ function parseVoteFlags(argv: string[]) {
     candidates: values.candidates,
     timeoutMs: parseIntegerFlag(values['timeout-ms'], 'timeout-ms', DEFAULT_TIMEOUT_MS, 1),
     maxRows: parseIntegerFlag(values['max-rows'], 'max-rows', DEFAULT_MAX_ROWS, 1),
+    // SQL-R1's vote unless asked: `r1flow vote` reproduces the published numbers.
+    preset: values.preset === undefined ? 'sql-r1' : parseVotePreset(values.preset),
   };
 }
 
