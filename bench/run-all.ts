@@ -11,6 +11,7 @@ const BENCHMARKS = [
   'queue-overhead',
   'batching',
   'editor',
+  'vote-selection',
 ];
 const only = process.argv.slice(2);
 const runner = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));

@@ -15,6 +15,7 @@ import { scoreReplay } from './support/spider-candidates.ts';
 import {
   answersCorrectly,
   changedOptions,
+  crossValidateThreshold,
   exByHardness,
   leaveOneDatabaseOut,
   optionGrid,
@@ -88,6 +89,8 @@ writeResult('vote-selection', 'node bin/run-ts.js bench/vote-selection.ts', {
     'sql-r1': precisionByShare(questions, SQL_R1),
     r1flow: precisionByShare(questions, R1FLOW),
   },
+  // abstainBelow calibrated on nine databases for a target precision, scored on the tenth.
+  thresholdCrossValidation: [95, 97, 99].map((target) => crossValidateThreshold(questions, R1FLOW, target)),
 });
 process.stdout.write(
   `majority EX ${majority.all!.ex}, r1flow in-sample ${inSample.all!.ex} (${gain(inSample.all!)}), leave-one-database-out ${crossValidated.all!.ex} (${gain(crossValidated.all!)})\n`,

@@ -178,3 +178,55 @@ export function precisionByShare(questions: readonly ScoredQuestion[], options: 
       };
     });
 }
+
+export interface ThresholdCheck {
+  /** Precision asked for on the calibration questions, in %. */
+  target: number;
+  /** The vote count (of 8) each fold chose: the lowest whose answers at or above it reach the target. */
+  thresholds: Record<string, number>;
+  /** Over all held-out databases: questions answered (%) and the precision of those answers. */
+  coverage: number;
+  precision: number;
+}
+
+/**
+ * How a threshold calibrated on some databases holds on another: for each database, the lowest
+ * winner vote count whose answers on the nine others reach `target` precision, then applied to
+ * it. The held-out precision is what a user calibrating on their own data should expect.
+ */
+export function crossValidateThreshold(
+  questions: readonly ScoredQuestion[],
+  options: VoteOptions,
+  target: number,
+): ThresholdCheck {
+  const votes = questions.map((question) => voteOnResults(question.executed, options).winner?.votes ?? 0);
+  const correct = questions.map((question) => answersCorrectly(question, options));
+  const precisionFrom = (positions: number[], threshold: number) => {
+    const answered = positions.filter((q) => votes[q]! >= threshold);
+    return { answered, right: answered.filter((q) => correct[q]).length };
+  };
+  const thresholds: Record<string, number> = {};
+  let answered = 0;
+  let right = 0;
+  for (const heldOut of new Set(questions.map((question) => question.dbId))) {
+    const positions = questions.map((_, q) => q);
+    const train = positions.filter((q) => questions[q]!.dbId !== heldOut);
+    const test = positions.filter((q) => questions[q]!.dbId === heldOut);
+    let threshold = Math.max(...votes) + 1;
+    for (let k = Math.max(...votes); k >= 0; k -= 1) {
+      const { answered: kept, right: good } = precisionFrom(train, k);
+      if (kept.length > 0 && (100 * good) / kept.length >= target) threshold = k;
+      else break;
+    }
+    thresholds[heldOut] = threshold;
+    const held = precisionFrom(test, threshold);
+    answered += held.answered.length;
+    right += held.right;
+  }
+  return {
+    target,
+    thresholds,
+    coverage: percent(answered, questions.length),
+    precision: percent(right, answered),
+  };
+}

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ScoredQuestion, scoreReplay } from '../../../bench/support/spider-candidates.ts';
 import {
   answersCorrectly,
+  crossValidateThreshold,
   exByHardness,
   leaveOneDatabaseOut,
   optionGrid,
@@ -69,10 +70,13 @@ describe('vote selection on Spider dev (499 questions, 8 recorded systems)', () 
     expect(reported.r1flow.crossValidated.all.correct).toBeGreaterThanOrEqual(reported.majority.all.correct);
   }, 120_000);
 
-  it('reproduces the precision at each vote share', () => {
+  it('reproduces the precision at each vote share and the cross-validated thresholds', () => {
     expect(precisionByShare(questions, PRESET_OPTIONS['sql-r1'])).toEqual(
       reported.precisionByShare['sql-r1'],
     );
     expect(precisionByShare(questions, PRESET_OPTIONS.r1flow)).toEqual(reported.precisionByShare.r1flow);
+    expect(
+      [95, 97, 99].map((target) => crossValidateThreshold(questions, PRESET_OPTIONS.r1flow, target)),
+    ).toEqual(reported.thresholdCrossValidation);
   });
 });
