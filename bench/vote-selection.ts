@@ -68,6 +68,14 @@ const ablation = changedOptions(R1FLOW).map((key) => ({
   value: R1FLOW[key],
   ex: ex({ ...SQL_R1, [key]: R1FLOW[key] } as VoteOptions).all,
 }));
+// Every option of the grid on its own (in-sample), to show which ones the data supports.
+const singleOptions = grid
+  .map((options, g) => ({ options, g }))
+  .filter(({ options }) => changedOptions(options).length === 1)
+  .map(({ options, g }) => ({
+    ...describe(options),
+    correct: scores[g]!.filter(Boolean).length,
+  }));
 const gain = (all: { ex: number }) => Number((all.ex - majority.all!.ex).toFixed(2));
 
 writeResult('vote-selection', 'node bin/run-ts.js bench/vote-selection.ts', {
@@ -84,6 +92,7 @@ writeResult('vote-selection', 'node bin/run-ts.js bench/vote-selection.ts', {
   },
   folds: cv.folds.map((fold) => ({ ...fold, chosen: describe(fold.chosen) })),
   ablation,
+  singleOptions,
   oracle: oracle.all,
   precisionByShare: {
     'sql-r1': precisionByShare(questions, SQL_R1),
