@@ -17,25 +17,25 @@ const Weight = z.number().min(0).max(1);
 
 export const VoteOptionsSchema = z.object({
   /** Each vote for an empty result counts this much, unless every cluster's result is empty. */
-  emptyResultWeight: Weight,
+  emptyResultWeight: Weight.describe('Weight of a vote for an empty result (1: SQL-R1)'),
   /** Each vote for a result whose every cell is NULL (e.g. MAX over no rows) counts this much, unless every cluster's is. */
-  nullOnlyWeight: Weight,
+  nullOnlyWeight: Weight.describe('Weight of a vote for an all-NULL result'),
   /** Each vote for a single 0 (e.g. COUNT(*) matching nothing) counts this much, unless every cluster's result is that. */
-  zeroCountWeight: Weight,
+  zeroCountWeight: Weight.describe('Weight of a vote for a lone 0'),
   /**
    * Whose SQL answers for the winning cluster: 'first' (SQL-R1) or 'typical', the member whose
    * rows in their order and with duplicates are shared by most members (the cluster only
    * compares row sets, EX compares bags and, under ORDER BY, order).
    */
-  representative: z.enum(['first', 'typical']),
+  representative: z.enum(['first', 'typical']).describe('Whose SQL answers for the winning group'),
   /**
    * Tie-breaks between equally weighted clusters, in order: 'similarity' prefers the result
    * closest to the other clusters' (MBR-exec: votes x Jaccard of row sets), 'fewerColumns' and
    * 'fewerNulls' the plainer result. The first-seen cluster wins what is left.
    */
-  tieBreak: z.array(z.enum(VOTE_TIE_BREAKS)),
+  tieBreak: z.array(z.enum(VOTE_TIE_BREAKS)).describe('Tie-breaks before the first-seen group'),
   /** Weight of a vote per candidate `source` (e.g. a model name); a candidate without one, or with an unlisted one, weighs 1. */
-  sourceWeights: z.record(z.string(), z.number().min(0)),
+  sourceWeights: z.record(z.string(), z.number().min(0)).describe('Weight of a vote per candidate source'),
 });
 export type VoteOptions = z.output<typeof VoteOptionsSchema>;
 
