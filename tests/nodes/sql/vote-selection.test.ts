@@ -7,23 +7,16 @@ import {
 } from '../../../nodes/sql/selection/vote-options.ts';
 import { voteOnResults } from '../../../nodes/sql/vote-on-results.ts';
 import type { Cell, ExecutedCandidate } from '../../../nodes/types.ts';
+import { ranCandidate } from './vote-candidates.ts';
 
 const SQL_R1 = PRESET_OPTIONS['sql-r1'];
 const withOptions = (options: Partial<VoteOptions>): VoteOptions => ({ ...SQL_R1, ...options });
 
-/** Candidates in model order: each `[sql, rows]` ran and returned `rows`. */
+/** Candidates in model order: each `[sql, rows, source?]` ran and returned `rows`. */
 function ran(...specs: [string, Cell[][], string?][]): ExecutedCandidate[] {
-  return specs.map(([sql, rows, source], index) => ({
-    index,
-    sql,
-    status: 'ok',
-    columns: rows[0]?.map((_, i) => `c${i}`) ?? [],
-    rows,
-    rowCount: rows.length,
-    truncated: false,
-    durationMs: 1,
-    ...(source === undefined ? {} : { source }),
-  }));
+  return specs.map(([sql, rows, source], index) =>
+    ranCandidate(index, sql, rows, source === undefined ? {} : { source }),
+  );
 }
 
 const winnerSql = (candidates: ExecutedCandidate[], options: VoteOptions) =>
