@@ -13,6 +13,7 @@ const BENCHMARKS = [
   'editor',
   'cli-startup',
   'sql-fairness',
+  'vote-selection',
 ];
 const only = process.argv.slice(2);
 const runner = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));

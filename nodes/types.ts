@@ -31,6 +31,8 @@ export const CandidateSchema = z.object({
   /** The raw sample text. */
   text: z.string(),
   finishReason: z.string().nullable(),
+  /** Where the candidate came from (a model, a prompt), for `sql.vote`'s `sourceWeights`. */
+  source: z.string().optional(),
 });
 export type Candidate = z.output<typeof CandidateSchema>;
 
@@ -76,6 +78,8 @@ export const ExecutedCandidateSchema = z.object({
   truncatedBy: z.enum(['rows', 'bytes']).optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   durationMs: z.number().min(0),
+  /** The candidate's `source`, passed on for the vote. */
+  source: z.string().optional(),
 });
 export type ExecutedCandidate = z.output<typeof ExecutedCandidateSchema>;
 

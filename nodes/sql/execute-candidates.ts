@@ -81,7 +81,8 @@ export async function executeCandidates(
   if (skipped && outcomes.size < distinct.length) onProgress?.(distinct.length, distinct.length);
   return candidates.map((candidate) => {
     const outcome = hasSql(candidate.sql) ? (outcomes.get(candidate.sql) ?? skipped) : undefined;
-    return { index: candidate.index, sql: candidate.sql, ...(outcome ?? EMPTY_OUTCOME) };
+    const source = candidate.source === undefined ? {} : { source: candidate.source };
+    return { index: candidate.index, sql: candidate.sql, ...(outcome ?? EMPTY_OUTCOME), ...source };
   });
 }
 

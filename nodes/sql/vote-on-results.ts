@@ -9,20 +9,30 @@
 // Results cut at the row cap vote with the rows that were read, and only with other cut results
 // whose rows read are the same set: rows past the cap are unknown, so a cut result never joins a
 // complete one.
+// Selection among the clusters beyond SQL-R1 (empty-result penalty, tie-breaks, representative,
+// source weights) is selection/, chosen by the options; the default options are SQL-R1's.
 import { rowKey } from '../eval/row-key.ts';
 import type { ExecutedCandidate, VoteCluster } from '../types.ts';
+import { rankGroups, representativeOf } from './selection/rank-clusters.ts';
+import { PRESET_OPTIONS, type VoteOptions } from './selection/vote-options.ts';
 
 export interface VoteOutcome {
   /** The winning cluster, or null when no candidate ran. */
   winner: VoteCluster | null;
-  /** The winner's first member: its SQL and rows are the answer. */
+  /** The winner's representative (SQL-R1: its first member): its SQL and rows are the answer. */
   answer: ExecutedCandidate | null;
   /** Every cluster, in the order its first member came. */
   clusters: VoteCluster[];
+  /** Every cluster, best first (the winner, then the runner-up, ...). */
+  ranked: VoteCluster[];
   /** Winner's votes / all candidates (failed ones included); 0 without a winner. */
   confidence: number;
   /** Candidates that ran (status 'ok' with SQL). */
   valid: number;
+  /** Winner's votes / valid candidates; 0 without a winner. */
+  share: number;
+  /** (Winner's votes - runner-up's votes) / valid; the share when there is no runner-up. Negative when the options overrule a larger cluster. */
+  margin: number;
 }
 
 function ranWithSql(candidate: ExecutedCandidate): boolean {
@@ -34,37 +44,47 @@ function resultKey(candidate: ExecutedCandidate): string {
   return candidate.truncated ? `cut:${rows}` : rows;
 }
 
-/** Votes over executed candidates; their `index` (the model's order) decides ties. */
-export function voteOnResults(candidates: readonly ExecutedCandidate[]): VoteOutcome {
+/** Candidates that ran, grouped by result set, groups in first-seen order, members in model order. */
+function groupByResult(candidates: readonly ExecutedCandidate[]): ExecutedCandidate[][] {
   const voters = [...candidates].sort((a, b) => a.index - b.index).filter(ranWithSql);
-  const clusters = new Map<string, { cluster: VoteCluster; first: ExecutedCandidate }>();
+  const groups = new Map<string, ExecutedCandidate[]>();
   for (const candidate of voters) {
     const key = resultKey(candidate);
-    const entry = clusters.get(key);
-    if (entry) {
-      entry.cluster.votes += 1;
-      entry.cluster.members.push(candidate.index);
-    } else {
-      const cluster = {
-        sql: candidate.sql ?? '',
-        votes: 1,
-        members: [candidate.index],
-        rowCount: candidate.rowCount,
-      };
-      clusters.set(key, { cluster, first: candidate });
-    }
+    const group = groups.get(key);
+    if (group) group.push(candidate);
+    else groups.set(key, [candidate]);
   }
+  return [...groups.values()];
+}
 
-  let best: { cluster: VoteCluster; first: ExecutedCandidate } | undefined;
-  for (const entry of clusters.values()) {
-    if (best === undefined || entry.cluster.votes > best.cluster.votes) best = entry;
-  }
+/** Votes over executed candidates; their `index` (the model's order) decides ties. */
+export function voteOnResults(
+  candidates: readonly ExecutedCandidate[],
+  options: VoteOptions = PRESET_OPTIONS['sql-r1'],
+): VoteOutcome {
+  const groups = groupByResult(candidates);
+  const representatives = groups.map((group) => representativeOf(group, options));
+  const clusters = groups.map(
+    (group, i): VoteCluster => ({
+      sql: representatives[i]!.sql ?? '',
+      votes: group.length,
+      members: group.map((candidate) => candidate.index),
+      rowCount: group[0]!.rowCount,
+    }),
+  );
+  const order = rankGroups(groups, options);
+  const ranked = order.map((i) => clusters[i]!);
+  const valid = groups.reduce((sum, group) => sum + group.length, 0);
+  const [winner, runnerUp] = ranked;
   return {
-    winner: best?.cluster ?? null,
-    answer: best?.first ?? null,
-    clusters: [...clusters.values()].map((entry) => entry.cluster),
-    confidence: best === undefined ? 0 : best.cluster.votes / candidates.length,
-    valid: voters.length,
+    winner: winner ?? null,
+    answer: order[0] === undefined ? null : representatives[order[0]]!,
+    clusters,
+    ranked,
+    confidence: winner === undefined ? 0 : winner.votes / candidates.length,
+    valid,
+    share: winner === undefined ? 0 : winner.votes / valid,
+    margin: winner === undefined ? 0 : (winner.votes - (runnerUp?.votes ?? 0)) / valid,
   };
 }
 
@@ -77,8 +97,11 @@ export interface VoteSummary {
 }
 
 /** What `r1flow vote --db F --candidates F` prints, from the executed candidates. */
-export function summarizeVote(candidates: readonly ExecutedCandidate[]): VoteSummary {
-  const outcome = voteOnResults(candidates);
+export function summarizeVote(
+  candidates: readonly ExecutedCandidate[],
+  options: VoteOptions = PRESET_OPTIONS['sql-r1'],
+): VoteSummary {
+  const outcome = voteOnResults(candidates, options);
   return {
     index: outcome.answer?.index ?? -1,
     sql: outcome.answer?.sql ?? null,

@@ -6,7 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serializeError } from '../../engine/errors.ts';
+import { R1flowError, serializeError } from '../../engine/errors.ts';
+import type { FlowDocument } from '../../engine/flow-schema.ts';
 import { environmentSecret } from '../../engine/node-context.ts';
 import { packagePath } from '../../engine/package-root.ts';
 import { saveFlowIfChanged } from '../../engine/save-flow.ts';
@@ -14,6 +15,7 @@ import { InlineTransport } from '../../engine/transports/inline-transport.ts';
 import { resolveFlowOrThrow } from '../../engine/validate-flow.ts';
 import { LLM_URL_ENV } from '../../nodes/llm/model-client-resource.ts';
 import { SCHEMA_INDEX_DIR_ENV } from '../../nodes/schema/index-location.ts';
+import type { VotePreset } from '../../nodes/sql/selection/vote-options.ts';
 import { WAREHOUSE_DIR_ENV } from '../../nodes/warehouse/resolve-warehouse.ts';
 import { readFlowFile } from '../cli/load-flow-file.ts';
 import { createRuntime } from '../runtime/local-runtime.ts';
@@ -33,6 +35,26 @@ export interface FlowPredictorOptions {
   dbPath?: string | undefined;
   /** Tag stored with each run's trigger. */
   datasetName: string;
+  /** Sets the `preset` of the flow's sql.vote nodes (`--preset`); the flow's own when absent. */
+  votePreset?: VotePreset | undefined;
+}
+
+const isVote = (type: string) => type.startsWith('sql.vote@');
+
+/** The flow with every sql.vote node's `preset` set; a flow without one cannot take `--preset`. */
+export function withVotePreset(document: FlowDocument, preset: VotePreset): FlowDocument {
+  if (!document.nodes.some((node) => isVote(node.type))) {
+    throw new R1flowError(
+      'BAD_REQUEST',
+      '--preset sets the preset of sql.vote, but the flow has no sql.vote node',
+    );
+  }
+  return {
+    ...document,
+    nodes: document.nodes.map((node) =>
+      isVote(node.type) ? { ...node, params: { ...node.params, preset } } : node,
+    ),
+  };
 }
 
 export async function openFlowPredictor(options: FlowPredictorOptions): Promise<Predictor> {
@@ -54,7 +76,11 @@ export async function openFlowPredictor(options: FlowPredictorOptions): Promise<
     rmSync(temp, { recursive: true, force: true });
   };
   try {
-    const flow = resolveFlowOrThrow(readFlowFile(options.flowPath), runtime.registry);
+    const read = resolveFlowOrThrow(readFlowFile(options.flowPath), runtime.registry);
+    const flow =
+      options.votePreset === undefined
+        ? read
+        : resolveFlowOrThrow(withVotePreset(read.document, options.votePreset), runtime.registry);
     const saved = await saveFlowIfChanged(runtime.store, flow.document);
     await runtime.orchestrator.start();
     return {

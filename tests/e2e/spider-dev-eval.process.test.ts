@@ -35,7 +35,17 @@ describe('r1flow eval through the NL2SQL flow on spider-dev', () => {
   it("reproduces the README's self-consistency vote over the eight recorded systems: 92.99 (464/499)", async () => {
     const out = join(temp.dir, 'ensemble.json');
     const db = join(temp.dir, 'ensemble.db');
-    const result = await runEval([SPIDER_DEV_DIR, '--llm', ensembleUrl, '--out', out, '--db', db]);
+    const result = await runEval([
+      SPIDER_DEV_DIR,
+      '--llm',
+      ensembleUrl,
+      '--preset',
+      'sql-r1',
+      '--out',
+      out,
+      '--db',
+      db,
+    ]);
 
     expect(result.stderr).not.toContain('error');
     expect(result.code).toBe(0);
@@ -66,10 +76,14 @@ describe('r1flow eval through the NL2SQL flow on spider-dev', () => {
     writeFileSync(replayPath, replay.map((line) => JSON.stringify(line)).join('\n'));
     const out = join(temp.dir, 'majority.json');
 
+    // SQL-R1's plain majority: the r1flow preset would let the three agreeing wrong rows beat
+    // five gold answers that are empty or a lone 0 (docs/vote-selection.md).
     const result = await runEval([
       dataset,
       '--llm',
       await simLlm(replayPath),
+      '--preset',
+      'sql-r1',
       '--out',
       out,
       '--concurrency',

@@ -7,6 +7,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { R1flowError } from '../../../engine/errors.ts';
 import { sandboxRunSql } from '../../../nodes/eval/sandbox-run-sql.ts';
 import { sqlSandboxPoolResource } from '../../../nodes/sql/sandbox/sql-sandbox-resource.ts';
+import { parseVotePreset, VOTE_PRESETS } from '../../../nodes/sql/selection/vote-options.ts';
 import { loadEvalDataset } from '../../eval/eval-dataset.ts';
 import { formatExLine, formatHardnessTable } from '../../eval/ex-summary.ts';
 import { DEFAULT_EVAL_FLOW, openFlowPredictor } from '../../eval/flow-predictor.ts';
@@ -19,7 +20,7 @@ import { readFlowFile } from '../load-flow-file.ts';
 import { dbFlag, parseFlags, parseIntegerFlag } from '../options.ts';
 
 const usage = `eval DATASET_DIR [--flow F] [--llm URL] [--predictions FILE] [--limit N] [--concurrency N]
-                   [--out FILE] [--keep-distinct] [--db PATH]
+                   [--out FILE] [--keep-distinct] [--db PATH] [--preset sql-r1|r1flow]
 
   DATASET_DIR        questions.json, tables.json (Spider) and databases/<db_id>/<db_id>.sqlite
   --flow F           flow run for each question with input {question, database}; default examples/flows/nl2sql.flow.json
@@ -30,7 +31,8 @@ const usage = `eval DATASET_DIR [--flow F] [--llm URL] [--predictions FILE] [--l
   --concurrency N    questions in flight at once (default 8)
   --out FILE         per-question report (JSON array)
   --keep-distinct    keep DISTINCT when comparing (test-suite removes it by default)
-  --db PATH          store the flow's runs there (default: a temporary store)`;
+  --db PATH          store the flow's runs there (default: a temporary store)
+  --preset P         the flow's sql.vote preset: ${VOTE_PRESETS.join(" (SQL-R1's vote) or ")} (default: the flow's own)`;
 
 const DEFAULT_CONCURRENCY = 8;
 
@@ -77,6 +79,7 @@ export default defineCommand({
         concurrency: { type: 'string' },
         out: { type: 'string' },
         'keep-distinct': { type: 'boolean' },
+        preset: { type: 'string' },
       },
       usage,
     );
@@ -85,12 +88,16 @@ export default defineCommand({
       process.stderr.write(`usage: r1flow ${usage}\n`);
       return 2;
     }
-    if (values.predictions !== undefined && (values.flow !== undefined || values.llm !== undefined)) {
+    if (
+      values.predictions !== undefined &&
+      (values.flow !== undefined || values.llm !== undefined || values.preset !== undefined)
+    ) {
       throw new R1flowError(
         'BAD_REQUEST',
-        '--predictions scores a file; it cannot be combined with --flow or --llm',
+        '--predictions scores a file; it cannot be combined with --flow, --llm or --preset',
       );
     }
+    const votePreset = values.preset === undefined ? undefined : parseVotePreset(values.preset);
     const limit = values.limit === undefined ? undefined : parseIntegerFlag(values.limit, 'limit', 0, 1);
     const concurrency = parseIntegerFlag(values.concurrency, 'concurrency', DEFAULT_CONCURRENCY, 1);
     const llmUrl = values.llm === undefined ? undefined : checkUrl(values.llm);
@@ -109,6 +116,7 @@ export default defineCommand({
             llmUrl,
             dbPath: values.db === undefined ? undefined : resolve(values.db),
             datasetName: basename(dataset.dir),
+            votePreset,
           });
     try {
       const pool = await predictor.resources.get(sqlSandboxPoolResource);
@@ -134,7 +142,11 @@ export default defineCommand({
       const source =
         values.predictions !== undefined
           ? { predictions: resolve(values.predictions) }
-          : { flow: resolve(flowPath), ...(llmUrl === undefined ? {} : { llm: llmUrl }) };
+          : {
+              flow: resolve(flowPath),
+              ...(llmUrl === undefined ? {} : { llm: llmUrl }),
+              ...(votePreset === undefined ? {} : { preset: votePreset }),
+            };
       const header = { dataset: dataset.dir, ...source, keepDistinct: values['keep-distinct'] ?? false };
       process.stdout.write(`${JSON.stringify({ ...header, ...summary }, null, 2)}\n`);
       return 0;

@@ -7,18 +7,24 @@ import { z } from 'zod';
 import { isR1flowError, R1flowError } from '../../../engine/errors.ts';
 import { executeCandidates } from '../../../nodes/sql/execute-candidates.ts';
 import { SqlSandboxPool } from '../../../nodes/sql/sandbox/sql-sandbox-pool.ts';
+import {
+  parseVotePreset,
+  resolveVoteOptions,
+  type VotePreset,
+} from '../../../nodes/sql/selection/vote-options.ts';
 import { summarizeVote } from '../../../nodes/sql/vote-on-results.ts';
 import type { Candidate, ExecutedCandidate } from '../../../nodes/types.ts';
 import { resolveWarehousePath } from '../../../nodes/warehouse/resolve-warehouse.ts';
 import { defineCommand } from '../command.ts';
 import { parseFlags, parseIntegerFlag } from '../options.ts';
 
-const usage = `vote --db FILE.sqlite --candidates FILE.json [--timeout-ms 10000] [--max-rows 100000]
+const usage = `vote --db FILE.sqlite --candidates FILE.json [--timeout-ms 10000] [--max-rows 100000] [--preset sql-r1|r1flow]
 
   --db FILE          the SQLite database the candidates run on (read-only)
   --candidates FILE  a JSON array of SQL strings in the model's order: ["SELECT …", "SELECT …"]
   --timeout-ms N     each query is stopped after N ms (default 10000)
   --max-rows N       reading stops after N rows (default 100000)
+  --preset P         sql-r1 (default: SQL-R1's majority vote) or r1flow (see docs/vote-selection.md)
 
 prints one JSON line: {"index", "sql", "votes", "valid", "rejected": [{"index", "sql", "status", "error"}]}`;
 
@@ -34,7 +40,7 @@ export default defineCommand({
   summary: 'Run candidate SQL on a database and print the self-consistency vote as JSON',
   usage,
   async run(argv) {
-    let flags: { db: string; candidates: string; timeoutMs: number; maxRows: number };
+    let flags: { db: string; candidates: string; timeoutMs: number; maxRows: number; preset: VotePreset };
     try {
       flags = parseVoteFlags(argv);
     } catch (error) {
@@ -55,7 +61,7 @@ export default defineCommand({
         maxRows: flags.maxRows,
       });
       process.stdout.write(
-        `${JSON.stringify({ ...summarizeVote(executed), rejected: rejected(executed) })}\n`,
+        `${JSON.stringify({ ...summarizeVote(executed, resolveVoteOptions(flags.preset)), rejected: rejected(executed) })}\n`,
       );
       return 0;
     } finally {
@@ -72,6 +78,7 @@ function parseVoteFlags(argv: string[]) {
       candidates: { type: 'string' },
       'timeout-ms': { type: 'string' },
       'max-rows': { type: 'string' },
+      preset: { type: 'string' },
     },
     usage,
   );
@@ -86,6 +93,8 @@ function parseVoteFlags(argv: string[]) {
     candidates: values.candidates,
     timeoutMs: parseIntegerFlag(values['timeout-ms'], 'timeout-ms', DEFAULT_TIMEOUT_MS, 1),
     maxRows: parseIntegerFlag(values['max-rows'], 'max-rows', DEFAULT_MAX_ROWS, 1),
+    // SQL-R1's vote unless asked: `r1flow vote` reproduces the published numbers.
+    preset: values.preset === undefined ? 'sql-r1' : parseVotePreset(values.preset),
   };
 }
 

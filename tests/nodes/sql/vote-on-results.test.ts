@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeVote, voteOnResults } from '../../../nodes/sql/vote-on-results.ts';
 import type { Cell, ExecutedCandidate, ExecutionStatus } from '../../../nodes/types.ts';
+import { ranCandidate } from './vote-candidates.ts';
 
 let nextIndex = 0;
 
 /** A candidate that ran and returned `rows`; indexes follow creation order unless given. */
 function ran(sql: string, rows: Cell[][], extra: Partial<ExecutedCandidate> = {}): ExecutedCandidate {
-  return {
-    index: nextIndex++,
-    sql,
-    status: 'ok',
-    columns: rows[0]?.map((_, i) => `c${i}`) ?? [],
-    rows,
-    rowCount: rows.length,
-    truncated: false,
-    durationMs: 1,
-    ...extra,
-  };
+  return ranCandidate(nextIndex++, sql, rows, extra);
 }
 
 function failed(status: ExecutionStatus, sql: string | null = 'SELECT broken'): ExecutedCandidate {
