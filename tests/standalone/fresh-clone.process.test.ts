@@ -1,7 +1,8 @@
 // A clone of this repository on its own, with nothing beside it: the README's commands that need
 // no server (validate, eval --predictions, vote) run there on the data the repository carries, and
 // they leave the clone's files as they were. The clone is of the committed HEAD; node_modules is
-// linked from this checkout so no install (or network) is needed.
+// linked from this checkout so no network is needed, and the install's build step (`npm run build`,
+// what `prepare` runs) compiles the CLI the `r1flow` bin starts.
 import { execFileSync, spawn } from 'node:child_process';
 import {
   existsSync,
@@ -25,6 +26,7 @@ beforeAll(() => {
   clone = join(parent, 'r1flow');
   execFileSync('git', ['clone', '--quiet', REPO_ROOT, clone]);
   symlinkSync(join(REPO_ROOT, 'node_modules'), join(clone, 'node_modules'), 'dir');
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: clone, stdio: 'ignore' });
 });
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
