@@ -82,11 +82,12 @@ afterAll(async () => {
 
 describe('deep JSON against r1flow start', () => {
   it('refuses deep webhook bodies and run inputs with 400 while good requests succeed', async () => {
-    const hookBody = `{"question":"q","extra":${deepArray}}`;
+    // Two different bodies: the same signed delivery twice would be refused as a replay (409).
+    const hookBodies = [1, 2].map((n) => `{"question":"q${n}","extra":${deepArray}}`);
     const attacks = [
-      post('/hooks/deep', hookBody, signed(hookBody)),
+      post('/hooks/deep', hookBodies[0]!, signed(hookBodies[0]!)),
       post('/api/flows/deep-api/runs', `{"input":${deepArray}}`),
-      post('/hooks/deep', hookBody, signed(hookBody)),
+      post('/hooks/deep', hookBodies[1]!, signed(hookBodies[1]!)),
       post('/api/flows/deep-api/runs', `{"input":{"a":${deepArray}}}`),
     ];
     const good = Array.from({ length: 54 }, (_, i) => {
