@@ -4,10 +4,12 @@ import { isR1flowError } from '../../../engine/errors.ts';
 import { startSimLlm } from '../../sim-llm/start-sim-llm.ts';
 import type { SchedulingMode } from '../../sim-llm/virtual-gpu.ts';
 import { defineCommand } from '../command.ts';
+import { logFormatFlag, processLogger } from '../options.ts';
 import { listenError } from './listen-error.ts';
 
 const USAGE = `sim-llm [--port 8000] [--host 127.0.0.1] [--replay FILE] [--profile FILE]
                       [--mode continuous|static|serial] [--speed 1] [--max-batch 64] [--model sim-sql-r1]
+                      [--log-format pretty|json]
 
   --replay FILE    JSONL of recorded answers ({db_id, question, responses}); without it every question is unknown
   --profile FILE   GPU batching profile to delay batches by (datasets/gpu-profiles/h100-qwen2.5-coder-7b.json);
@@ -34,12 +36,14 @@ export default defineCommand({
           speed: { type: 'string', default: '1' },
           'max-batch': { type: 'string', default: '64' },
           model: { type: 'string' },
+          ...logFormatFlag,
         },
       }).values;
     } catch (error) {
       console.error(`${(error as Error).message}\n\nusage: r1flow ${USAGE}`);
       return 2;
     }
+    const logger = processLogger('sim-llm', flags['log-format']);
     let server: Awaited<ReturnType<typeof startSimLlm>>;
     try {
       server = await startSimLlm({
@@ -60,12 +64,12 @@ export default defineCommand({
     }
     const delays =
       flags.profile === undefined ? 'no delays' : `profile ${flags.profile}, speed ${flags.speed}`;
-    console.error(`sim-llm listening on ${server.url} (mode ${flags.mode}, ${delays})`);
+    logger.info(`sim-llm listening on ${server.url} (mode ${flags.mode}, ${delays})`);
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
-    console.error(`sim-llm: ${signal}, closing`);
+    logger.info(`${signal} received, closing`);
     await server.close();
     return 0;
   },
