@@ -42,10 +42,22 @@ describe('--preset', () => {
     const file = join(dir, 'candidates.json');
     writeFileSync(file, JSON.stringify(candidates));
     const plain = await runCli(['vote', '--db', db, '--candidates', file]);
-    expect(JSON.parse(plain.stdout)).toEqual({ index: 0, sql: candidates[0], votes: 3, valid: 5 });
+    expect(JSON.parse(plain.stdout)).toEqual({
+      index: 0,
+      sql: candidates[0],
+      votes: 3,
+      valid: 5,
+      rejected: [],
+    });
     const tuned = await runCli(['vote', '--db', db, '--candidates', file, '--preset', 'r1flow']);
     expect(tuned.code).toBe(0);
-    expect(JSON.parse(tuned.stdout)).toEqual({ index: 3, sql: candidates[3], votes: 2, valid: 5 });
+    expect(JSON.parse(tuned.stdout)).toEqual({
+      index: 3,
+      sql: candidates[3],
+      votes: 2,
+      valid: 5,
+      rejected: [],
+    });
     const unknown = await runCli(['vote', '--db', db, '--candidates', file, '--preset', 'best']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('--preset must be one of sql-r1, r1flow, got "best"');
