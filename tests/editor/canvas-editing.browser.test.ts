@@ -64,7 +64,7 @@ describe('editing the canvas', () => {
     const { page } = session;
     const groups = await page.locator('.palette-group h3').allTextContents();
     expect(groups.slice(0, 4)).toEqual(['trigger', 'schema', 'llm', 'sql']);
-    await page.getByTestId('palette-search').fill('vote');
+    await page.getByTestId('palette-search').fill('self-consistency');
     await expect
       .poll(() => page.locator('.palette-item').allTextContents())
       .toEqual(['Self-consistency votesql.vote@1']);
