@@ -47,7 +47,8 @@ export function newRunRows(n: NewRun): { record: RunRecord; nodes: NodeRunRecord
   return { record, nodes };
 }
 
-function emptyNodeRow(runId: string, nodeId: string, nodeKey: string): NodeRunRecord {
+/** A node row as a new run stores it: pending, never attempted. */
+export function emptyNodeRow(runId: string, nodeId: string, nodeKey: string): NodeRunRecord {
   return {
     runId,
     nodeId,

@@ -1,12 +1,14 @@
 // The behaviour every Store implementation owes the engine and the server. An implementation's
 // test file calls `describeStoreContract` with a factory for fresh, empty stores; the SQLite store
 // runs it in sqlite-store.contract.test.ts and a Postgres store will run the same suite.
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FlowDocument } from '../../engine/flow-schema.ts';
 import { FlowDocumentSchema } from '../../engine/flow-schema.ts';
 import { newRunId } from '../../engine/ids.ts';
 import type { RunStatus } from '../../engine/run-machine.ts';
 import { saveFlowIfChanged } from '../../engine/save-flow.ts';
+import { emptyNodeRow } from '../../engine/scheduler/new-run.ts';
 import type { StoredApiKey } from '../../engine/store/api-key-records.ts';
 import type { NodeRunRecord, RunEvent, RunRecord, StoreChange } from '../../engine/store/records.ts';
 import type { Store } from '../../engine/store/store.ts';
@@ -51,22 +53,7 @@ function runRecord(overrides: Partial<RunRecord> = {}): RunRecord {
 }
 
 function nodeRecord(runId: string, nodeId: string): NodeRunRecord {
-  return {
-    runId,
-    nodeId,
-    nodeKey: `test.step@1`,
-    status: 'pending',
-    attempt: 0,
-    input: null,
-    output: null,
-    error: null,
-    retryAt: null,
-    queuedAt: null,
-    startedAt: null,
-    finishedAt: null,
-    durationMs: null,
-    reused: false,
-  };
+  return emptyNodeRow(runId, nodeId, 'test.step@1');
 }
 
 const insertRun = (run: RunRecord, nodeIds = ['a', 'b']): StoreChange => ({

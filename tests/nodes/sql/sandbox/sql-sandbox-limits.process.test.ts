@@ -1,35 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import type { SqlOutcome } from '../../../../nodes/sql/sandbox/sql-outcome.ts';
-import { SqlSandboxPool } from '../../../../nodes/sql/sandbox/sql-sandbox-pool.ts';
+import { RUNAWAY, sandboxPoolFixture } from './pool-fixture.ts';
 import { sandboxChildPids } from './sandbox-children.ts';
-import { createTempWarehouse, type TempWarehouse } from './temp-warehouse.ts';
 
-const RUNAWAY = 'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n';
 // One string that grows by 2 MB a row: all of it is SQLite's memory, none of it V8's heap.
 const SQLITE_MEMORY_EATER =
   'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 2000) SELECT length(group_concat(hex(randomblob(1000000)))) FROM n';
 
-let warehouse: TempWarehouse;
-const pools: SqlSandboxPool[] = [];
-
-beforeEach(() => {
-  warehouse = createTempWarehouse();
-});
-
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((pool) => pool.close()));
-  warehouse.remove();
-});
-
-function startPool(options: ConstructorParameters<typeof SqlSandboxPool>[0]): SqlSandboxPool {
-  const pool = new SqlSandboxPool(options);
-  pools.push(pool);
-  return pool;
-}
+const fixture = sandboxPoolFixture();
+const { startPool } = fixture;
 
 function request(sql: string, timeoutMs = 60_000) {
-  return { database: warehouse.path, sql, timeoutMs, maxRows: 100 };
+  return { database: fixture.warehouse.path, sql, timeoutMs, maxRows: 100 };
 }
 
 describe('a query that allocates a lot is stopped and reported as SQL_MEMORY_LIMIT', () => {

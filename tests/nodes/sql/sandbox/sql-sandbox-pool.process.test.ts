@@ -2,36 +2,19 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { SqlSandboxPool } from '../../../../nodes/sql/sandbox/sql-sandbox-pool.ts';
+import { describe, expect, test, vi } from 'vitest';
+import { RUNAWAY, sandboxPoolFixture } from './pool-fixture.ts';
 import { isAlive, sandboxChildPids } from './sandbox-children.ts';
-import { createTempWarehouse, type TempWarehouse } from './temp-warehouse.ts';
 
-const RUNAWAY = 'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n';
 // Rows of 200 kB strings until the child's 64 MiB heap gives out.
 const HEAP_EATER =
   'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT x, hex(randomblob(100000)) FROM n';
 
-let warehouse: TempWarehouse;
-const pools: SqlSandboxPool[] = [];
-
-beforeEach(() => {
-  warehouse = createTempWarehouse();
-});
-
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((pool) => pool.close()));
-  warehouse.remove();
-});
-
-function startPool(options: ConstructorParameters<typeof SqlSandboxPool>[0]): SqlSandboxPool {
-  const pool = new SqlSandboxPool(options);
-  pools.push(pool);
-  return pool;
-}
+const fixture = sandboxPoolFixture();
+const { startPool } = fixture;
 
 function request(sql: string, timeoutMs = 20_000, maxRows = 100) {
-  return { database: warehouse.path, sql, timeoutMs, maxRows };
+  return { database: fixture.warehouse.path, sql, timeoutMs, maxRows };
 }
 
 async function expectAllDead(pids: number[]): Promise<void> {
@@ -137,14 +120,14 @@ describe('cancel and close stop work at once', () => {
   });
 
   test('a pool nobody closes does not keep its process from exiting once idle', async () => {
-    const script = join(warehouse.dir, 'forgetful.mts');
+    const script = join(fixture.warehouse.dir, 'forgetful.mts');
     const poolModule = new URL('../../../../nodes/sql/sandbox/sql-sandbox-pool.ts', import.meta.url).href;
     writeFileSync(
       script,
       `import { SqlSandboxPool } from ${JSON.stringify(poolModule)};
        const pool = new SqlSandboxPool({ size: 1, spares: 1 });
        await pool.whenReady();
-       const outcome = await pool.execute({ database: ${JSON.stringify(warehouse.path)}, sql: 'SELECT 42', timeoutMs: 10000, maxRows: 1 });
+       const outcome = await pool.execute({ database: ${JSON.stringify(fixture.warehouse.path)}, sql: 'SELECT 42', timeoutMs: 10000, maxRows: 1 });
        console.log(JSON.stringify(outcome.rows));`,
     );
     const { stdout } = await promisify(execFile)(
