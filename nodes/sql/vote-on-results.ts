@@ -9,7 +9,7 @@
 // Results cut at the row cap vote with the rows that were read, and only with other cut results
 // whose rows read are the same set: rows past the cap are unknown, so a cut result never joins a
 // complete one.
-import { rowKey } from '../eval/row-key.ts';
+import { rowKey } from '../../eval/scoring/row-key.ts';
 import type { ExecutedCandidate, VoteCluster } from '../types.ts';
 
 export interface VoteOutcome {
