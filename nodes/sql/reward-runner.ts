@@ -3,8 +3,8 @@
 // the node a scope that returns an in-process runner instead.
 import { defineResource } from '../../engine/resources.ts';
 import type { RunSql } from '../../eval/scoring/run-sql.ts';
-import { sandboxRunSql } from '../../eval/scoring/sandbox-run-sql.ts';
 import { SqlSandboxPool } from './sandbox/sql-sandbox-pool.ts';
+import { sandboxRunSql } from './sandbox-run-sql.ts';
 
 export type ClosableRunSql = RunSql & { close?: () => Promise<void> };
 

@@ -12,8 +12,8 @@ import { loadPredictions, predictionsFilePredictor } from '../../../eval/runner/
 import type { Predictor } from '../../../eval/runner/predictor.ts';
 import { createProgressBar, type ProgressBar } from '../../../eval/runner/progress-bar.ts';
 import { runEvaluation } from '../../../eval/runner/run-evaluation.ts';
-import { sandboxRunSql } from '../../../eval/scoring/sandbox-run-sql.ts';
 import { sqlSandboxPoolResource } from '../../../nodes/sql/sandbox/sql-sandbox-resource.ts';
+import { sandboxRunSql } from '../../../nodes/sql/sandbox-run-sql.ts';
 import { defineCommand } from '../command.ts';
 import { readFlowFile } from '../load-flow-file.ts';
 import { dbFlag, parseFlags, parseIntegerFlag } from '../options.ts';

@@ -1,7 +1,8 @@
 // Scoring's RunSql backed by the SQL sandbox pool: read-only child processes with a timeout, and
 // a row cap high enough that whole results are compared (a capped result cannot be scored).
-import { executeOnce, type SqlExecutor } from '../../nodes/sql/execute-candidates.ts';
-import type { RunSql } from './run-sql.ts';
+
+import type { RunSql } from '../../eval/scoring/run-sql.ts';
+import { executeOnce, type SqlExecutor } from './execute-candidates.ts';
 
 export interface ScoringLimits {
   /** SQL-R1's reward uses 30 s; Spider's evaluation has no working timeout. */
