@@ -19,7 +19,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, runCli, waitFor } from '../support/cli.ts';
 import { writeVoteFixture } from './vote-fixture.ts';
@@ -74,7 +74,9 @@ beforeAll(() => {
   });
   const packed = JSON.parse(packedJson.stdout) as { dependencies: Record<string, string> };
   for (const name of Object.keys(packed.dependencies)) {
-    symlinkSync(join(REPO_ROOT, 'node_modules', name), join(app, 'node_modules', name));
+    const link = join(app, 'node_modules', name);
+    mkdirSync(dirname(link), { recursive: true }); // a scoped name (@fastify/static) needs its scope folder
+    symlinkSync(join(REPO_ROOT, 'node_modules', name), link);
   }
   npm(
     ['install', '--offline', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', join(dir, tarball)],
