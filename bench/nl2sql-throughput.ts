@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../engine/store/sqlite-store.ts';
-import { loadEvalDataset } from '../server/eval/eval-dataset.ts';
-import { DEFAULT_EVAL_FLOW, openFlowPredictor } from '../server/eval/flow-predictor.ts';
-import type { Predictor } from '../server/eval/predictor.ts';
-import { startSimLlm } from '../server/sim-llm/start-sim-llm.ts';
+import { loadEvalDataset } from '../eval/runner/eval-dataset.ts';
+import { DEFAULT_EVAL_FLOW, openFlowPredictor } from '../eval/runner/flow-predictor.ts';
+import type { Predictor } from '../eval/runner/predictor.ts';
+import { startSimLlm } from '../sim-llm/start-sim-llm.ts';
 import { SPIDER_DEV_DIR } from '../tests/support/datasets.ts';
 import { writeResult } from './support/results.ts';
 

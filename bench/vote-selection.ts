@@ -6,9 +6,9 @@
 // each vote share (docs/vote-selection.md reads this file).
 //   node bin/run-ts.js bench/vote-selection.ts
 import { join } from 'node:path';
+import { loadEvalDataset } from '../eval/runner/eval-dataset.ts';
 import { SqlSandboxPool } from '../nodes/sql/sandbox/sql-sandbox-pool.ts';
 import { PRESET_OPTIONS, type VoteOptions } from '../nodes/sql/selection/vote-options.ts';
-import { loadEvalDataset } from '../server/eval/eval-dataset.ts';
 import { SPIDER_DEV_DIR } from '../tests/support/datasets.ts';
 import { writeResult } from './support/results.ts';
 import { scoreReplay } from './support/spider-candidates.ts';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { NodeJob } from '../../engine/transport.ts';
 import { buildSqlR1Prompt, wrapInQwenChat } from '../../nodes/llm/sql-r1-prompt.ts';
 import type { SchemaContext } from '../../nodes/types.ts';
-import { estimateTokens } from '../../server/sim-llm/replay-book.ts';
+import { estimateTokens } from '../../sim-llm/replay-book.ts';
 
 export interface BatchingWorkload {
   replayPath: string;

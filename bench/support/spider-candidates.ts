@@ -3,14 +3,14 @@
 // `r1flow eval` scores it (compareQueries through the sandbox: test-suite's EX). Every SQL text
 // runs once per database within a process (results cached in memory).
 import { readFileSync } from 'node:fs';
-import type { RunSql, SqlRun } from '../../nodes/eval/run-sql.ts';
-import { sandboxRunSql } from '../../nodes/eval/sandbox-run-sql.ts';
-import type { SpiderHardness } from '../../nodes/eval/spider-sql/hardness.ts';
+import type { EvalDataset } from '../../eval/runner/eval-dataset.ts';
+import { scorePrediction } from '../../eval/runner/score-prediction.ts';
+import type { RunSql, SqlRun } from '../../eval/scoring/run-sql.ts';
+import type { SpiderHardness } from '../../eval/spider-sql/hardness.ts';
 import { executeCandidates } from '../../nodes/sql/execute-candidates.ts';
 import type { SqlSandboxPool } from '../../nodes/sql/sandbox/sql-sandbox-pool.ts';
+import { sandboxRunSql } from '../../nodes/sql/sandbox-run-sql.ts';
 import type { Candidate, ExecutedCandidate } from '../../nodes/types.ts';
-import type { EvalDataset } from '../../server/eval/eval-dataset.ts';
-import { scorePrediction } from '../../server/eval/score-prediction.ts';
 
 /** SQL-R1 and OmniSQL give each candidate 10 s and read every row. */
 const VOTE_LIMITS = { timeoutMs: 10_000, maxRows: 100_000 };

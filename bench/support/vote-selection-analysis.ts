@@ -3,7 +3,7 @@
 // chosen on nine databases, scored on the tenth, summed), by Spider hardness, and the precision
 // of the vote at each vote share. Pure functions over ScoredQuestion[], so a test can recompute
 // what bench/vote-selection.ts reports.
-import { SPIDER_HARDNESS_LEVELS } from '../../nodes/eval/spider-sql/hardness.ts';
+import { SPIDER_HARDNESS_LEVELS } from '../../eval/spider-sql/hardness.ts';
 import {
   PRESET_OPTIONS,
   type VoteOptions,

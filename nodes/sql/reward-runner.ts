@@ -2,9 +2,9 @@
 // like SQL-R1's reward, whole results), created on first use and closed on shutdown. Tests hand
 // the node a scope that returns an in-process runner instead.
 import { defineResource } from '../../engine/resources.ts';
-import type { RunSql } from '../eval/run-sql.ts';
-import { sandboxRunSql } from '../eval/sandbox-run-sql.ts';
+import type { RunSql } from '../../eval/scoring/run-sql.ts';
 import { SqlSandboxPool } from './sandbox/sql-sandbox-pool.ts';
+import { sandboxRunSql } from './sandbox-run-sql.ts';
 
 export type ClosableRunSql = RunSql & { close?: () => Promise<void> };
 

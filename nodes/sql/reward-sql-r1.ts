@@ -7,8 +7,8 @@
 // Where r1flow differs (SQLR1.md §9): a gold that fails to run is an evaluation error with no
 // score (SQL-R1's typo `pred_passes == 3` makes it a match), checked before the prediction;
 // and a response without an assistant header is scored as the response itself.
-import { compareQueries } from '../eval/compare-queries.ts';
-import type { RunSql } from '../eval/run-sql.ts';
+import { compareQueries } from '../../eval/scoring/compare-queries.ts';
+import type { RunSql } from '../../eval/scoring/run-sql.ts';
 import { readSqlR1Response } from './reward-response.ts';
 
 export const FORMAT_REWARD = 1;

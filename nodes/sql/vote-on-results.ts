@@ -11,7 +11,7 @@
 // complete one.
 // Selection among the clusters beyond SQL-R1 (empty-result penalty, tie-breaks, representative,
 // source weights) is selection/, chosen by the options; the default options are SQL-R1's.
-import { rowKey } from '../eval/row-key.ts';
+import { rowKey } from '../../eval/scoring/row-key.ts';
 import type { ExecutedCandidate, VoteCluster } from '../types.ts';
 import { rankGroups, representativeOf } from './selection/rank-clusters.ts';
 import { PRESET_OPTIONS, type VoteOptions } from './selection/vote-options.ts';

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { R1flowError } from '../../engine/errors.ts';
-import { createLogger, type ProcessLogger, parseLogFormat } from '../app/logger.ts';
+import { createLogger, type ProcessLogger, parseLogFormat } from '../logging/logger.ts';
 
 export const DEFAULT_DB_PATH = './data/r1flow.db';
 

@@ -98,11 +98,6 @@ export function createServer(options: CreateServerOptions): R1flowServer {
   });
   app.decorateRequest('credential', null);
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
-  app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` } }),
-  );
   app.addHook('onRequest', createRequestGuards(context));
   app.addHook('onRequest', createAuthHook(context));
 

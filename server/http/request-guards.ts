@@ -8,8 +8,8 @@
 //   are exempt: they hold no ambient credential, every call proves itself with a signature or token.
 import type { FastifyRequest } from 'fastify';
 import { R1flowError } from '../../engine/errors.ts';
-import { isLoopbackHost } from '../app/loopback.ts';
 import { routeAccess } from './auth-hook.ts';
+import { isLoopbackHost } from './loopback.ts';
 import type { ServerContext } from './server-context.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

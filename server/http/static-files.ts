@@ -1,52 +1,71 @@
-// Serves the built editor (a single-page app): files by extension, index.html for other paths.
-// Public by design; a file is served only when it resolves inside the editor folder (the router
-// has already decoded the path once, so `..`, encoded or not, cannot climb out).
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+// Serves the built editor (a single-page app) with @fastify/static: its files, and index.html for
+// client routes. Public by design (`config.access: 'public'`); @fastify/send keeps every file
+// inside the editor folder, and a path it refuses (`..`, backslashes, non-canonical forms) is
+// answered like a missing file rather than with an error.
+import { existsSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
+import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { sendError } from './http-errors.ts';
 
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
+const NOT_BUILT_PAGE =
+  '<!doctype html><title>r1flow</title><p>The editor is not built. Run <code>npm run build:editor</code> (npm ci does it), then reload. The API is at <a href="/api/openapi.json">/api/openapi.json</a>.</p>';
 
+/**
+ * Registers the editor's `GET /*` route and the server's not-found handler: client routes get
+ * index.html, anything else (API paths, other methods) a JSON 404.
+ */
 export function registerEditorFiles(app: FastifyInstance, editorDir: string | undefined): void {
   const root = editorDir ? resolve(editorDir) : undefined;
   const built = root !== undefined && existsSync(join(root, 'index.html'));
-  app.get('/*', { config: { access: 'public' } }, async (request, reply) => {
-    const path = (request.params as { '*': string })['*'] ?? '';
-    if (path.startsWith('api/') || path.startsWith('hooks/')) {
-      return reply
-        .status(404)
-        .send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} /${path}` } });
+  if (built) {
+    app.register(fastifyStatic, {
+      root,
+      serve: false,
+      cacheControl: false,
+      setHeaders: (reply, file) => {
+        // Vite's hashed bundles never change under one name; index.html names the current ones.
+        const immutable = file.startsWith(join(root, 'assets') + sep);
+        reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+        // RFC 9239's type, which send's mime table still spells application/javascript.
+        if (file.endsWith('.js')) reply.header('content-type', 'text/javascript; charset=utf-8');
+      },
+    });
+  }
+
+  // The handlers below send and return nothing: each reply returned (a thenable) adds listeners
+  // to the response until it ends, which a missing file's detour through here would pile up.
+  app.setNotFoundHandler((request, reply) => {
+    if (built && (request.method === 'GET' || request.method === 'HEAD') && !isServerPath(request.url)) {
+      reply.sendFile('index.html');
+      return;
     }
-    if (!built) {
-      return reply
-        .type('text/html; charset=utf-8')
-        .send(
-          '<!doctype html><title>r1flow</title><p>The editor is not built. Run <code>npm run build:editor</code> (npm ci does it), then reload. The API is at <a href="/api/openapi.json">/api/openapi.json</a>.</p>',
-        );
-    }
-    const file = editorFile(root, path) ?? join(root, 'index.html');
-    const immutable = file.includes(`${sep}assets${sep}`);
-    reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
-    return reply.type(TYPES[extname(file)] ?? 'application/octet-stream').send(createReadStream(file));
+    reply
+      .status(404)
+      .send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` } });
   });
+
+  app.get(
+    '/*',
+    {
+      config: { access: 'public' },
+      // A path @fastify/static refuses (403: it would leave the folder or is not canonical) names
+      // no editor file; answer it as one that is missing.
+      errorHandler: (error, request, reply) => {
+        if (error.statusCode === 403) reply.callNotFound();
+        else sendError(request, reply, error);
+      },
+    },
+    (request, reply) => {
+      if (isServerPath(request.url)) reply.callNotFound();
+      else if (!built) reply.type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
+      // The router has decoded the path once; @fastify/send reads it as given (no second decode).
+      else reply.sendFile((request.params as { '*': string })['*'] ?? '');
+    },
+  );
 }
 
-/** The file a request path names inside root, or undefined (outside, missing, or not a file). */
-function editorFile(root: string, path: string): string | undefined {
-  if (path.includes('\0')) return undefined;
-  const candidate = resolve(root, path);
-  const inside = relative(root, candidate);
-  if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside))
-    return undefined;
-  return existsSync(candidate) && statSync(candidate).isFile() ? candidate : undefined;
+/** Paths the server itself answers: they never fall back to the editor. */
+function isServerPath(url: string): boolean {
+  return url.startsWith('/api/') || url.startsWith('/hooks/');
 }

@@ -4,10 +4,10 @@ import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } fro
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../engine/store/sqlite-store.ts';
-import type { QuestionReport } from '../../server/eval/score-prediction.ts';
-import { type SimLlmServer, startSimLlm } from '../../server/sim-llm/start-sim-llm.ts';
+import type { QuestionReport } from '../../eval/runner/score-prediction.ts';
+import { type SimLlmServer, startSimLlm } from '../../sim-llm/start-sim-llm.ts';
 import { runEval } from '../eval/support/run-eval.ts';
-import { loadQuestions, SPIDER_DEV_DIR } from '../nodes/eval/support/spider-dev.ts';
+import { loadQuestions, SPIDER_DEV_DIR } from '../eval/support/spider-dev.ts';
 import { makeTempDir } from '../nodes/schema/spider-files.ts';
 import { closedPortUrl } from './support/closed-port-url.ts';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDemoWarehouse } from '../../examples/warehouse/build-warehouse.ts';
+import { buildDemoWarehouse } from '../../server/demo/build-warehouse.ts';
 import { makeTempDir } from '../nodes/schema/spider-files.ts';
 
 const REPLAY_DIR = join(import.meta.dirname, '..', '..', 'examples', 'replay');

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateFlow } from '../../engine/validate-flow.ts';
 import { createNodeRegistry } from '../../nodes/index.ts';
-import { EXAMPLE_FLOWS_DIR } from '../../server/app/demo-defaults.ts';
+import { EXAMPLE_FLOWS_DIR } from '../../server/demo/demo-defaults.ts';
 
 const files = readdirSync(EXAMPLE_FLOWS_DIR).filter((file) => file.endsWith('.flow.json'));
 

@@ -96,7 +96,7 @@ describe('the packed r1flow package', () => {
       'package/dist/server/cli/main.js',
       'package/dist/server/cli/command-table.json',
       'package/dist/nodes/sql/sandbox/sandbox-child.js',
-      'package/dist/examples/warehouse/build-warehouse.js',
+      'package/dist/server/demo/build-warehouse.js',
       'package/editor/dist/index.html',
       'package/examples/flows/nl2sql.flow.json',
       'package/examples/replay/demo.jsonl',

@@ -1,7 +1,7 @@
 // Orders the vote's clusters (candidates with the same result set) best first under the
 // selection options, and picks whose SQL answers for a cluster. With the `sql-r1` options this is
 // SQL-R1's rule: most votes, ties to the cluster seen first, its first member's SQL.
-import { cellKey, rowKey } from '../../eval/row-key.ts';
+import { cellKey, rowKey } from '../../../eval/scoring/row-key.ts';
 import type { ExecutedCandidate } from '../../types.ts';
 import type { VoteOptions, VoteTieBreak } from './vote-options.ts';
 

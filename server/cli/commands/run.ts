@@ -3,7 +3,7 @@ import { saveFlowIfChanged } from '../../../engine/save-flow.ts';
 import type { RunEvent } from '../../../engine/store/records.ts';
 import type { StoredRun } from '../../../engine/store/store.ts';
 import { formatIssues } from '../../../engine/validate-flow.ts';
-import { ensureWarehouse } from '../../app/demo-defaults.ts';
+import { ensureWarehouse } from '../../demo/demo-defaults.ts';
 import { createRuntime } from '../../runtime/local-runtime.ts';
 import { loadNodeRegistry } from '../../runtime/node-plugins.ts';
 import { defineCommand } from '../command.ts';

@@ -1,8 +1,8 @@
 // `r1flow sim-llm`: runs the simulated model server until SIGINT or SIGTERM.
 import { parseArgs } from 'node:util';
 import { isR1flowError } from '../../../engine/errors.ts';
-import { startSimLlm } from '../../sim-llm/start-sim-llm.ts';
-import type { SchedulingMode } from '../../sim-llm/virtual-gpu.ts';
+import { startSimLlm } from '../../../sim-llm/start-sim-llm.ts';
+import type { SchedulingMode } from '../../../sim-llm/virtual-gpu.ts';
 import { defineCommand } from '../command.ts';
 import { logFormatFlag, processLogger } from '../options.ts';
 import { listenError } from './listen-error.ts';

@@ -1,6 +1,6 @@
 // `r1flow eval` in a child process: the summary JSON is all of stdout, the EX line is stderr's last.
 import { spawn } from 'node:child_process';
-import type { EvalSummary } from '../../../server/eval/ex-summary.ts';
+import type { EvalSummary } from '../../../eval/runner/ex-summary.ts';
 import { CLI, collectOutput, REPO_ROOT } from '../../support/cli.ts';
 
 export interface EvalOutput {

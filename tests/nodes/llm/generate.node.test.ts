@@ -7,8 +7,8 @@ import { ResourcePool } from '../../../engine/resources.ts';
 import { extractLastSqlBlock } from '../../../nodes/llm/extract-sql.ts';
 import generate from '../../../nodes/llm/generate.node.ts';
 import { type SchemaContext, SqlCandidatesSchema } from '../../../nodes/types.ts';
-import { type SimLlmServer, startSimLlm } from '../../../server/sim-llm/start-sim-llm.ts';
-import { SPIDER_REPLAY } from '../../server/sim-llm/sim-fixtures.ts';
+import { type SimLlmServer, startSimLlm } from '../../../sim-llm/start-sim-llm.ts';
+import { SPIDER_REPLAY } from '../../sim-llm/sim-fixtures.ts';
 import { sendJson, startScriptedServer } from './scripted-server.ts';
 
 const replay = readFileSync(SPIDER_REPLAY, 'utf8')

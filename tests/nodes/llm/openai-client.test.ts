@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { R1flowError } from '../../../engine/errors.ts';
 import { OpenAiClient } from '../../../nodes/llm/openai-client.ts';
-import { type SimLlmServer, startSimLlm } from '../../../server/sim-llm/start-sim-llm.ts';
-import { chatPromptFor, writeReplayFile } from '../../server/sim-llm/sim-fixtures.ts';
+import { type SimLlmServer, startSimLlm } from '../../../sim-llm/start-sim-llm.ts';
+import { chatPromptFor, writeReplayFile } from '../../sim-llm/sim-fixtures.ts';
 import { closedPort, type ScriptedServer, sendJson, startScriptedServer } from './scripted-server.ts';
 
 async function failureOf(promise: Promise<unknown>): Promise<R1flowError> {

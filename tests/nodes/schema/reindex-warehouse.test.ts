@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildDemoWarehouse } from '../../../examples/warehouse/build-warehouse.ts';
-import { DEMO_TABLES } from '../../../examples/warehouse/demo-ddl.ts';
 import { refreshSchemaIndex, reindexWarehouse } from '../../../nodes/schema/reindex-warehouse.ts';
 import { SchemaIndex } from '../../../nodes/schema/schema-index.ts';
+import { buildDemoWarehouse } from '../../../server/demo/build-warehouse.ts';
+import { DEMO_TABLES } from '../../../server/demo/demo-ddl.ts';
 import { makeTempDir } from './spider-files.ts';
 import { type CountingEmbedder, createWordHashEmbedder } from './word-hash-embedder.ts';
 

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelClient } from '../../../engine/model-client.ts';
-import { buildDemoWarehouse } from '../../../examples/warehouse/build-warehouse.ts';
-import { DEMO_TABLES } from '../../../examples/warehouse/demo-ddl.ts';
 import { reindexWarehouse } from '../../../nodes/schema/reindex-warehouse.ts';
 import type { RetrieveOptions } from '../../../nodes/schema/retrieve-tables.ts';
 import { retrieveTables } from '../../../nodes/schema/retrieve-tables.ts';
 import { SchemaIndex } from '../../../nodes/schema/schema-index.ts';
 import { readSpiderDatabase } from '../../../nodes/schema/spider-metadata.ts';
+import { buildDemoWarehouse } from '../../../server/demo/build-warehouse.ts';
+import { DEMO_TABLES } from '../../../server/demo/demo-ddl.ts';
 import { makeTempDir, SPIDER_TABLES_JSON, spiderDatabasePath } from './spider-files.ts';
 import { createWordHashEmbedder, embedText } from './word-hash-embedder.ts';
 

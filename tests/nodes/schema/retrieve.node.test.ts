@@ -6,9 +6,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Logger } from '../../../engine/define-node.ts';
 import { createNodeContext } from '../../../engine/node-context.ts';
 import { ResourcePool } from '../../../engine/resources.ts';
-import { buildDemoWarehouse } from '../../../examples/warehouse/build-warehouse.ts';
 import retrieveNode from '../../../nodes/schema/retrieve.node.ts';
 import { SchemaContextSchema } from '../../../nodes/types.ts';
+import { buildDemoWarehouse } from '../../../server/demo/build-warehouse.ts';
 import { makeTempDir, SPIDER_DIR, SPIDER_TABLES_JSON } from './spider-files.ts';
 import { embedText } from './word-hash-embedder.ts';
 

@@ -2,7 +2,7 @@
 // and SQL-R1-format candidate responses.
 import { afterAll } from 'vitest';
 import type { SchemaContext, SqlCandidates } from '../../../nodes/types.ts';
-import { createTempDatabase, SINGERS } from '../eval/support/temp-database.ts';
+import { createTempDatabase, SINGERS } from '../../eval/support/temp-database.ts';
 
 export function rewardWarehouse(): { file: string; schema: SchemaContext } {
   const warehouse = createTempDatabase(SINGERS);

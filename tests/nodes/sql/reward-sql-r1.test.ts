@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { computeSqlR1Reward } from '../../../nodes/sql/reward-sql-r1.ts';
-import { createSqliteRunner } from '../eval/support/sqlite-runner.ts';
-import { createTempDatabase, SINGERS } from '../eval/support/temp-database.ts';
+import { createSqliteRunner } from '../../eval/support/sqlite-runner.ts';
+import { createTempDatabase, SINGERS } from '../../eval/support/temp-database.ts';
 
 const warehouse = createTempDatabase(SINGERS);
 const runner = createSqliteRunner();

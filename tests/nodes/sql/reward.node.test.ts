@@ -3,7 +3,7 @@ import { createNodeContext } from '../../../engine/node-context.ts';
 import type { ResourceDefinition, ResourceScope } from '../../../engine/resources.ts';
 import rewardNode from '../../../nodes/sql/reward.node.ts';
 import { rewardSqlRunner } from '../../../nodes/sql/reward-runner.ts';
-import { createSqliteRunner } from '../eval/support/sqlite-runner.ts';
+import { createSqliteRunner } from '../../eval/support/sqlite-runner.ts';
 import { answer, candidates, rewardWarehouse } from './reward-fixture.ts';
 
 const { file, schema } = rewardWarehouse();

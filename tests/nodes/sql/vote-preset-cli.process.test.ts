@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SimLlmServer, startSimLlm } from '../../../server/sim-llm/start-sim-llm.ts';
+import { type SimLlmServer, startSimLlm } from '../../../sim-llm/start-sim-llm.ts';
 import { runEval } from '../../eval/support/run-eval.ts';
 import { runCli } from '../../support/cli.ts';
 import { SPIDER_DEV_DIR } from '../../support/datasets.ts';

@@ -15,10 +15,10 @@ import {
   scoreGrid,
   tune,
 } from '../../../bench/support/vote-selection-analysis.ts';
+import { loadEvalDataset } from '../../../eval/runner/eval-dataset.ts';
 import { SqlSandboxPool } from '../../../nodes/sql/sandbox/sql-sandbox-pool.ts';
 import { PRESET_OPTIONS } from '../../../nodes/sql/selection/vote-options.ts';
 import { voteOnResults } from '../../../nodes/sql/vote-on-results.ts';
-import { loadEvalDataset } from '../../../server/eval/eval-dataset.ts';
 import { SPIDER_DEV_DIR } from '../../support/datasets.ts';
 
 const reported = JSON.parse(

@@ -1,0 +1,83 @@
+// Recorded model answers that sim-llm plays back. A replay file is JSONL, one line a question:
+// `{db_id, question, responses: [...]}`; lines without a `question` (a `{"_comment": ...}` header)
+// are skipped. Questions are looked up exactly: a substring match would be ambiguous, since one
+// Spider question is contained in another.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { R1flowError } from '../engine/errors.ts';
+
+export interface ReplayBook {
+  /** Where the answers came from, for messages. */
+  readonly source: string;
+  readonly size: number;
+  responsesFor(question: string): readonly string[] | undefined;
+}
+
+const ReplayLine = z.object({ question: z.string(), responses: z.array(z.string()).min(1) });
+
+export function emptyReplayBook(): ReplayBook {
+  return { source: 'no replay file', size: 0, responsesFor: () => undefined };
+}
+
+export function loadReplayBook(path: string): ReplayBook {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new R1flowError(
+      'CONFIG_INVALID',
+      `cannot read the replay file ${path}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const answers = new Map<string, readonly string[]>();
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    const where = `replay file ${path} line ${i + 1}`;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      throw new R1flowError('CONFIG_INVALID', `${where} is not JSON`);
+    }
+    if (typeof json !== 'object' || json === null || !('question' in json)) return;
+    const parsed = ReplayLine.safeParse(json);
+    if (!parsed.success)
+      throw new R1flowError('CONFIG_INVALID', `${where}: ${z.prettifyError(parsed.error)}`);
+    if (!answers.has(parsed.data.question)) answers.set(parsed.data.question, parsed.data.responses);
+  });
+  return { source: path, size: answers.size, responsesFor: (question) => answers.get(question) };
+}
+
+/** sim-llm's token estimate: about four characters a token. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
+export interface RenderedResponse {
+  text: string;
+  finishReason: 'stop' | 'length';
+}
+
+/**
+ * A recorded response as a server would return it: cut before the first stop string (which is
+ * not included, as in vLLM), then cut to `maxTokens` (about four characters a token) with
+ * `finish_reason: 'length'`.
+ */
+export function renderResponse(
+  response: string,
+  maxTokens: number | undefined,
+  stop: readonly string[],
+): RenderedResponse {
+  let text = response;
+  for (const marker of stop) {
+    const at = marker === '' ? -1 : text.indexOf(marker);
+    if (at >= 0) text = text.slice(0, at);
+  }
+  if (maxTokens !== undefined && estimateTokens(text) > maxTokens) {
+    return { text: text.slice(0, maxTokens * 4), finishReason: 'length' };
+  }
+  return { text, finishReason: 'stop' };
+}
