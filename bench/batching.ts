@@ -12,7 +12,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { environmentSecret, silentLogger } from '../engine/node-context.ts';
+import { environmentSettings } from '../engine/host-settings.ts';
+import { silentLogger } from '../engine/node-context.ts';
 import { ResourcePool } from '../engine/resources.ts';
 import { createNodeRegistry } from '../nodes/index.ts';
 import { batchSeconds, loadCostModel } from '../sim-llm/cost-model.ts';
@@ -73,7 +74,7 @@ const simServer = async (mode: 'static' | 'continuous') => {
 };
 const resources = new ResourcePool();
 const registry = createNodeRegistry();
-const direct = executeDirectly({ registry, resources, secret: environmentSecret, logger: silentLogger });
+const direct = executeDirectly({ registry, resources, settings: environmentSettings, logger: silentLogger });
 const transport = createQueueTransport({ redisUrl: redis.url, prefix: 'bench-batching' });
 const worker = await startQueueWorker({
   redisUrl: redis.url,

@@ -39,7 +39,12 @@ export interface NodeContext {
   readonly signal: AbortSignal;
   readonly logger: Logger;
   progress(update: NodeProgress): void;
-  /** Secrets and settings of the host running the node (environment), never stored with the flow. */
+  /**
+   * A setting of the host running the node (model server URL, warehouse, data directory), never
+   * stored with the flow; undefined when unset.
+   */
+  setting(name: string): string | undefined;
+  /** A credential of the host (API key, token), never stored with the flow; undefined when unset. */
   secret(name: string): string | undefined;
   /** Long-lived per-process resources (connection pools, indexes), created once, disposed on shutdown. */
   readonly resources: ResourceScope;

@@ -3,6 +3,7 @@
 // It never throws: every job ends in a JobResult, ok or with a serialized error.
 import type { AnyNodeDefinition, Logger, NodeContext, NodeProgress, Settled } from './define-node.ts';
 import { R1flowError, serializeError } from './errors.ts';
+import type { HostSettings } from './host-settings.ts';
 import { checkJsonDepth, formatBytes, jsonByteSize } from './json-limits.ts';
 import { createNodeContext } from './node-context.ts';
 import type { Ports } from './ports.ts';
@@ -15,7 +16,7 @@ import { joinPath } from './validate-flow.ts';
 export interface ExecutionHost {
   registry: NodeRegistry;
   resources: ResourceScope;
-  secret: (name: string) => string | undefined;
+  settings: HostSettings;
   logger: Logger;
   /**
    * Largest JSON of one job's outputs, in bytes; bigger outputs fail with NODE_OUTPUT_TOO_LARGE
@@ -167,7 +168,7 @@ function prepare(job: NodeJob, host: ExecutionHost, hooks: JobHooks): PreparedJo
     delivery: job.delivery ?? 1,
     signal: controller.signal,
     logger: host.logger,
-    secret: host.secret,
+    settings: host.settings,
     resources: host.resources,
     runInput: job.runInput,
     ...(onProgress ? { onProgress: (progress: NodeProgress) => onProgress(job, progress) } : {}),

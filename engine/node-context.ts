@@ -1,6 +1,8 @@
 // Builds the `ctx` a node receives. Shared by the inline transport, queue workers and tests so a
 // node sees the same thing wherever it runs.
 import type { Logger, NodeContext, NodeProgress } from './define-node.ts';
+import type { HostSettings } from './host-settings.ts';
+import { environmentSettings } from './host-settings.ts';
 import type { ResourceScope } from './resources.ts';
 import { ResourcePool } from './resources.ts';
 
@@ -13,21 +15,17 @@ export interface NodeContextOptions {
   signal?: AbortSignal;
   logger?: Logger;
   onProgress?: (progress: NodeProgress) => void;
-  /** Looks up secrets and host settings; defaults to the process environment. */
-  secret?: (name: string) => string | undefined;
+  /** The host's settings and secrets; defaults to the process environment. */
+  settings?: HostSettings;
   resources?: ResourceScope;
   runInput?: unknown;
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
-export function environmentSecret(name: string): string | undefined {
-  const value = process.env[name];
-  return value === undefined || value === '' ? undefined : value;
-}
-
 export function createNodeContext(options: NodeContextOptions = {}): NodeContext {
   const onProgress = options.onProgress;
+  const settings = options.settings ?? environmentSettings;
   return {
     runId: options.runId ?? 'run-local',
     nodeId: options.nodeId ?? 'node',
@@ -36,7 +34,8 @@ export function createNodeContext(options: NodeContextOptions = {}): NodeContext
     signal: options.signal ?? new AbortController().signal,
     logger: options.logger ?? silentLogger,
     progress: (update) => onProgress?.(update),
-    secret: options.secret ?? environmentSecret,
+    setting: settings.setting,
+    secret: settings.secret,
     resources: options.resources ?? new ResourcePool(),
     runInput: options.runInput,
   };

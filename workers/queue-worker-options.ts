@@ -2,7 +2,9 @@
 import type { Lane, Logger } from '../engine/define-node.ts';
 import { LANES } from '../engine/define-node.ts';
 import { R1flowError } from '../engine/errors.ts';
-import { environmentSecret, silentLogger } from '../engine/node-context.ts';
+import type { HostSettings } from '../engine/host-settings.ts';
+import { environmentSettings } from '../engine/host-settings.ts';
+import { silentLogger } from '../engine/node-context.ts';
 import type { NodeRegistry } from '../engine/registry.ts';
 import type { ResourceScope } from '../engine/resources.ts';
 import { DEFAULT_LANE_OPTIONS } from '../engine/transports/lane-options.ts';
@@ -36,7 +38,8 @@ export interface QueueWorkerOptions {
   shutdownGraceMs?: number;
   /** How long start waits for an unreachable Redis before failing with REDIS_UNREACHABLE, in ms. Default 10 000. */
   connectTimeoutMs?: number;
-  secret?: (name: string) => string | undefined;
+  /** The host's settings and secrets nodes see; the process environment when not given. */
+  settings?: HostSettings;
   logger?: Logger;
 }
 
@@ -53,7 +56,7 @@ export interface CompiledQueueWorkerOptions {
   maxPayloadBytes: number;
   shutdownGraceMs: number;
   connectTimeoutMs: number;
-  secret: (name: string) => string | undefined;
+  settings: HostSettings;
   logger: Logger;
 }
 
@@ -97,7 +100,7 @@ export function compileQueueWorkerOptions(options: QueueWorkerOptions): Compiled
     maxPayloadBytes: positive('maxPayloadBytes', options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES),
     shutdownGraceMs: positive('shutdownGraceMs', options.shutdownGraceMs ?? 10_000),
     connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs ?? 10_000),
-    secret: options.secret ?? environmentSecret,
+    settings: options.settings ?? environmentSettings,
     logger: options.logger ?? silentLogger,
   };
 }

@@ -51,7 +51,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
   subscriber.on('message', (_channel: string, jobId: string) => controllers.get(jobId)?.abort());
   await subscriber.subscribe(keys.cancel);
 
-  const host: ExecutionHost = { registry, resources: config.resources, secret: config.secret, logger };
+  const host: ExecutionHost = { registry, resources: config.resources, settings: config.settings, logger };
   const stats = new WorkerStats({
     id,
     lanes: config.lanes,

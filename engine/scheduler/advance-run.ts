@@ -5,13 +5,14 @@
 //   propagate downstream; nodes without inputs start at once; ready nodes all dispatch together;
 // - a failure retries with backoff while attempts remain, then fails the run (cancelling what
 //   still runs) unless the node has `continueOnError`.
+
+import { backoffDelayMs } from '../backoff.ts';
 import type { SerializedError } from '../errors.ts';
 import { nextNodeStatus, nextRunStatus, TERMINAL_NODE_STATUSES } from '../run-machine.ts';
 import type { JobResult } from '../transport.ts';
 import { jobIdFor } from '../transport.ts';
 import type { ResolvedNode } from '../validate-flow.ts';
 import type { ActiveNode, ActiveRun } from './active-run.ts';
-import { retryDelayMs } from './backoff.ts';
 import { computeRunOutput } from './run-output.ts';
 import type { Tick } from './tick.ts';
 
@@ -152,7 +153,7 @@ export function applyResult(run: ActiveRun, result: JobResult, tick: Tick): numb
   recordAttempt(run, node, 'failed', error, timing, tick);
   if (shouldRetry(error, node.attempt, attempts)) {
     node.status = nextNodeStatus(node.status, 'RETRY');
-    node.retryAt = tick.now + retryDelayMs(resolved.node.options.retry?.backoffMs ?? 1000, node.attempt);
+    node.retryAt = tick.now + backoffDelayMs(resolved.node.options.retry?.backoffMs ?? 1000, node.attempt);
     tick.patchNode(run.id, node.id, { status: node.status, error, retryAt: node.retryAt, ...timing });
     tick.event(run.id, 'node.retrying', node.id, { attempt: node.attempt, error, retryAt: node.retryAt });
     return node.retryAt;

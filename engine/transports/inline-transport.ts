@@ -7,10 +7,12 @@ import { LANES } from '../define-node.ts';
 import { R1flowError } from '../errors.ts';
 import type { ExecutionHost } from '../execute-job.ts';
 import { executeBatch, executeJob, failedResult } from '../execute-job.ts';
+import type { HostSettings } from '../host-settings.ts';
+import { environmentSettings } from '../host-settings.ts';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../json-limits.ts';
 import type { MicroBatcher } from '../micro-batcher.ts';
 import { createMicroBatcher } from '../micro-batcher.ts';
-import { environmentSecret, silentLogger } from '../node-context.ts';
+import { silentLogger } from '../node-context.ts';
 import type { NodeRegistry } from '../registry.ts';
 import { ResourcePool } from '../resources.ts';
 import type { JobProgress, JobResult, NodeJob, Transport } from '../transport.ts';
@@ -23,7 +25,8 @@ export interface InlineTransportOptions {
   lanes?: Partial<Record<Lane, Partial<LaneOptions>>>;
   /** Shared resources; the transport creates (and on close disposes) its own when not given. */
   resources?: ResourcePool;
-  secret?: (name: string) => string | undefined;
+  /** The host's settings and secrets nodes see; the process environment when not given. */
+  settings?: HostSettings;
   logger?: Logger;
   /** Largest JSON of one node's outputs, in bytes (default `R1FLOW_MAX_OUTPUT_BYTES`, else 1 MiB as in queue mode). */
   maxOutputBytes?: number;
@@ -50,12 +53,13 @@ export class InlineTransport implements Transport {
 
   constructor(options: InlineTransportOptions) {
     this.#ownsResources = !options.resources;
+    const settings = options.settings ?? environmentSettings;
     this.#host = {
       registry: options.registry,
       resources: options.resources ?? new ResourcePool(),
-      secret: options.secret ?? environmentSecret,
+      settings,
       logger: options.logger ?? silentLogger,
-      maxOutputBytes: options.maxOutputBytes ?? maxOutputBytesFromEnvironment(),
+      maxOutputBytes: options.maxOutputBytes ?? maxOutputBytesFrom(settings),
     };
     const compiled = compileLaneOptions(options.lanes);
     this.#lanes = new Map(
@@ -224,8 +228,8 @@ export class InlineTransport implements Transport {
   }
 }
 
-function maxOutputBytesFromEnvironment(): number {
-  const text = environmentSecret('R1FLOW_MAX_OUTPUT_BYTES');
+function maxOutputBytesFrom(settings: HostSettings): number {
+  const text = settings.setting('R1FLOW_MAX_OUTPUT_BYTES');
   if (text === undefined) return DEFAULT_MAX_PAYLOAD_BYTES;
   const bytes = Number(text);
   if (!Number.isSafeInteger(bytes) || bytes < 1) {

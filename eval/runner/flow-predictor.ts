@@ -1,17 +1,16 @@
 // Predictions from runs of a flow (default examples/flows/nl2sql.flow.json) through the engine
 // with the inline transport: one run per question with input `{question, database: db_id}`. The
 // nodes find the dataset's databases by name (R1FLOW_WAREHOUSE_DIR) and the model server at
-// `--llm` (R1FLOW_LLM_URL) through host settings given to this transport only, so the process
+// `--llm` (R1FLOW_LLM_URL) through host settings given to this runtime only, so the process
 // environment is left alone. Runs go to a temporary store unless `--db` names one.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { R1flowError, serializeError } from '../../engine/errors.ts';
 import type { FlowDocument } from '../../engine/flow-schema.ts';
-import { environmentSecret } from '../../engine/node-context.ts';
+import { settingsFrom } from '../../engine/host-settings.ts';
 import { packagePath } from '../../engine/package-root.ts';
 import { saveFlowIfChanged } from '../../engine/save-flow.ts';
-import { InlineTransport } from '../../engine/transports/inline-transport.ts';
 import { resolveFlowOrThrow } from '../../engine/validate-flow.ts';
 import { LLM_URL_ENV } from '../../nodes/llm/model-client-resource.ts';
 import { SCHEMA_INDEX_DIR_ENV } from '../../nodes/schema/index-location.ts';
@@ -59,17 +58,16 @@ export function withVotePreset(document: FlowDocument, preset: VotePreset): Flow
 
 export async function openFlowPredictor(options: FlowPredictorOptions): Promise<Predictor> {
   const temp = mkdtempSync(join(tmpdir(), 'r1flow-eval-'));
-  const settings: Record<string, string | undefined> = {
+  const settings = settingsFrom(process.env, {
     [WAREHOUSE_DIR_ENV]: options.databasesDir,
     [LLM_URL_ENV]: options.llmUrl,
     // Schema indexes of a throwaway evaluation go with its temp dir unless the host keeps them.
-    [SCHEMA_INDEX_DIR_ENV]: environmentSecret(SCHEMA_INDEX_DIR_ENV) ?? join(temp, 'schema-index'),
-  };
-  const secret = (name: string) => settings[name] ?? environmentSecret(name);
+    [SCHEMA_INDEX_DIR_ENV]: process.env[SCHEMA_INDEX_DIR_ENV] || join(temp, 'schema-index'),
+  });
   const runtime = await createRuntime({
     dbPath: options.dbPath ?? join(temp, 'r1flow.db'),
     adoptOrphans: false,
-    transport: (registry, resources) => new InlineTransport({ registry, resources, secret }),
+    settings,
   });
   const close = async () => {
     await runtime.close();

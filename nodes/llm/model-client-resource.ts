@@ -44,8 +44,8 @@ export function resolveModelServerConfig(
   params: { baseUrl?: string | undefined; model?: string | undefined },
 ): ModelServerConfig {
   return {
-    baseUrl: params.baseUrl ?? ctx.secret(LLM_URL_ENV) ?? DEFAULT_LLM_URL,
-    model: params.model ?? ctx.secret(LLM_MODEL_ENV),
+    baseUrl: params.baseUrl ?? ctx.setting(LLM_URL_ENV) ?? DEFAULT_LLM_URL,
+    model: params.model ?? ctx.setting(LLM_MODEL_ENV),
     apiKey: ctx.secret(LLM_API_KEY_ENV),
   };
 }

@@ -3,6 +3,7 @@
 // attempt; the caller's AbortSignal stops everything at once. Failures become R1flowErrors that say
 // what to do next.
 import { setTimeout as delay } from 'node:timers/promises';
+import { backoffDelayMs } from '../../engine/backoff.ts';
 import { R1flowError } from '../../engine/errors.ts';
 
 export interface JsonRequest {
@@ -14,7 +15,7 @@ export interface JsonRequest {
   timeoutMs: number;
   /** Extra attempts after the first. */
   retries: number;
-  /** Delay before the first retry, in ms; doubles each retry, with jitter. */
+  /** Delay before the first retry, in ms; doubles each retry, with jitter (engine/backoff.ts). */
   backoffMs: number;
   signal?: AbortSignal | undefined;
 }
@@ -27,7 +28,7 @@ export async function requestJson(request: JsonRequest): Promise<unknown> {
     } catch (error) {
       const retryable = error instanceof R1flowError && error.retryable;
       if (!retryable || attempt >= request.retries || request.signal?.aborted) throw error;
-      await sleep(backoffDelayMs(request.backoffMs, attempt, error), request.signal);
+      await sleep(retryDelayMs(request.backoffMs, attempt + 1, error.data?.retryAfterMs), request.signal);
     }
   }
 }
@@ -135,12 +136,19 @@ function excerpt(text: string): string {
 // A server asking for a longer pause than this is better reported than waited for.
 const MAX_RETRY_AFTER_MS = 60_000;
 
-/** Exponential with jitter (half to full of the doubled delay); a server's Retry-After wins when longer. */
-function backoffDelayMs(backoffMs: number, attempt: number, error: R1flowError): number {
-  const exponential = backoffMs * 2 ** attempt * (0.5 + Math.random() / 2);
-  const retryAfterMs = error.data?.retryAfterMs;
-  if (typeof retryAfterMs !== 'number') return exponential;
-  return Math.max(exponential, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS));
+/**
+ * The engine's backoff before retry number `retry` (1 for the first); a server's Retry-After wins
+ * when longer, up to MAX_RETRY_AFTER_MS.
+ */
+export function retryDelayMs(
+  backoffMs: number,
+  retry: number,
+  retryAfterMs: unknown,
+  random: () => number = Math.random,
+): number {
+  const backoff = backoffDelayMs(backoffMs, retry, random);
+  if (typeof retryAfterMs !== 'number') return backoff;
+  return Math.max(backoff, Math.min(retryAfterMs, MAX_RETRY_AFTER_MS));
 }
 
 async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

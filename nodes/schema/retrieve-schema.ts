@@ -52,7 +52,7 @@ export async function retrieveSchema({
   }
   const indexPath = resolve(
     params.indexPath ??
-      defaultIndexPath(warehousePath, ctx.secret(SCHEMA_INDEX_DIR_ENV) ?? DEFAULT_SCHEMA_INDEX_DIR),
+      defaultIndexPath(warehousePath, ctx.setting(SCHEMA_INDEX_DIR_ENV) ?? DEFAULT_SCHEMA_INDEX_DIR),
   );
   const index = await ctx.resources.get(schemaIndexResource, indexPath);
   const vectors = await vectorStoreFor(params, index, ctx);
@@ -98,7 +98,7 @@ export async function retrieveSchema({
 /** A run's input may name a database in R1FLOW_WAREHOUSE_DIR; otherwise the flow's (inside the data directory) or host's file. */
 function locateWarehouse(params: RetrieveParams, database: string | undefined, ctx: NodeContext): string {
   if (database !== undefined) {
-    const directory = ctx.secret(WAREHOUSE_DIR_ENV);
+    const directory = ctx.setting(WAREHOUSE_DIR_ENV);
     if (directory === undefined) {
       throw new R1flowError(
         'WAREHOUSE_NOT_FOUND',
@@ -109,9 +109,9 @@ function locateWarehouse(params: RetrieveParams, database: string | undefined, c
   }
   // The flow's own path is confined to the data directory; the host's setting and the demo are trusted.
   if (params.warehouse !== undefined) {
-    return resolveWarehousePath(resolveInDataDir('warehouse', params.warehouse, 'read', ctx.secret));
+    return resolveWarehousePath(resolveInDataDir('warehouse', params.warehouse, 'read', ctx.setting));
   }
-  return resolveWarehousePath(ctx.secret(WAREHOUSE_ENV) ?? DEFAULT_WAREHOUSE);
+  return resolveWarehousePath(ctx.setting(WAREHOUSE_ENV) ?? DEFAULT_WAREHOUSE);
 }
 
 /**
@@ -151,7 +151,7 @@ function reportReindex(ctx: NodeContext, report: Awaited<ReturnType<typeof refre
 
 async function embedderFor(params: RetrieveParams, ctx: NodeContext): Promise<Embedder | undefined> {
   if (params.useEmbeddings === 'off') return undefined;
-  const baseUrl = params.embeddingsUrl ?? ctx.secret(EMBEDDINGS_URL_ENV);
+  const baseUrl = params.embeddingsUrl ?? ctx.setting(EMBEDDINGS_URL_ENV);
   if (baseUrl === undefined) {
     if (params.useEmbeddings === 'on') {
       throw new R1flowError(
@@ -161,20 +161,20 @@ async function embedderFor(params: RetrieveParams, ctx: NodeContext): Promise<Em
     }
     return undefined;
   }
-  const model = params.embeddingModel ?? ctx.secret(EMBEDDINGS_MODEL_ENV);
+  const model = params.embeddingModel ?? ctx.setting(EMBEDDINGS_MODEL_ENV);
   const client = await getModelClient(ctx, { baseUrl, model, apiKey: ctx.secret(LLM_API_KEY_ENV) });
   return { key: `${baseUrl}#${model ?? ''}`, client };
 }
 
 async function rerankerFor(params: RetrieveParams, ctx: NodeContext) {
-  const baseUrl = params.rerankUrl ?? ctx.secret(RERANK_URL_ENV);
+  const baseUrl = params.rerankUrl ?? ctx.setting(RERANK_URL_ENV);
   if (baseUrl === undefined) {
     throw new R1flowError(
       'CONFIG_INVALID',
       `rerank is on but neither rerankUrl nor ${RERANK_URL_ENV} is set`,
     );
   }
-  const model = params.rerankModel ?? ctx.secret(RERANK_MODEL_ENV);
+  const model = params.rerankModel ?? ctx.setting(RERANK_MODEL_ENV);
   return getModelClient(ctx, { baseUrl, model, apiKey: ctx.secret(LLM_API_KEY_ENV) });
 }
 
@@ -184,7 +184,7 @@ async function vectorStoreFor(
   ctx: NodeContext,
 ): Promise<VectorStore> {
   if (params.vectorStore === 'sqlite-vec') return index.localVectors;
-  const address = ctx.secret(MILVUS_ADDRESS_ENV);
+  const address = ctx.setting(MILVUS_ADDRESS_ENV);
   if (address === undefined) {
     throw new R1flowError('CONFIG_INVALID', `vectorStore is 'milvus' but ${MILVUS_ADDRESS_ENV} is not set`);
   }

@@ -48,7 +48,7 @@ export default defineNode({
   outputs: { results: ExecutionResultsPort },
   async run({ params, inputs, ctx }) {
     const database = resolveWarehousePath(
-      resolveInDataDir('schema.database', inputs.schema.database, 'read', ctx.secret),
+      resolveInDataDir('schema.database', inputs.schema.database, 'read', ctx.setting),
     );
     const pool = await ctx.resources.get(sqlSandboxPoolResource);
     const candidates = await executeCandidates(pool, database, inputs.candidates.candidates, {

@@ -1,7 +1,7 @@
 // Where flow params may point: SQLite files and CSV directories named by a flow (or any API caller
 // that saves one) must lie inside the data directory, so a flow cannot read or write files anywhere
-// on the host. The data directory is R1FLOW_DATA_DIR (`r1flow start --data-dir`), by default the
-// store's directory (R1FLOW_STORE_PATH, set by the runtime), else ./data. The examples shipped with
+// on the host. The data directory is the R1FLOW_DATA_DIR setting (`r1flow start --data-dir`), by
+// default the store's directory (R1FLOW_STORE_PATH, which the runtime adds), else ./data. The examples shipped with
 // r1flow (demo warehouse, sync source) may be read too, and so may what the host itself configured
 // (R1FLOW_WAREHOUSE, R1FLOW_WAREHOUSE_DIR). Paths are compared after realpath, so neither `..` nor a
 // symlink leads out, and the store itself (with its WAL/SHM/journal) and the server's secret key
@@ -10,18 +10,17 @@ import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { R1flowError } from '../../engine/errors.ts';
+import type { Lookup } from '../../engine/host-settings.ts';
 import { WAREHOUSE_DIR_ENV, WAREHOUSE_ENV } from './resolve-warehouse.ts';
 
-/** Env var naming the directory flow params may use. */
+/** Setting naming the directory flow params may use. */
 export const DATA_DIR_ENV = 'R1FLOW_DATA_DIR';
-/** Env var with the store's path (the runtime sets it): never a warehouse, and the default data dir's anchor. */
+/** Setting with the store's path (the runtime adds it): never a warehouse, and the default data dir's anchor. */
 export const STORE_PATH_ENV = 'R1FLOW_STORE_PATH';
 
 const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
 const STORE_COMPANIONS = ['', '-wal', '-shm', '-journal'];
 const SECRET_KEY_FILE = 'secret.key';
-
-export type Lookup = (name: string) => string | undefined;
 
 /** Read: the file is only read (a warehouse queried, a sync source). Write: it may be created or changed. */
 export type PathAccess = 'read' | 'write';

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { defineNode } from '../../engine/define-node.ts';
 import { isR1flowError, R1flowError } from '../../engine/errors.ts';
+import type { Lookup } from '../../engine/host-settings.ts';
 import { AnyValue, optional } from '../../engine/ports.ts';
 import {
   DEFAULT_SCHEMA_INDEX_DIR,
@@ -13,7 +14,7 @@ import {
 } from '../schema/index-location.ts';
 import { reindexWarehouse } from '../schema/reindex-warehouse.ts';
 import { DEFAULT_WAREHOUSE } from '../schema/retrieve-schema.ts';
-import { type Lookup, resolveInDataDir } from './data-dir.ts';
+import { resolveInDataDir } from './data-dir.ts';
 import { WAREHOUSE_ENV } from './resolve-warehouse.ts';
 import { type SyncParams, SyncParamsSchema, type SyncSourceSpec } from './sync-params.ts';
 import type { SyncReport } from './sync-report.ts';
@@ -39,10 +40,10 @@ export default defineNode({
     const configuredIndexPath =
       params.indexPath === undefined
         ? undefined
-        : resolveInDataDir('indexPath', params.indexPath, 'write', ctx.secret);
+        : resolveInDataDir('indexPath', params.indexPath, 'write', ctx.setting);
     const outcome = await syncWarehouse({
-      source: confineSource(params.source, ctx.secret),
-      warehousePath: locateSyncWarehouse(params, ctx.secret),
+      source: confineSource(params.source, ctx.setting),
+      warehousePath: locateSyncWarehouse(params, ctx.setting),
       createWarehouse: params.createWarehouse,
       include: params.include,
       batchSize: params.batchSize,
@@ -59,7 +60,7 @@ export default defineNode({
       ctx.progress({ message: 're-indexing the schema' });
       const indexPath =
         configuredIndexPath ??
-        defaultIndexPath(outcome.warehouse, ctx.secret(SCHEMA_INDEX_DIR_ENV) ?? DEFAULT_SCHEMA_INDEX_DIR);
+        defaultIndexPath(outcome.warehouse, ctx.setting(SCHEMA_INDEX_DIR_ENV) ?? DEFAULT_SCHEMA_INDEX_DIR);
       reindex = await reindexAfterSync(outcome.warehouse, resolve(indexPath), ctx.signal);
     }
     return {

@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Logger } from '../../engine/define-node.ts';
 import { FlowDocumentSchema } from '../../engine/flow-schema.ts';
+import type { HostSettings } from '../../engine/host-settings.ts';
 import { packagePath } from '../../engine/package-root.ts';
 import type { NodeRegistry } from '../../engine/registry.ts';
 import type { Store } from '../../engine/store/store.ts';
@@ -16,13 +17,9 @@ export const EXAMPLE_FLOWS_DIR = packagePath('examples/flows/');
 export const DEMO_REPLAY = packagePath('examples/replay/demo.jsonl');
 export const LLM_URL_ENV = 'R1FLOW_LLM_URL';
 
-/** Builds the demo warehouse when no warehouse is configured; returns the path in use. */
-export function ensureWarehouse(): string {
-  const configured = process.env[WAREHOUSE_ENV];
-  if (configured) return configured;
-  const path = ensureDemoWarehouse();
-  process.env[WAREHOUSE_ENV] = path;
-  return path;
+/** Builds the demo warehouse when no warehouse is configured; returns the path nodes should use. */
+export function ensureWarehouse(settings: HostSettings): string {
+  return settings.setting(WAREHOUSE_ENV) ?? ensureDemoWarehouse();
 }
 
 /** Where nodes look for a model server when none is configured (vLLM's default port). */
@@ -30,14 +27,15 @@ export const DEFAULT_LLM_PORT = 8000;
 
 /**
  * With no model server configured, starts the simulated one on the demo replay (scripted answers)
- * and points the nodes at it. It takes port 8000 when free, the URL nodes use by default, so
- * `r1flow run` in another terminal reaches it too. Returns how to stop it, or null when a real
- * server is configured.
+ * for the caller to point the nodes at. It takes port 8000 when free, the URL nodes use by default,
+ * so `r1flow run` in another terminal reaches it too. Returns its URL and how to stop it, or null
+ * when a real server is configured.
  */
 export async function ensureModelServer(
+  settings: HostSettings,
   logger: Logger,
 ): Promise<{ url: string; close(): Promise<void> } | null> {
-  if (process.env[LLM_URL_ENV]) return null;
+  if (settings.setting(LLM_URL_ENV)) return null;
   const sim = await startSimLlm({ replayPath: DEMO_REPLAY, port: DEFAULT_LLM_PORT }).catch(
     (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EADDRINUSE') throw error;
@@ -45,7 +43,6 @@ export async function ensureModelServer(
       return startSimLlm({ replayPath: DEMO_REPLAY, port: 0 });
     },
   );
-  process.env[LLM_URL_ENV] = sim.url;
   logger.info('no model server configured: answering from the scripted demo replay', {
     url: sim.url,
     forOtherTerminals: `R1FLOW_LLM_URL=${sim.url}`,

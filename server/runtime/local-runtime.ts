@@ -2,6 +2,8 @@
 // registry, the transport and the orchestrator, closed in the right order.
 import { resolve } from 'node:path';
 import type { Logger } from '../../engine/define-node.ts';
+import type { HostSettings } from '../../engine/host-settings.ts';
+import { environmentSettings, withSettings } from '../../engine/host-settings.ts';
 import type { NodeRegistry } from '../../engine/registry.ts';
 import { ResourcePool } from '../../engine/resources.ts';
 import { Orchestrator } from '../../engine/scheduler/orchestrator.ts';
@@ -15,6 +17,8 @@ export interface Runtime {
   store: SqliteStore;
   registry: NodeRegistry;
   resources: ResourcePool;
+  /** What nodes run here see: the given settings plus the store's path. */
+  settings: HostSettings;
   transport: Transport;
   orchestrator: Orchestrator;
   close(): Promise<void>;
@@ -23,7 +27,9 @@ export interface Runtime {
 export interface RuntimeOptions {
   dbPath: string;
   /** Another transport (queue mode); inline when absent. */
-  transport?: (registry: NodeRegistry, resources: ResourcePool) => Transport;
+  transport?: (registry: NodeRegistry, resources: ResourcePool, settings: HostSettings) => Transport;
+  /** The host's settings and secrets (environment, CLI flags, demo defaults); the environment when absent. */
+  settings?: HostSettings;
   logger?: Logger;
   leaseMs?: number;
   /** False for one-shot commands that drive only their own run. */
@@ -34,11 +40,18 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const registry = await loadNodeRegistry();
   const store = new SqliteStore(options.dbPath);
   // Nodes never open the store as a warehouse, and by default keep flow paths beside it.
-  process.env[STORE_PATH_ENV] = resolve(options.dbPath);
+  const settings = withSettings(options.settings ?? environmentSettings, {
+    [STORE_PATH_ENV]: resolve(options.dbPath),
+  });
   const resources = new ResourcePool();
   const transport =
-    options.transport?.(registry, resources) ??
-    new InlineTransport({ registry, resources, ...(options.logger ? { logger: options.logger } : {}) });
+    options.transport?.(registry, resources, settings) ??
+    new InlineTransport({
+      registry,
+      resources,
+      settings,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
   const orchestrator = new Orchestrator({
     store,
     transport,
@@ -51,6 +64,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     store,
     registry,
     resources,
+    settings,
     transport,
     orchestrator,
     async close() {

@@ -30,7 +30,7 @@ afterEach(() => {
   outside.remove();
 });
 
-const secrets = (): Record<string, string> => ({
+const hostSettings = (): Record<string, string> => ({
   [DATA_DIR_ENV]: dataDir,
   [STORE_PATH_ENV]: join(dataDir, 'r1flow.db'),
 });
@@ -39,7 +39,7 @@ const inData = (name: string) => join(dataDir, name);
 function syncInto(warehouse: string, extra: Record<string, unknown> = {}) {
   return ws.sync(
     { source: { kind: 'sqlite', path: inData('source.sqlite') }, warehouse, createWarehouse: true, ...extra },
-    { secrets: secrets() },
+    { settings: hostSettings() },
   );
 }
 
@@ -99,7 +99,7 @@ describe('warehouse.sync@1 keeps its files in the data directory', () => {
           warehouse: inData('w.sqlite'),
           createWarehouse: true,
         },
-        { secrets: secrets() },
+        { settings: hostSettings() },
       ),
     ).rejects.toMatchObject({ code: 'PATH_OUTSIDE_DATA_DIR', data: { param: 'source.path' } });
     await expect(
@@ -109,7 +109,7 @@ describe('warehouse.sync@1 keeps its files in the data directory', () => {
           warehouse: inData('w.sqlite'),
           createWarehouse: true,
         },
-        { secrets: secrets() },
+        { settings: hostSettings() },
       ),
     ).rejects.toMatchObject({ code: 'PATH_OUTSIDE_DATA_DIR', data: { param: 'source.directory' } });
     expect(existsSync(inData('w.sqlite'))).toBe(false);
@@ -124,7 +124,7 @@ describe('warehouse.sync@1 keeps its files in the data directory', () => {
           warehouse: inData('w.sqlite'),
           createWarehouse: true,
         },
-        { secrets: secrets() },
+        { settings: hostSettings() },
       ),
     ).rejects.toMatchObject({ code: 'PATH_OUTSIDE_DATA_DIR', data: { param: 'source.path' } });
   });
@@ -145,7 +145,7 @@ describe('warehouse.sync@1 keeps its files in the data directory', () => {
         createWarehouse: true,
         reindex: false,
       },
-      { secrets: secrets() },
+      { settings: hostSettings() },
     );
     expect(report.rowsCopied).toBeGreaterThan(0);
     await expect(syncInto(DEFAULT_WAREHOUSE)).rejects.toMatchObject({ code: 'PATH_OUTSIDE_DATA_DIR' });
@@ -165,7 +165,7 @@ describe('sql.execute@1 runs candidates only on a database inside the data direc
         resources,
         database: outside.path,
         candidates: [candidate(0, 'SELECT name FROM singer')],
-        secrets: secrets(),
+        settings: hostSettings(),
       }),
     ).rejects.toMatchObject({ code: 'PATH_OUTSIDE_DATA_DIR', data: { param: 'schema.database' } });
   });
@@ -177,13 +177,13 @@ describe('sql.execute@1 runs candidates only on a database inside the data direc
         resources,
         database: inData('r1flow.db'),
         candidates: [candidate(0, 'SELECT * FROM api_keys')],
-        secrets: secrets(),
+        settings: hostSettings(),
       }),
     ).rejects.toMatchObject({ code: 'PATH_OUTSIDE_DATA_DIR' });
   });
 
   test('the embedded demo warehouse stays readable', () => {
-    expect(resolveInDataDir('warehouse', DEFAULT_WAREHOUSE, 'read', (name) => secrets()[name])).toMatch(
+    expect(resolveInDataDir('warehouse', DEFAULT_WAREHOUSE, 'read', (name) => hostSettings()[name])).toMatch(
       /examples\/warehouse\/warehouse\.sqlite$/,
     );
   });

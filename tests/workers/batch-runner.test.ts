@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutionHost } from '../../engine/execute-job.ts';
+import { settingsFrom } from '../../engine/host-settings.ts';
 import { silentLogger } from '../../engine/node-context.ts';
 import { ResourcePool } from '../../engine/resources.ts';
 import type { JobResult, NodeJob } from '../../engine/transport.ts';
@@ -10,7 +11,7 @@ import { TEST_NODES } from '../support/test-nodes.ts';
 const host: ExecutionHost = {
   registry: createNodeRegistry(TEST_NODES),
   resources: new ResourcePool(),
-  secret: () => undefined,
+  settings: settingsFrom({}),
   logger: silentLogger,
 };
 

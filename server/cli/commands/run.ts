@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { settingsFrom } from '../../../engine/host-settings.ts';
 import { saveFlowIfChanged } from '../../../engine/save-flow.ts';
 import type { RunEvent } from '../../../engine/store/records.ts';
 import type { StoredRun } from '../../../engine/store/store.ts';
 import { formatIssues } from '../../../engine/validate-flow.ts';
+import { WAREHOUSE_ENV } from '../../../nodes/warehouse/resolve-warehouse.ts';
 import { ensureWarehouse } from '../../demo/demo-defaults.ts';
 import { createRuntime } from '../../runtime/local-runtime.ts';
 import { loadNodeRegistry } from '../../runtime/node-plugins.ts';
@@ -46,9 +48,13 @@ export default defineCommand({
           ? parseJsonFlag(values.input, 'input')
           : {};
     const timeoutMs = parseIntegerFlag(values['timeout-ms'], 'timeout-ms', 0);
+    const overrides: Record<string, string> = {};
+    const settings = settingsFrom(process.env, overrides);
     // The NL2SQL nodes default to the demo warehouse; build it on first use.
-    if (loaded.flow.document.nodes.some((node) => node.type.startsWith('schema.'))) ensureWarehouse();
-    const runtime = await createRuntime({ dbPath: dbPath(values.db), adoptOrphans: false });
+    if (loaded.flow.document.nodes.some((node) => node.type.startsWith('schema.'))) {
+      overrides[WAREHOUSE_ENV] = ensureWarehouse(settings);
+    }
+    const runtime = await createRuntime({ dbPath: dbPath(values.db), adoptOrphans: false, settings });
     try {
       await runtime.orchestrator.start();
       const saved = await saveFlowIfChanged(runtime.store, loaded.flow.document);

@@ -2,15 +2,22 @@ import { createServer as createNetServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { Lane, Logger } from '../../../engine/define-node.ts';
 import { R1flowError } from '../../../engine/errors.ts';
+import { settingsFrom } from '../../../engine/host-settings.ts';
 import { packagePath, packageVersion } from '../../../engine/package-root.ts';
 import { DATA_DIR_ENV } from '../../../nodes/warehouse/data-dir.ts';
+import { WAREHOUSE_ENV } from '../../../nodes/warehouse/resolve-warehouse.ts';
 import { queueStats } from '../../../workers/queue-stats.ts';
 import { createQueueTransport, type QueueTransport } from '../../../workers/queue-transport.ts';
 import { redactRedisUrl, resolveRedisUrl, settleWithin } from '../../../workers/redis-connection.ts';
 import { type QueueWorker, startQueueWorker } from '../../../workers/start-worker.ts';
 import { RedisReplayGuard } from '../../auth/replay-guard.ts';
 import { loadServerSecret } from '../../auth/server-secret.ts';
-import { ensureModelServer, ensureWarehouse, importExampleFlows } from '../../demo/demo-defaults.ts';
+import {
+  ensureModelServer,
+  ensureWarehouse,
+  importExampleFlows,
+  LLM_URL_ENV,
+} from '../../demo/demo-defaults.ts';
 import { createServer } from '../../http/create-server.ts';
 import { isLoopbackHost } from '../../http/loopback.ts';
 import { createRuntime, type Runtime } from '../../runtime/local-runtime.ts';
@@ -67,8 +74,12 @@ export default defineCommand({
     const host = values.host ?? process.env.R1FLOW_HOST ?? '127.0.0.1';
     // Before anything is set up or logged (a webhook secret is shown only once).
     await checkPortFree(host, port);
-    if (values.llm) process.env.R1FLOW_LLM_URL = values.llm;
-    if (values['data-dir']) process.env[DATA_DIR_ENV] = resolve(values['data-dir']);
+    // Flags over the environment; the demo defaults set up below join once they exist (the
+    // settings read `overrides` at each lookup, and no node runs before the orchestrator starts).
+    const overrides: Record<string, string> = {};
+    if (values.llm) overrides[LLM_URL_ENV] = values.llm;
+    if (values['data-dir']) overrides[DATA_DIR_ENV] = resolve(values['data-dir']);
+    const settings = settingsFrom(process.env, overrides);
     const database = dbPath(values.db);
     if (values.lanes !== undefined && values.redis === undefined) {
       throw new R1flowError(
@@ -81,6 +92,7 @@ export default defineCommand({
     const runtime = await createRuntime({
       dbPath: database,
       logger,
+      settings,
       ...(queue ? { transport: () => queue } : {}),
     });
     const keyRequired = values['require-key'] === true || !isLoopbackHost(host);
@@ -107,8 +119,10 @@ export default defineCommand({
         `listening on ${host} requires an API key and none exists: create one with "r1flow keys create --name admin --db ${database}"`,
       );
     }
-    const warehouse = ensureWarehouse();
-    const sim = await ensureModelServer(logger);
+    const warehouse = ensureWarehouse(settings);
+    overrides[WAREHOUSE_ENV] = warehouse;
+    const sim = await ensureModelServer(settings, logger);
+    if (sim) overrides[LLM_URL_ENV] = sim.url;
     const imported = await importExampleFlows(runtime.store, runtime.registry, logger);
     // Never the secret itself: logs are copied and kept. HMAC secrets are readable with a key at
     // GET /api/flows/<id>/triggers; a token is only ever shown by rotating it.
@@ -131,6 +145,7 @@ export default defineCommand({
             lanes: values.lanes.split(',').map((lane) => lane.trim() as Lane),
             registry: runtime.registry,
             resources: runtime.resources,
+            settings: runtime.settings,
             logger,
           })
         : undefined;
@@ -147,7 +162,7 @@ export default defineCommand({
       url: address,
       store: database,
       warehouse,
-      model: process.env.R1FLOW_LLM_URL,
+      model: settings.setting(LLM_URL_ENV),
       importedFlows: imported,
       resumedRuns: resumed.length,
       apiKeyRequired: keyRequired,

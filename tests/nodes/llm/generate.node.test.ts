@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NodeContext } from '../../../engine/define-node.ts';
 import { R1flowError } from '../../../engine/errors.ts';
+import { settingsFrom } from '../../../engine/host-settings.ts';
 import { createNodeContext } from '../../../engine/node-context.ts';
 import { ResourcePool } from '../../../engine/resources.ts';
 import { extractLastSqlBlock } from '../../../nodes/llm/extract-sql.ts';
@@ -37,7 +38,7 @@ describe('llm.generate@1 against sim-llm with the spider-dev replay', () => {
   beforeAll(async () => {
     sim = await startSimLlm({ replayPath: SPIDER_REPLAY });
     pool = new ResourcePool();
-    ctx = createNodeContext({ resources: pool, secret: () => undefined });
+    ctx = createNodeContext({ resources: pool, settings: settingsFrom({}) });
   });
   afterAll(async () => {
     await pool.disposeAll();
@@ -119,7 +120,7 @@ describe('llm.generate@1 against sim-llm with the spider-dev replay', () => {
     controller.abort(new Error('cancelled by the user'));
     const cancelled = createNodeContext({
       resources: pool,
-      secret: () => undefined,
+      settings: settingsFrom({}),
       signal: controller.signal,
     });
     const settled = await generate.runBatch!(
@@ -178,7 +179,7 @@ describe('llm.generate@1 request', () => {
     });
     const pool = new ResourcePool();
     const env: Record<string, string> = { R1FLOW_LLM_URL: server.url, R1FLOW_LLM_API_KEY: 'sk-host' };
-    const ctx = createNodeContext({ resources: pool, secret: (name) => env[name] });
+    const ctx = createNodeContext({ resources: pool, settings: settingsFrom(env) });
     try {
       const outputs = await generate.run({
         params: paramsOf({

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../../engine/define-node.ts';
+import { settingsFrom } from '../../../engine/host-settings.ts';
 import { createNodeContext } from '../../../engine/node-context.ts';
 import { ResourcePool } from '../../../engine/resources.ts';
 import retrieveNode from '../../../nodes/schema/retrieve.node.ts';
@@ -77,16 +78,16 @@ async function run(
   inputs: { question: string; database?: string },
   env: Record<string, string> = {},
 ) {
-  const secrets: Record<string, string> = {
+  const settings = settingsFrom({
     R1FLOW_SCHEMA_INDEX_DIR: indexDir.dir,
     R1FLOW_DATA_DIR: temp.dir,
     ...env,
-  };
+  });
   const progress: string[] = [];
   const ctx = createNodeContext({
     resources: pool,
     logger,
-    secret: (name) => secrets[name],
+    settings,
     onProgress: (update) => progress.push(update.message ?? ''),
   });
   const { schema } = await retrieveNode.run({ params: retrieveNode.params.parse(params), inputs, ctx });

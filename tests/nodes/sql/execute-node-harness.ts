@@ -2,6 +2,7 @@
 
 import { dirname } from 'node:path';
 import type { NodeProgress } from '../../../engine/define-node.ts';
+import { settingsFrom } from '../../../engine/host-settings.ts';
 import { createNodeContext } from '../../../engine/node-context.ts';
 import type { ResourceScope } from '../../../engine/resources.ts';
 import executeNode from '../../../nodes/sql/execute.node.ts';
@@ -19,17 +20,16 @@ export interface ExecuteNodeCall {
   params?: Record<string, unknown>;
   signal?: AbortSignal;
   /** Host settings the node sees; the data directory defaults to the database's directory. */
-  secrets?: Record<string, string>;
+  settings?: Record<string, string>;
 }
 
 export async function runExecuteNode(
   call: ExecuteNodeCall,
 ): Promise<{ results: ExecutionResults; progress: NodeProgress[] }> {
   const progress: NodeProgress[] = [];
-  const secrets: Record<string, string> = { [DATA_DIR_ENV]: dirname(call.database), ...call.secrets };
   const ctx = createNodeContext({
     resources: call.resources,
-    secret: (name) => secrets[name],
+    settings: settingsFrom({ [DATA_DIR_ENV]: dirname(call.database), ...call.settings }),
     onProgress: (update) => progress.push(update),
     ...(call.signal ? { signal: call.signal } : {}),
   });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NodeProgress } from '../../../engine/define-node.ts';
+import { settingsFrom } from '../../../engine/host-settings.ts';
 import { createNodeContext } from '../../../engine/node-context.ts';
 import { SCHEMA_INDEX_DIR_ENV } from '../../../nodes/schema/index-location.ts';
 import { DATA_DIR_ENV } from '../../../nodes/warehouse/data-dir.ts';
@@ -20,7 +21,7 @@ export interface SyncWorkspace {
   exec(file: string, sql: string): void;
   query<T = Record<string, unknown>>(file: string, sql: string): T[];
   write(name: string, text: string): string;
-  /** Runs warehouse.sync@1 with this workspace as the data directory (unless `secrets` says otherwise). */
+  /** Runs warehouse.sync@1 with this workspace as the data directory (unless `settings` says otherwise). */
   sync(params: Record<string, unknown>, options?: SyncRunOptions): Promise<SyncReport>;
   cleanup(): void;
 }
@@ -29,7 +30,7 @@ export interface SyncRunOptions {
   signal?: AbortSignal;
   progress?: NodeProgress[];
   /** Host settings the node sees, over the workspace's defaults. */
-  secrets?: Record<string, string>;
+  settings?: Record<string, string>;
 }
 
 export function createSyncWorkspace(): SyncWorkspace {
@@ -65,8 +66,11 @@ export function createSyncWorkspace(): SyncWorkspace {
     },
     async sync(params, options = {}) {
       const ctx = createNodeContext({
-        secret: (name) =>
-          ({ [SCHEMA_INDEX_DIR_ENV]: path('schema-index'), [DATA_DIR_ENV]: dir, ...options.secrets })[name],
+        settings: settingsFrom({
+          [SCHEMA_INDEX_DIR_ENV]: path('schema-index'),
+          [DATA_DIR_ENV]: dir,
+          ...options.settings,
+        }),
         ...(options.signal ? { signal: options.signal } : {}),
         onProgress: (update) => options.progress?.push(update),
       });
