@@ -207,11 +207,20 @@ function recordedResponses(sim: SimContext, promptText: string): readonly string
   const message =
     question === null
       ? "the prompt has no SQL-R1 'Question:' section, so sim-llm cannot find a recorded answer"
-      : `sim-llm has no recorded answer for the question ${JSON.stringify(question)} (${sim.book.source})`;
+      : `sim-llm has no recorded answer for the question ${JSON.stringify(question)} (${sim.book.source})${closestHint(sim.book, question)}`;
   throw new R1flowError('LLM_UNKNOWN_QUESTION', message, {
     retryable: false,
     data: question === null ? {} : { question },
   });
+}
+
+const CLOSEST_QUESTIONS = 3;
+
+/** The recorded questions nearest an unknown one, so a near-miss (a typo, a changed word) is easy to fix. */
+function closestHint(book: ReplayBook, question: string): string {
+  const closest = book.closestQuestions(question, CLOSEST_QUESTIONS);
+  if (closest.length === 0) return '';
+  return `; closest recorded questions: ${closest.map((known) => JSON.stringify(known)).join(', ')}`;
 }
 
 function contentText(content: z.output<typeof MessageContent> | null | undefined): string {

@@ -1,22 +1,67 @@
 // Recorded model answers that sim-llm plays back. A replay file is JSONL, one line a question:
 // `{db_id, question, responses: [...]}`; lines without a `question` (a `{"_comment": ...}` header)
-// are skipped. Questions are looked up exactly: a substring match would be ambiguous, since one
-// Spider question is contained in another.
+// are skipped. Questions are looked up exactly, then by their normalised form (case, spacing and
+// punctuation ignored), never by substring: that would be ambiguous, since one Spider question is
+// contained in another.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { R1flowError } from '../engine/errors.ts';
+import { trigramSimilarity } from './text-similarity.ts';
 
 export interface ReplayBook {
   /** Where the answers came from, for messages. */
   readonly source: string;
   readonly size: number;
+  /** The recorded responses: of the question as written, else of one with the same normalised form. */
   responsesFor(question: string): readonly string[] | undefined;
+  /** Up to `limit` recorded questions sharing some text with `question`, most alike first. */
+  closestQuestions(question: string, limit: number): string[];
 }
 
 const ReplayLine = z.object({ question: z.string(), responses: z.array(z.string()).min(1) });
 
+/**
+ * The question without what a person retyping it varies: Unicode compatibility forms, case, and
+ * runs of spaces and punctuation (each becomes one space, so words never merge).
+ */
+export function normaliseQuestion(question: string): string {
+  return question
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, ' ')
+    .trim();
+}
+
 export function emptyReplayBook(): ReplayBook {
-  return { source: 'no replay file', size: 0, responsesFor: () => undefined };
+  return replayBookOf('no replay file', new Map());
+}
+
+/** `answers` in file order; where two questions share a normalised form the first one's answers win. */
+function replayBookOf(source: string, answers: ReadonlyMap<string, readonly string[]>): ReplayBook {
+  const byNormalised = new Map<string, readonly string[]>();
+  const normalised = [...answers].map(([question, responses]) => {
+    const key = normaliseQuestion(question);
+    if (!byNormalised.has(key)) byNormalised.set(key, responses);
+    return { question, key };
+  });
+  return {
+    source,
+    size: answers.size,
+    responsesFor: (question) => answers.get(question) ?? byNormalised.get(normaliseQuestion(question)),
+    closestQuestions(question, limit) {
+      const key = normaliseQuestion(question);
+      return normalised
+        .map((entry, order) => ({
+          question: entry.question,
+          order,
+          score: trigramSimilarity(key, entry.key),
+        }))
+        .filter((entry) => entry.score > 0)
+        .sort((a, b) => b.score - a.score || a.order - b.order)
+        .slice(0, limit)
+        .map((entry) => entry.question);
+    },
+  };
 }
 
 export function loadReplayBook(path: string): ReplayBook {
@@ -48,7 +93,7 @@ export function loadReplayBook(path: string): ReplayBook {
       throw new R1flowError('CONFIG_INVALID', `${where}: ${z.prettifyError(parsed.error)}`);
     if (!answers.has(parsed.data.question)) answers.set(parsed.data.question, parsed.data.responses);
   });
-  return { source: path, size: answers.size, responsesFor: (question) => answers.get(question) };
+  return replayBookOf(path, answers);
 }
 
 /** sim-llm's token estimate: about four characters a token. */

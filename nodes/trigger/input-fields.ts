@@ -30,8 +30,17 @@ export const InputFieldsSchema = z
 
 function fieldSchema(field: InputField): z.ZodType {
   switch (field.type) {
-    case 'string':
-      return field.maxLength ? z.string().max(field.maxLength) : z.string();
+    case 'string': {
+      const text = field.maxLength ? z.string().max(field.maxLength) : z.string();
+      // A required text that is blank carries nothing (an empty question would reach the model);
+      // the value itself is passed on untrimmed.
+      return field.required
+        ? text.refine(
+            (value) => value.trim() !== '',
+            `${field.name} is required and must not be empty or only spaces`,
+          )
+        : text;
+    }
     case 'number':
       return z.number();
     case 'integer':

@@ -92,7 +92,18 @@ describe('sim-llm OpenAI-compatible routes', () => {
     expect(status).toBe(404);
     expect(json.error).toMatchObject({ type: 'unknown_question', code: 404, question: unknown });
     expect(json.error.message).toContain(JSON.stringify(unknown));
+    expect(json.error.message).toContain(
+      'closest recorded questions: "How many singers?", "How many singers? List them too."',
+    );
     expect(sim.metrics().unknownQuestions).toBeGreaterThan(0);
+  });
+
+  it('answers a question retyped with other case, spacing and punctuation', async () => {
+    const { status, json } = await post<Completion>(`${sim.url}/completions`, {
+      prompt: chatPromptFor('how many   SINGERS'),
+    });
+    expect(status).toBe(200);
+    expect(json.choices.map((choice) => choice.text)).toEqual([ANSWER]);
   });
 
   it('treats a prompt without an SQL-R1 question section as unknown', async () => {
