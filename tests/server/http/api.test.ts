@@ -86,6 +86,20 @@ describe('the HTTP API', () => {
     expect((await h.api('/api/runs')).body.runs).toHaveLength(0);
   });
 
+  it('refuses an empty or blank required text field with 400 naming it, creating no run', async () => {
+    await h.api('/api/flows', { method: 'POST', json: twoSteps });
+    for (const blank of ['', '   ']) {
+      const response = await h.api('/api/flows/two-steps/runs', {
+        method: 'POST',
+        json: { input: { q: blank } },
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.error).toMatchObject({ code: 'RUN_BAD_INPUT', path: 'input.q' });
+      expect(response.body.error.message).toContain('q is required and must not be empty or only spaces');
+    }
+    expect((await h.api('/api/runs')).body.runs).toHaveLength(0);
+  });
+
   it('cancels a run and re-runs from a node reusing upstream outputs', async () => {
     const slow = flowOf(
       { t: ['trigger.manual'], s: ['test.step', { sleepMs: 30_000 }] },
