@@ -20,6 +20,7 @@ export type ErrorCode =
   // runs and nodes
   | 'RUN_NOT_FOUND'
   | 'RUN_NOT_ACTIVE'
+  | 'RUN_NO_ANSWER'
   | 'RUN_BAD_INPUT'
   | 'NODE_FAILED'
   | 'NODE_TIMEOUT'

@@ -126,6 +126,8 @@ export const AnswerSchema = z.object({
   columns: z.array(z.string()),
   rows: z.array(z.array(CellSchema)),
   truncated: z.boolean(),
+  /** Rows the answer node received; more than rows.length when it capped them (a lower bound when the query's own cap cut them too). */
+  totalRows: z.number().int().min(0).optional(),
   confidence: z.number().min(0).max(1),
   explanation: z.string(),
   abstained: z.boolean(),

@@ -1,6 +1,7 @@
 // The answer a person reads. Fed by the vote it shows the question, the chosen SQL, the rows
-// (capped), the confidence, the vote's clusters and a short explanation from the model's
-// reasoning; fed by anything else (`value`) it passes that value on as the run's output.
+// (capped at maxRows, saying so with `truncated` and `totalRows`), the confidence, the vote's
+// clusters and a short explanation from the model's reasoning; fed by anything else (`value`) it
+// passes that value on as the run's output.
 import { z } from 'zod';
 import { defineNode } from '../../engine/define-node.ts';
 import { AnyValue, BooleanValue, Json, optional, Text } from '../../engine/ports.ts';
@@ -57,6 +58,7 @@ export default defineNode({
         sql: inputs.sql ?? null,
         columns: inputs.rows?.columns ?? [],
         rows: rows.slice(0, params.maxRows),
+        totalRows: rows.length,
         truncated: (inputs.rows?.truncated ?? false) || rows.length > params.maxRows,
         confidence: inputs.confidence ?? 0,
         explanation: explainFromReasoning(reasoning, params.explanationChars),

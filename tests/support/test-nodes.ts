@@ -4,6 +4,7 @@ import { appendFileSync } from 'node:fs';
 import { z } from 'zod';
 import { defineNode } from '../../engine/define-node.ts';
 import { AnyValue, Json, optional } from '../../engine/ports.ts';
+import { CellSchema, RowsPort, SqlText } from '../../nodes/types.ts';
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -64,6 +65,29 @@ export const batchedNode = defineNode({
   },
 });
 
-export const TEST_NODES = [stepNode, batchedNode];
+/** A fixed result table (and the SQL that "made" it), to feed output.answer without a warehouse. */
+export const tableNode = defineNode({
+  type: 'test.table',
+  version: 1,
+  title: 'Test table',
+  family: 'sql',
+  lane: 'cpu',
+  params: z.object({
+    columns: z.array(z.string()),
+    rows: z.array(z.array(CellSchema)),
+    /** Without it output.answer abstains. */
+    sql: z.string().optional(),
+  }),
+  inputs: { in: optional(AnyValue) },
+  outputs: { rows: RowsPort, sql: optional(SqlText) },
+  async run({ params }) {
+    return {
+      rows: { columns: params.columns, rows: params.rows, truncated: false },
+      ...(params.sql === undefined ? {} : { sql: params.sql }),
+    };
+  },
+});
+
+export const TEST_NODES = [stepNode, batchedNode, tableNode];
 
 export default TEST_NODES;

@@ -1,5 +1,6 @@
 // A run's answer: the SQL, the confidence, the result as a table and a chart, the explanation, and
-// the vote's clusters.
+// the vote's clusters; a finished run's rows download as CSV (the session cookie authenticates
+// the plain link).
 import type { Answer } from '../run/answer.ts';
 import { ConfidenceMeter } from './confidence-meter.tsx';
 import { CopyButton } from './copy-button.tsx';
@@ -7,7 +8,8 @@ import { RowsChart } from './rows-chart.tsx';
 import { RowsTable } from './rows-table.tsx';
 import { VoteClusters } from './vote-clusters.tsx';
 
-export function AnswerView({ answer }: { answer: Answer }) {
+export function AnswerView({ answer, runId }: { answer: Answer; runId?: string | undefined }) {
+  const capped = answer.totalRows !== undefined && answer.totalRows > answer.rows.length;
   return (
     <section className="answer" data-testid="answer">
       {answer.question ? <p className="answer-question">{answer.question}</p> : null}
@@ -29,6 +31,16 @@ export function AnswerView({ answer }: { answer: Answer }) {
         </div>
       ) : null}
       <RowsTable columns={answer.columns} rows={answer.rows} truncated={answer.truncated} />
+      {capped ? (
+        <p className="muted" data-testid="answer-capped">
+          Showing {answer.rows.length} of {answer.totalRows} rows (the Answer node's maxRows)
+        </p>
+      ) : null}
+      {runId && !answer.abstained ? (
+        <a href={`/api/runs/${encodeURIComponent(runId)}/answer.csv`} download data-testid="answer-csv">
+          Download CSV
+        </a>
+      ) : null}
       <RowsChart columns={answer.columns} rows={answer.rows} />
       {answer.explanation ? <p className="answer-explanation">{answer.explanation}</p> : null}
       {answer.clusters && answer.clusters.length > 0 ? (

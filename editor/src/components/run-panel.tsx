@@ -43,7 +43,9 @@ export function RunPanel() {
       {run && run.flowId === flowId ? (
         <section className="run-current">
           <RunSummary run={run} />
-          {answer ? <AnswerView answer={answer} /> : null}
+          {answer ? (
+            <AnswerView answer={answer} runId={run.status === 'succeeded' ? run.id : undefined} />
+          ) : null}
         </section>
       ) : null}
       <section>

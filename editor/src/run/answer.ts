@@ -17,6 +17,8 @@ export interface Answer {
   columns: string[];
   rows: Cell[][];
   truncated: boolean;
+  /** Rows output.answer received, when it capped them (older answers lack it). */
+  totalRows?: number;
   confidence?: number;
   explanation?: string;
   abstained?: boolean;

@@ -1,9 +1,10 @@
 // Runs: start (optionally waiting for the answer), list, inspect with node runs and attempts,
-// cancel, re-run (optionally from a node, reusing upstream outputs), and live events over SSE.
+// download its answer as CSV, cancel, re-run (optionally from a node, reusing upstream outputs), and live events over SSE.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { R1flowError } from '../../../engine/errors.ts';
 import { NodeIdSchema } from '../../../engine/flow-schema.ts';
+import { answerToCsv, runAnswer } from '../answer-csv.ts';
 import { DurationSchema, type RouteTable } from '../route.ts';
 import type { ServerContext } from '../server-context.ts';
 import { streamRunEvents } from '../sse.ts';
@@ -70,6 +71,24 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
       const stored = await store.getRun(params.id);
       if (!stored) throw new R1flowError('RUN_NOT_FOUND', `no run "${params.id}"`);
       return { ...stored, attempts: await store.listAttempts(params.id) };
+    },
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/api/runs/:id/answer.csv',
+    tag: 'runs',
+    summary: "The run's answer rows as CSV (header row from the column names)",
+    params: RunParams,
+    responses: { 200: 'text/csv', 409: 'The run has no answer (not finished, failed or abstained)' },
+    handler: async ({ params }, _request, reply) => {
+      const run = await store.getRunRecord(params.id);
+      if (!run) throw new R1flowError('RUN_NOT_FOUND', `no run "${params.id}"`);
+      const csv = answerToCsv(runAnswer(run));
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${run.id}.csv"`)
+        .send(csv);
     },
   });
 
