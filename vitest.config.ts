@@ -6,9 +6,8 @@ import { defineConfig } from 'vitest/config';
 // default leaves one idle: a single worker on a 2-core machine) and share loaded modules between
 // files (no per-file isolation: no unit test changes module state another relies on, and an
 // environment variable a test sets is removed again or always set to the same value). On the
-// 2-core development machine this took
-// `npm run test:unit` from 50 s to 16-20 s, and shuffled file orders pass as well. Tests that start real
-// processes (redis-server, chromium, SQL sandbox children, the CLI killed with SIGKILL) run in
+// 2-core development machine this took `npm run test:unit` from 50 s to 16-20 s, and shuffled
+// file orders pass as well. Tests that start real processes (redis-server, chromium, SQL sandbox children, the CLI killed with SIGKILL) run in
 // forked workers one file at a time, since they count and kill the children of their process.
 const slow = ['tests/**/*.redis.test.ts', 'tests/**/*.browser.test.ts', 'tests/**/*.process.test.ts'];
 
