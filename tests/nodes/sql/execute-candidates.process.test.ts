@@ -1,28 +1,19 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ResourcePool } from '../../../engine/resources.ts';
+import { beforeAll, describe, expect, test } from 'vitest';
 import executeNode from '../../../nodes/sql/execute.node.ts';
 import { executeCandidates, type SqlExecutor } from '../../../nodes/sql/execute-candidates.ts';
 import type { SqlSandboxPool } from '../../../nodes/sql/sandbox/sql-sandbox-pool.ts';
 import { sqlSandboxPoolResource } from '../../../nodes/sql/sandbox/sql-sandbox-resource.ts';
 import type { Candidate } from '../../../nodes/types.ts';
-import { candidate, runExecuteNode } from './execute-node-harness.ts';
-import { createTempWarehouse, type TempWarehouse } from './sandbox/temp-warehouse.ts';
+import { candidate, executeFixture, runExecuteNode } from './execute-node-harness.ts';
 
-let warehouse: TempWarehouse;
-let resources: ResourcePool;
+const fixture = executeFixture();
 
-beforeAll(() => {
-  warehouse = createTempWarehouse();
-  resources = new ResourcePool();
-});
-
-afterAll(async () => {
-  await resources.disposeAll();
-  warehouse.remove();
-});
-
-function runNode(candidates: Candidate[], params: Record<string, unknown> = {}, database = warehouse.path) {
-  return runExecuteNode({ resources, database, candidates, params });
+function runNode(
+  candidates: Candidate[],
+  params: Record<string, unknown> = {},
+  database = fixture.warehouse.path,
+) {
+  return runExecuteNode({ resources: fixture.resources, database, candidates, params });
 }
 
 const KYLE = 'SELECT name FROM singer WHERE singer_id = 1';
@@ -48,7 +39,7 @@ describe('sql.execute@1', () => {
       candidate(2, 'SELECT nope FROM singer'),
       candidate(3, ANA),
     ]);
-    expect(results.database).toBe(warehouse.path);
+    expect(results.database).toBe(fixture.warehouse.path);
     expect(results.candidates.map((c) => [c.index, c.status, c.rows])).toEqual([
       [0, 'ok', [['Ana']]],
       [1, 'ok', [['Kyle']]],
@@ -83,7 +74,9 @@ describe('sql.execute@1', () => {
   });
 
   test('a warehouse that does not exist fails the node with WAREHOUSE_NOT_FOUND', async () => {
-    await expect(runNode([candidate(0, KYLE)], {}, `${warehouse.dir}/gone.sqlite`)).rejects.toMatchObject({
+    await expect(
+      runNode([candidate(0, KYLE)], {}, `${fixture.warehouse.dir}/gone.sqlite`),
+    ).rejects.toMatchObject({
       code: 'WAREHOUSE_NOT_FOUND',
     });
   });
@@ -111,14 +104,14 @@ describe('executeCandidates', () => {
   };
 
   beforeAll(async () => {
-    pool = await resources.get(sqlSandboxPoolResource);
+    pool = await fixture.resources.get(sqlSandboxPoolResource);
   });
 
   test('each distinct SQL text runs once; duplicates share its result', async () => {
     calls = [];
     const executed = await executeCandidates(
       counting,
-      warehouse.path,
+      fixture.warehouse.path,
       [candidate(0, KYLE), candidate(1, ANA), candidate(2, KYLE), candidate(3, KYLE), candidate(4, null)],
       { timeoutMs: 10_000, maxRows: 10 },
     );
@@ -136,7 +129,7 @@ describe('executeCandidates', () => {
     calls = [];
     mostInFlight = 0;
     const candidates = Array.from({ length: 6 }, (_, i) => candidate(i, `SELECT ${i}`));
-    const executed = await executeCandidates(counting, warehouse.path, candidates, {
+    const executed = await executeCandidates(counting, fixture.warehouse.path, candidates, {
       timeoutMs: 10_000,
       maxRows: 10,
       concurrency: 1,

@@ -3,10 +3,9 @@ import { ResourcePool } from '../../../engine/resources.ts';
 import { sqlSandboxPoolResource } from '../../../nodes/sql/sandbox/sql-sandbox-resource.ts';
 import type { Candidate } from '../../../nodes/types.ts';
 import { candidate, runExecuteNode } from './execute-node-harness.ts';
+import { RUNAWAY } from './sandbox/pool-fixture.ts';
 import { isAlive, sandboxChildPids } from './sandbox/sandbox-children.ts';
 import { createTempWarehouse, type TempWarehouse } from './sandbox/temp-warehouse.ts';
-
-const RUNAWAY = 'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n';
 
 let warehouse: TempWarehouse;
 let resources: ResourcePool;
