@@ -68,8 +68,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     summary: "A run with every node's input, output, error, attempts and timings",
     params: RunParams,
     handler: async ({ params }) => {
-      const stored = await store.getRun(params.id);
-      if (!stored) throw new R1flowError('RUN_NOT_FOUND', `no run "${params.id}"`);
+      const stored = found(await store.getRun(params.id), params.id);
       return { ...stored, attempts: await store.listAttempts(params.id) };
     },
   });
@@ -82,8 +81,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     params: RunParams,
     responses: { 200: 'text/csv', 409: 'The run has no answer (not finished, failed or abstained)' },
     handler: async ({ params }, _request, reply) => {
-      const run = await store.getRunRecord(params.id);
-      if (!run) throw new R1flowError('RUN_NOT_FOUND', `no run "${params.id}"`);
+      const run = found(await store.getRunRecord(params.id), params.id);
       const csv = answerToCsv(runAnswer(run));
       return reply
         .type('text/csv; charset=utf-8')
@@ -115,8 +113,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     body: z.object({ fromNode: NodeIdSchema.optional() }).strict().default({}),
     responses: { 201: 'Started' },
     handler: async ({ params, body }, _request, reply) => {
-      const previous = await store.getRun(params.id);
-      if (!previous) throw new R1flowError('RUN_NOT_FOUND', `no run "${params.id}"`);
+      const previous = found(await store.getRun(params.id), params.id);
       const run = await orchestrator.startRun({
         flowId: previous.run.flowId,
         rerun: { runId: params.id, ...(body.fromNode ? { fromNode: body.fromNode } : {}) },
@@ -133,7 +130,8 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     params: RunParams,
     query: z.object({ after: z.coerce.number().int().min(0).optional() }),
     handler: async ({ params, query }, request, reply) => {
-      if (!(await store.getRun(params.id))) throw new R1flowError('RUN_NOT_FOUND', `no run "${params.id}"`);
+      // The record alone: the stream reads the events itself.
+      found(await store.getRunRecord(params.id), params.id);
       await streamRunEvents(context, request, reply, {
         runId: params.id,
         ...(query.after === undefined ? {} : { after: query.after }),
@@ -151,4 +149,10 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
       await streamRunEvents(context, request, reply, query.after === undefined ? {} : { after: query.after });
     },
   });
+}
+
+/** The stored run, or RUN_NOT_FOUND (404) naming the id. */
+function found<T>(run: T | null, runId: string): T {
+  if (run === null) throw new R1flowError('RUN_NOT_FOUND', `no run "${runId}"`);
+  return run;
 }
