@@ -10,7 +10,13 @@ import type { RunStatus } from '../../engine/run-machine.ts';
 import { saveFlowIfChanged } from '../../engine/save-flow.ts';
 import { emptyNodeRow } from '../../engine/scheduler/new-run.ts';
 import type { StoredApiKey } from '../../engine/store/api-key-records.ts';
-import type { NodeRunRecord, RunEvent, RunRecord, StoreChange } from '../../engine/store/records.ts';
+import type {
+  NodeAttemptRecord,
+  NodeRunRecord,
+  RunEvent,
+  RunRecord,
+  StoreChange,
+} from '../../engine/store/records.ts';
 import type { Store } from '../../engine/store/store.ts';
 import type { StoredTrigger, TriggerDraft } from '../../engine/store/trigger-records.ts';
 import { flowOf } from '../support/engine-harness.ts';
@@ -203,6 +209,15 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       it('getRun returns the run with its nodes in flow order, JSON values parsed', async () => {
         const run = runRecord({ trigger: { kind: 'webhook', detail: { path: 'ask' } } });
+        const attempt: NodeAttemptRecord = {
+          runId: run.id,
+          nodeId: 'a',
+          attempt: 1,
+          status: 'succeeded',
+          error: null,
+          startedAt: clock - 5,
+          finishedAt: clock,
+        };
         await store.commit([insertRun(run, ['z', 'a', 'm'])]);
         await store.commit([
           {
@@ -216,18 +231,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
             runId: run.id,
             patch: { status: 'failed', error: { code: 'NODE_FAILED', message: 'boom' }, finishedAt: clock },
           },
-          {
-            kind: 'insertAttempt',
-            attempt: {
-              runId: run.id,
-              nodeId: 'a',
-              attempt: 1,
-              status: 'succeeded',
-              error: null,
-              startedAt: clock - 5,
-              finishedAt: clock,
-            },
-          },
+          { kind: 'insertAttempt', attempt },
         ]);
         const stored = (await store.getRun(run.id))!;
         expect(stored.nodes.map((n) => n.nodeId)).toEqual(['z', 'a', 'm']);
@@ -244,17 +248,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           cancelRequested: false,
         });
         expect(await store.getRunRecord(run.id)).toEqual(stored.run);
-        expect(await store.listAttempts(run.id)).toEqual([
-          {
-            runId: run.id,
-            nodeId: 'a',
-            attempt: 1,
-            status: 'succeeded',
-            error: null,
-            startedAt: clock - 5,
-            finishedAt: clock,
-          },
-        ]);
+        expect(await store.listAttempts(run.id)).toEqual([attempt]);
         expect(await store.getRun('r-none')).toBeNull();
         expect(await store.getRunRecord('r-none')).toBeNull();
       });
