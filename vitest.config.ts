@@ -7,9 +7,14 @@ import { defineConfig } from 'vitest/config';
 // files (no per-file isolation: no unit test changes module state another relies on, and an
 // environment variable a test sets is removed again or always set to the same value). On the
 // 2-core development machine this took `npm run test:unit` from 50 s to 16-20 s, and shuffled
-// file orders pass as well. Tests that start real processes (redis-server, chromium, SQL sandbox children, the CLI killed with SIGKILL) run in
+// file orders pass as well. Tests that start real processes (redis-server, postgres, chromium, SQL sandbox children, the CLI killed with SIGKILL) run in
 // forked workers one file at a time, since they count and kill the children of their process.
-const slow = ['tests/**/*.redis.test.ts', 'tests/**/*.browser.test.ts', 'tests/**/*.process.test.ts'];
+const slow = [
+  'tests/**/*.redis.test.ts',
+  'tests/**/*.postgres.test.ts',
+  'tests/**/*.browser.test.ts',
+  'tests/**/*.process.test.ts',
+];
 
 export default defineConfig({
   test: {
