@@ -2,6 +2,7 @@
 // needs arrives through its argument (`params`, `inputs`, `ctx`), so it runs the same in the
 // inline transport, a BullMQ worker on another host, or a test.
 import type { z } from 'zod';
+import type { ResolvedConnection } from './connections.ts';
 import type { Ports, PortValues } from './ports.ts';
 import type { ResourceScope } from './resources.ts';
 
@@ -46,6 +47,11 @@ export interface NodeContext {
   setting(name: string): string | undefined;
   /** A credential of the host (API key, token), never stored with the flow; undefined when unset. */
   secret(name: string): string | undefined;
+  /**
+   * A named connection of the host (warehouse, model server, vector store) with its URL; rejects
+   * with CONNECTION_NOT_FOUND. The URL may hold a password: never put it in an output or a log.
+   */
+  connection(name: string): Promise<ResolvedConnection>;
   /** Long-lived per-process resources (connection pools, indexes), created once, disposed on shutdown. */
   readonly resources: ResourceScope;
   /** The run's input as given when it started; trigger nodes turn it into outputs. */

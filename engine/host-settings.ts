@@ -5,6 +5,8 @@
 // process.env to reach a node. Settings and secrets are kept apart by name so a node's code says
 // which is which, and a host can log its settings without ever touching a secret.
 
+import type { ConnectionLookup } from './connections.ts';
+
 export type Lookup = (name: string) => string | undefined;
 
 export interface HostSettings {
@@ -12,6 +14,8 @@ export interface HostSettings {
   setting: Lookup;
   /** Credentials such as R1FLOW_LLM_API_KEY or MILVUS_TOKEN; undefined when unset or empty. */
   secret: Lookup;
+  /** Named connections (sealed in the store); hosts without a store have none. */
+  connection?: ConnectionLookup;
 }
 
 export type SettingValues = Readonly<Record<string, string | undefined>>;
@@ -32,7 +36,7 @@ export function settingsFrom(environment: SettingValues, overrides: SettingValue
 
 /** The same host with more settings on top (e.g. a runtime adding its store's path); secrets unchanged. */
 export function withSettings(settings: HostSettings, overrides: SettingValues): HostSettings {
-  return { setting: (name) => nonEmpty(overrides[name]) ?? settings.setting(name), secret: settings.secret };
+  return { ...settings, setting: (name) => nonEmpty(overrides[name]) ?? settings.setting(name) };
 }
 
 /** The process environment alone: the default wherever a host passes nothing. */

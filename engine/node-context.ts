@@ -1,5 +1,6 @@
 // Builds the `ctx` a node receives. Shared by the inline transport, queue workers and tests so a
 // node sees the same thing wherever it runs.
+import { noConnections } from './connections.ts';
 import type { Logger, NodeContext, NodeProgress } from './define-node.ts';
 import type { HostSettings } from './host-settings.ts';
 import { environmentSettings } from './host-settings.ts';
@@ -36,6 +37,7 @@ export function createNodeContext(options: NodeContextOptions = {}): NodeContext
     progress: (update) => onProgress?.(update),
     setting: settings.setting,
     secret: settings.secret,
+    connection: settings.connection ?? noConnections,
     resources: options.resources ?? new ResourcePool(),
     runInput: options.runInput,
   };

@@ -6,9 +6,13 @@ import { definePortType } from '../engine/ports.ts';
 export const SqlText = definePortType('sql', z.string(), 'One SQL query');
 
 export const SchemaContextSchema = z.object({
-  /** Warehouse the schema was read from (absolute path of the SQLite file). */
+  /**
+   * Warehouse the schema was read from: the absolute path of a SQLite or DuckDB file, or
+   * `connection:NAME` for a named connection (never a URL: it may carry a password).
+   */
   database: z.string(),
-  dialect: z.literal('sqlite'),
+  /** The SQL dialect of the warehouse; `sql.execute` picks its executor by it. */
+  dialect: z.enum(['sqlite', 'postgres', 'duckdb']),
   /** SQL-R1 style pseudo-DDL: CREATE TABLE with `-- example: [...]` comments, PK/FK lines. */
   ddl: z.string(),
   /** Tables included in `ddl`, in the order rendered. */

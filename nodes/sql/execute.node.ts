@@ -7,7 +7,7 @@ import { ExecutionResultsPort, SchemaContextPort, SqlCandidatesPort } from '../t
 import { resolveInDataDir } from '../warehouse/data-dir.ts';
 import { resolveWarehousePath } from '../warehouse/resolve-warehouse.ts';
 import { executeCandidates } from './execute-candidates.ts';
-import { sqlSandboxPoolResource } from './sandbox/sql-sandbox-resource.ts';
+import { connectionNameOf, executorFor } from './warehouse-executor.ts';
 
 const ExecuteParamsSchema = z.object({
   /** Per query, in ms; SQL-R1 and OmniSQL use 10 s. */
@@ -47,11 +47,16 @@ export default defineNode({
   inputs: { candidates: SqlCandidatesPort, schema: SchemaContextPort },
   outputs: { results: ExecutionResultsPort },
   async run({ params, inputs, ctx }) {
-    const database = resolveWarehousePath(
-      resolveInDataDir('schema.database', inputs.schema.database, 'read', ctx.setting),
-    );
-    const pool = await ctx.resources.get(sqlSandboxPoolResource);
-    const candidates = await executeCandidates(pool, database, inputs.candidates.candidates, {
+    const { dialect } = inputs.schema;
+    // Files are confined to the data directory; a named connection is resolved by the executor.
+    const database =
+      connectionNameOf(inputs.schema.database) === undefined
+        ? resolveWarehousePath(
+            resolveInDataDir('schema.database', inputs.schema.database, 'read', ctx.setting),
+          )
+        : inputs.schema.database;
+    const executor = await executorFor(ctx, { database, dialect });
+    const candidates = await executeCandidates(executor, database, inputs.candidates.candidates, {
       ...params,
       signal: ctx.signal,
       owner: ctx.runId,
