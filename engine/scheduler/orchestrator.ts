@@ -279,6 +279,7 @@ export class Orchestrator {
     const touched = new Set<ActiveRun>();
     const retries: { runId: string; at: number }[] = [];
     const adopted: { runId: string; done: (error?: unknown) => void }[] = [];
+    const due = new Set<ActiveRun>();
     for (const item of items) {
       switch (item.type) {
         case 'adopt': {
@@ -297,7 +298,10 @@ export class Orchestrator {
         }
         case 'retry-due': {
           const run = this.#active.get(item.runId);
-          if (run) touched.add(run);
+          if (run) {
+            touched.add(run);
+            due.add(run);
+          }
           break;
         }
         case 'cancel': {
@@ -330,6 +334,9 @@ export class Orchestrator {
       if (!unstored.has(run.id) && TERMINAL_RUN_STATUSES.has(run.status)) this.#forget(run.id);
     }
     for (const retry of retries) if (!unstored.has(retry.runId)) this.#armRetry(retry.runId, retry.at);
+    // A timer may fire before `tick.now` reaches the retry time (timers run on the monotonic clock,
+    // `now` is the wall clock, which can step back): the node is still waiting, so wait again.
+    for (const run of due) if (!unstored.has(run.id)) this.#armWaitingRetries(run, tick.now);
     for (const jobId of tick.cancels) void this.#transport.cancel(jobId);
     const jobs = tick.jobs.filter((job) => !unstored.has(job.runId));
     if (jobs.length > 0) this.#submit(jobs, tick.now);
@@ -423,9 +430,16 @@ export class Orchestrator {
       if (node.status === 'running' && node.jobId === null) {
         // In flight when the previous owner died and not found in the transport: send it again.
         redispatchNode(run, node, tick);
-      } else if (node.status === 'ready' && node.retryAt !== null && node.retryAt > tick.now) {
-        this.#armRetry(run.id, node.retryAt);
       }
+    }
+    this.#armWaitingRetries(run, tick.now);
+  }
+
+  /** Arms the timers of the run's nodes that wait for a retry time still ahead of `now`. */
+  #armWaitingRetries(run: ActiveRun, now: number): void {
+    for (const node of run.nodes.values()) {
+      if (node.status === 'ready' && node.retryAt !== null && node.retryAt > now)
+        this.#armRetry(run.id, node.retryAt);
     }
   }
 

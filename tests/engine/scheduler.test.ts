@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from '../support/cli.ts';
 import type { Harness } from '../support/engine-harness.ts';
 import { createHarness, flowOf } from '../support/engine-harness.ts';
@@ -137,6 +137,23 @@ describe('scheduling', () => {
     expect(attempts[0]!.error!.message).toContain('failed on attempt 1');
     // The second retry waited at least the doubled backoff (100 ms less jitter) after the second failure.
     expect(attempts[2]!.startedAt! - attempts[1]!.finishedAt).toBeGreaterThanOrEqual(75);
+  });
+
+  it('still retries when the wall clock steps back while the node waits for its retry', async () => {
+    const id = await h.run(
+      flowOf({ s: ['test.step', { failTimes: 1 }, { retry: { attempts: 2, backoffMs: 300 } }] }),
+    );
+    await waitFor(async () => (await h.store.getRun(id))!.nodes[0]!.retryAt !== null, 10_000, 'a retry time');
+    // The retry timer fires on the monotonic clock; the tick then reads a wall clock 700 ms behind it.
+    const realNow = Date.now.bind(Date);
+    const stepBack = vi.spyOn(Date, 'now').mockImplementation(() => realNow() - 700);
+    try {
+      const stored = await h.finished(id);
+      expect(stored!.run.status).toBe('succeeded');
+      expect(stored!.nodes[0]!.attempt).toBe(2);
+    } finally {
+      stepBack.mockRestore();
+    }
   });
 
   it('a node that keeps failing fails the run, names the node, and cancels what still runs', async () => {
