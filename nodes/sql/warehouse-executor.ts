@@ -5,6 +5,7 @@
 import type { NodeContext } from '../../engine/define-node.ts';
 import { R1flowError } from '../../engine/errors.ts';
 import type { SchemaContext } from '../types.ts';
+import { duckdbExecutorResource } from './duckdb/duckdb-resource.ts';
 import type { SqlExecutor } from './execute-candidates.ts';
 import { sqlSandboxPoolResource } from './sandbox/sql-sandbox-resource.ts';
 
@@ -30,6 +31,8 @@ export async function executorFor(
   switch (warehouse.dialect) {
     case 'sqlite':
       return ctx.resources.get(sqlSandboxPoolResource);
+    case 'duckdb':
+      return ctx.resources.get(duckdbExecutorResource);
     default:
       throw new R1flowError('WAREHOUSE_NOT_FOUND', `no executor for ${warehouse.dialect} warehouses yet`);
   }

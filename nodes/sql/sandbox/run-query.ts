@@ -5,7 +5,7 @@
 // their size as JSON (`maxBytes`), so one candidate cannot fill a node's output with a giant cell.
 import { resolve } from 'node:path';
 import type { Database, Statement } from 'better-sqlite3';
-import type { Cell } from '../../types.ts';
+import { CappedRows } from '../capped-rows.ts';
 import { prepareWithLegacyStrings } from './double-quoted-strings.ts';
 import { encodeCell } from './encode-cell.ts';
 import type { ReadonlyConnections } from './readonly-connections.ts';
@@ -56,30 +56,11 @@ function findForbiddenRead(db: Database, sql: string, allowedTables: readonly st
 function readRows(statement: Statement, maxRows: number, maxBytes: number): ChildOutcome {
   statement.safeIntegers(true).raw(true);
   const columns = statement.columns().map((column) => column.name);
-  const rows: Cell[][] = [];
-  let bytes = 0;
-  let truncatedBy: 'rows' | 'bytes' | undefined;
+  const rows = new CappedRows(maxRows, maxBytes);
   for (const row of statement.iterate() as IterableIterator<unknown[]>) {
-    if (rows.length === maxRows) {
-      truncatedBy = 'rows';
-      break;
-    }
-    const cells = row.map(encodeCell);
-    bytes += jsonBytes(cells, maxBytes);
-    if (bytes > maxBytes) {
-      truncatedBy = 'bytes';
-      break;
-    }
-    rows.push(cells);
+    if (!rows.add(row.map(encodeCell))) break;
   }
-  const cut = truncatedBy === undefined ? {} : { truncatedBy };
-  return { status: 'ok', columns, rows, rowCount: rows.length, truncated: truncatedBy !== undefined, ...cut };
-}
-
-/** Size of `cells` as JSON, or anything above `cap` without serialising a cell longer than the cap. */
-function jsonBytes(cells: Cell[], cap: number): number {
-  if (cells.some((cell) => typeof cell === 'string' && cell.length > cap)) return cap + 1;
-  return Buffer.byteLength(JSON.stringify(cells));
+  return rows.outcome(columns);
 }
 
 const SYNTAX = /syntax error|incomplete input|unrecognized token/;
