@@ -1,8 +1,9 @@
 // Recorded model answers that sim-llm plays back. A replay file is JSONL, one line a question:
 // `{db_id, question, responses: [...]}`; lines without a `question` (a `{"_comment": ...}` header)
-// are skipped. Questions are looked up exactly, then by their normalised form (case, spacing and
-// punctuation ignored), never by substring: that would be ambiguous, since one Spider question is
-// contained in another.
+// are skipped. A follow-up line also names the question it `follows`: it answers that text only
+// right after that question in a conversation. Questions are looked up exactly, then by their
+// normalised form (case, spacing and punctuation ignored), never by substring: that would be
+// ambiguous, since one Spider question is contained in another.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { R1flowError } from '../engine/errors.ts';
@@ -12,13 +13,25 @@ export interface ReplayBook {
   /** Where the answers came from, for messages. */
   readonly source: string;
   readonly size: number;
-  /** The recorded responses: of the question as written, else of one with the same normalised form. */
-  responsesFor(question: string): readonly string[] | undefined;
-  /** Up to `limit` recorded questions sharing some text with `question`, most alike first. */
+  /**
+   * The recorded responses: of a follow-up of the last of `earlierQuestions` (the conversation's
+   * earlier user questions), else of the question on its own; each as written, else by its
+   * normalised form.
+   */
+  responsesFor(question: string, earlierQuestions?: readonly string[]): readonly string[] | undefined;
+  /**
+   * Up to `limit` recorded questions sharing some text with `question`, most alike first; a
+   * follow-up reads `<question it follows> → <follow-up>`.
+   */
   closestQuestions(question: string, limit: number): string[];
 }
 
-const ReplayLine = z.object({ question: z.string(), responses: z.array(z.string()).min(1) });
+const ReplayLine = z.object({
+  question: z.string(),
+  follows: z.string().optional(),
+  responses: z.array(z.string()).min(1),
+});
+type ReplayEntry = z.output<typeof ReplayLine>;
 
 /**
  * The question without what a person retyping it varies: Unicode compatibility forms, case, and
@@ -33,33 +46,45 @@ export function normaliseQuestion(question: string): string {
 }
 
 export function emptyReplayBook(): ReplayBook {
-  return replayBookOf('no replay file', new Map());
+  return replayBookOf('no replay file', []);
 }
 
-/** `answers` in file order; where two questions share a normalised form the first one's answers win. */
-function replayBookOf(source: string, answers: ReadonlyMap<string, readonly string[]>): ReplayBook {
+// NUL never survives normalisation and is not typed into questions, so it cannot join two keys into one.
+const entryKey = (question: string, follows: string | undefined): string =>
+  follows === undefined ? question : `${follows}\u0000${question}`;
+
+/** Entries in file order; where two share a (normalised) key the first one's answers win. */
+function replayBookOf(source: string, entries: readonly ReplayEntry[]): ReplayBook {
+  const exact = new Map<string, readonly string[]>();
   const byNormalised = new Map<string, readonly string[]>();
-  const normalised = [...answers].map(([question, responses]) => {
-    const key = normaliseQuestion(question);
-    if (!byNormalised.has(key)) byNormalised.set(key, responses);
-    return { question, key };
+  const normalised = entries.map((entry) => {
+    const key = normaliseQuestion(entry.question);
+    const follows = entry.follows === undefined ? undefined : normaliseQuestion(entry.follows);
+    if (!exact.has(entryKey(entry.question, entry.follows)))
+      exact.set(entryKey(entry.question, entry.follows), entry.responses);
+    if (!byNormalised.has(entryKey(key, follows))) byNormalised.set(entryKey(key, follows), entry.responses);
+    return { label: entry.follows === undefined ? entry.question : `${entry.follows} → ${entry.question}`, key };
   });
+  const lookup = (question: string, follows: string | undefined) =>
+    exact.get(entryKey(question, follows)) ??
+    byNormalised.get(
+      entryKey(normaliseQuestion(question), follows === undefined ? undefined : normaliseQuestion(follows)),
+    );
   return {
     source,
-    size: answers.size,
-    responsesFor: (question) => answers.get(question) ?? byNormalised.get(normaliseQuestion(question)),
+    size: exact.size,
+    responsesFor(question, earlierQuestions = []) {
+      const previous = earlierQuestions.at(-1);
+      return (previous === undefined ? undefined : lookup(question, previous)) ?? lookup(question, undefined);
+    },
     closestQuestions(question, limit) {
       const key = normaliseQuestion(question);
       return normalised
-        .map((entry, order) => ({
-          question: entry.question,
-          order,
-          score: trigramSimilarity(key, entry.key),
-        }))
+        .map((entry, order) => ({ label: entry.label, order, score: trigramSimilarity(key, entry.key) }))
         .filter((entry) => entry.score > 0)
         .sort((a, b) => b.score - a.score || a.order - b.order)
         .slice(0, limit)
-        .map((entry) => entry.question);
+        .map((entry) => entry.label);
     },
   };
 }
@@ -77,7 +102,7 @@ export function loadReplayBook(path: string): ReplayBook {
       },
     );
   }
-  const answers = new Map<string, readonly string[]>();
+  const entries: ReplayEntry[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
     const where = `replay file ${path} line ${i + 1}`;
@@ -91,9 +116,9 @@ export function loadReplayBook(path: string): ReplayBook {
     const parsed = ReplayLine.safeParse(json);
     if (!parsed.success)
       throw new R1flowError('CONFIG_INVALID', `${where}: ${z.prettifyError(parsed.error)}`);
-    if (!answers.has(parsed.data.question)) answers.set(parsed.data.question, parsed.data.responses);
+    entries.push(parsed.data);
   });
-  return replayBookOf(path, answers);
+  return replayBookOf(path, entries);
 }
 
 /** sim-llm's token estimate: about four characters a token. */

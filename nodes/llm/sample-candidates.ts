@@ -4,7 +4,9 @@
 import type { NodeInvocation, Settled } from '../../engine/define-node.ts';
 import { R1flowError } from '../../engine/errors.ts';
 import type { Sample, SamplingOptions } from '../../engine/model-client.ts';
+import type { ThreadTurn } from '../../engine/thread-turns.ts';
 import type { SchemaContext, SqlCandidates } from '../types.ts';
+import { earlierTurnMessages } from './conversation.ts';
 import { toCandidate } from './extract-sql.ts';
 import type { GenerateParams } from './generate-params.ts';
 import { getModelClient, resolveModelServerConfig } from './model-client-resource.ts';
@@ -14,6 +16,8 @@ import { buildSqlR1Prompt, QWEN_END_OF_TURN, wrapInQwenChat } from './sql-r1-pro
 export interface GenerateInputs {
   question: string;
   schema: SchemaContext;
+  /** A follow-up's earlier turns. */
+  history?: ThreadTurn[];
 }
 
 // A type alias, not an interface: node outputs must be assignable to Record<string, unknown>.
@@ -49,7 +53,10 @@ export async function sampleCandidates({ params, inputs, ctx }: Invocation): Pro
   const [model, { samples, usage }] = await Promise.all([
     client.resolveModel(),
     params.promptStyle === 'chat'
-      ? client.chat([{ role: 'user', content: prompt }], options)
+      ? client.chat(
+          [...earlierTurnMessages(inputs.history, params.historyTurns), { role: 'user', content: prompt }],
+          options,
+        )
       : client
           .complete([prompt], options)
           .then(({ samples, usage }) => ({ samples: samples[0] ?? [], usage })),
@@ -115,14 +122,18 @@ function clientFor({ params, ctx }: Invocation): Promise<NamedModelClient> {
   });
 }
 
-/** `sql-r1`: ChatML text for `/v1/completions`; `chat`: the user message for `/v1/chat/completions`. */
+/**
+ * `sql-r1`: ChatML text for `/v1/completions`, after a follow-up's earlier turns; `chat`: the user
+ * message for `/v1/chat/completions` (the earlier turns go before it as messages).
+ */
 function promptFor(params: GenerateParams, inputs: GenerateInputs): string {
   const message = buildSqlR1Prompt({
     schema: inputs.schema.ddl,
     question: inputs.question,
     externalKnowledge: params.externalKnowledge,
   });
-  return params.promptStyle === 'sql-r1' ? wrapInQwenChat(message) : message;
+  if (params.promptStyle !== 'sql-r1') return message;
+  return wrapInQwenChat(message, earlierTurnMessages(inputs.history, params.historyTurns));
 }
 
 function samplingOptions(params: GenerateParams, signal: AbortSignal): SamplingOptions {
