@@ -25,7 +25,8 @@ export function turnOf(run: RunRecord): ThreadTurn | null {
     const answer = (place as { answer?: unknown } | null)?.answer as Record<string, unknown> | undefined;
     if (typeof answer !== 'object' || answer === null || answer.abstained === true) continue;
     const { question, sql } = answer;
-    if (typeof question === 'string' && typeof sql === 'string' && sql.trim() !== '') return { question, sql };
+    if (typeof question === 'string' && typeof sql === 'string' && sql.trim() !== '')
+      return { question, sql };
   }
   return null;
 }

@@ -91,7 +91,9 @@ export async function createChatCompletion(body: unknown, sim: SimContext): Prom
     role: message.role,
     text: contentText(message.content),
   }));
-  const asked = askedInChat(texts.filter((message) => message.role === 'user').map((message) => message.text));
+  const asked = askedInChat(
+    texts.filter((message) => message.role === 'user').map((message) => message.text),
+  );
   const conversation = texts.map((message) => message.text).join('\n');
   const { outputs, usage } = await generate(sim, [asked], [conversation], request);
   return {

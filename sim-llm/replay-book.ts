@@ -52,24 +52,25 @@ export function emptyReplayBook(): ReplayBook {
 // NUL never survives normalisation and is not typed into questions, so it cannot join two keys into one.
 const entryKey = (question: string, follows: string | undefined): string =>
   follows === undefined ? question : `${follows}\u0000${question}`;
+const normalisedKey = (question: string, follows: string | undefined): string =>
+  entryKey(normaliseQuestion(question), follows === undefined ? undefined : normaliseQuestion(follows));
 
 /** Entries in file order; where two share a (normalised) key the first one's answers win. */
 function replayBookOf(source: string, entries: readonly ReplayEntry[]): ReplayBook {
   const exact = new Map<string, readonly string[]>();
   const byNormalised = new Map<string, readonly string[]>();
-  const normalised = entries.map((entry) => {
-    const key = normaliseQuestion(entry.question);
-    const follows = entry.follows === undefined ? undefined : normaliseQuestion(entry.follows);
-    if (!exact.has(entryKey(entry.question, entry.follows)))
-      exact.set(entryKey(entry.question, entry.follows), entry.responses);
-    if (!byNormalised.has(entryKey(key, follows))) byNormalised.set(entryKey(key, follows), entry.responses);
-    return { label: entry.follows === undefined ? entry.question : `${entry.follows} → ${entry.question}`, key };
-  });
+  for (const { question, follows, responses } of entries) {
+    const exactKey = entryKey(question, follows);
+    if (!exact.has(exactKey)) exact.set(exactKey, responses);
+    const looseKey = normalisedKey(question, follows);
+    if (!byNormalised.has(looseKey)) byNormalised.set(looseKey, responses);
+  }
+  const labelled = entries.map(({ question, follows }) => ({
+    label: follows === undefined ? question : `${follows} → ${question}`,
+    key: normaliseQuestion(question),
+  }));
   const lookup = (question: string, follows: string | undefined) =>
-    exact.get(entryKey(question, follows)) ??
-    byNormalised.get(
-      entryKey(normaliseQuestion(question), follows === undefined ? undefined : normaliseQuestion(follows)),
-    );
+    exact.get(entryKey(question, follows)) ?? byNormalised.get(normalisedKey(question, follows));
   return {
     source,
     size: exact.size,
@@ -79,7 +80,7 @@ function replayBookOf(source: string, entries: readonly ReplayEntry[]): ReplayBo
     },
     closestQuestions(question, limit) {
       const key = normaliseQuestion(question);
-      return normalised
+      return labelled
         .map((entry, order) => ({ label: entry.label, order, score: trigramSimilarity(key, entry.key) }))
         .filter((entry) => entry.score > 0)
         .sort((a, b) => b.score - a.score || a.order - b.order)

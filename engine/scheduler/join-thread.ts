@@ -39,7 +39,9 @@ export async function joinThread(
     throw new R1flowError('BAD_REQUEST', 'give threadId or followUpOf, not both');
   }
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    throw new R1flowError('RUN_BAD_INPUT', 'the input of a follow-up must be a JSON object', { path: 'input' });
+    throw new R1flowError('RUN_BAD_INPUT', 'the input of a follow-up must be a JSON object', {
+      path: 'input',
+    });
   }
   const id =
     threadId !== undefined

@@ -354,7 +354,9 @@ export class SqliteStore implements Store {
   }
 
   async openThread(runId: string): Promise<string | null> {
-    const threadId = this.#sql('UPDATE runs SET thread_id = coalesce(thread_id, id) WHERE id = ? RETURNING thread_id')
+    const threadId = this.#sql(
+      'UPDATE runs SET thread_id = coalesce(thread_id, id) WHERE id = ? RETURNING thread_id',
+    )
       .pluck()
       .get(runId) as string | undefined;
     return threadId ?? null;

@@ -8,7 +8,10 @@ import { latestTurns, type ThreadTurn } from '../../engine/thread-turns.ts';
 export const HISTORY_PROMPT_CHARS = 6000;
 
 /** The messages that come before the new prompt: none without history, so the prompt stays SQL-R1's. */
-export function earlierTurnMessages(history: readonly ThreadTurn[] | undefined, maxTurns: number): ChatMessage[] {
+export function earlierTurnMessages(
+  history: readonly ThreadTurn[] | undefined,
+  maxTurns: number,
+): ChatMessage[] {
   return latestTurns(history ?? [], maxTurns, HISTORY_PROMPT_CHARS).flatMap((turn): ChatMessage[] => [
     { role: 'user', content: turn.question },
     { role: 'assistant', content: answerText(turn.sql) },

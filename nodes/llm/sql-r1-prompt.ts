@@ -95,7 +95,9 @@ const QWEN_DEFAULT_SYSTEM = 'You are Qwen, created by Alibaba Cloud. You are a h
 export function wrapInQwenChat(userMessage: string, earlier: readonly ChatMessage[] = []): string {
   return (
     `<|im_start|>system\n${QWEN_DEFAULT_SYSTEM}${QWEN_END_OF_TURN}\n` +
-    earlier.map((message) => `<|im_start|>${message.role}\n${message.content}${QWEN_END_OF_TURN}\n`).join('') +
+    earlier
+      .map((message) => `<|im_start|>${message.role}\n${message.content}${QWEN_END_OF_TURN}\n`)
+      .join('') +
     `<|im_start|>user\n${userMessage}${QWEN_END_OF_TURN}\n` +
     '<|im_start|>assistant\n'
   );

@@ -61,10 +61,9 @@ describe('a follow-up question on the demo', () => {
     expect(followUp.output.answer.confidence).toBeGreaterThanOrEqual(0.75);
 
     // What the model was shown: the first question and its SQL as earlier ChatML turns.
-    const details = await server.api<{ nodes: { nodeId: string; input: unknown; output: { prompt: string } }[] }>(
-      'GET',
-      `/api/runs/${followUp.id}`,
-    );
+    const details = await server.api<{
+      nodes: { nodeId: string; input: unknown; output: { prompt: string } }[];
+    }>('GET', `/api/runs/${followUp.id}`);
     const generate = details.body.nodes.find((node) => node.nodeId === 'generate')!;
     expect(generate.input).toMatchObject({ history: [{ question: PLACED, sql: first.output.answer.sql }] });
     expect(generate.output.prompt).toContain(
@@ -83,10 +82,9 @@ describe('a follow-up question on the demo', () => {
     });
     expect(response.body.run.status).toBe('failed');
     expect(response.body.run.error).toMatchObject({ nodeId: 'generate' });
-    const details = await server.api<{ nodes: { nodeId: string; error: { code: string; message: string } | null }[] }>(
-      'GET',
-      `/api/runs/${response.body.run.id}`,
-    );
+    const details = await server.api<{
+      nodes: { nodeId: string; error: { code: string; message: string } | null }[];
+    }>('GET', `/api/runs/${response.body.run.id}`);
     const error = details.body.nodes.find((node) => node.nodeId === 'generate')!.error!;
     expect(error.code).toBe('LLM_UNKNOWN_QUESTION');
     expect(error.message).toContain(`closest recorded questions: "${PLACED} → and only for 2023?"`);

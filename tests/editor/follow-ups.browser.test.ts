@@ -28,7 +28,9 @@ describe('follow-up questions in the editor', () => {
 
     await page.getByTestId('follow-up-input').fill('and only for 2023?');
     await page.getByTestId('follow-up-button').click();
-    await expect.poll(() => page.getByTestId('answer-sql').textContent(), { timeout: 60_000 }).toContain('2023');
+    await expect
+      .poll(() => page.getByTestId('answer-sql').textContent(), { timeout: 60_000 })
+      .toContain('2023');
     await expect.poll(() => page.getByTestId('run-status').textContent()).toBe('succeeded');
     await expect.poll(async () => Number(await cell.textContent())).toBeGreaterThan(0);
     const orders2023 = Number(await cell.textContent());

@@ -61,8 +61,11 @@ async function refused(request: Promise<unknown>): Promise<R1flowError> {
   return error as R1flowError;
 }
 
-const seenHistory = (stored: Awaited<ReturnType<typeof ask>>) =>
-  (stored.nodes.find((node) => node.nodeId === 'seen')?.output as { out: { in: unknown } }).out.in;
+/** The history the `seen` node received; it is skipped when the trigger emitted none. */
+function seenHistory(stored: Awaited<ReturnType<typeof ask>>): unknown {
+  const seen = stored.nodes.find((node) => node.nodeId === 'seen')!;
+  return seen.status === 'skipped' ? null : (seen.output as { out: { in: unknown } }).out.in;
+}
 
 describe('threads of runs', () => {
   it('a follow-up starts a thread named after the first run and carries its question and SQL', async () => {
@@ -107,7 +110,8 @@ describe('threads of runs', () => {
 
   it(`carries at most the latest ${MAX_HISTORY_TURNS} turns`, async () => {
     let previous = await ask('q0');
-    for (let i = 1; i <= MAX_HISTORY_TURNS + 1; i++) previous = await ask(`q${i}`, { followUpOf: previous.run.id });
+    for (let i = 1; i <= MAX_HISTORY_TURNS + 1; i++)
+      previous = await ask(`q${i}`, { followUpOf: previous.run.id });
     const history = (previous.run.input as { history: { question: string }[] }).history;
     expect(history.map((turn) => turn.question)).toEqual(
       Array.from({ length: MAX_HISTORY_TURNS }, (_, i) => `q${i + 1}`),
@@ -116,26 +120,41 @@ describe('threads of runs', () => {
 
   it('refuses unknown threads and runs, threads of another flow, both ways at once, and a history the caller wrote', async () => {
     const first = await ask('How many?');
-    const unknownThread = await refused(h.orchestrator.startRun({ flowId: 'ask', input: { question: 'x' }, threadId: 'r-nope' }));
+    const unknownThread = await refused(
+      h.orchestrator.startRun({ flowId: 'ask', input: { question: 'x' }, threadId: 'r-nope' }),
+    );
     expect(unknownThread.code).toBe('THREAD_NOT_FOUND');
     expect(unknownThread.message).toContain('no thread "r-nope"; to start one, pass followUpOf');
     // A run that nobody followed up yet has no thread.
-    expect((await refused(h.orchestrator.startRun({ flowId: 'ask', input: { question: 'x' }, threadId: first.run.id }))).code).toBe(
-      'THREAD_NOT_FOUND',
-    );
+    expect(
+      (
+        await refused(
+          h.orchestrator.startRun({ flowId: 'ask', input: { question: 'x' }, threadId: first.run.id }),
+        )
+      ).code,
+    ).toBe('THREAD_NOT_FOUND');
 
-    const unknownRun = await refused(h.orchestrator.startRun({ flowId: 'ask', input: { question: 'x' }, followUpOf: 'r-gone' }));
+    const unknownRun = await refused(
+      h.orchestrator.startRun({ flowId: 'ask', input: { question: 'x' }, followUpOf: 'r-gone' }),
+    );
     expect(unknownRun.code).toBe('RUN_NOT_FOUND');
     expect(unknownRun.message).toBe('no run "r-gone" to follow up');
 
-    const otherFlow = await refused(h.orchestrator.startRun({ flowId: 'other', input: { question: 'x' }, followUpOf: first.run.id }));
+    const otherFlow = await refused(
+      h.orchestrator.startRun({ flowId: 'other', input: { question: 'x' }, followUpOf: first.run.id }),
+    );
     expect(otherFlow.code).toBe('THREAD_OTHER_FLOW');
     expect(otherFlow.message).toContain('belongs to flow "ask", not "other"');
     // Refused before anything changed: the run did not become a thread.
     expect((await h.store.getRunRecord(first.run.id))?.threadId).toBeNull();
 
     const both = await refused(
-      h.orchestrator.startRun({ flowId: 'ask', input: { question: 'x' }, followUpOf: first.run.id, threadId: first.run.id }),
+      h.orchestrator.startRun({
+        flowId: 'ask',
+        input: { question: 'x' },
+        followUpOf: first.run.id,
+        threadId: first.run.id,
+      }),
     );
     expect(both.code).toBe('BAD_REQUEST');
 
@@ -148,7 +167,9 @@ describe('threads of runs', () => {
     expect(written.code).toBe('RUN_BAD_INPUT');
     expect(written.message).toContain('input.history is filled in by r1flow');
 
-    const notObject = await refused(h.orchestrator.startRun({ flowId: 'ask', input: ['x'], followUpOf: first.run.id }));
+    const notObject = await refused(
+      h.orchestrator.startRun({ flowId: 'ask', input: ['x'], followUpOf: first.run.id }),
+    );
     expect(notObject.code).toBe('RUN_BAD_INPUT');
 
     await ask('and for 2023?', { followUpOf: first.run.id });
@@ -160,7 +181,11 @@ describe('threads of runs', () => {
 
   it('a trigger field may not be named history', async () => {
     const flow = askFlow('named-history');
-    (flow.nodes[0]!.params as { fields: unknown[] }).fields.push({ name: 'history', type: 'array', required: false });
+    (flow.nodes[0]!.params as { fields: unknown[] }).fields.push({
+      name: 'history',
+      type: 'array',
+      required: false,
+    });
     const error = await refused(h.run(flow, { question: 'x' }));
     expect(error.message).toContain('"history" is reserved');
   });

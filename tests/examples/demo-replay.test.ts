@@ -90,7 +90,8 @@ describe('the scripted demo replay', () => {
       const at = questions.indexOf(followUp);
       expect(questions.slice(0, at).map((q) => q.question)).toContain(followUp.follows);
       // A follow-up narrows or changes the answer: its gold result is not the one it follows.
-      const goldOf = (question: string | undefined) => run(gold.find((g) => g.question === question)?.gold_sql);
+      const goldOf = (question: string | undefined) =>
+        run(gold.find((g) => g.question === question)?.gold_sql);
       expect(goldOf(followUp.question)).not.toEqual(goldOf(followUp.follows));
     }
   });

@@ -33,7 +33,9 @@ describe('a replay book with follow-ups', () => {
 
   it('finds a follow-up by the last earlier question, exactly or normalised', () => {
     expect(book.responsesFor('and only for 2023?', [PLACED])).toEqual(['orders of 2023']);
-    expect(book.responsesFor('And only for 2023', ['how many orders were placed'])).toEqual(['orders of 2023']);
+    expect(book.responsesFor('And only for 2023', ['how many orders were placed'])).toEqual([
+      'orders of 2023',
+    ]);
     expect(book.responsesFor('and only for 2023?', [PLACED, CANCELLED])).toEqual(['cancelled in 2023']);
   });
 

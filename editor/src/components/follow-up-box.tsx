@@ -23,7 +23,12 @@ export function FollowUpBox({ busy, onAsk }: { busy: boolean; onAsk(question: st
           onChange={(event) => setQuestion(event.target.value)}
           data-testid="follow-up-input"
         />
-        <button type="submit" className="primary" disabled={busy || question.trim() === ''} data-testid="follow-up-button">
+        <button
+          type="submit"
+          className="primary"
+          disabled={busy || question.trim() === ''}
+          data-testid="follow-up-button"
+        >
           Ask
         </button>
       </div>

@@ -26,7 +26,10 @@ export function RunHistory({ runs, shownId }: { runs: RunRecord[]; shownId: stri
 }
 
 function classes(run: RunRecord, shownId: string | undefined): string {
-  const names = [run.id === shownId ? 'current' : '', run.threadId !== null && run.threadId !== run.id ? 'follow-up' : ''];
+  const names = [
+    run.id === shownId ? 'current' : '',
+    run.threadId !== null && run.threadId !== run.id ? 'follow-up' : '',
+  ];
   return names.filter(Boolean).join(' ');
 }
 

@@ -3,7 +3,15 @@
 // finish, so clicking a node shows its input and output while the run goes on.
 import type { RunEvent, RunRecord } from '../api/api-types.ts';
 import { describeError } from '../api/http-client.ts';
-import { cancelRun, getRun, listRuns, listThreadRuns, rerun, runEventsUrl, startRun } from '../api/runs-api.ts';
+import {
+  cancelRun,
+  getRun,
+  listRuns,
+  listThreadRuns,
+  rerun,
+  runEventsUrl,
+  startRun,
+} from '../api/runs-api.ts';
 import { notify } from '../state/notices-store.ts';
 import { applyRunEvent, runStatusAfter, viewsFromNodeRuns } from './apply-run-event.ts';
 import { runStore } from './run-store.ts';

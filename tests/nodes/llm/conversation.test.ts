@@ -25,7 +25,8 @@ const SECOND: ThreadTurn = {
   question: 'and only for 2023?',
   sql: "SELECT COUNT(*) FROM orders WHERE strftime('%Y', order_date) = '2023';",
 };
-const SYSTEM = '<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n';
+const SYSTEM =
+  '<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n';
 const MESSAGE = buildSqlR1Prompt({ schema: schema.ddl, question: QUESTION });
 
 let server: ScriptedServer;
@@ -96,7 +97,8 @@ describe('llm.generate with a follow-up history', () => {
       { role: 'user', content: 'and only for 2023?' },
       {
         role: 'assistant',
-        content: "<answer>\n```sql\nSELECT COUNT(*) FROM orders WHERE strftime('%Y', order_date) = '2023';\n```\n</answer>",
+        content:
+          "<answer>\n```sql\nSELECT COUNT(*) FROM orders WHERE strftime('%Y', order_date) = '2023';\n```\n</answer>",
       },
       { role: 'user', content: MESSAGE },
     ]);

@@ -15,7 +15,12 @@ function askFlow(id: string, trigger: [string, Record<string, unknown>]) {
       seen: ['test.step'],
       answer: ['output.answer'],
     },
-    ['start.question->answer.question', 'table.rows->answer.rows', 'table.sql->answer.sql', 'start.history->seen.in'],
+    [
+      'start.question->answer.question',
+      'table.rows->answer.rows',
+      'table.sql->answer.sql',
+      'start.history->seen.in',
+    ],
     id,
   );
 }
@@ -25,7 +30,9 @@ let secret: string;
 beforeAll(async () => {
   h = await startTestServer();
   for (const id of ['ask', 'other']) {
-    expect((await h.api('/api/flows', { method: 'POST', json: askFlow(id, ['trigger.manual', {}]) })).status).toBe(201);
+    expect(
+      (await h.api('/api/flows', { method: 'POST', json: askFlow(id, ['trigger.manual', {}]) })).status,
+    ).toBe(201);
   }
   const hook = await h.api('/api/flows', {
     method: 'POST',
@@ -57,7 +64,10 @@ describe('follow-up runs over the API', () => {
     expect(second.body.run).toMatchObject({
       status: 'succeeded',
       threadId,
-      input: { question: 'and only for 2023?', history: [{ question: 'How many orders were placed?', sql: 'SELECT 1' }] },
+      input: {
+        question: 'and only for 2023?',
+        history: [{ question: 'How many orders were placed?', sql: 'SELECT 1' }],
+      },
     });
     const third = await ask('and what about 2024?', { threadId });
     expect(third.body.run.input.history).toHaveLength(2);
@@ -112,7 +122,10 @@ describe('follow-up runs over the API', () => {
         headers: { ...signed(secret, body), ...headers },
         body,
       });
-      return { status: response.status, json: (await response.json()) as { runId: string; error?: { code: string } } };
+      return {
+        status: response.status,
+        json: (await response.json()) as { runId: string; error?: { code: string } },
+      };
     };
     const first = await call('How many orders were placed?', {});
     expect(first.status).toBe(202);
