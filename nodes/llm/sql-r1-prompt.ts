@@ -3,7 +3,16 @@
 // message. The schema comes before the question so a prefix-caching server reuses it across
 // questions on the same database.
 
+import type { SchemaContext } from '../types.ts';
+
 export const SQL_R1_DB_ENGINE = 'SQLite';
+
+/** The `Database Engine:` line for each warehouse dialect; SQLite's is SQL-R1's own. */
+export const DB_ENGINE_NAMES: Record<SchemaContext['dialect'], string> = {
+  sqlite: SQL_R1_DB_ENGINE,
+  postgres: 'PostgreSQL',
+  duckdb: 'DuckDB',
+};
 
 const TASK_OVERVIEW =
   'Task Overview:\n' +
@@ -42,7 +51,7 @@ export interface SqlR1PromptInput {
   question: string;
   /** BIRD's evidence; empty or absent for Spider. */
   externalKnowledge?: string | undefined;
-  /** Defaults to SQLite, the only engine SQL-R1 was evaluated on. */
+  /** Defaults to SQLite, the only engine SQL-R1 was evaluated on; see DB_ENGINE_NAMES. */
   dbEngine?: string;
 }
 

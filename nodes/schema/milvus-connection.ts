@@ -1,0 +1,35 @@
+// A named milvus connection as the Milvus client takes it. The URL is `milvus://host:port` or
+// `http://host:port` (plain gRPC), `https://host:port` (TLS), with `user:password@` or
+// `?token=KEY` for servers that need a token. Errors name the connection, never the URL.
+import type { ResolvedConnection } from '../../engine/connections.ts';
+import { R1flowError } from '../../engine/errors.ts';
+import type { MilvusStoreOptions } from './milvus-vector-store.ts';
+
+const DEFAULT_PORT = '19530';
+
+export function milvusAddressOf(connection: ResolvedConnection): Omit<MilvusStoreOptions, 'collection'> {
+  const invalid = (why: string) =>
+    new R1flowError('CONFIG_INVALID', `connection "${connection.name}" ${why}`, {
+      data: { connection: connection.name },
+    });
+  if (connection.kind !== 'milvus') {
+    throw invalid(`is a ${connection.kind} connection; milvusConnection needs a milvus one`);
+  }
+  let url: URL;
+  try {
+    url = new URL(connection.url);
+  } catch {
+    throw invalid('has no valid Milvus URL (milvus://host:port)');
+  }
+  if (!['milvus:', 'http:', 'https:'].includes(url.protocol) || url.hostname === '') {
+    throw invalid('has no valid Milvus URL (milvus://host:port)');
+  }
+  const hostPort = `${url.hostname}:${url.port || DEFAULT_PORT}`;
+  const address = url.protocol === 'https:' ? `https://${hostPort}` : hostPort;
+  const token =
+    url.searchParams.get('token') ??
+    (url.username === ''
+      ? undefined
+      : `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`);
+  return token ? { address, token } : { address };
+}
