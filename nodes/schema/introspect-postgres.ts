@@ -173,10 +173,10 @@ export function toTableSchema(table: PostgresTable, examples: readonly string[][
 }
 
 /**
- * Up to `limit` distinct non-empty values per column, from the first SAMPLE_ROWS rows, in byte
- * order (`COLLATE "C"`: the same prompt on every server). Strings are cut to 40 characters before
- * duplicates are dropped, as SQL-R1 does; values are compared and sorted as text, so every type
- * (json, arrays, geometry) works.
+ * Up to `limit` distinct non-empty values per column, from the first SAMPLE_ROWS rows, smallest
+ * first: numbers and booleans by value, everything else as text in byte order (`COLLATE "C"`: the
+ * same prompt on every server; and every type, json or geometry too, has a text form). Strings are
+ * cut to 40 characters before duplicates are dropped, as SQL-R1 does.
  */
 export async function readPostgresExamples(
   client: Client,
@@ -185,14 +185,18 @@ export async function readPostgresExamples(
 ): Promise<string[][]> {
   if (limit <= 0 || table.columns.length === 0) return table.columns.map(() => []);
   const sampled = table.columns.map((column, index) => {
-    const text = `${quoteIdentifier(column.name)}::text`;
-    const value = keepsWholeText(column) ? text : `left(${text}, ${MAX_STRING_CHARS})`;
-    return `${value} COLLATE "C" AS c${index}`;
+    const name = quoteIdentifier(column.name);
+    return keepsType(column)
+      ? `${name} AS c${index}`
+      : `left(${name}::text, ${MAX_STRING_CHARS}) COLLATE "C" AS c${index}`;
   });
-  const picks = table.columns.map(
-    (_, index) =>
-      `ARRAY(SELECT DISTINCT c${index} FROM sample WHERE c${index} <> '' ORDER BY 1 LIMIT ${limit}) AS c${index}`,
-  );
+  const picks = table.columns.map((column, index) => {
+    const present = keepsType(column) ? 'IS NOT NULL' : "<> ''";
+    return (
+      `ARRAY(SELECT v::text FROM (SELECT DISTINCT c${index} AS v FROM sample WHERE c${index} ${present} ` +
+      `ORDER BY 1 LIMIT ${limit}) picked ORDER BY v) AS c${index}`
+    );
+  });
   const sql =
     `WITH sample AS MATERIALIZED (SELECT ${sampled.join(', ')} FROM ${table.reference} LIMIT ${SAMPLE_ROWS}) ` +
     `SELECT ${picks.join(', ')}`;
@@ -203,8 +207,8 @@ export async function readPostgresExamples(
   ]);
 }
 
-/** Numbers and booleans are read whole: cut, they would be other numbers. */
-function keepsWholeText(column: PostgresColumn): boolean {
+/** Numbers and booleans keep their type: ordered by value, and never cut (cut, they would be other numbers). */
+function keepsType(column: PostgresColumn): boolean {
   return column.category === 'N' || column.category === 'B';
 }
 
@@ -215,7 +219,7 @@ function pythonLiteral(column: PostgresColumn, text: string): string {
     const value = Number(text);
     if (!Number.isNaN(value) || text === 'NaN') return formatPythonFloat(value);
   }
-  if (column.category === 'B') return text === 't' ? 'True' : 'False';
+  if (column.category === 'B') return text === 'true' ? 'True' : 'False';
   return formatPythonString(text);
 }
 

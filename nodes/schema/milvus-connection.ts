@@ -13,7 +13,7 @@ export function milvusAddressOf(connection: ResolvedConnection): Omit<MilvusStor
       data: { connection: connection.name },
     });
   if (connection.kind !== 'milvus') {
-    throw invalid(`is a ${connection.kind} connection; milvusConnection needs a milvus one`);
+    throw invalid(`(kind ${connection.kind}) is not a milvus connection`);
   }
   let url: URL;
   try {

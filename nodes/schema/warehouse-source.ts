@@ -41,7 +41,7 @@ export function connectionWarehouse(connection: ResolvedConnection): WarehouseSo
     default:
       throw new R1flowError(
         'CONFIG_INVALID',
-        `connection "${connection.name}" is a ${connection.kind} connection; schema.retrieve reads postgres and sqlite warehouses`,
+        `connection "${connection.name}" (kind ${connection.kind}) is not a warehouse schema.retrieve reads: use a postgres or sqlite connection`,
         { data: { connection: connection.name } },
       );
   }
