@@ -1,7 +1,8 @@
 // A PostgreSQL warehouse as the re-index reads it: one client for one re-index, one READ ONLY
 // REPEATABLE READ transaction (a consistent snapshot, and no write can happen), each statement
 // bounded by statement_timeout. The catalog is read once; example values only for the tables that
-// changed. An example query that runs out of time costs that table its examples, not the re-index.
+// changed. An example query that fails (runs out of time, a view that errors or would write) costs
+// that table its examples, not the re-index.
 // Errors name the connection, never its URL: the URL may carry a password.
 import pg from 'pg';
 import type { ResolvedConnection } from '../../engine/connections.ts';
@@ -23,6 +24,8 @@ const QUERY_CANCELED = '57014';
 export interface PostgresReaderOptions {
   signal?: AbortSignal | undefined;
   warn?: ((message: string) => void) | undefined;
+  /** Limit of each statement; default 10 s. */
+  statementTimeoutMs?: number | undefined;
 }
 
 export async function openPostgresReader(
@@ -51,7 +54,7 @@ export async function openPostgresReader(
     await client.query('BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
     // Dates and times as ISO text in UTC: the same examples whatever the server's settings.
     await client.query(
-      `SET LOCAL statement_timeout = ${STATEMENT_TIMEOUT_MS}; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL TimeZone = 'UTC'; SET LOCAL IntervalStyle = 'postgres'`,
+      `SET LOCAL statement_timeout = ${Math.max(1, Math.round(options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS))}; SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL TimeZone = 'UTC'; SET LOCAL IntervalStyle = 'postgres'`,
     );
   } catch (error) {
     await client.end().catch(() => undefined);
@@ -90,7 +93,7 @@ export async function openPostgresReader(
         const schemas = [];
         for (const table of (await tables()).values()) {
           if (!only.has(table.reference)) continue;
-          const examples = await examplesOrNone(client, table, examplesPerColumn, options.warn);
+          const examples = await examplesOrNone(client, table, examplesPerColumn, options);
           schemas.push(toTableSchema(table, examples));
         }
         return schemas;
@@ -103,12 +106,12 @@ export async function openPostgresReader(
   };
 }
 
-/** A savepoint per table: a timed-out example query leaves the transaction usable for the next. */
+/** A savepoint per table: a failed example query leaves the transaction usable for the next. */
 async function examplesOrNone(
   client: pg.Client,
   table: PostgresTable,
   limit: number,
-  warn: ((message: string) => void) | undefined,
+  options: PostgresReaderOptions,
 ): Promise<string[][]> {
   await client.query('SAVEPOINT examples');
   try {
@@ -116,11 +119,13 @@ async function examplesOrNone(
     await client.query('RELEASE SAVEPOINT examples');
     return examples;
   } catch (error) {
-    if ((error as { code?: string }).code !== QUERY_CANCELED) throw error;
+    if (options.signal?.aborted) throw error;
     await client.query('ROLLBACK TO SAVEPOINT examples');
-    warn?.(
-      `no example values for ${table.reference}: reading them took longer than ${STATEMENT_TIMEOUT_MS} ms`,
-    );
+    const why =
+      (error as { code?: string }).code === QUERY_CANCELED
+        ? `reading them took longer than ${options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS} ms`
+        : (error as Error).message;
+    options.warn?.(`no example values for ${table.reference}: ${why}`);
     return table.columns.map(() => []);
   }
 }
