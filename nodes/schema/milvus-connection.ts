@@ -1,6 +1,7 @@
 // A named milvus connection as the Milvus client takes it. The URL is `milvus://host:port` or
-// `http://host:port` (plain gRPC), `https://host:port` (TLS), with `user:password@` or
-// `?token=KEY` for servers that need a token. Errors name the connection, never the URL.
+// `http://host:port` (plain gRPC; port 19530 when none) or `https://host[:port]` (TLS), with
+// `user:password@` or `?token=KEY` for servers that need a token. Errors name the connection,
+// never the URL.
 import type { ResolvedConnection } from '../../engine/connections.ts';
 import { R1flowError } from '../../engine/errors.ts';
 import type { MilvusStoreOptions } from './milvus-vector-store.ts';
@@ -24,8 +25,10 @@ export function milvusAddressOf(connection: ResolvedConnection): Omit<MilvusStor
   if (!['milvus:', 'http:', 'https:'].includes(url.protocol) || url.hostname === '') {
     throw invalid('has no valid Milvus URL (milvus://host:port)');
   }
-  const hostPort = `${url.hostname}:${url.port || DEFAULT_PORT}`;
-  const address = url.protocol === 'https:' ? `https://${hostPort}` : hostPort;
+  // An https URL without a port means 443 (the URL parser drops a written :443); others Milvus's port.
+  const tls = url.protocol === 'https:';
+  const hostPort = `${url.hostname}:${url.port || (tls ? '443' : DEFAULT_PORT)}`;
+  const address = tls ? `https://${hostPort}` : hostPort;
   const token =
     url.searchParams.get('token') ??
     (url.username === ''
