@@ -107,13 +107,19 @@ afterEach(async () => {
 
 type Connections = Record<string, Omit<ResolvedConnection, 'name'>>;
 
-async function run(params: Record<string, unknown>, question: string, connections?: Connections) {
+async function run(
+  params: Record<string, unknown>,
+  question: string,
+  connections?: Connections,
+  signal?: AbortSignal,
+) {
   const known: Connections = connections ?? { shop: { kind: 'postgres', url: shopUrl } };
   const settings = settingsFrom({ R1FLOW_SCHEMA_INDEX_DIR: indexDir.dir, R1FLOW_DATA_DIR: temp.dir });
   const reports: Record<string, unknown>[] = [];
   const ctx = createNodeContext({
     resources: pool,
     logger,
+    ...(signal ? { signal } : {}),
     settings: {
       ...settings,
       connection: async (name) => {
@@ -252,6 +258,22 @@ describe('schema.retrieve@1 over a PostgreSQL connection', () => {
     const copy = await run({ connection: 'shop-copy' }, 'q', connections);
     expect(copy.schema.database).toBe('connection:shop-copy');
     expect(copy.reports).toEqual([expect.objectContaining({ tablesIndexed: 6 })]);
+  });
+
+  it('stops reading when the run is cancelled', async () => {
+    const slowUrl = await server.createDatabase('slow');
+    await server.query('CREATE VIEW sleepy AS SELECT pg_sleep(60) IS NULL AS slept', [], 'slow');
+    const controller = new AbortController();
+    const reason = new Error('cancelled by the test');
+    const running = run(
+      { connection: 'slow' },
+      'q',
+      { slow: { kind: 'postgres', url: slowUrl } },
+      controller.signal,
+    );
+    setTimeout(() => controller.abort(reason), 200);
+    // Without the cancel the view would cost its examples after the 10 s statement timeout, and the node succeed.
+    await expect(running).rejects.toBe(reason);
   });
 
   it('reads a sqlite connection as that file', async () => {
