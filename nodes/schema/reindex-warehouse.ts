@@ -25,7 +25,7 @@ export interface IndexSettings {
   /** Where vectors go; default the index file's own sqlite-vec table. */
   vectors?: VectorStore | undefined;
   signal?: AbortSignal | undefined;
-  /** Told about what re-indexing skipped (example values a warehouse did not give in time). */
+  /** Told about what re-indexing skipped (example values a warehouse could not give). */
   warn?: ((message: string) => void) | undefined;
 }
 
