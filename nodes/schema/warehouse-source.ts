@@ -22,7 +22,7 @@ export type WarehouseSource =
 export interface ReaderOptions {
   spider?: SpiderDatabase | undefined;
   signal?: AbortSignal | undefined;
-  /** Told about what the reader skipped (example values it could not read in time). */
+  /** Told about what the reader skipped (example values it could not read). */
   warn?: ((message: string) => void) | undefined;
 }
 
