@@ -11,7 +11,7 @@ import { toCandidate } from './extract-sql.ts';
 import type { GenerateParams } from './generate-params.ts';
 import { getModelClient, resolveModelServerConfig } from './model-client-resource.ts';
 import type { NamedModelClient } from './openai-client.ts';
-import { buildSqlR1Prompt, QWEN_END_OF_TURN, wrapInQwenChat } from './sql-r1-prompt.ts';
+import { buildSqlR1Prompt, DB_ENGINE_NAMES, QWEN_END_OF_TURN, wrapInQwenChat } from './sql-r1-prompt.ts';
 
 export interface GenerateInputs {
   question: string;
@@ -157,6 +157,7 @@ export function sqlR1MessageFor(
     schema: inputs.schema.ddl,
     question: inputs.question,
     externalKnowledge: params.externalKnowledge,
+    dbEngine: DB_ENGINE_NAMES[inputs.schema.dialect],
   });
 }
 

@@ -4,7 +4,16 @@
 // questions on the same database.
 import type { ChatMessage } from '../../engine/model-client.ts';
 
+import type { SchemaContext } from '../types.ts';
+
 export const SQL_R1_DB_ENGINE = 'SQLite';
+
+/** The `Database Engine:` line for each warehouse dialect; SQLite's is SQL-R1's own. */
+export const DB_ENGINE_NAMES: Record<SchemaContext['dialect'], string> = {
+  sqlite: SQL_R1_DB_ENGINE,
+  postgres: 'PostgreSQL',
+  duckdb: 'DuckDB',
+};
 
 const TASK_OVERVIEW =
   'Task Overview:\n' +
@@ -43,7 +52,7 @@ export interface SqlR1PromptInput {
   question: string;
   /** BIRD's evidence; empty or absent for Spider. */
   externalKnowledge?: string | undefined;
-  /** Defaults to SQLite, the only engine SQL-R1 was evaluated on. */
+  /** Defaults to SQLite, the only engine SQL-R1 was evaluated on; see DB_ENGINE_NAMES. */
   dbEngine?: string;
 }
 
