@@ -51,6 +51,9 @@ export type ErrorCode =
   | 'SQL_EMPTY'
   | 'WAREHOUSE_NOT_FOUND'
   | 'CONNECTION_NOT_FOUND'
+  | 'CONNECTION_INVALID'
+  | 'CONNECTION_EXISTS'
+  | 'CONNECTION_UNREADABLE'
   | 'PATH_OUTSIDE_DATA_DIR'
   // schema retrieval / sync
   | 'SCHEMA_INDEX_ERROR'

@@ -1,6 +1,7 @@
 // Everything a process needs to drive runs with the inline transport: the store, the node
-// registry, the transport and the orchestrator, closed in the right order.
-import { resolve } from 'node:path';
+// registry, the transport and the orchestrator, closed in the right order. Nodes resolve named
+// connections from the store, opened with the server's key.
+import { dirname, resolve } from 'node:path';
 import type { Logger } from '../../engine/define-node.ts';
 import type { HostSettings } from '../../engine/host-settings.ts';
 import { environmentSettings, withSettings } from '../../engine/host-settings.ts';
@@ -11,14 +12,18 @@ import { SqliteStore } from '../../engine/store/sqlite-store.ts';
 import type { Transport } from '../../engine/transport.ts';
 import { InlineTransport } from '../../engine/transports/inline-transport.ts';
 import { STORE_PATH_ENV } from '../../nodes/warehouse/data-dir.ts';
+import { loadServerSecret } from '../auth/server-secret.ts';
+import { Connections } from '../connections/connections.ts';
 import { loadNodeRegistry } from './node-plugins.ts';
 
 export interface Runtime {
   store: SqliteStore;
   registry: NodeRegistry;
   resources: ResourcePool;
-  /** What nodes run here see: the given settings plus the store's path. */
+  /** What nodes run here see: the given settings plus the store's path and its connections. */
   settings: HostSettings;
+  /** The store's named connections, sealed with the server's key. */
+  connections: Connections;
   transport: Transport;
   orchestrator: Orchestrator;
   close(): Promise<void>;
@@ -31,6 +36,8 @@ export interface RuntimeOptions {
   /** The host's settings and secrets (environment, CLI flags, demo defaults); the environment when absent. */
   settings?: HostSettings;
   logger?: Logger;
+  /** Seals connection URLs; by default R1FLOW_SECRET_KEY or the secret.key beside the store, read on first use. */
+  serverKey?: Buffer;
   leaseMs?: number;
   /** False for one-shot commands that drive only their own run. */
   adoptOrphans?: boolean;
@@ -39,10 +46,18 @@ export interface RuntimeOptions {
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const registry = await loadNodeRegistry();
   const store = new SqliteStore(options.dbPath);
+  const { serverKey } = options;
+  const connections = new Connections(
+    store.connections,
+    () => serverKey ?? loadServerSecret(options.dbPath).key,
+    // Relative warehouse paths mean the same file to the CLI and the server: beside the store.
+    { baseDir: dirname(resolve(options.dbPath)) },
+  );
   // Nodes never open the store as a warehouse, and by default keep flow paths beside it.
-  const settings = withSettings(options.settings ?? environmentSettings, {
+  const base = withSettings(options.settings ?? environmentSettings, {
     [STORE_PATH_ENV]: resolve(options.dbPath),
   });
+  const settings: HostSettings = { ...base, connection: base.connection ?? connections.lookup };
   const resources = new ResourcePool();
   const transport =
     options.transport?.(registry, resources, settings) ??
@@ -65,6 +80,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     registry,
     resources,
     settings,
+    connections,
     transport,
     orchestrator,
     async close() {
