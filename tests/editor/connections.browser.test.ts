@@ -51,10 +51,8 @@ describe('the Connections page', () => {
     await wrong.getByTestId('connection-test').click();
     await expect
       .poll(() => wrong.getByTestId('connection-test-result').textContent())
-      .toContain('failed: connection "sales_wrong" (postgres) failed');
-    expect(await wrong.getByTestId('connection-test-result').textContent()).toContain(
-      'password authentication failed',
-    );
+      .toContain('connection "sales_wrong" (postgres) failed: password authentication failed');
+    expect(await wrong.getByTestId('connection-test-result').textContent()).not.toMatch(/^ok/);
     await saveScreenshot(page, 'editor-connections');
 
     // A name already taken is refused in the form.

@@ -123,20 +123,23 @@ function ConnectionRow({
         {testing ? (
           <span className="muted">testing…</span>
         ) : test ? (
+          // A failure's message says "failed" itself and names the connection.
           <span className={test.ok ? 'test-ok' : 'test-failed'} title={new Date(test.at).toLocaleString()}>
-            {test.ok ? 'ok' : 'failed'}: {test.message}
+            {test.ok ? `ok: ${test.message}` : test.message}
           </span>
         ) : (
           <span className="muted">never tested</span>
         )}
       </td>
-      <td className="connection-actions">
-        <button type="button" onClick={onTest} disabled={testing} data-testid="connection-test">
-          Test
-        </button>
-        <button type="button" className="danger" onClick={onDelete} data-testid="connection-delete">
-          Delete
-        </button>
+      <td>
+        <div className="connection-actions">
+          <button type="button" onClick={onTest} disabled={testing} data-testid="connection-test">
+            Test
+          </button>
+          <button type="button" className="danger" onClick={onDelete} data-testid="connection-delete">
+            Delete
+          </button>
+        </div>
       </td>
     </tr>
   );
