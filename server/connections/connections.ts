@@ -8,11 +8,13 @@ import {
   type ResolvedConnection,
 } from '../../engine/connections.ts';
 import { R1flowError } from '../../engine/errors.ts';
+import type { Lookup } from '../../engine/host-settings.ts';
 import type {
   ConnectionRecords,
   ConnectionTestResult,
   StoredConnection,
 } from '../../engine/store/connection-records.ts';
+import { DATA_DIR_ENV, resolveInDataDir } from '../../nodes/warehouse/data-dir.ts';
 import { openSecret, sealSecret } from '../auth/secret-box.ts';
 import { checkConnectionName, parseConnectionAddress } from './connection-address.ts';
 import { probeConnection } from './probe-connection.ts';
@@ -37,12 +39,17 @@ export interface AddConnection {
   replace?: boolean | undefined;
 }
 
+/** Checks (and may rewrite) the file of a sqlite or duckdb connection; throws to refuse it. */
+export type ConnectionFileCheck = (name: string, path: string) => string;
+
 export interface ConnectionsOptions {
   /** How long a resolved connection is reused before the store is read again. Default 5000 ms. */
   cacheMs?: number;
   /** Relative file paths of sqlite/duckdb connections resolve against it. Default the working folder. */
   baseDir?: string;
   probeTimeoutMs?: number;
+  /** Where file connections may point; anywhere when absent (the CLI's operator owns the host). */
+  checkFile?: ConnectionFileCheck;
 }
 
 export class Connections {
@@ -61,6 +68,11 @@ export class Connections {
   async add(request: AddConnection): Promise<ConnectionView> {
     checkConnectionName(request.name);
     const address = parseConnectionAddress(request.name, request.url, request.kind, this.#options.baseDir);
+    const { checkFile } = this.#options;
+    if (checkFile && (address.kind === 'sqlite' || address.kind === 'duckdb')) {
+      address.url = checkFile(request.name, address.url);
+      address.display = address.url;
+    }
     const stored = await this.#records.put(
       {
         name: request.name,
@@ -154,5 +166,25 @@ function once<T>(make: () => T): () => T {
   return () => {
     made ??= { value: make() };
     return made.value;
+  };
+}
+
+/**
+ * The same rule as flow params (nodes/warehouse/data-dir.ts): a file connection added through the
+ * API lies inside the data directory and is not the store or its key, so an API caller cannot reach
+ * other files by naming them in a connection.
+ */
+export function filesInDataDir(setting: Lookup): ConnectionFileCheck {
+  return (name, path) => {
+    try {
+      return resolveInDataDir('url', path, 'read', setting);
+    } catch (error) {
+      if (!(error instanceof R1flowError) || error.code !== 'PATH_OUTSIDE_DATA_DIR') throw error;
+      throw new R1flowError(
+        'CONNECTION_INVALID',
+        `connection "${name}" names ${path}, which r1flow may not open: only files in the data directory ${String(error.data?.dataDir)} (not the store or its key); add other files with \`r1flow connections add\` on the server's host, or set ${DATA_DIR_ENV}`,
+        { data: { connection: name } },
+      );
+    }
   };
 }

@@ -1,7 +1,7 @@
 // Everything a process needs to drive runs with the inline transport: the store, the node
 // registry, the transport and the orchestrator, closed in the right order. Nodes resolve named
 // connections from the store, opened with the server's key.
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Logger } from '../../engine/define-node.ts';
 import type { HostSettings } from '../../engine/host-settings.ts';
 import { environmentSettings, withSettings } from '../../engine/host-settings.ts';
@@ -11,9 +11,9 @@ import { Orchestrator } from '../../engine/scheduler/orchestrator.ts';
 import { SqliteStore } from '../../engine/store/sqlite-store.ts';
 import type { Transport } from '../../engine/transport.ts';
 import { InlineTransport } from '../../engine/transports/inline-transport.ts';
-import { STORE_PATH_ENV } from '../../nodes/warehouse/data-dir.ts';
+import { dataDirectory, STORE_PATH_ENV } from '../../nodes/warehouse/data-dir.ts';
 import { loadServerSecret } from '../auth/server-secret.ts';
-import { Connections } from '../connections/connections.ts';
+import { Connections, filesInDataDir } from '../connections/connections.ts';
 import { loadNodeRegistry } from './node-plugins.ts';
 
 export interface Runtime {
@@ -46,17 +46,20 @@ export interface RuntimeOptions {
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const registry = await loadNodeRegistry();
   const store = new SqliteStore(options.dbPath);
-  const { serverKey } = options;
-  const connections = new Connections(
-    store.connections,
-    () => serverKey ?? loadServerSecret(options.dbPath).key,
-    // Relative warehouse paths mean the same file to the CLI and the server: beside the store.
-    { baseDir: dirname(resolve(options.dbPath)) },
-  );
   // Nodes never open the store as a warehouse, and by default keep flow paths beside it.
   const base = withSettings(options.settings ?? environmentSettings, {
     [STORE_PATH_ENV]: resolve(options.dbPath),
   });
+  const { serverKey } = options;
+  // Files named through the API follow the flow params' rule: inside the data directory.
+  const connections = new Connections(
+    store.connections,
+    () => serverKey ?? loadServerSecret(options.dbPath).key,
+    {
+      baseDir: dataDirectory(base.setting),
+      checkFile: filesInDataDir(base.setting),
+    },
+  );
   const settings: HostSettings = { ...base, connection: base.connection ?? connections.lookup };
   const resources = new ResourcePool();
   const transport =

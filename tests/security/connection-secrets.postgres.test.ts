@@ -179,6 +179,35 @@ describe('connection secrets', () => {
     for (const secret of secrets()) expect(everything).not.toContain(secret);
   });
 
+  it('takes file connections only inside the data directory, never the store or its key', async () => {
+    const h = await startTestServer();
+    const outside = mkdtempSync(join(tmpdir(), 'r1flow-outside-'));
+    try {
+      new Database(join(outside, 'other.db')).close();
+      new Database(join(h.dir, 'inside.db')).close();
+      const add = (name: string, url: string) =>
+        h.api('/api/connections', { method: 'POST', json: { name, url, kind: 'sqlite' } });
+      for (const [name, url] of [
+        ['other', join(outside, 'other.db')],
+        ['escape', join(h.dir, '..', 'x.sqlite')],
+        ['store', join(h.dir, 'r1.db')],
+        ['key', join(h.dir, 'secret.key')],
+      ] as const) {
+        const refused = await add(name, url);
+        expect(refused.status).toBe(400);
+        expect(refused.body.error.code).toBe('CONNECTION_INVALID');
+        expect(refused.body.error.message).toContain(`connection "${name}" names`);
+      }
+      expect(await h.runtime.store.connections.list()).toEqual([]);
+      const inside = await add('inside', 'inside.db');
+      expect(inside.status).toBe(201);
+      expect(inside.body.connection.address).toBe(join(h.dir, 'inside.db'));
+    } finally {
+      await h.close();
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('needs an API key for /api/connections when the server requires keys', async () => {
     const keyed = await startTestServer({ requireKey: true });
     try {

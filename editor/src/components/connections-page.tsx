@@ -192,7 +192,7 @@ function AddConnectionForm({ onAdded }: { onAdded(): Promise<void> }) {
         label="URL"
         htmlFor="connection-url"
         required
-        help="postgres://user:password@host:5432/db, http(s)://host/v1 (model server), a .db/.sqlite or .duckdb path (beside the store when relative), or a Milvus host:port."
+        help="postgres://user:password@host:5432/db, http(s)://host/v1 (model server), a .db/.sqlite or .duckdb path (in the data directory), or a Milvus host:port."
       >
         <input
           id="connection-url"

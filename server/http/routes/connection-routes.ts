@@ -28,7 +28,7 @@ export function registerConnectionRoutes(
     url: '/api/connections',
     tag: 'connections',
     summary:
-      'Add a named connection; the URL is sealed and never returned. The kind follows from the URL when absent; relative file paths resolve beside the store',
+      'Add a named connection; the URL is sealed and never returned. The kind follows from the URL when absent; file paths lie in the data directory',
     body: z
       .object({
         name: z.string().min(1).max(200),
