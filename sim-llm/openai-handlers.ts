@@ -1,19 +1,22 @@
 // sim-llm's OpenAI-compatible endpoints as functions from a request body to a response body.
-// Generation finds each prompt's question (SQL-R1's `Question:` section), plays back the recorded
-// responses in order (cycling when `n` exceeds them) and answers when the simulated GPU has
-// generated them.
+// Generation finds each prompt's question (SQL-R1's `Question:` section, or sql.judge's), plays
+// back the recorded responses of the requested model in order (cycling when `n` exceeds them) and
+// answers when the simulated GPU has generated them.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { R1flowError } from '../engine/errors.ts';
 import { findPromptQuestion } from '../nodes/llm/sql-r1-prompt.ts';
+import { findJudgeQuestion } from '../nodes/sql/judge-prompt.ts';
 import { estimateTokens, type RenderedResponse, type ReplayBook, renderResponse } from './replay-book.ts';
 import type { SimMetricsRecorder } from './sim-metrics.ts';
 import { embedText, lexicalOverlap } from './text-similarity.ts';
 import type { VirtualGpu } from './virtual-gpu.ts';
 
 export interface SimContext {
+  /** The default model: listed first, and the one a request that names no model gets. */
   model: string;
-  book: ReplayBook;
+  /** Recorded answers by model name, the default model's first. */
+  books: ReadonlyMap<string, ReplayBook>;
   gpu: VirtualGpu;
   metrics: SimMetricsRecorder;
   embeddingDimensions: number;
@@ -56,10 +59,27 @@ const ScoreRequest = z.object({
 });
 
 export function listModels(sim: SimContext): unknown {
+  const created = nowSeconds();
   return {
     object: 'list',
-    data: [{ id: sim.model, object: 'model', created: nowSeconds(), owned_by: 'r1flow-sim-llm' }],
+    data: [...sim.books.keys()].map((id) => ({ id, object: 'model', created, owned_by: 'r1flow-sim-llm' })),
   };
+}
+
+/**
+ * The book of the requested model. A server with one model answers whatever model a client names
+ * (as a single-model vLLM server is often addressed by an alias); with several, an unknown name
+ * is refused, as vLLM refuses it.
+ */
+function bookFor(sim: SimContext, requested: string | undefined): ReplayBook {
+  const book = sim.books.get(requested ?? sim.model);
+  if (book) return book;
+  if (sim.books.size === 1) return sim.books.get(sim.model)!;
+  const served = [...sim.books.keys()].map((name) => JSON.stringify(name)).join(', ');
+  throw new R1flowError(
+    'NOT_FOUND',
+    `sim-llm serves no model ${JSON.stringify(requested)}; it serves ${served}`,
+  );
 }
 
 export async function createCompletion(body: unknown, sim: SimContext): Promise<unknown> {
@@ -172,11 +192,17 @@ async function generate(
   sim: SimContext,
   questionSources: string[],
   promptTexts: string[],
-  request: { n: number; max_tokens?: number | null | undefined; stop?: string | string[] | null | undefined },
+  request: {
+    model?: string | undefined;
+    n: number;
+    max_tokens?: number | null | undefined;
+    stop?: string | string[] | null | undefined;
+  },
 ): Promise<{ outputs: RenderedResponse[][]; usage: Record<string, number> }> {
   const stop = request.stop == null ? [] : typeof request.stop === 'string' ? [request.stop] : request.stop;
+  const book = bookFor(sim, request.model);
   const outputs = questionSources.map((text) => {
-    const responses = recordedResponses(sim, text);
+    const responses = recordedResponses(sim, book, text);
     return Array.from({ length: request.n }, (_, s) =>
       renderResponse(responses[s % responses.length]!, request.max_tokens ?? undefined, stop),
     );
@@ -199,15 +225,15 @@ async function generate(
   };
 }
 
-function recordedResponses(sim: SimContext, promptText: string): readonly string[] {
-  const question = findPromptQuestion(promptText);
-  const responses = question === null ? undefined : sim.book.responsesFor(question);
+function recordedResponses(sim: SimContext, book: ReplayBook, promptText: string): readonly string[] {
+  const question = findPromptQuestion(promptText) ?? findJudgeQuestion(promptText);
+  const responses = question === null ? undefined : book.responsesFor(question);
   if (responses) return responses;
   sim.metrics.unknownQuestion();
   const message =
     question === null
-      ? "the prompt has no SQL-R1 'Question:' section, so sim-llm cannot find a recorded answer"
-      : `sim-llm has no recorded answer for the question ${JSON.stringify(question)} (${sim.book.source})${closestHint(sim.book, question)}`;
+      ? "the prompt has no SQL-R1 or sql.judge 'Question:' section, so sim-llm cannot find a recorded answer"
+      : `sim-llm has no recorded answer for the question ${JSON.stringify(question)} (${book.source})${closestHint(book, question)}`;
   throw new R1flowError('LLM_UNKNOWN_QUESTION', message, {
     retryable: false,
     data: question === null ? {} : { question },

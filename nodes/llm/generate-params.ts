@@ -32,6 +32,11 @@ export const GenerateParamsSchema = z
       .max(3_600_000)
       .default(120_000)
       .describe('Limit for one attempt of the request, in ms'),
+    source: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Label on every candidate (sql.vote’s sourceWeights, sql.combine); default the model id'),
     externalKnowledge: z
       .string()
       .optional()
