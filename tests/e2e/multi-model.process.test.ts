@@ -42,18 +42,21 @@ function subsetDataset(name: string, questions: SpiderQuestion[]): string {
   return dir;
 }
 
+/** The eight-systems flow's generate nodes' models, each served as its column of the ensemble file. */
+function eightSystemsSim(): Promise<SimLlmServer> {
+  const flow = JSON.parse(readFileSync(EIGHT_SYSTEMS_FLOW, 'utf8')) as {
+    nodes: { type: string; params: { model?: string } }[];
+  };
+  const models = flow.nodes
+    .filter((node) => node.type === 'llm.generate@1')
+    .map((node) => node.params.model!);
+  expect(models).toHaveLength(8);
+  return simLlm({ replays: models.map((model, response) => ({ model, path: ENSEMBLE, response })) });
+}
+
 describe('eight recorded systems as eight models', () => {
   it('a flow with one generate node per system, combined, votes exactly as the single-model ensemble', async () => {
-    const flow = JSON.parse(readFileSync(EIGHT_SYSTEMS_FLOW, 'utf8')) as {
-      nodes: { type: string; params: { model?: string } }[];
-    };
-    const models = flow.nodes
-      .filter((node) => node.type === 'llm.generate@1')
-      .map((node) => node.params.model!);
-    expect(models).toHaveLength(8);
-    const eight = await simLlm({
-      replays: models.map((model, response) => ({ model, path: ENSEMBLE, response })),
-    });
+    const eight = await eightSystemsSim();
     const single = await simLlm({ replayPath: ENSEMBLE });
     // Every tenth question, so all ten databases are asked.
     const dataset = subsetDataset(
@@ -84,6 +87,15 @@ describe('eight recorded systems as eight models', () => {
     expect(byModels.exLine).toBe(byEnsemble.exLine);
     // One sample per system and question (runs of one model may share a request).
     expect(eight.metrics().sequences).toBe(8 * 50);
+  });
+
+  // 45 to 80 s on a loaded 2-core machine, about as long as the single-model replay of the ensemble.
+  it("scores the README's 92.99 (464/499) on the whole dev split", { timeout: 600_000 }, async () => {
+    const eight = await eightSystemsSim();
+    const result = await runEval([SPIDER_DEV_DIR, '--flow', EIGHT_SYSTEMS_FLOW, '--llm', eight.url]);
+    expect(result.code).toBe(0);
+    expect(result.exLine).toBe('EX 92.99% (464/499)');
+    expect(result.summary).toMatchObject({ questions: 499, correct: 464, errors: {} });
   });
 });
 
