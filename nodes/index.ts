@@ -6,6 +6,7 @@ import generate from './llm/generate.node.ts';
 import answer from './output/answer.node.ts';
 import retrieve from './schema/retrieve.node.ts';
 import combine from './sql/combine.node.ts';
+import correct from './sql/correct.node.ts';
 import execute from './sql/execute.node.ts';
 import judge from './sql/judge.node.ts';
 import reward from './sql/reward.node.ts';
@@ -25,6 +26,7 @@ export const BUILTIN_NODES: readonly AnyNodeDefinition[] = [
   generate,
   combine,
   execute,
+  correct,
   vote,
   judge,
   reward,

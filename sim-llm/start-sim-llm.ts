@@ -62,6 +62,8 @@ export interface SimLlmServer {
   models: string[];
   close(): Promise<void>;
   metrics(): SimMetrics;
+  /** The latest prompts the server generated for (at most 64), oldest first. */
+  recentPrompts(): string[];
 }
 
 type Handler = (body: unknown, sim: SimContext) => unknown;
@@ -104,6 +106,7 @@ export async function startSimLlm(options: SimLlmOptions = {}): Promise<SimLlmSe
     ),
     metrics,
     embeddingDimensions: config.embeddingDim,
+    recentPrompts: [],
   };
   const server = createServer((request, response) => void serve(request, response, sim));
   await new Promise<void>((resolve, reject) => {
@@ -117,6 +120,7 @@ export async function startSimLlm(options: SimLlmOptions = {}): Promise<SimLlmSe
     port,
     models: [...books.keys()],
     metrics: () => metrics.snapshot(),
+    recentPrompts: () => [...sim.recentPrompts],
     close: async () => {
       sim.gpu.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

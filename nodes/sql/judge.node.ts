@@ -7,8 +7,9 @@
 import { z } from 'zod';
 import { defineNode, type NodeContext } from '../../engine/define-node.ts';
 import { BooleanValue, NumberValue, optional, Text } from '../../engine/ports.ts';
-import { GenerateParamsSchema } from '../llm/generate-params.ts';
+import { GenerateParamsSchema, ONE_MODEL_SERVER } from '../llm/generate-params.ts';
 import { getModelClient, resolveModelServerConfig } from '../llm/model-client-resource.ts';
+import { modelServerOfConnection } from '../llm/model-server-connection.ts';
 import type { ExecutedCandidate, Judged, VoteCluster } from '../types.ts';
 import {
   ExecutionResultsPort,
@@ -22,8 +23,14 @@ import {
 import { clusterRepresentative, clusterStats, rowsOf } from './cluster-answer.ts';
 import { buildJudgePrompt, type JudgeCandidate, parseJudgeAnswer } from './judge-prompt.ts';
 
-const JudgeParamsSchema = GenerateParamsSchema.pick({ baseUrl: true, model: true, requestTimeoutMs: true })
-  .extend({
+const { connection, baseUrl, model, requestTimeoutMs } = GenerateParamsSchema.shape;
+
+const JudgeParamsSchema = z
+  .object({
+    connection,
+    baseUrl,
+    model,
+    requestTimeoutMs,
     closeMargin: z
       .number()
       .int()
@@ -40,7 +47,8 @@ const JudgeParamsSchema = GenerateParamsSchema.pick({ baseUrl: true, model: true
     temperature: z.number().min(0).max(2).default(0).describe('Sampling temperature of the judge'),
     maxTokens: z.number().int().min(1).max(32_768).default(1024).describe('Most tokens the judge may write'),
   })
-  .strict();
+  .strict()
+  .refine(...ONE_MODEL_SERVER);
 
 type JudgeParams = z.output<typeof JudgeParamsSchema>;
 
@@ -68,6 +76,7 @@ function judgeCandidate(cluster: VoteCluster, candidates: readonly ExecutedCandi
 async function askJudge(ctx: NodeContext, params: JudgeParams, prompt: string): Promise<string> {
   const client = await getModelClient(ctx, {
     ...resolveModelServerConfig(ctx, params),
+    ...(params.connection === undefined ? {} : await modelServerOfConnection(ctx, params.connection)),
     timeoutMs: params.requestTimeoutMs,
   });
   const { samples } = await client.chat([{ role: 'user', content: prompt }], {

@@ -193,6 +193,17 @@ describe('sql.judge@1 with scripted verdicts from sim-llm', () => {
     ]);
   });
 
+  it('names its model server like llm.generate: a connection or a baseUrl, not both', () => {
+    expect(judge.params.parse({ connection: 'judge-server' })).toMatchObject({
+      closeMargin: 1,
+      previewRows: 5,
+    });
+    const both = judge.params.safeParse({ connection: 'judge-server', baseUrl: 'http://127.0.0.1:8000/v1' });
+    expect(both.success ? [] : both.error.issues.map((issue) => issue.message)).toEqual([
+      'give a connection or a baseUrl, not both',
+    ]);
+  });
+
   it('passes an abstained vote on without asking', async () => {
     const before = chatRequests();
     const results = { database: schema.database, candidates: closeCall };
