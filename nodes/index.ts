@@ -5,8 +5,10 @@ import branch from './control/branch.node.ts';
 import generate from './llm/generate.node.ts';
 import answer from './output/answer.node.ts';
 import retrieve from './schema/retrieve.node.ts';
+import combine from './sql/combine.node.ts';
 import correct from './sql/correct.node.ts';
 import execute from './sql/execute.node.ts';
+import judge from './sql/judge.node.ts';
 import reward from './sql/reward.node.ts';
 import vote from './sql/vote.node.ts';
 import manualTrigger from './trigger/manual.node.ts';
@@ -22,9 +24,11 @@ export const BUILTIN_NODES: readonly AnyNodeDefinition[] = [
   answer,
   retrieve,
   generate,
+  combine,
   execute,
   correct,
   vote,
+  judge,
   reward,
   warehouseSync,
 ];

@@ -154,6 +154,19 @@ export const VoteClustersPort = definePortType(
   'Candidates grouped by result',
 );
 
+export const JudgedSchema = z.object({
+  /** Whether the model was asked (only when the top two clusters are close). */
+  asked: z.boolean(),
+  /** 'A': the vote's winner, 'B': the runner-up; null when not asked or the reply had no verdict. */
+  choice: z.enum(['A', 'B']).nullable(),
+  /** Why it was or was not asked, and what came of it. */
+  reason: z.string(),
+  /** The model's reply as it came, when asked. */
+  raw: z.string().nullable(),
+});
+export type Judged = z.output<typeof JudgedSchema>;
+export const JudgedPort = definePortType('judge-verdict', JudgedSchema, 'What sql.judge asked and decided');
+
 export const Probability = definePortType('probability', z.number().min(0).max(1), 'A number from 0 to 1');
 
 export const AnswerSchema = z.object({

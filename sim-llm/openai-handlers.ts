@@ -3,12 +3,14 @@
 // before it in the conversation (a follow-up), plays back the recorded responses in order
 // (cycling when `n` exceeds them) and answers when the simulated GPU has generated them. A
 // correction prompt (sql.correct's) gets the question's recorded `corrections`, or its responses
-// again when none were recorded, as a model that repeats itself would.
+// again when none were recorded, as a model that repeats itself would. A judge prompt (sql.judge's)
+// is found by its own question section. Each request is answered from its `model`'s replay file.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { R1flowError } from '../engine/errors.ts';
 import { correctedPromptBase } from '../nodes/llm/correction-prompt.ts';
 import { findPromptQuestion } from '../nodes/llm/sql-r1-prompt.ts';
+import { findJudgeQuestion } from '../nodes/sql/judge-prompt.ts';
 import { type AskedQuestion, askedInChat, askedInCompletion } from './asked-question.ts';
 import { estimateTokens, type RenderedResponse, type ReplayBook, renderResponse } from './replay-book.ts';
 import type { SimMetricsRecorder } from './sim-metrics.ts';
@@ -16,8 +18,10 @@ import { embedText, lexicalOverlap } from './text-similarity.ts';
 import type { VirtualGpu } from './virtual-gpu.ts';
 
 export interface SimContext {
+  /** The default model: listed first, and the one a request that names no model gets. */
   model: string;
-  book: ReplayBook;
+  /** Recorded answers by model name, the default model's first. */
+  books: ReadonlyMap<string, ReplayBook>;
   gpu: VirtualGpu;
   metrics: SimMetricsRecorder;
   embeddingDimensions: number;
@@ -64,10 +68,27 @@ const ScoreRequest = z.object({
 });
 
 export function listModels(sim: SimContext): unknown {
+  const created = nowSeconds();
   return {
     object: 'list',
-    data: [{ id: sim.model, object: 'model', created: nowSeconds(), owned_by: 'r1flow-sim-llm' }],
+    data: [...sim.books.keys()].map((id) => ({ id, object: 'model', created, owned_by: 'r1flow-sim-llm' })),
   };
+}
+
+/**
+ * The book of the requested model. A server with one model answers whatever model a client names
+ * (as a single-model vLLM server is often addressed by an alias); with several, an unknown name
+ * is refused, as vLLM refuses it.
+ */
+function bookFor(sim: SimContext, requested: string | undefined): ReplayBook {
+  const book = sim.books.get(requested ?? sim.model);
+  if (book) return book;
+  if (sim.books.size === 1) return sim.books.get(sim.model)!;
+  const served = [...sim.books.keys()].map((name) => JSON.stringify(name)).join(', ');
+  throw new R1flowError(
+    'NOT_FOUND',
+    `sim-llm serves no model ${JSON.stringify(requested)}; it serves ${served}`,
+  );
 }
 
 export async function createCompletion(body: unknown, sim: SimContext): Promise<unknown> {
@@ -182,13 +203,19 @@ async function generate(
   sim: SimContext,
   questions: AskedQuestion[],
   promptTexts: string[],
-  request: { n: number; max_tokens?: number | null | undefined; stop?: string | string[] | null | undefined },
+  request: {
+    model?: string | undefined;
+    n: number;
+    max_tokens?: number | null | undefined;
+    stop?: string | string[] | null | undefined;
+  },
 ): Promise<{ outputs: RenderedResponse[][]; usage: Record<string, number> }> {
   const stop = request.stop == null ? [] : typeof request.stop === 'string' ? [request.stop] : request.stop;
+  const book = bookFor(sim, request.model);
   sim.recentPrompts.push(...promptTexts);
   sim.recentPrompts.splice(0, Math.max(0, sim.recentPrompts.length - RECENT_PROMPTS));
   const outputs = questions.map((asked) => {
-    const responses = recordedResponses(sim, asked);
+    const responses = recordedResponses(sim, book, asked);
     return Array.from({ length: request.n }, (_, s) =>
       renderResponse(responses[s % responses.length]!, request.max_tokens ?? undefined, stop),
     );
@@ -211,22 +238,22 @@ async function generate(
   };
 }
 
-function recordedResponses(sim: SimContext, asked: AskedQuestion): readonly string[] {
+function recordedResponses(sim: SimContext, book: ReplayBook, asked: AskedQuestion): readonly string[] {
   const correctionBase = correctedPromptBase(asked.prompt);
-  const question = findPromptQuestion(correctionBase ?? asked.prompt);
+  const question = findPromptQuestion(correctionBase ?? asked.prompt) ?? findJudgeQuestion(asked.prompt);
   const responses =
     question === null
       ? undefined
-      : ((correctionBase === null ? undefined : sim.book.correctionsFor(question, asked.earlier)) ??
-        sim.book.responsesFor(question, asked.earlier));
+      : ((correctionBase === null ? undefined : book.correctionsFor(question, asked.earlier)) ??
+        book.responsesFor(question, asked.earlier));
   if (responses) return responses;
   sim.metrics.unknownQuestion();
   const previous = asked.earlier.at(-1);
   const after = previous === undefined ? '' : ` after ${JSON.stringify(previous)}`;
   const message =
     question === null
-      ? "the prompt has no SQL-R1 'Question:' section, so sim-llm cannot find a recorded answer"
-      : `sim-llm has no recorded answer for the question ${JSON.stringify(question)}${after} (${sim.book.source})${closestHint(sim.book, question)}`;
+      ? "the prompt has no SQL-R1 or sql.judge 'Question:' section, so sim-llm cannot find a recorded answer"
+      : `sim-llm has no recorded answer for the question ${JSON.stringify(question)}${after} (${book.source})${closestHint(book, question)}`;
   throw new R1flowError('LLM_UNKNOWN_QUESTION', message, {
     retryable: false,
     data: question === null ? {} : { question },

@@ -5,6 +5,8 @@
 // right after that question in a conversation. Questions are looked up exactly, then by their
 // normalised form (case, spacing and punctuation ignored), never by substring: that would be
 // ambiguous, since one Spider question is contained in another.
+// A book may keep only the K-th response of every line: an ensemble file whose K-th response is
+// one recorded system's answer then replays that system alone.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { R1flowError } from '../engine/errors.ts';
@@ -96,7 +98,11 @@ function replayBookOf(source: string, entries: readonly ReplayEntry[]): ReplayBo
   };
 }
 
-export function loadReplayBook(path: string): ReplayBook {
+/**
+ * The replay file at `path`; with `response`, only that position (0-based) of every line's
+ * responses, so one column of an ensemble file plays back as one model.
+ */
+export function loadReplayBook(path: string, response?: number): ReplayBook {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -123,9 +129,21 @@ export function loadReplayBook(path: string): ReplayBook {
     const parsed = ReplayLine.safeParse(json);
     if (!parsed.success)
       throw new R1flowError('CONFIG_INVALID', `${where}: ${z.prettifyError(parsed.error)}`);
-    entries.push(parsed.data);
+    entries.push({ ...parsed.data, responses: pickResponse(parsed.data.responses, response, where) });
   });
-  return replayBookOf(path, entries);
+  return replayBookOf(response === undefined ? path : `${path}#${response}`, entries);
+}
+
+function pickResponse(responses: string[], position: number | undefined, where: string): string[] {
+  if (position === undefined) return responses;
+  const picked = responses[position];
+  if (picked === undefined) {
+    throw new R1flowError(
+      'CONFIG_INVALID',
+      `${where} has ${responses.length} responses, so it has no response #${position} (counted from 0)`,
+    );
+  }
+  return [picked];
 }
 
 /** sim-llm's token estimate: about four characters a token. */

@@ -1,7 +1,8 @@
 // sim-llm: an OpenAI-compatible model server that plays back recorded answers, optionally
 // delayed by a measured GPU cost model under static, continuous or serial batching. It lets the
 // NL2SQL flow, its tests and the batching benchmark run without a GPU; a real vLLM server is a
-// drop-in replacement.
+// drop-in replacement. It can serve several replay files as several model names (the request's
+// `model` picks one), so a flow with several generate nodes can replay several recorded systems.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
@@ -16,7 +17,7 @@ import {
   type SimContext,
   score,
 } from './openai-handlers.ts';
-import { emptyReplayBook, loadReplayBook } from './replay-book.ts';
+import { emptyReplayBook, loadReplayBook, type ReplayBook } from './replay-book.ts';
 import { type SimMetrics, SimMetricsRecorder } from './sim-metrics.ts';
 import { SCHEDULING_MODES, VirtualGpu } from './virtual-gpu.ts';
 
@@ -24,8 +25,22 @@ export const SimLlmOptionsSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   /** 0 picks a free port. */
   port: z.number().int().min(0).max(65_535).default(0),
-  /** JSONL of recorded answers; without it every question is unknown (404). */
+  /** JSONL of recorded answers, served as `model`; without any replay every question is unknown (404). */
   replayPath: z.string().optional(),
+  /**
+   * More replay files, each served as its own model name (after `replayPath`'s model, if any);
+   * `response` keeps only that position of every line, so an ensemble file's K-th column plays
+   * back as one model.
+   */
+  replays: z
+    .array(
+      z.object({
+        model: z.string().min(1),
+        path: z.string().min(1),
+        response: z.number().int().min(0).optional(),
+      }),
+    )
+    .default([]),
   /** GPU batching profile (JSON); without it answers come at once. */
   profilePath: z.string().optional(),
   mode: z.enum(SCHEDULING_MODES).default('continuous'),
@@ -34,6 +49,7 @@ export const SimLlmOptionsSchema = z.object({
   /** Most sequences running at once in continuous mode. */
   maxBatchSequences: z.number().int().min(1).default(64),
   embeddingDim: z.number().int().min(1).max(65_536).default(256),
+  /** The model name of `replayPath` (and of the server when it has no replay). */
   model: z.string().min(1).default('sim-sql-r1'),
 });
 export type SimLlmOptions = z.input<typeof SimLlmOptionsSchema>;
@@ -42,6 +58,8 @@ export interface SimLlmServer {
   /** The API root, ending with `/v1`. */
   url: string;
   port: number;
+  /** The model names served, the default first. */
+  models: string[];
   close(): Promise<void>;
   metrics(): SimMetrics;
   /** The latest prompts the server generated for (at most 64), oldest first. */
@@ -60,7 +78,12 @@ const JSON_ROUTES: Record<string, Handler> = {
   'POST /score': score,
   'POST /v1/score': score,
   'GET /metrics.json': (_body, sim) => sim.metrics.snapshot(),
-  'GET /health': (_body, sim) => ({ status: 'ok', model: sim.model, questions: sim.book.size }),
+  'GET /health': (_body, sim) => ({
+    status: 'ok',
+    model: sim.model,
+    questions: sim.books.get(sim.model)?.size ?? 0,
+    models: Object.fromEntries([...sim.books].map(([name, book]) => [name, book.size])),
+  }),
 };
 
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -73,9 +96,10 @@ export async function startSimLlm(options: SimLlmOptions = {}): Promise<SimLlmSe
   const config = parsed.data;
   const metrics = new SimMetricsRecorder(config.mode, config.speed);
   const cost = config.profilePath === undefined ? FREE_COST_MODEL : loadCostModel(config.profilePath);
+  const books = loadBooks(config);
   const sim: SimContext = {
-    model: config.model,
-    book: config.replayPath === undefined ? emptyReplayBook() : loadReplayBook(config.replayPath),
+    model: books.keys().next().value ?? config.model,
+    books,
     gpu: new VirtualGpu(
       { mode: config.mode, cost, speed: config.speed, maxBatchSequences: config.maxBatchSequences },
       metrics,
@@ -94,6 +118,7 @@ export async function startSimLlm(options: SimLlmOptions = {}): Promise<SimLlmSe
   return {
     url: `http://${host}:${port}/v1`,
     port,
+    models: [...books.keys()],
     metrics: () => metrics.snapshot(),
     recentPrompts: () => [...sim.recentPrompts],
     close: async () => {
@@ -103,6 +128,27 @@ export async function startSimLlm(options: SimLlmOptions = {}): Promise<SimLlmSe
       await closed;
     },
   };
+}
+
+/** Each served model's replay book, in listing order; a model name given twice is refused. */
+function loadBooks(config: z.output<typeof SimLlmOptionsSchema>): Map<string, ReplayBook> {
+  const books = new Map<string, ReplayBook>();
+  if (config.replayPath !== undefined || config.replays.length === 0) {
+    books.set(
+      config.model,
+      config.replayPath === undefined ? emptyReplayBook() : loadReplayBook(config.replayPath),
+    );
+  }
+  for (const { model, path, response } of config.replays) {
+    if (books.has(model)) {
+      throw new R1flowError(
+        'CONFIG_INVALID',
+        `sim-llm: the model name ${JSON.stringify(model)} is given twice`,
+      );
+    }
+    books.set(model, loadReplayBook(path, response));
+  }
+  return books;
 }
 
 async function serve(request: IncomingMessage, response: ServerResponse, sim: SimContext): Promise<void> {

@@ -3,6 +3,14 @@
 import { z } from 'zod';
 import { CONNECTION_NAME } from '../../engine/connections.ts';
 
+/** A `.refine()` for params naming a model server: a connection or a baseUrl, not both (also sql.judge's). */
+type ModelServerParams = { connection?: string | undefined; baseUrl?: string | undefined };
+export const ONE_MODEL_SERVER: [(params: ModelServerParams) => boolean, { message: string; path: string[] }] =
+  [
+    (params) => params.connection === undefined || params.baseUrl === undefined,
+    { message: 'give a connection or a baseUrl, not both', path: ['connection'] },
+  ];
+
 export const GenerateParamsSchema = z
   .object({
     n: z.number().int().min(1).max(64).default(8).describe('Samples per question, asked for in one request'),
@@ -40,6 +48,11 @@ export const GenerateParamsSchema = z
       .max(3_600_000)
       .default(120_000)
       .describe('Limit for one attempt of the request, in ms'),
+    source: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Label on every candidate (sql.vote’s sourceWeights, sql.combine); default the model id'),
     externalKnowledge: z
       .string()
       .optional()
@@ -53,9 +66,6 @@ export const GenerateParamsSchema = z
       .describe("A follow-up's earlier turns (question and chosen SQL) put before the question; 0: none"),
   })
   .strict()
-  .refine((params) => params.connection === undefined || params.baseUrl === undefined, {
-    message: 'give a connection or a baseUrl, not both',
-    path: ['connection'],
-  });
+  .refine(...ONE_MODEL_SERVER);
 
 export type GenerateParams = z.output<typeof GenerateParamsSchema>;

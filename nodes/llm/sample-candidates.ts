@@ -74,7 +74,7 @@ export async function sampleForMessage(
           .complete([prompt], options)
           .then(({ samples, usage }) => ({ samples: samples[0] ?? [], usage })),
   ]);
-  const outputs = toOutputs(samples, model, prompt);
+  const outputs = toOutputs(samples, model, prompt, params.source);
   if (usage) {
     outputs.candidates.promptTokens = usage.promptTokens;
     outputs.candidates.completionTokens = usage.completionTokens;
@@ -100,9 +100,9 @@ export async function sampleCandidatesBatch(items: Invocation[]): Promise<Settle
       client.resolveModel(),
       client.complete(prompts, samplingOptions(first.params, signal)),
     ]);
-    return items.map(({ ctx }, i): Settled<GenerateOutputs> => {
+    return items.map(({ ctx, params }, i): Settled<GenerateOutputs> => {
       if (ctx.signal.aborted) return { ok: false, error: ctx.signal.reason };
-      return { ok: true, value: toOutputs(samples[i] ?? [], model, prompts[i] ?? '') };
+      return { ok: true, value: toOutputs(samples[i] ?? [], model, prompts[i] ?? '', params.source) };
     });
   } catch (error) {
     if (concernsOnePrompt(error)) return settleEach(items);
@@ -180,8 +180,18 @@ function samplingOptions(params: GenerateParams, signal: AbortSignal): SamplingO
   return options;
 }
 
-function toOutputs(samples: Sample[], model: string, prompt: string): GenerateOutputs {
-  return { candidates: { candidates: samples.map(toCandidate), model }, prompt };
+/** Every candidate carries its source: the `source` param, else the model that wrote it. */
+function toOutputs(
+  samples: Sample[],
+  model: string,
+  prompt: string,
+  source: string | undefined,
+): GenerateOutputs {
+  const candidates = samples.map((sample, index) => ({
+    ...toCandidate(sample, index),
+    source: source ?? model,
+  }));
+  return { candidates: { candidates, model }, prompt };
 }
 
 /** A signal that aborts once every one of `signals` has. */

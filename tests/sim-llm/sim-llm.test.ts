@@ -109,7 +109,7 @@ describe('sim-llm OpenAI-compatible routes', () => {
   it('treats a prompt without an SQL-R1 question section as unknown', async () => {
     const { status, json } = await post(`${sim.url}/completions`, { prompt: 'How many singers?' });
     expect(status).toBe(404);
-    expect(json.error.message).toContain("no SQL-R1 'Question:' section");
+    expect(json.error.message).toContain("no SQL-R1 or sql.judge 'Question:' section");
   });
 
   it('finds the question in the last user message of a chat', async () => {

@@ -1,17 +1,22 @@
 // `r1flow sim-llm`: runs the simulated model server until SIGINT or SIGTERM.
 import { parseArgs } from 'node:util';
 import { isR1flowError } from '../../../engine/errors.ts';
+import { parseReplaySpecs } from '../../../sim-llm/replay-spec.ts';
 import { startSimLlm } from '../../../sim-llm/start-sim-llm.ts';
 import type { SchedulingMode } from '../../../sim-llm/virtual-gpu.ts';
 import { defineCommand } from '../command.ts';
 import { logFormatFlag, processLogger } from '../options.ts';
 import { listenError } from './listen-error.ts';
 
-const USAGE = `sim-llm [--port 8000] [--host 127.0.0.1] [--replay FILE] [--profile FILE]
+const USAGE = `sim-llm [--port 8000] [--host 127.0.0.1] [--replay [NAME=]FILE[#K] ...] [--profile FILE]
                       [--mode continuous|static|serial] [--speed 1] [--max-batch 64] [--model sim-sql-r1]
                       [--log-format pretty|json]
 
-  --replay FILE    JSONL of recorded answers ({db_id, question, responses}); without it every question is unknown
+  --replay FILE    JSONL of recorded answers ({db_id, question, responses}), served as --model;
+                   without any replay every question is unknown
+  --replay NAME=FILE       one more model, answering requests that name model NAME (repeatable)
+  --replay NAME=FILE#K     only the K-th response (from 0) of every line: one system of an ensemble file,
+                           e.g. --replay codes-1b=datasets/spider-dev/replay-ensemble.jsonl#0
   --profile FILE   GPU batching profile to delay batches by (datasets/gpu-profiles/h100-qwen2.5-coder-7b.json);
                    without it no delays
   --mode           static: one request = one batch, one at a time; continuous: vLLM-like; serial: one sequence at a time
@@ -23,14 +28,15 @@ export default defineCommand({
   usage: USAGE,
   async run(argv) {
     let flags: Record<string, string | undefined>;
+    let replays: string[];
     try {
-      flags = parseArgs({
+      const { replay, ...values } = parseArgs({
         args: argv,
         strict: true,
         options: {
           port: { type: 'string', default: '8000' },
           host: { type: 'string', default: '127.0.0.1' },
-          replay: { type: 'string' },
+          replay: { type: 'string', multiple: true },
           profile: { type: 'string' },
           mode: { type: 'string', default: 'continuous' },
           speed: { type: 'string', default: '1' },
@@ -39,6 +45,8 @@ export default defineCommand({
           ...logFormatFlag,
         },
       }).values;
+      flags = values;
+      replays = replay ?? [];
     } catch (error) {
       console.error(`${(error as Error).message}\n\nusage: r1flow ${USAGE}`);
       return 2;
@@ -53,7 +61,7 @@ export default defineCommand({
         mode: flags.mode as SchedulingMode,
         speed: Number(flags.speed),
         maxBatchSequences: Number(flags['max-batch']),
-        ...(flags.replay === undefined ? {} : { replayPath: flags.replay }),
+        ...parseReplaySpecs(replays),
         ...(flags.profile === undefined ? {} : { profilePath: flags.profile }),
         ...(flags.model === undefined ? {} : { model: flags.model }),
       });
@@ -64,7 +72,9 @@ export default defineCommand({
     }
     const delays =
       flags.profile === undefined ? 'no delays' : `profile ${flags.profile}, speed ${flags.speed}`;
-    logger.info(`sim-llm listening on ${server.url} (mode ${flags.mode}, ${delays})`);
+    logger.info(
+      `sim-llm listening on ${server.url} (mode ${flags.mode}, ${delays}, models ${server.models.join(', ')})`,
+    );
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
