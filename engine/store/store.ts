@@ -3,6 +3,7 @@
 
 import type { FlowDocument } from '../flow-schema.ts';
 import type { ApiKeyRecords } from './api-key-records.ts';
+import type { ExampleRecords, FeedbackRecords } from './feedback-records.ts';
 import type {
   FlowSummary,
   FlowVersion,
@@ -78,6 +79,10 @@ export interface Store {
   readonly apiKeys: ApiKeyRecords;
   /** Accepted webhook signatures within their replay window. */
   readonly replays: ReplayRecords;
+  /** Ratings of run answers and their reviews. */
+  readonly feedback: FeedbackRecords;
+  /** Verified question → SQL examples per warehouse. */
+  readonly examples: ExampleRecords;
 
   close(): Promise<void>;
 }
