@@ -201,7 +201,7 @@ async function generate(
 
 function recordedResponses(sim: SimContext, promptText: string): readonly string[] {
   const question = findPromptQuestion(promptText);
-  const responses = question === null ? undefined : sim.book.responsesFor(question);
+  const responses = question === null ? undefined : sim.book.responsesFor(question, promptText);
   if (responses) return responses;
   sim.metrics.unknownQuestion();
   const message =

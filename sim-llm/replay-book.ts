@@ -2,7 +2,9 @@
 // `{db_id, question, responses: [...]}`; lines without a `question` (a `{"_comment": ...}` header)
 // are skipped. Questions are looked up exactly, then by their normalised form (case, spacing and
 // punctuation ignored), never by substring: that would be ambiguous, since one Spider question is
-// contained in another.
+// contained in another. A line may add `ifPromptContains`: its responses answer instead of the
+// question's plain line when the whole prompt contains that text, which scripts how a model's
+// answer changes when the prompt shows it a verified example.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { R1flowError } from '../engine/errors.ts';
@@ -12,13 +14,31 @@ export interface ReplayBook {
   /** Where the answers came from, for messages. */
   readonly source: string;
   readonly size: number;
-  /** The recorded responses: of the question as written, else of one with the same normalised form. */
-  responsesFor(question: string): readonly string[] | undefined;
+  /**
+   * The recorded responses: of the question as written, else of one with the same normalised form;
+   * of its first `ifPromptContains` line whose text is in `prompt`, else of its plain line.
+   */
+  responsesFor(question: string, prompt?: string): readonly string[] | undefined;
   /** Up to `limit` recorded questions sharing some text with `question`, most alike first. */
   closestQuestions(question: string, limit: number): string[];
 }
 
-const ReplayLine = z.object({ question: z.string(), responses: z.array(z.string()).min(1) });
+const ReplayLine = z.object({
+  question: z.string(),
+  responses: z.array(z.string()).min(1),
+  ifPromptContains: z.string().min(1).optional(),
+});
+
+/** A question's recorded lines: the plain one and those that answer when the prompt contains a text. */
+interface ReplayEntry {
+  plain?: readonly string[];
+  conditional: { text: string; responses: readonly string[] }[];
+}
+
+function entryResponses(entry: ReplayEntry | undefined, prompt: string): readonly string[] | undefined {
+  if (!entry) return undefined;
+  return entry.conditional.find(({ text }) => prompt.includes(text))?.responses ?? entry.plain;
+}
 
 /**
  * The question without what a person retyping it varies: Unicode compatibility forms, case, and
@@ -37,17 +57,18 @@ export function emptyReplayBook(): ReplayBook {
 }
 
 /** `answers` in file order; where two questions share a normalised form the first one's answers win. */
-function replayBookOf(source: string, answers: ReadonlyMap<string, readonly string[]>): ReplayBook {
-  const byNormalised = new Map<string, readonly string[]>();
-  const normalised = [...answers].map(([question, responses]) => {
+function replayBookOf(source: string, answers: ReadonlyMap<string, ReplayEntry>): ReplayBook {
+  const byNormalised = new Map<string, ReplayEntry>();
+  const normalised = [...answers].map(([question, entry]) => {
     const key = normaliseQuestion(question);
-    if (!byNormalised.has(key)) byNormalised.set(key, responses);
+    if (!byNormalised.has(key)) byNormalised.set(key, entry);
     return { question, key };
   });
   return {
     source,
     size: answers.size,
-    responsesFor: (question) => answers.get(question) ?? byNormalised.get(normaliseQuestion(question)),
+    responsesFor: (question, prompt = '') =>
+      entryResponses(answers.get(question) ?? byNormalised.get(normaliseQuestion(question)), prompt),
     closestQuestions(question, limit) {
       const key = normaliseQuestion(question);
       return normalised
@@ -77,7 +98,7 @@ export function loadReplayBook(path: string): ReplayBook {
       },
     );
   }
-  const answers = new Map<string, readonly string[]>();
+  const answers = new Map<string, ReplayEntry>();
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
     const where = `replay file ${path} line ${i + 1}`;
@@ -91,7 +112,11 @@ export function loadReplayBook(path: string): ReplayBook {
     const parsed = ReplayLine.safeParse(json);
     if (!parsed.success)
       throw new R1flowError('CONFIG_INVALID', `${where}: ${z.prettifyError(parsed.error)}`);
-    if (!answers.has(parsed.data.question)) answers.set(parsed.data.question, parsed.data.responses);
+    const { question, responses, ifPromptContains } = parsed.data;
+    const entry = answers.get(question) ?? { conditional: [] };
+    answers.set(question, entry);
+    if (ifPromptContains !== undefined) entry.conditional.push({ text: ifPromptContains, responses });
+    else entry.plain ??= responses;
   });
   return replayBookOf(path, answers);
 }

@@ -2,7 +2,8 @@
 // request, the last ```sql block of each sample as a candidate. Runs that reach the worker together
 // share one request (runBatch), which is what makes a GPU server fast.
 import { defineNode } from '../../engine/define-node.ts';
-import { Text } from '../../engine/ports.ts';
+import { optional, Text } from '../../engine/ports.ts';
+import { SqlExamplesPort } from '../examples/example-types.ts';
 import { SchemaContextPort, SqlCandidatesPort } from '../types.ts';
 import { GenerateParamsSchema } from './generate-params.ts';
 import { generateBatchKey, sampleCandidates, sampleCandidatesBatch } from './sample-candidates.ts';
@@ -17,7 +18,7 @@ export default defineNode({
     "Samples n SQL candidates from a model server with SQL-R1's prompt (schema, question, think/answer " +
     'format) and extracts the last ```sql block of each sample.',
   params: GenerateParamsSchema,
-  inputs: { question: Text, schema: SchemaContextPort },
+  inputs: { question: Text, schema: SchemaContextPort, examples: optional(SqlExamplesPort) },
   outputs: { candidates: SqlCandidatesPort, prompt: Text },
   run: sampleCandidates,
   runBatch: sampleCandidatesBatch,

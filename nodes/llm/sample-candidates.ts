@@ -4,6 +4,7 @@
 import type { NodeInvocation, Settled } from '../../engine/define-node.ts';
 import { R1flowError } from '../../engine/errors.ts';
 import type { Sample, SamplingOptions } from '../../engine/model-client.ts';
+import type { SqlExample } from '../examples/example-types.ts';
 import type { SchemaContext, SqlCandidates } from '../types.ts';
 import { toCandidate } from './extract-sql.ts';
 import type { GenerateParams } from './generate-params.ts';
@@ -14,6 +15,8 @@ import { buildSqlR1Prompt, QWEN_END_OF_TURN, wrapInQwenChat } from './sql-r1-pro
 export interface GenerateInputs {
   question: string;
   schema: SchemaContext;
+  /** Verified examples; only the `sql-r1-examples` style shows them. */
+  examples?: SqlExample[];
 }
 
 // A type alias, not an interface: node outputs must be assignable to Record<string, unknown>.
@@ -115,19 +118,20 @@ function clientFor({ params, ctx }: Invocation): Promise<NamedModelClient> {
   });
 }
 
-/** `sql-r1`: ChatML text for `/v1/completions`; `chat`: the user message for `/v1/chat/completions`. */
+/** `sql-r1`(`-examples`): ChatML text for `/v1/completions`; `chat`: the user message for `/v1/chat/completions`. */
 function promptFor(params: GenerateParams, inputs: GenerateInputs): string {
   const message = buildSqlR1Prompt({
     schema: inputs.schema.ddl,
     question: inputs.question,
     externalKnowledge: params.externalKnowledge,
+    examples: params.promptStyle === 'sql-r1-examples' ? inputs.examples : undefined,
   });
-  return params.promptStyle === 'sql-r1' ? wrapInQwenChat(message) : message;
+  return params.promptStyle === 'chat' ? message : wrapInQwenChat(message);
 }
 
 function samplingOptions(params: GenerateParams, signal: AbortSignal): SamplingOptions {
   // SQL-R1 stops Qwen2.5 at <|im_end|>; a raw completion needs it said as a stop string.
-  const stop = params.promptStyle === 'sql-r1' ? [QWEN_END_OF_TURN, ...(params.stop ?? [])] : params.stop;
+  const stop = params.promptStyle !== 'chat' ? [QWEN_END_OF_TURN, ...(params.stop ?? [])] : params.stop;
   const options: SamplingOptions = {
     n: params.n,
     temperature: params.temperature,

@@ -12,6 +12,7 @@ export const SPIDER_REPLAY = join(SPIDER_DEV_DIR, 'replay-ensemble.jsonl');
 export interface ReplayEntry {
   question: string;
   responses: string[];
+  ifPromptContains?: string;
 }
 
 /** A replay file with a comment header line, in a fresh temp dir; `remove()` deletes the dir. */
