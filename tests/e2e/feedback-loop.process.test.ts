@@ -176,4 +176,24 @@ describe('feedback → verified example → better answer', () => {
     expect(again.answer.sql).toBe(WRONG);
     expect(existsSync(indexDir)).toBe(true);
   });
+
+  it("accepts only SQL that runs read-only on the run's warehouse", async () => {
+    const run = await ask(FIRST);
+    const vote = await h.api(`/api/runs/${run.runId}/feedback`, { method: 'POST', json: { rating: 'down' } });
+    const review = (sql: string) =>
+      h.api(`/api/feedback/${vote.body.feedback.id}/review`, { method: 'POST', json: { accept: true, sql } });
+    const before = count(WRONG);
+
+    const broken = await review('SELECT COUNT(*) FROM shipments');
+    expect(broken.status).toBe(422);
+    expect(broken.body.error).toMatchObject({ code: 'FEEDBACK_NOT_VERIFIABLE' });
+    expect(broken.body.error.message).toContain('no such table: shipments');
+    const write = await review("UPDATE orders SET status = 'shipped'");
+    expect(write.status).toBe(422);
+    expect(count(WRONG)).toBe(before);
+    expect(count(CORRECTED)).toBeLessThan(before);
+
+    expect((await h.api('/api/examples')).body.examples).toEqual([]);
+    expect((await h.api(`/api/feedback?run=${run.runId}`)).body.feedback[0].state).toBe('pending');
+  });
 });
