@@ -1,6 +1,7 @@
 // Every CLI command, in the order `r1flow --help` lists them.
 import type { CliCommand } from '../command.ts';
 import evalCommand from './eval.ts';
+import { exportCommand } from './export.ts';
 import { keysCommand } from './keys.ts';
 import queues from './queues.ts';
 import run from './run.ts';
@@ -12,5 +13,17 @@ import vote from './vote.ts';
 import worker from './worker.ts';
 
 export async function loadCommands(): Promise<CliCommand[]> {
-  return [start, worker, queues, run, validate, evalCommand, runsCommand, keysCommand, vote, simLlm];
+  return [
+    start,
+    worker,
+    queues,
+    run,
+    validate,
+    evalCommand,
+    runsCommand,
+    keysCommand,
+    exportCommand,
+    vote,
+    simLlm,
+  ];
 }
