@@ -41,7 +41,9 @@ describe('feedback on an answer in the editor', () => {
     await item.waitFor({ state: 'detached' });
     const examples = (await server.api<{ examples: { id: string }[] }>('GET', '/api/examples')).body.examples;
     expect(examples).toMatchObject([{ question: QUESTION, sql: CORRECTED }]);
-    await expect.poll(() => page.getByTestId(`example-${examples[0]!.id}`).textContent()).toContain(CORRECTED);
+    await expect
+      .poll(() => page.getByTestId(`example-${examples[0]!.id}`).textContent())
+      .toContain(CORRECTED);
     await dismissNotices(page);
   });
 });
