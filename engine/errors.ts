@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'RUN_NOT_ACTIVE'
   | 'RUN_NO_ANSWER'
   | 'RUN_BAD_INPUT'
+  | 'THREAD_NOT_FOUND'
+  | 'THREAD_OTHER_FLOW'
   | 'NODE_FAILED'
   | 'NODE_TIMEOUT'
   | 'NODE_CANCELLED'

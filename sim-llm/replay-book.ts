@@ -1,10 +1,12 @@
 // Recorded model answers that sim-llm plays back. A replay file is JSONL, one line a question:
-// `{db_id, question, responses: [...]}`; lines without a `question` (a `{"_comment": ...}` header)
-// are skipped. Questions are looked up exactly, then by their normalised form (case, spacing and
-// punctuation ignored), never by substring: that would be ambiguous, since one Spider question is
-// contained in another. A line may add `ifPromptContains`: its responses answer instead of the
-// question's plain line when the whole prompt contains that text, which scripts how a model's
-// answer changes when the prompt shows it a verified example.
+// `{db_id, question, responses: [...], corrections?: [...]}`; `corrections` answer sql.correct's
+// prompts (the question asked again with its failed queries), `responses` everything else. Lines
+// without a `question` (a `{"_comment": ...}` header) are skipped. A follow-up line also names the question it `follows`: it answers that text only
+// right after that question in a conversation. Questions are looked up exactly, then by their
+// normalised form (case, spacing and punctuation ignored), never by substring: that would be
+// ambiguous, since one Spider question is contained in another. A line may add `ifPromptContains`:
+// it answers instead of the question's plain line when the whole prompt contains that text, which
+// scripts how a model's answer changes when the prompt shows it a verified example.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { R1flowError } from '../engine/errors.ts';
@@ -15,30 +17,36 @@ export interface ReplayBook {
   readonly source: string;
   readonly size: number;
   /**
-   * The recorded responses: of the question as written, else of one with the same normalised form;
-   * of its first `ifPromptContains` line whose text is in `prompt`, else of its plain line.
+   * The recorded responses: of a follow-up of the last of `earlierQuestions` (the conversation's
+   * earlier user questions), else of the question on its own; each as written, else by its
+   * normalised form; a line whose `ifPromptContains` text is in `prompt` before the plain line.
    */
-  responsesFor(question: string, prompt?: string): readonly string[] | undefined;
-  /** Up to `limit` recorded questions sharing some text with `question`, most alike first. */
+  responsesFor(
+    question: string,
+    earlierQuestions?: readonly string[],
+    prompt?: string,
+  ): readonly string[] | undefined;
+  /** The responses recorded for correction prompts of the question, found the same way; may be absent. */
+  correctionsFor(
+    question: string,
+    earlierQuestions?: readonly string[],
+    prompt?: string,
+  ): readonly string[] | undefined;
+  /**
+   * Up to `limit` recorded questions sharing some text with `question`, most alike first; a
+   * follow-up reads `<question it follows> → <follow-up>`.
+   */
   closestQuestions(question: string, limit: number): string[];
 }
 
 const ReplayLine = z.object({
   question: z.string(),
+  follows: z.string().optional(),
   responses: z.array(z.string()).min(1),
+  corrections: z.array(z.string()).min(1).optional(),
   ifPromptContains: z.string().min(1).optional(),
 });
-
-/** A question's recorded lines: the plain one and those that answer when the prompt contains a text. */
-interface ReplayEntry {
-  plain?: readonly string[];
-  conditional: { text: string; responses: readonly string[] }[];
-}
-
-function entryResponses(entry: ReplayEntry | undefined, prompt: string): readonly string[] | undefined {
-  if (!entry) return undefined;
-  return entry.conditional.find(({ text }) => prompt.includes(text))?.responses ?? entry.plain;
-}
+type ReplayEntry = z.output<typeof ReplayLine>;
 
 /**
  * The question without what a person retyping it varies: Unicode compatibility forms, case, and
@@ -53,34 +61,64 @@ export function normaliseQuestion(question: string): string {
 }
 
 export function emptyReplayBook(): ReplayBook {
-  return replayBookOf('no replay file', new Map());
+  return replayBookOf('no replay file', []);
 }
 
-/** `answers` in file order; where two questions share a normalised form the first one's answers win. */
-function replayBookOf(source: string, answers: ReadonlyMap<string, ReplayEntry>): ReplayBook {
+// NUL never survives normalisation and is not typed into questions, so it cannot join two keys into one.
+const entryKey = (question: string, follows: string | undefined): string =>
+  follows === undefined ? question : `${follows}\u0000${question}`;
+const normalisedKey = (question: string, follows: string | undefined): string =>
+  entryKey(normaliseQuestion(question), follows === undefined ? undefined : normaliseQuestion(follows));
+
+/** Entries in file order; where two share a (normalised) key the first one's answers win. */
+function replayBookOf(source: string, entries: readonly ReplayEntry[]): ReplayBook {
+  const exact = new Map<string, ReplayEntry>();
   const byNormalised = new Map<string, ReplayEntry>();
-  const normalised = [...answers].map(([question, entry]) => {
-    const key = normaliseQuestion(question);
-    if (!byNormalised.has(key)) byNormalised.set(key, entry);
-    return { question, key };
-  });
+  const conditional = entries.filter((entry) => entry.ifPromptContains !== undefined);
+  for (const entry of entries) {
+    if (entry.ifPromptContains !== undefined) continue;
+    const exactKey = entryKey(entry.question, entry.follows);
+    if (!exact.has(exactKey)) exact.set(exactKey, entry);
+    const looseKey = normalisedKey(entry.question, entry.follows);
+    if (!byNormalised.has(looseKey)) byNormalised.set(looseKey, entry);
+  }
+  // One label per question: its `ifPromptContains` lines are not other questions.
+  const byLabel = new Map<string, { label: string; key: string }>();
+  for (const { question, follows } of entries) {
+    const label = follows === undefined ? question : `${follows} → ${question}`;
+    if (!byLabel.has(label)) byLabel.set(label, { label, key: normaliseQuestion(question) });
+  }
+  const labelled = [...byLabel.values()];
+  const lookup = (question: string, follows: string | undefined, prompt: string) => {
+    const key = normalisedKey(question, follows);
+    const shown = conditional.find(
+      (entry) =>
+        prompt.includes(entry.ifPromptContains!) && normalisedKey(entry.question, entry.follows) === key,
+    );
+    return shown ?? exact.get(entryKey(question, follows)) ?? byNormalised.get(key);
+  };
+  const find = (question: string, earlierQuestions: readonly string[], prompt: string) => {
+    const previous = earlierQuestions.at(-1);
+    return (
+      (previous === undefined ? undefined : lookup(question, previous, prompt)) ??
+      lookup(question, undefined, prompt)
+    );
+  };
   return {
     source,
-    size: answers.size,
-    responsesFor: (question, prompt = '') =>
-      entryResponses(answers.get(question) ?? byNormalised.get(normaliseQuestion(question)), prompt),
+    size: labelled.length,
+    responsesFor: (question, earlierQuestions = [], prompt = '') =>
+      find(question, earlierQuestions, prompt)?.responses,
+    correctionsFor: (question, earlierQuestions = [], prompt = '') =>
+      find(question, earlierQuestions, prompt)?.corrections,
     closestQuestions(question, limit) {
       const key = normaliseQuestion(question);
-      return normalised
-        .map((entry, order) => ({
-          question: entry.question,
-          order,
-          score: trigramSimilarity(key, entry.key),
-        }))
+      return labelled
+        .map((entry, order) => ({ label: entry.label, order, score: trigramSimilarity(key, entry.key) }))
         .filter((entry) => entry.score > 0)
         .sort((a, b) => b.score - a.score || a.order - b.order)
         .slice(0, limit)
-        .map((entry) => entry.question);
+        .map((entry) => entry.label);
     },
   };
 }
@@ -98,7 +136,7 @@ export function loadReplayBook(path: string): ReplayBook {
       },
     );
   }
-  const answers = new Map<string, ReplayEntry>();
+  const entries: ReplayEntry[] = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
     const where = `replay file ${path} line ${i + 1}`;
@@ -112,13 +150,9 @@ export function loadReplayBook(path: string): ReplayBook {
     const parsed = ReplayLine.safeParse(json);
     if (!parsed.success)
       throw new R1flowError('CONFIG_INVALID', `${where}: ${z.prettifyError(parsed.error)}`);
-    const { question, responses, ifPromptContains } = parsed.data;
-    const entry = answers.get(question) ?? { conditional: [] };
-    answers.set(question, entry);
-    if (ifPromptContains !== undefined) entry.conditional.push({ text: ifPromptContains, responses });
-    else entry.plain ??= responses;
+    entries.push(parsed.data);
   });
-  return replayBookOf(path, answers);
+  return replayBookOf(path, entries);
 }
 
 /** sim-llm's token estimate: about four characters a token. */

@@ -4,7 +4,7 @@
 import { defineNode } from '../../engine/define-node.ts';
 import { optional, Text } from '../../engine/ports.ts';
 import { SqlExamplesPort } from '../examples/example-types.ts';
-import { SchemaContextPort, SqlCandidatesPort } from '../types.ts';
+import { ConversationPort, SchemaContextPort, SqlCandidatesPort } from '../types.ts';
 import { GenerateParamsSchema } from './generate-params.ts';
 import { generateBatchKey, sampleCandidates, sampleCandidatesBatch } from './sample-candidates.ts';
 
@@ -16,9 +16,15 @@ export default defineNode({
   lane: 'llm',
   description:
     "Samples n SQL candidates from a model server with SQL-R1's prompt (schema, question, think/answer " +
-    'format) and extracts the last ```sql block of each sample.',
+    'format) and extracts the last ```sql block of each sample. A follow-up (history) puts the earlier ' +
+    'questions and their SQL before the question, chat style.',
   params: GenerateParamsSchema,
-  inputs: { question: Text, schema: SchemaContextPort, examples: optional(SqlExamplesPort) },
+  inputs: {
+    question: Text,
+    schema: SchemaContextPort,
+    history: optional(ConversationPort),
+    examples: optional(SqlExamplesPort),
+  },
   outputs: { candidates: SqlCandidatesPort, prompt: Text },
   run: sampleCandidates,
   runBatch: sampleCandidatesBatch,

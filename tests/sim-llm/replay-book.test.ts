@@ -110,15 +110,15 @@ describe('a replay line with ifPromptContains', () => {
 
   it('answers instead of the plain line when the prompt contains its text, whatever the file order', () => {
     expect(book.responsesFor('How many orders shipped?')).toEqual(['plain']);
-    expect(book.responsesFor('How many orders shipped?', 'a prompt without it')).toEqual(['plain']);
-    expect(book.responsesFor('how many orders shipped', '… WHERE shipped_at IS NOT NULL …')).toEqual([
+    expect(book.responsesFor('How many orders shipped?', [], 'a prompt without it')).toEqual(['plain']);
+    expect(book.responsesFor('how many orders shipped', [], '… WHERE shipped_at IS NOT NULL …')).toEqual([
       'with example',
     ]);
     expect(book.size).toBe(2);
   });
 
   it('leaves a question without a plain line unknown when the prompt lacks the text', () => {
-    expect(book.responsesFor('Only with an example?', 'no')).toBeUndefined();
-    expect(book.responsesFor('Only with an example?', 'an EXAMPLE')).toEqual(['conditional only']);
+    expect(book.responsesFor('Only with an example?', [], 'no')).toBeUndefined();
+    expect(book.responsesFor('Only with an example?', [], 'an EXAMPLE')).toEqual(['conditional only']);
   });
 });
