@@ -103,6 +103,17 @@ export class FeedbackService {
     return example;
   }
 
+  /**
+   * Rewrites the index of every warehouse that has examples, so a new data directory or a deleted
+   * index file is repaired when the server starts. Returns the files written.
+   */
+  async rebuildIndexes(): Promise<string[]> {
+    const warehouses = new Set((await this.#host.store.examples.list()).map((example) => example.warehouse));
+    const written: string[] = [];
+    for (const warehouse of warehouses) written.push(await this.#refresh(warehouse));
+    return written;
+  }
+
   async #reviewed(id: string, review: Parameters<Store['feedback']['review']>[1]) {
     const result = await this.#host.store.feedback.review(id, review);
     if (!result) throw new R1flowError('FEEDBACK_NOT_FOUND', `no feedback "${id}"`);

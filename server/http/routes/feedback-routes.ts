@@ -19,6 +19,12 @@ export function registerFeedbackRoutes(
 ): void {
   const { runtime } = context;
   const service = new FeedbackService(runtime, logger);
+  // Not awaited: an embeddings server that is slow to answer must not hold up the start.
+  app.addHook('onReady', async () => {
+    service.rebuildIndexes().catch((error: unknown) => {
+      logger?.warn(`examples indexes not rebuilt: ${(error as Error).message}`);
+    });
+  });
 
   routes.add(app, {
     method: 'POST',

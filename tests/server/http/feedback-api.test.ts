@@ -1,12 +1,19 @@
 // The feedback routes' answers for runs and feedback that do not qualify. The whole loop, with
 // SQL run on a warehouse, is tests/e2e/feedback-loop.process.test.ts.
+import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { searchExamplesIndex } from '../../../nodes/examples/examples-index.ts';
+import { examplesIndexPath } from '../../../nodes/examples/examples-location.ts';
+import { makeTempDir } from '../../nodes/schema/spider-files.ts';
+import { waitFor } from '../../support/cli.ts';
 import { flowOf } from '../../support/engine-harness.ts';
 import { type ServerHarness, startTestServer } from '../../support/server-harness.ts';
 
 let h: ServerHarness;
+const cleanups: (() => void)[] = [];
 afterEach(async () => {
   await h.close();
+  for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
 // An answer without a warehouse: test.table emits SQL and rows, no schema context.
@@ -99,5 +106,27 @@ describe('POST /api/feedback/:id/review', () => {
     const missing = await h.api('/api/examples/ex_nope', { method: 'DELETE' });
     expect(missing.status).toBe(404);
     expect(missing.body.error.code).toBe('EXAMPLE_NOT_FOUND');
+  });
+});
+
+describe('examples indexes at start', () => {
+  it('are written again for every warehouse with examples, so a lost index file comes back', async () => {
+    const temp = makeTempDir('feedback-start');
+    cleanups.push(temp.cleanup);
+    h = await startTestServer({ dir: temp.dir });
+    const example = await h.runtime.store.examples.insert({
+      warehouse: 'connection:sales',
+      question: 'How many orders?',
+      sql: 'SELECT count(*) FROM orders',
+      feedbackId: null,
+    });
+    const path = examplesIndexPath(example.warehouse, h.runtime.settings.setting);
+    expect(existsSync(path)).toBe(false);
+    await h.close();
+
+    h = await startTestServer({ dir: temp.dir });
+    await waitFor(() => existsSync(path), 10_000, 'the rebuilt examples index');
+    const found = await searchExamplesIndex(path, 'how many orders', { k: 3, fusionK: 60 });
+    expect(found.map((hit) => hit.sql)).toEqual([example.sql]);
   });
 });
