@@ -63,6 +63,11 @@ export type ErrorCode =
   | 'SYNC_SOURCE_MISSING'
   | 'SYNC_SCHEMA_CHANGED'
   | 'SYNC_FAILED'
+  // feedback and verified examples
+  | 'FEEDBACK_NOT_FOUND'
+  | 'FEEDBACK_ALREADY_REVIEWED'
+  | 'FEEDBACK_NOT_VERIFIABLE'
+  | 'EXAMPLE_NOT_FOUND'
   // datasets and evaluation
   | 'DATASET_INVALID'
   // queue mode

@@ -2,6 +2,7 @@
 import type { AnyNodeDefinition } from '../engine/define-node.ts';
 import { NodeRegistry } from '../engine/registry.ts';
 import branch from './control/branch.node.ts';
+import examplesRetrieve from './examples/retrieve.node.ts';
 import generate from './llm/generate.node.ts';
 import answer from './output/answer.node.ts';
 import retrieve from './schema/retrieve.node.ts';
@@ -23,6 +24,7 @@ export const BUILTIN_NODES: readonly AnyNodeDefinition[] = [
   branch,
   answer,
   retrieve,
+  examplesRetrieve,
   generate,
   combine,
   execute,

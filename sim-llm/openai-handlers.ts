@@ -244,8 +244,8 @@ function recordedResponses(sim: SimContext, book: ReplayBook, asked: AskedQuesti
   const responses =
     question === null
       ? undefined
-      : ((correctionBase === null ? undefined : book.correctionsFor(question, asked.earlier)) ??
-        book.responsesFor(question, asked.earlier));
+      : ((correctionBase === null ? undefined : book.correctionsFor(question, asked.earlier, asked.prompt)) ??
+        book.responsesFor(question, asked.earlier, asked.prompt));
   if (responses) return responses;
   sim.metrics.unknownQuestion();
   const previous = asked.earlier.at(-1);

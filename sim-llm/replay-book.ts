@@ -4,7 +4,9 @@
 // without a `question` (a `{"_comment": ...}` header) are skipped. A follow-up line also names the question it `follows`: it answers that text only
 // right after that question in a conversation. Questions are looked up exactly, then by their
 // normalised form (case, spacing and punctuation ignored), never by substring: that would be
-// ambiguous, since one Spider question is contained in another.
+// ambiguous, since one Spider question is contained in another. A line may add `ifPromptContains`:
+// it answers instead of the question's plain line when the whole prompt contains that text, which
+// scripts how a model's answer changes when the prompt shows it a verified example.
 // A book may keep only the K-th response of every line: an ensemble file whose K-th response is
 // one recorded system's answer then replays that system alone.
 import { readFileSync } from 'node:fs';
@@ -19,11 +21,19 @@ export interface ReplayBook {
   /**
    * The recorded responses: of a follow-up of the last of `earlierQuestions` (the conversation's
    * earlier user questions), else of the question on its own; each as written, else by its
-   * normalised form.
+   * normalised form; a line whose `ifPromptContains` text is in `prompt` before the plain line.
    */
-  responsesFor(question: string, earlierQuestions?: readonly string[]): readonly string[] | undefined;
+  responsesFor(
+    question: string,
+    earlierQuestions?: readonly string[],
+    prompt?: string,
+  ): readonly string[] | undefined;
   /** The responses recorded for correction prompts of the question, found the same way; may be absent. */
-  correctionsFor(question: string, earlierQuestions?: readonly string[]): readonly string[] | undefined;
+  correctionsFor(
+    question: string,
+    earlierQuestions?: readonly string[],
+    prompt?: string,
+  ): readonly string[] | undefined;
   /**
    * Up to `limit` recorded questions sharing some text with `question`, most alike first; a
    * follow-up reads `<question it follows> → <follow-up>`.
@@ -36,6 +46,7 @@ const ReplayLine = z.object({
   follows: z.string().optional(),
   responses: z.array(z.string()).min(1),
   corrections: z.array(z.string()).min(1).optional(),
+  ifPromptContains: z.string().min(1).optional(),
 });
 type ReplayEntry = z.output<typeof ReplayLine>;
 
@@ -65,27 +76,43 @@ const normalisedKey = (question: string, follows: string | undefined): string =>
 function replayBookOf(source: string, entries: readonly ReplayEntry[]): ReplayBook {
   const exact = new Map<string, ReplayEntry>();
   const byNormalised = new Map<string, ReplayEntry>();
+  const conditional = entries.filter((entry) => entry.ifPromptContains !== undefined);
   for (const entry of entries) {
+    if (entry.ifPromptContains !== undefined) continue;
     const exactKey = entryKey(entry.question, entry.follows);
     if (!exact.has(exactKey)) exact.set(exactKey, entry);
     const looseKey = normalisedKey(entry.question, entry.follows);
     if (!byNormalised.has(looseKey)) byNormalised.set(looseKey, entry);
   }
-  const labelled = entries.map(({ question, follows }) => ({
-    label: follows === undefined ? question : `${follows} → ${question}`,
-    key: normaliseQuestion(question),
-  }));
-  const lookup = (question: string, follows: string | undefined) =>
-    exact.get(entryKey(question, follows)) ?? byNormalised.get(normalisedKey(question, follows));
-  const find = (question: string, earlierQuestions: readonly string[]) => {
+  // One label per question: its `ifPromptContains` lines are not other questions.
+  const byLabel = new Map<string, { label: string; key: string }>();
+  for (const { question, follows } of entries) {
+    const label = follows === undefined ? question : `${follows} → ${question}`;
+    if (!byLabel.has(label)) byLabel.set(label, { label, key: normaliseQuestion(question) });
+  }
+  const labelled = [...byLabel.values()];
+  const lookup = (question: string, follows: string | undefined, prompt: string) => {
+    const key = normalisedKey(question, follows);
+    const shown = conditional.find(
+      (entry) =>
+        prompt.includes(entry.ifPromptContains!) && normalisedKey(entry.question, entry.follows) === key,
+    );
+    return shown ?? exact.get(entryKey(question, follows)) ?? byNormalised.get(key);
+  };
+  const find = (question: string, earlierQuestions: readonly string[], prompt: string) => {
     const previous = earlierQuestions.at(-1);
-    return (previous === undefined ? undefined : lookup(question, previous)) ?? lookup(question, undefined);
+    return (
+      (previous === undefined ? undefined : lookup(question, previous, prompt)) ??
+      lookup(question, undefined, prompt)
+    );
   };
   return {
     source,
-    size: exact.size,
-    responsesFor: (question, earlierQuestions = []) => find(question, earlierQuestions)?.responses,
-    correctionsFor: (question, earlierQuestions = []) => find(question, earlierQuestions)?.corrections,
+    size: labelled.length,
+    responsesFor: (question, earlierQuestions = [], prompt = '') =>
+      find(question, earlierQuestions, prompt)?.responses,
+    correctionsFor: (question, earlierQuestions = [], prompt = '') =>
+      find(question, earlierQuestions, prompt)?.corrections,
     closestQuestions(question, limit) {
       const key = normaliseQuestion(question);
       return labelled

@@ -140,6 +140,37 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
         last_test_message TEXT
       );
     `),
+  // ratings of run answers with their review, and the verified examples accepted ones become.
+  (db) =>
+    db.exec(`
+      CREATE TABLE feedback (
+        id TEXT PRIMARY KEY,
+        run_id TEXT NOT NULL,
+        rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
+        question TEXT NOT NULL,
+        chosen_sql TEXT,
+        corrected_sql TEXT,
+        comment TEXT,
+        warehouse TEXT,
+        dialect TEXT,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'accepted', 'rejected')),
+        created_at INTEGER NOT NULL,
+        reviewed_at INTEGER,
+        example_id TEXT
+      );
+      CREATE INDEX feedback_by_state ON feedback (state, created_at);
+      CREATE INDEX feedback_by_run ON feedback (run_id);
+      CREATE TABLE examples (
+        id TEXT PRIMARY KEY,
+        warehouse TEXT NOT NULL,
+        question TEXT NOT NULL,
+        sql TEXT NOT NULL,
+        feedback_id TEXT,
+        created_at INTEGER NOT NULL,
+        verified_at INTEGER NOT NULL
+      );
+      CREATE INDEX examples_by_warehouse ON examples (warehouse, created_at);
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

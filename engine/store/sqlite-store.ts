@@ -4,6 +4,7 @@ import { R1flowError } from '../errors.ts';
 import type { FlowDocument } from '../flow-schema.ts';
 import type { ApiKeyRecords } from './api-key-records.ts';
 import type { ConnectionRecords } from './connection-records.ts';
+import type { ExampleRecords, FeedbackRecords } from './feedback-records.ts';
 import { openStoreDatabase } from './open-database.ts';
 import type {
   FlowSummary,
@@ -29,6 +30,7 @@ import {
 } from './row-mappers.ts';
 import { SqliteApiKeyRecords } from './sqlite-api-key-records.ts';
 import { SqliteConnectionRecords } from './sqlite-connection-records.ts';
+import { SqliteExampleRecords, SqliteFeedbackRecords } from './sqlite-feedback-records.ts';
 import { SqliteReplayRecords } from './sqlite-replay-records.ts';
 import { SqliteTriggerRecords } from './sqlite-trigger-records.ts';
 import { createStatementCache } from './statement-cache.ts';
@@ -48,6 +50,8 @@ export class SqliteStore implements Store {
   readonly apiKeys: ApiKeyRecords;
   readonly replays: ReplayRecords;
   readonly connections: ConnectionRecords;
+  readonly feedback: FeedbackRecords;
+  readonly examples: ExampleRecords;
 
   constructor(path: string) {
     this.path = path;
@@ -60,6 +64,9 @@ export class SqliteStore implements Store {
     this.apiKeys = new SqliteApiKeyRecords(this.#sql);
     this.replays = new SqliteReplayRecords(this.#sql);
     this.connections = new SqliteConnectionRecords(this.#sql);
+    const examples = new SqliteExampleRecords(this.#sql);
+    this.examples = examples;
+    this.feedback = new SqliteFeedbackRecords(this.#db, this.#sql, examples);
   }
 
   async saveFlow(document: FlowDocument): Promise<FlowVersion> {

@@ -4,6 +4,7 @@
 import type { FlowDocument } from '../flow-schema.ts';
 import type { ApiKeyRecords } from './api-key-records.ts';
 import type { ConnectionRecords } from './connection-records.ts';
+import type { ExampleRecords, FeedbackRecords } from './feedback-records.ts';
 import type {
   FlowSummary,
   FlowVersion,
@@ -87,6 +88,10 @@ export interface Store {
   readonly replays: ReplayRecords;
   /** Named connections, their URLs sealed by the server (the store never sees the key). */
   readonly connections: ConnectionRecords;
+  /** Ratings of run answers and their reviews. */
+  readonly feedback: FeedbackRecords;
+  /** Verified question → SQL examples per warehouse. */
+  readonly examples: ExampleRecords;
 
   close(): Promise<void>;
 }

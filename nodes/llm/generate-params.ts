@@ -19,11 +19,12 @@ export const GenerateParamsSchema = z
     maxTokens: z.number().int().min(1).max(32_768).default(2048).describe('Most tokens a sample may have'),
     stop: z.array(z.string().min(1)).max(16).optional().describe('Extra stop strings'),
     promptStyle: z
-      .enum(['sql-r1', 'chat'])
+      .enum(['sql-r1', 'sql-r1-examples', 'chat'])
       .default('sql-r1')
       .describe(
-        "'sql-r1': SQL-R1's prompt in Qwen2.5's chat format on /v1/completions; " +
-          "'chat': the same text as a user message on /v1/chat/completions (DeepSeek-R1 style reasoning)",
+        "'sql-r1': SQL-R1's prompt in Qwen2.5's chat format on /v1/completions (examples are left out); " +
+          "'sql-r1-examples': the same with the `examples` input's verified examples before the question; " +
+          "'chat': SQL-R1's text as a user message on /v1/chat/completions (DeepSeek-R1 style reasoning)",
       ),
     connection: z
       .string()

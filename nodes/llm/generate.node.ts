@@ -3,6 +3,7 @@
 // share one request (runBatch), which is what makes a GPU server fast.
 import { defineNode } from '../../engine/define-node.ts';
 import { optional, Text } from '../../engine/ports.ts';
+import { SqlExamplesPort } from '../examples/example-types.ts';
 import { ConversationPort, SchemaContextPort, SqlCandidatesPort } from '../types.ts';
 import { GenerateParamsSchema } from './generate-params.ts';
 import { generateBatchKey, sampleCandidates, sampleCandidatesBatch } from './sample-candidates.ts';
@@ -18,7 +19,12 @@ export default defineNode({
     'format) and extracts the last ```sql block of each sample. A follow-up (history) puts the earlier ' +
     'questions and their SQL before the question, chat style.',
   params: GenerateParamsSchema,
-  inputs: { question: Text, schema: SchemaContextPort, history: optional(ConversationPort) },
+  inputs: {
+    question: Text,
+    schema: SchemaContextPort,
+    history: optional(ConversationPort),
+    examples: optional(SqlExamplesPort),
+  },
   outputs: { candidates: SqlCandidatesPort, prompt: Text },
   run: sampleCandidates,
   runBatch: sampleCandidatesBatch,

@@ -5,6 +5,7 @@ import type { NodeInvocation, Settled } from '../../engine/define-node.ts';
 import { R1flowError } from '../../engine/errors.ts';
 import type { ChatMessage, Sample, SamplingOptions } from '../../engine/model-client.ts';
 import type { ThreadTurn } from '../../engine/thread-turns.ts';
+import type { SqlExample } from '../examples/example-types.ts';
 import type { SchemaContext, SqlCandidates } from '../types.ts';
 import { earlierTurnMessages } from './conversation.ts';
 import { toCandidate } from './extract-sql.ts';
@@ -19,6 +20,8 @@ export interface GenerateInputs {
   schema: SchemaContext;
   /** A follow-up's earlier turns. */
   history?: ThreadTurn[];
+  /** Verified examples; only the `sql-r1-examples` style shows them. */
+  examples?: SqlExample[];
 }
 
 // A type alias, not an interface: node outputs must be assignable to Record<string, unknown>.
@@ -146,16 +149,16 @@ function earlierTurnsFor(params: GenerateParams, inputs: GenerateInputs): ChatMe
 }
 
 /**
- * `sql-r1`: ChatML text for `/v1/completions`, after a follow-up's earlier turns; `chat`: the user
+ * `sql-r1`(`-examples`): ChatML text for `/v1/completions`, after a follow-up's earlier turns; `chat`: the user
  * message for `/v1/chat/completions` (the earlier turns go before it as messages).
  */
 function framed(params: GenerateParams, message: string, earlier: readonly ChatMessage[]): string {
-  return params.promptStyle === 'sql-r1' ? wrapInQwenChat(message, earlier) : message;
+  return params.promptStyle === 'chat' ? message : wrapInQwenChat(message, earlier);
 }
 
 /** SQL-R1's user message for this question. */
 export function sqlR1MessageFor(
-  params: Pick<GenerateParams, 'externalKnowledge'>,
+  params: Pick<GenerateParams, 'externalKnowledge' | 'promptStyle'>,
   inputs: GenerateInputs,
 ): string {
   return buildSqlR1Prompt({
@@ -163,12 +166,13 @@ export function sqlR1MessageFor(
     question: inputs.question,
     externalKnowledge: params.externalKnowledge,
     dbEngine: DB_ENGINE_NAMES[inputs.schema.dialect],
+    examples: params.promptStyle === 'sql-r1-examples' ? inputs.examples : undefined,
   });
 }
 
 function samplingOptions(params: GenerateParams, signal: AbortSignal): SamplingOptions {
   // SQL-R1 stops Qwen2.5 at <|im_end|>; a raw completion needs it said as a stop string.
-  const stop = params.promptStyle === 'sql-r1' ? [QWEN_END_OF_TURN, ...(params.stop ?? [])] : params.stop;
+  const stop = params.promptStyle !== 'chat' ? [QWEN_END_OF_TURN, ...(params.stop ?? [])] : params.stop;
   const options: SamplingOptions = {
     n: params.n,
     temperature: params.temperature,

@@ -23,10 +23,25 @@ const TASK_OVERVIEW =
 
 const SCHEMA_HEADER = '\n\nDatabase Schema:\n';
 
-/** Fixed text that closes the schema section and opens the question section. */
-const QUESTION_OPENING =
+/** Fixed text that closes the schema section. */
+const SCHEMA_CLOSING =
   "\nThis schema describes the database's structure, including tables, columns, primary keys, foreign keys, " +
-  'and any relevant relationships or constraints.\n\nQuestion:\n';
+  'and any relevant relationships or constraints.\n\n';
+
+const QUESTION_LABEL = 'Question:\n';
+
+/** Fixed text that closes the schema section and opens the question section. */
+const QUESTION_OPENING = SCHEMA_CLOSING + QUESTION_LABEL;
+
+// r1flow's few-shot block (not SQL-R1's): verified examples between the schema and the question,
+// so the schema prefix stays cacheable and the question stays last, where SQL-R1 puts it.
+const EXAMPLES_OPENING =
+  'Verified Examples:\n' +
+  'These questions about this database were answered with SQL that a person checked. Use them where they ' +
+  'help with the question below.\n\n';
+
+/** Fixed text that closes the examples; `findPromptQuestion` anchors on it when there are examples. */
+const EXAMPLES_CLOSING = '(end of verified examples)\n\n';
 
 /** Fixed text that closes the question section: the instructions, output format and closing line. */
 const QUESTION_CLOSING =
@@ -54,6 +69,13 @@ export interface SqlR1PromptInput {
   externalKnowledge?: string | undefined;
   /** Defaults to SQLite, the only engine SQL-R1 was evaluated on; see DB_ENGINE_NAMES. */
   dbEngine?: string;
+  /** Verified examples to show before the question; none leaves SQL-R1's prompt byte for byte. */
+  examples?: readonly PromptExample[] | undefined;
+}
+
+export interface PromptExample {
+  question: string;
+  sql: string;
 }
 
 /** The user message of SQL-R1's inference prompt. */
@@ -64,10 +86,21 @@ export function buildSqlR1Prompt(input: SqlR1PromptInput): string {
     (input.dbEngine ?? SQL_R1_DB_ENGINE) +
     SCHEMA_HEADER +
     input.schema +
-    QUESTION_OPENING +
+    SCHEMA_CLOSING +
+    renderExamples(input.examples ?? []) +
+    QUESTION_LABEL +
     question +
     QUESTION_CLOSING
   );
+}
+
+function renderExamples(examples: readonly PromptExample[]): string {
+  if (examples.length === 0) return '';
+  const blocks = examples.map(
+    (example, i) =>
+      `Example ${i + 1}:\nQuestion: ${example.question}\n\`\`\`sql\n${example.sql.trim()}\n\`\`\`\n\n`,
+  );
+  return EXAMPLES_OPENING + blocks.join('') + EXAMPLES_CLOSING;
 }
 
 /** SQL-R1 puts BIRD's evidence on the line before the question; blank evidence leaves the question alone. */
@@ -79,14 +112,21 @@ export function joinKnowledge(question: string, externalKnowledge?: string): str
 /**
  * The text of the prompt's `Question:` section, exactly, or null when the prompt is not an SQL-R1
  * prompt. Both ends are anchored on the template's fixed sentences, so a question or a schema that
- * happens to contain `Question:` cannot move them.
+ * happens to contain `Question:` cannot move them. With examples, the start is the last examples
+ * closing before the question (the examples themselves may contain anything).
  */
 export function findPromptQuestion(prompt: string): string | null {
-  const opening = prompt.indexOf(QUESTION_OPENING);
-  if (opening < 0) return null;
-  const start = opening + QUESTION_OPENING.length;
   const end = prompt.lastIndexOf(QUESTION_CLOSING);
-  if (end < start) return null;
+  if (end < 0) return null;
+  const plain = prompt.indexOf(QUESTION_OPENING);
+  const afterExamples = prompt.lastIndexOf(EXAMPLES_CLOSING + QUESTION_LABEL, end);
+  const start =
+    plain >= 0
+      ? plain + QUESTION_OPENING.length
+      : afterExamples >= 0 && prompt.includes(SCHEMA_CLOSING + EXAMPLES_OPENING)
+        ? afterExamples + EXAMPLES_CLOSING.length + QUESTION_LABEL.length
+        : -1;
+  if (start < 0 || end < start) return null;
   return prompt.slice(start, end);
 }
 

@@ -17,6 +17,7 @@ import { NodeMetrics } from './node-metrics.ts';
 import { createRequestGuards } from './request-guards.ts';
 import { type RegisteredRoute, RouteTable } from './route.ts';
 import { registerConnectionRoutes } from './routes/connection-routes.ts';
+import { registerFeedbackRoutes } from './routes/feedback-routes.ts';
 import { registerFlowRoutes } from './routes/flow-routes.ts';
 import { registerHookRoutes } from './routes/hook-routes.ts';
 import { registerRunRoutes } from './routes/run-routes.ts';
@@ -109,6 +110,7 @@ export function createServer(options: CreateServerOptions): R1flowServer {
   registerFlowRoutes(app, routes, context);
   registerRunRoutes(app, routes, context);
   registerConnectionRoutes(app, routes, context);
+  registerFeedbackRoutes(app, routes, context, options.logger);
   registerSystemRoutes(app, routes, context, metrics);
   registerHookRoutes(app, context);
   registerEditorFiles(app, options.editorDir);

@@ -11,6 +11,7 @@ import { saveFlowIfChanged } from '../../engine/save-flow.ts';
 import { emptyNodeRow } from '../../engine/scheduler/new-run.ts';
 import type { StoredApiKey } from '../../engine/store/api-key-records.ts';
 import type { ConnectionDraft } from '../../engine/store/connection-records.ts';
+import type { FeedbackDraft } from '../../engine/store/feedback-records.ts';
 import type {
   NodeAttemptRecord,
   NodeRunRecord,
@@ -577,6 +578,107 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.connections.recordTest('none', { at: 4000, ok: true, message: 'x' })).toBe(false);
         const other = await subject.connect();
         expect((await other.connections.get('sales'))!.lastTest?.ok).toBe(true);
+      });
+    });
+
+    describe('feedback and example records', () => {
+      const draft = (runId: string, overrides: Partial<FeedbackDraft> = {}): FeedbackDraft => ({
+        runId,
+        rating: 'down',
+        question: 'How many orders shipped?',
+        chosenSql: 'SELECT count(*) FROM orders',
+        correctedSql: "SELECT count(*) FROM orders WHERE status = 'shipped'",
+        comment: 'counts every order',
+        warehouse: '/data/warehouse.sqlite',
+        dialect: 'sqlite',
+        ...overrides,
+      });
+
+      it('keeps feedback pending until reviewed, and an accepted review stores its example with it', async () => {
+        const down = await store.feedback.insert(draft('r1'), 1000);
+        const up = await store.feedback.insert(
+          draft('r2', { rating: 'up', correctedSql: null, comment: null }),
+          2000,
+        );
+        expect(down).toMatchObject({
+          ...draft('r1'),
+          state: 'pending',
+          createdAt: 1000,
+          reviewedAt: null,
+          exampleId: null,
+        });
+        expect(await store.feedback.get(down.id)).toEqual(down);
+        expect((await store.feedback.list({ state: 'pending' })).map((f) => f.id)).toEqual([down.id, up.id]);
+        expect((await store.feedback.list({ runId: 'r2' })).map((f) => f.id)).toEqual([up.id]);
+
+        const fixed = 'SELECT count(*) FROM orders WHERE shipped_at IS NOT NULL';
+        const accepted = await store.feedback.review(down.id, {
+          state: 'accepted',
+          at: 3000,
+          correctedSql: fixed,
+          example: {
+            warehouse: '/data/warehouse.sqlite',
+            question: down.question,
+            sql: fixed,
+            feedbackId: down.id,
+          },
+        });
+        expect(accepted!.example).toMatchObject({
+          sql: fixed,
+          feedbackId: down.id,
+          createdAt: 3000,
+          verifiedAt: 3000,
+        });
+        expect(accepted!.feedback).toMatchObject({
+          state: 'accepted',
+          reviewedAt: 3000,
+          correctedSql: fixed,
+          exampleId: accepted!.example!.id,
+        });
+        expect(await store.examples.get(accepted!.example!.id)).toEqual(accepted!.example);
+
+        const rejected = await store.feedback.review(up.id, { state: 'rejected', at: 4000 });
+        expect(rejected).toEqual({ feedback: { ...up, state: 'rejected', reviewedAt: 4000 }, example: null });
+        expect(await store.feedback.list({ state: 'pending' })).toEqual([]);
+        expect(await store.feedback.review('fb_none', { state: 'rejected', at: 5000 })).toBeNull();
+      });
+
+      it('refuses a second review and writes nothing for it', async () => {
+        const feedback = await store.feedback.insert(draft('r1'));
+        await store.feedback.review(feedback.id, { state: 'rejected', at: 1000 });
+        await expect(
+          store.feedback.review(feedback.id, {
+            state: 'accepted',
+            at: 2000,
+            example: { warehouse: 'w', question: 'q', sql: 'SELECT 1', feedbackId: feedback.id },
+          }),
+        ).rejects.toMatchObject({ code: 'FEEDBACK_ALREADY_REVIEWED' });
+        expect(await store.examples.list()).toEqual([]);
+        expect((await store.feedback.get(feedback.id))!.state).toBe('rejected');
+      });
+
+      it('lists examples by warehouse and deletes them, unlinking their feedback', async () => {
+        const a = await store.examples.insert(
+          { warehouse: 'connection:sales', question: 'q1', sql: 'SELECT 1', feedbackId: null },
+          10,
+        );
+        const b = await store.examples.insert(
+          { warehouse: '/w.sqlite', question: 'q2', sql: 'SELECT 2', feedbackId: null },
+          20,
+        );
+        expect((await store.examples.list()).map((e) => e.id)).toEqual([a.id, b.id]);
+        expect(await store.examples.list({ warehouse: 'connection:sales' })).toEqual([a]);
+
+        const feedback = await store.feedback.insert(draft('r1', { rating: 'up' }));
+        const { example } = (await store.feedback.review(feedback.id, {
+          state: 'accepted',
+          at: 30,
+          example: { warehouse: '/w.sqlite', question: 'q3', sql: 'SELECT 3', feedbackId: feedback.id },
+        }))!;
+        expect(await store.examples.delete(example!.id)).toBe(true);
+        expect(await store.examples.delete(example!.id)).toBe(false);
+        expect((await store.feedback.get(feedback.id))!.exampleId).toBeNull();
+        expect((await store.examples.list()).map((e) => e.id)).toEqual([a.id, b.id]);
       });
     });
   });

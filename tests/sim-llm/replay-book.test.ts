@@ -94,3 +94,31 @@ describe('the spider-dev replay', () => {
     }
   });
 });
+
+describe('a replay line with ifPromptContains', () => {
+  const replay = writeReplayFile([
+    {
+      question: 'How many orders shipped?',
+      responses: ['with example'],
+      ifPromptContains: 'shipped_at IS NOT NULL',
+    },
+    { question: 'How many orders shipped?', responses: ['plain'] },
+    { question: 'Only with an example?', responses: ['conditional only'], ifPromptContains: 'EXAMPLE' },
+  ]);
+  const book = loadReplayBook(replay.path);
+  afterAll(() => replay.remove());
+
+  it('answers instead of the plain line when the prompt contains its text, whatever the file order', () => {
+    expect(book.responsesFor('How many orders shipped?')).toEqual(['plain']);
+    expect(book.responsesFor('How many orders shipped?', [], 'a prompt without it')).toEqual(['plain']);
+    expect(book.responsesFor('how many orders shipped', [], '… WHERE shipped_at IS NOT NULL …')).toEqual([
+      'with example',
+    ]);
+    expect(book.size).toBe(2);
+  });
+
+  it('leaves a question without a plain line unknown when the prompt lacks the text', () => {
+    expect(book.responsesFor('Only with an example?', [], 'no')).toBeUndefined();
+    expect(book.responsesFor('Only with an example?', [], 'an EXAMPLE')).toEqual(['conditional only']);
+  });
+});

@@ -16,6 +16,8 @@ export interface ReplayEntry {
   responses: string[];
   /** What sim-llm answers to sql.correct's prompts for this question. */
   corrections?: string[];
+  /** Answers instead of `responses` when the prompt contains this text. */
+  ifPromptContains?: string;
 }
 
 /** A replay file with a comment header line, in a fresh temp dir; `remove()` deletes the dir. */

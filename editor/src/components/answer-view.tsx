@@ -1,7 +1,8 @@
 // A run's answer: the SQL, the confidence, the result as a table and a chart, the explanation, and
 // the vote's clusters; a finished run's rows download as CSV (the session cookie authenticates
-// the plain link).
+// the plain link), and its answer can be rated.
 import type { Answer } from '../run/answer.ts';
+import { AnswerFeedback } from './answer-feedback.tsx';
 import { ConfidenceMeter } from './confidence-meter.tsx';
 import { CopyButton } from './copy-button.tsx';
 import { RowsChart } from './rows-chart.tsx';
@@ -41,6 +42,7 @@ export function AnswerView({ answer, runId }: { answer: Answer; runId?: string |
           Download CSV
         </a>
       ) : null}
+      {runId && !answer.abstained ? <AnswerFeedback key={runId} runId={runId} /> : null}
       <RowsChart columns={answer.columns} rows={answer.rows} />
       {answer.explanation ? <p className="answer-explanation">{answer.explanation}</p> : null}
       {answer.clusters && answer.clusters.length > 0 ? (

@@ -1,16 +1,17 @@
-// The right-hand panel: the selected node (or the flow), runs, versions, triggers. Selecting a node
+// The right-hand panel: the selected node (or the flow), runs, versions, triggers, feedback review. Selecting a node
 // brings its tab forward.
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import { editorStore } from '../state/editor-store.ts';
+import { FeedbackPanel } from './feedback-panel.tsx';
 import { FlowSettings } from './flow-settings.tsx';
 import { NodeInspector } from './node-inspector.tsx';
 import { RunPanel } from './run-panel.tsx';
 import { TriggersPanel } from './triggers-panel.tsx';
 import { VersionsPanel } from './versions-panel.tsx';
 
-type Tab = 'node' | 'run' | 'versions' | 'triggers';
+type Tab = 'node' | 'run' | 'versions' | 'triggers' | 'feedback';
 
 const selectSelectedIds = (state: { nodes: { id: string; selected?: boolean }[] }) =>
   state.nodes.filter((node) => node.selected).map((node) => node.id);
@@ -29,6 +30,7 @@ export function SidePanel() {
     ['run', 'Run'],
     ['versions', 'Versions'],
     ['triggers', 'Triggers'],
+    ['feedback', 'Feedback'],
   ];
   return (
     <aside className="side-panel" data-testid="side-panel">
@@ -52,6 +54,7 @@ export function SidePanel() {
         {tab === 'run' ? <RunPanel /> : null}
         {tab === 'versions' ? <VersionsPanel /> : null}
         {tab === 'triggers' ? <TriggersPanel /> : null}
+        {tab === 'feedback' ? <FeedbackPanel /> : null}
       </div>
     </aside>
   );

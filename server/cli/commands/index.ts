@@ -2,6 +2,7 @@
 import type { CliCommand } from '../command.ts';
 import { connectionsCommand } from './connections.ts';
 import evalCommand from './eval.ts';
+import { exportCommand } from './export.ts';
 import { keysCommand } from './keys.ts';
 import queues from './queues.ts';
 import run from './run.ts';
@@ -23,6 +24,7 @@ export async function loadCommands(): Promise<CliCommand[]> {
     runsCommand,
     keysCommand,
     connectionsCommand,
+    exportCommand,
     vote,
     simLlm,
   ];

@@ -94,6 +94,32 @@ describe('llm.generate@1 against sim-llm with the spider-dev replay', () => {
     }
   });
 
+  it('shows the examples input only in the sql-r1-examples style, and the simulator still finds the question', async () => {
+    const entry = replay[1]!;
+    const examples = [
+      { question: 'How many concerts are there?', sql: 'SELECT count(*) FROM concert', score: 0.03 },
+    ];
+    const run = (promptStyle: string) =>
+      generate.run({
+        params: paramsOf({ baseUrl: sim.url, promptStyle }),
+        inputs: { question: entry.question, schema, examples },
+        ctx,
+      });
+    const plain = await run('sql-r1');
+    const withExamples = await run('sql-r1-examples');
+    expect(plain.prompt).not.toContain('Verified Examples');
+    expect(withExamples.prompt).toContain(
+      'Example 1:\nQuestion: How many concerts are there?\n```sql\nSELECT count(*) FROM concert\n```',
+    );
+    expect(withExamples.prompt).toContain(
+      `(end of verified examples)\n\nQuestion:\n${entry.question}\n\nInstructions:`,
+    );
+    const sqls = (outputs: typeof plain) =>
+      SqlCandidatesSchema.parse(outputs.candidates).candidates.map((c) => c.sql);
+    expect(sqls(withExamples)).toEqual(sqls(plain));
+    expect(sqls(plain)).toEqual(entry.responses.map(extractLastSqlBlock));
+  });
+
   it('sends a batch of k runs as ONE request, each run getting its own answers', async () => {
     const entries = replay.slice(10, 16);
     const before = completions();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
@@ -80,5 +81,39 @@ describe('findPromptQuestion', () => {
   it('gives null for text that is not an SQL-R1 prompt', () => {
     expect(findPromptQuestion('How many singers do we have?')).toBeNull();
     expect(findPromptQuestion('Question:\nHow many?\n\nInstructions:\n')).toBeNull();
+  });
+});
+
+describe('verified examples in the prompt', () => {
+  const question = 'How many singers do we have?';
+  const examples = [
+    { question: 'How many songs are there?', sql: 'SELECT count(*) FROM song' },
+    // An example may contain the template's own section names; the question is still found.
+    { question: 'Question:\nweird?', sql: 'SELECT 1 -- Question:\n' },
+  ];
+
+  it("leaves SQL-R1's prompt byte for byte when there are none", () => {
+    // The SHA-256 of the prompt as built before examples existed (r1flow main, fe3a287).
+    const pinned = '96dbcc2ab2001f8e42d8089e45094753c45073a920be466af44e79d1e7fee70c';
+    for (const none of [undefined, []]) {
+      const prompt = buildSqlR1Prompt({ schema: DDL, question, examples: none });
+      expect(createHash('sha256').update(prompt).digest('hex')).toBe(pinned);
+    }
+  });
+
+  it('puts them between the schema and the question, where findPromptQuestion still finds the question', () => {
+    const prompt = buildSqlR1Prompt({ schema: DDL, question, examples });
+    const order = [
+      `${DDL}\nThis schema describes`,
+      'Verified Examples:\n',
+      'Example 1:\nQuestion: How many songs are there?\n```sql\nSELECT count(*) FROM song\n```\n',
+      'Example 2:\n',
+      '(end of verified examples)\n\nQuestion:\nHow many singers do we have?\n\nInstructions:\n',
+    ];
+    const positions = order.map((section) => prompt.indexOf(section));
+    expect(positions.every((position) => position >= 0)).toBe(true);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    expect(findPromptQuestion(prompt)).toBe(question);
+    expect(findPromptQuestion(wrapInQwenChat(prompt))).toBe(question);
   });
 });
