@@ -50,6 +50,7 @@ export type ErrorCode =
   | 'SQL_ERROR'
   | 'SQL_EMPTY'
   | 'WAREHOUSE_NOT_FOUND'
+  | 'WAREHOUSE_UNREACHABLE'
   | 'CONNECTION_NOT_FOUND'
   | 'PATH_OUTSIDE_DATA_DIR'
   // schema retrieval / sync
