@@ -82,6 +82,10 @@ export function describeRefusedPostgres(sql: string): string | undefined {
   if (head.kind === 'word' && OTHER_STATEMENTS.has(head.text)) {
     return `only a query that reads may run (SELECT, WITH, VALUES, TABLE), not ${head.text.toUpperCase()}`;
   }
+  // A custom escape character would make U&"…" names unreadable to the check above.
+  if (tokens.some((token) => token.kind === 'word' && token.text === 'uescape')) {
+    return 'UESCAPE may not be used';
+  }
   const refused = tokens.find((token) => token.kind !== 'symbol' && REFUSED.test(token.text));
   return refused === undefined ? undefined : `the function ${refused.text} may not be called`;
 }
@@ -103,7 +107,11 @@ export function tokenizePostgres(sql: string): PostgresToken[] {
     else if ((char === 'e' || char === 'E') && sql[i + 1] === "'") i = endOfString(sql, i + 1, true);
     else if (char === '"') {
       const end = endOfQuoted(sql, i);
-      tokens.push({ kind: 'quoted', text: sql.slice(i + 1, end - 1).replaceAll('""', '"') });
+      const text = sql.slice(i + 1, end - 1).replaceAll('""', '"');
+      // U&"pg\005fread_file" names pg_read_file: the escapes are decoded before the name is checked.
+      const unicode = sql.slice(i - 2, i).toLowerCase() === 'u&' && tokens.at(-1)?.text === '&';
+      if (unicode) tokens.splice(-2, 2);
+      tokens.push({ kind: 'quoted', text: unicode ? decodeUnicodeEscapes(text) : text });
       i = end;
     } else if (char === '$' && /^\$(?:[A-Za-z_]\w*)?\$/.test(sql.slice(i))) {
       const tag = (/^\$(?:[A-Za-z_]\w*)?\$/.exec(sql.slice(i)) as RegExpExecArray)[0];
@@ -119,6 +127,13 @@ export function tokenizePostgres(sql: string): PostgresToken[] {
     }
   }
   return tokens;
+}
+
+/** `\XXXX`, `\+XXXXXX` and `\\` of a U&"…" identifier. */
+function decodeUnicodeEscapes(text: string): string {
+  return text.replace(/\\(\+[0-9a-fA-F]{6}|[0-9a-fA-F]{4}|\\)/g, (_, code: string) =>
+    code === '\\' ? '\\' : String.fromCodePoint(Number.parseInt(code.replace('+', ''), 16)),
+  );
 }
 
 function endOfLine(sql: string, start: number): number {
