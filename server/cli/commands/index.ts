@@ -9,8 +9,21 @@ import simLlm from './sim-llm.ts';
 import start from './start.ts';
 import validate from './validate.ts';
 import vote from './vote.ts';
+import { warehouseCommand } from './warehouse.ts';
 import worker from './worker.ts';
 
 export async function loadCommands(): Promise<CliCommand[]> {
-  return [start, worker, queues, run, validate, evalCommand, runsCommand, keysCommand, vote, simLlm];
+  return [
+    start,
+    worker,
+    queues,
+    run,
+    validate,
+    evalCommand,
+    runsCommand,
+    keysCommand,
+    warehouseCommand,
+    vote,
+    simLlm,
+  ];
 }
