@@ -107,6 +107,10 @@ export class PostgresExecutor {
         connectionTimeoutMillis: this.#options.connectTimeoutMs,
         idleTimeoutMillis: 30_000,
         allowExitOnIdle: true,
+        // Fixed for the whole session, and no candidate can change them (SET and set_config are
+        // refused): the guard lexes strings by standard_conforming_strings' rules, and the cell
+        // parsers read ISO dates (DateStyle ISO sets the output only; the day/month order stays).
+        options: '-c standard_conforming_strings=on -c DateStyle=ISO',
       });
       // An idle connection that dies (server restart) is dropped by the pool; the next candidate
       // connects anew or reports the warehouse unreachable.
@@ -189,12 +193,9 @@ function refuseBeforeSending(sql: string): ChildOutcome | undefined {
 async function runCandidate(client: pg.PoolClient, request: SqlRequest): Promise<ChildOutcome> {
   const timeout = Math.max(1, Math.round(request.timeoutMs));
   // One round trip: our own statements, so the simple protocol's several statements are fine here.
-  // standard_conforming_strings is pinned because the guard lexes strings by its rules; DateStyle
-  // ISO (output only; the day/month order stays) because the cell parsers read ISO dates.
   await client.query(
     `BEGIN READ ONLY; SET LOCAL statement_timeout = ${timeout}; SET LOCAL lock_timeout = ${timeout}; ` +
-      `SET LOCAL idle_in_transaction_session_timeout = ${timeout + 1000}; ` +
-      `SET LOCAL standard_conforming_strings = on; SET LOCAL DateStyle = ISO`,
+      `SET LOCAL idle_in_transaction_session_timeout = ${timeout + 1000}`,
   );
   if (request.allowedTables !== undefined) {
     const relations = await relationsRead(client, request.sql);
