@@ -113,12 +113,12 @@ export function tokenizePostgres(sql: string): PostgresToken[] {
       if (unicode) tokens.splice(-2, 2);
       tokens.push({ kind: 'quoted', text: unicode ? decodeUnicodeEscapes(text) : text });
       i = end;
-    } else if (char === '$' && /^\$(?:[A-Za-z_]\w*)?\$/.test(sql.slice(i))) {
-      const tag = (/^\$(?:[A-Za-z_]\w*)?\$/.exec(sql.slice(i)) as RegExpExecArray)[0];
+    } else if (char === '$' && matchAt(DOLLAR_TAG, sql, i) !== undefined) {
+      const tag = matchAt(DOLLAR_TAG, sql, i) as string;
       const close = sql.indexOf(tag, i + tag.length);
       i = close === -1 ? sql.length : close + tag.length;
     } else if (/[A-Za-z_\u0080-\uffff]/.test(char)) {
-      const word = (/^[A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*/.exec(sql.slice(i)) as RegExpExecArray)[0];
+      const word = matchAt(WORD, sql, i) as string;
       tokens.push({ kind: 'word', text: word.toLowerCase() });
       i += word.length;
     } else {
@@ -134,6 +134,15 @@ function decodeUnicodeEscapes(text: string): string {
   return text.replace(/\\(\+[0-9a-fA-F]{6}|[0-9a-fA-F]{4}|\\)/g, (_, code: string) =>
     code === '\\' ? '\\' : String.fromCodePoint(Number.parseInt(code.replace('+', ''), 16)),
   );
+}
+
+// Sticky, so matching at an offset does not copy the rest of the text (long queries stay linear).
+const DOLLAR_TAG = /\$(?:[A-Za-z_]\w*)?\$/y;
+const WORD = /[A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*/y;
+
+function matchAt(pattern: RegExp, text: string, at: number): string | undefined {
+  pattern.lastIndex = at;
+  return pattern.exec(text)?.[0];
 }
 
 function endOfLine(sql: string, start: number): number {
