@@ -104,7 +104,7 @@ function arrayOf(element: number): TextParser {
 
 const keepText: TextParser = (text) => text;
 
-/** The `types` of a pg query or cursor: every column read as a cell. Results must come in text format. */
+/** The parser of each column type: every column read as a cell. Results must come in text format. */
 export const postgresCellTypes = {
   getTypeParser(oid: number): TextParser {
     const scalar = SCALARS.get(oid);

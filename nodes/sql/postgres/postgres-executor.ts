@@ -1,7 +1,7 @@
 // Runs SQL candidates on a PostgreSQL warehouse. Each candidate gets a pooled connection and its
 // own transaction: `BEGIN READ ONLY` with statement, lock and idle-in-transaction timeouts set
 // LOCAL from the request, the candidate through the extended protocol (which refuses a second
-// statement), rows read through a cursor until the row or byte cap, and always ROLLBACK, so nothing
+// statement), rows read through a portal until the row or byte cap, and always ROLLBACK, so nothing
 // a candidate does outlives it. Functions that harm without writing are refused by name before
 // anything is sent (postgres-guard.ts); allowedTables is checked against the query's plan.
 // A timeout or a cancel answers at once and cancels the backend from a second connection
@@ -10,7 +10,6 @@
 // One pg.Pool per connection URL, bounded (8 by default) and shared fairly between runs.
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import Cursor from 'pg-cursor';
 import type { ResolvedConnection } from '../../../engine/connections.ts';
 import { R1flowError } from '../../../engine/errors.ts';
 import { CappedRows } from '../capped-rows.ts';
@@ -18,7 +17,7 @@ import type { SqlExecutor } from '../execute-candidates.ts';
 import type { ChildOutcome, SqlOutcome, SqlRequest } from '../sandbox/sql-outcome.ts';
 import { failedOutcome } from '../sandbox/sql-outcome.ts';
 import { FairSlots } from './fair-slots.ts';
-import { postgresCellTypes } from './postgres-cells.ts';
+import { PortalReader } from './portal-reader.ts';
 import { classifyPostgresError, warehouseUnreachable } from './postgres-errors.ts';
 import { describeRefusedPostgres } from './postgres-guard.ts';
 import { findForbiddenRelation, relationsRead } from './postgres-tables-read.ts';
@@ -38,7 +37,7 @@ interface Warehouse {
 
 /** How long a stopped candidate's connection may take to answer its cancel and ROLLBACK before it is closed. */
 const CLEANUP_GRACE_MS = 5000;
-/** Rows asked of the cursor at first; later reads ask for more at once. */
+/** Rows asked of the portal at first; later reads ask for more at once. */
 const FIRST_BATCH = 100;
 const MAX_BATCH = 1000;
 
@@ -217,35 +216,15 @@ async function readCapped(
   maxRows: number,
   maxBytes: number | undefined,
 ): Promise<ChildOutcome> {
-  const cursor = client.query(
-    new Cursor<unknown[]>(sql, undefined, { rowMode: 'array', types: postgresCellTypes }),
-  );
+  const portal = new PortalReader(client, sql);
   const rows = new CappedRows(maxRows, maxBytes);
-  let columns: string[] = [];
-  // After an error the cursor has already sent Sync itself: closing it then would send a Close
-  // nothing answers, so it is closed only after reads that succeeded.
-  let batch = Math.min(maxRows + 1, FIRST_BATCH);
+  let size = Math.min(maxRows + 1, FIRST_BATCH);
   for (;;) {
-    const read = await readBatch(cursor, batch);
-    columns = read.columns;
-    const kept = read.rows.every((row) => rows.add(row as ChildOutcome['rows'][number]));
-    if (!kept || read.rows.length < batch) break;
-    batch = Math.min(batch * 4, MAX_BATCH);
+    const batch = await portal.read(size);
+    if (batch.empty) return failedOutcome('error', 'SQL_EMPTY', 'the query is empty');
+    if (!batch.rows.every((row) => rows.add(row)) || !batch.more) return rows.outcome(batch.columns);
+    size = Math.min(size * 4, MAX_BATCH);
   }
-  await cursor.close();
-  return rows.outcome(columns);
-}
-
-function readBatch(
-  cursor: Cursor<unknown[]>,
-  count: number,
-): Promise<{ rows: unknown[][]; columns: string[] }> {
-  return new Promise((resolve, reject) => {
-    cursor.read(count, (error, rows, result) => {
-      if (error) reject(error);
-      else resolve({ rows, columns: result.fields.map((field) => field.name) });
-    });
-  });
 }
 
 /** Cancels the query running on `client` from a second connection (a role may cancel its own backends). */

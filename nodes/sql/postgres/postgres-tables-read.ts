@@ -7,7 +7,7 @@
 // functions are trusted as part of the warehouse (give the reader role EXECUTE only on those
 // meant for it).
 import type pg from 'pg';
-import Cursor from 'pg-cursor';
+import { PortalReader } from './portal-reader.ts';
 
 export interface RelationRead {
   schema: string;
@@ -16,14 +16,11 @@ export interface RelationRead {
 
 /** The relations `sql` scans, from its plan (run inside the candidate's read-only transaction). */
 export async function relationsRead(client: pg.ClientBase, sql: string): Promise<RelationRead[]> {
-  // Through a cursor, i.e. the extended protocol, so `…; DROP TABLE t` is refused, not run.
-  const cursor = client.query(
-    new Cursor<unknown[]>(`EXPLAIN (VERBOSE, FORMAT JSON) ${sql}`, undefined, { rowMode: 'array' }),
-  );
-  const [row] = await cursor.read(1);
-  await cursor.close(); // only after a successful read: after an error the cursor has synced itself
+  // Through the extended protocol, so `…; DROP TABLE t` is refused, not run.
+  const batch = await new PortalReader(client, `EXPLAIN (VERBOSE, FORMAT JSON) ${sql}`).read(1);
+  const plan = batch.rows[0]?.[0];
   const relations: RelationRead[] = [];
-  collectRelations(row?.[0], relations);
+  collectRelations(typeof plan === 'string' ? JSON.parse(plan) : plan, relations);
   return relations;
 }
 

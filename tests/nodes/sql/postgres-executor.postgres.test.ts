@@ -201,6 +201,7 @@ describe('PostgreSQL executor', () => {
       error: { code: 'SQL_ERROR' },
     });
     expect(await run('   ')).toMatchObject({ error: { code: 'SQL_EMPTY' } });
+    expect(await run('-- only a comment')).toMatchObject({ status: 'error', error: { code: 'SQL_EMPTY' } });
     expect(await run('DELETE FROM city')).toMatchObject({
       status: 'readonly_violation',
       error: { code: 'SQL_READONLY_VIOLATION' },
