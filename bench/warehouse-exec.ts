@@ -1,7 +1,7 @@
 // bench/warehouse-exec: what the PostgreSQL executor's safety costs. The same distinct candidate
 // queries (Spider-like lookups and aggregates over a 50,000-row table) run ROUNDS times two ways,
 // alternating round by round so both see the same machine: through executeCandidates and the
-// executor (pooled connection, BEGIN READ ONLY + timeouts, the function check, a cursor with row
+// executor (pooled connection, BEGIN READ ONLY + timeouts, the function check, a portal read with row
 // and byte caps, cells parsed for the vote, ROLLBACK), and straight through a pg.Pool of the same
 // size (one round trip each, pg's own parsers). Each round is two runs asking at once, 8 distinct
 // candidates each, so the executor's per-run share (7 of 8 connections) does not idle a connection.
