@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'RUN_NOT_ACTIVE'
   | 'RUN_NO_ANSWER'
   | 'RUN_BAD_INPUT'
+  | 'THREAD_NOT_FOUND'
+  | 'THREAD_OTHER_FLOW'
   | 'NODE_FAILED'
   | 'NODE_TIMEOUT'
   | 'NODE_CANCELLED'
@@ -50,7 +52,7 @@ export type ErrorCode =
   | 'SQL_ERROR'
   | 'SQL_EMPTY'
   | 'WAREHOUSE_NOT_FOUND'
-  | 'WAREHOUSE_UNREACHABLE'
+  | 'WAREHOUSE_CONNECT_FAILED'
   | 'CONNECTION_NOT_FOUND'
   | 'PATH_OUTSIDE_DATA_DIR'
   // schema retrieval / sync

@@ -119,6 +119,12 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       CREATE TABLE webhook_replays (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
       CREATE INDEX webhook_replays_expiry ON webhook_replays (expires_at);
     `),
+  // followups: runs may be turns of a thread (follow-up questions), listed by thread.
+  (db) =>
+    db.exec(`
+      ALTER TABLE runs ADD COLUMN thread_id TEXT;
+      CREATE INDEX runs_by_thread ON runs (thread_id, created_at) WHERE thread_id IS NOT NULL;
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -250,6 +250,10 @@ export class SqliteStore implements Store {
       where.push('flow_id = ?');
       values.push(filter.flowId);
     }
+    if (filter.threadId) {
+      where.push('thread_id = ?');
+      values.push(filter.threadId);
+    }
     if (filter.status) {
       const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];
       where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
@@ -347,6 +351,15 @@ export class SqliteStore implements Store {
   async requestCancel(runId: string): Promise<void> {
     const result = this.#sql('UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(runId);
     if (result.changes === 0) throw new R1flowError('RUN_NOT_FOUND', `no run "${runId}"`);
+  }
+
+  async openThread(runId: string): Promise<string | null> {
+    const threadId = this.#sql(
+      'UPDATE runs SET thread_id = coalesce(thread_id, id) WHERE id = ? RETURNING thread_id',
+    )
+      .pluck()
+      .get(runId) as string | undefined;
+    return threadId ?? null;
   }
 
   async getNodeKey(runId: string, nodeId: string): Promise<string | null> {

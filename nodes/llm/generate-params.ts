@@ -36,6 +36,13 @@ export const GenerateParamsSchema = z
       .string()
       .optional()
       .describe("Evidence put before the question (BIRD's external knowledge)"),
+    historyTurns: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(3)
+      .describe("A follow-up's earlier turns (question and chosen SQL) put before the question; 0: none"),
   })
   .strict();
 

@@ -3,17 +3,21 @@
 // `/v1/completions` request (a prompt array), so the server can schedule all their sequences together.
 import type { NodeInvocation, Settled } from '../../engine/define-node.ts';
 import { R1flowError } from '../../engine/errors.ts';
-import type { Sample, SamplingOptions } from '../../engine/model-client.ts';
+import type { ChatMessage, Sample, SamplingOptions } from '../../engine/model-client.ts';
+import type { ThreadTurn } from '../../engine/thread-turns.ts';
 import type { SchemaContext, SqlCandidates } from '../types.ts';
+import { earlierTurnMessages } from './conversation.ts';
 import { toCandidate } from './extract-sql.ts';
 import type { GenerateParams } from './generate-params.ts';
 import { getModelClient, resolveModelServerConfig } from './model-client-resource.ts';
 import type { NamedModelClient } from './openai-client.ts';
-import { buildSqlR1Prompt, QWEN_END_OF_TURN, wrapInQwenChat } from './sql-r1-prompt.ts';
+import { buildSqlR1Prompt, DB_ENGINE_NAMES, QWEN_END_OF_TURN, wrapInQwenChat } from './sql-r1-prompt.ts';
 
 export interface GenerateInputs {
   question: string;
   schema: SchemaContext;
+  /** A follow-up's earlier turns. */
+  history?: ThreadTurn[];
 }
 
 // A type alias, not an interface: node outputs must be assignable to Record<string, unknown>.
@@ -41,15 +45,28 @@ export function generateBatchKey(params: GenerateParams): string {
 }
 
 /** One run: its `n` samples come from one request, never `n` requests. */
-export async function sampleCandidates({ params, inputs, ctx }: Invocation): Promise<GenerateOutputs> {
-  const client = await clientFor({ params, inputs, ctx });
-  const prompt = promptFor(params, inputs);
-  const options = samplingOptions(params, ctx.signal);
+export function sampleCandidates({ params, inputs, ctx }: Invocation): Promise<GenerateOutputs> {
   ctx.progress({ message: `sampling ${params.n} candidates` });
+  return sampleForMessage({ params, ctx }, sqlR1MessageFor(params, inputs), earlierTurnsFor(params, inputs));
+}
+
+/**
+ * `n` samples for one user message after a follow-up's `earlier` turns, sent the way
+ * `promptStyle` says (ChatML on `/v1/completions` or chat messages). llm.generate sends SQL-R1's
+ * prompt; sql.correct sends it with failed queries appended.
+ */
+export async function sampleForMessage(
+  { params, ctx }: Pick<Invocation, 'params' | 'ctx'>,
+  message: string,
+  earlier: readonly ChatMessage[] = [],
+): Promise<GenerateOutputs> {
+  const client = await clientFor({ params, ctx });
+  const prompt = framed(params, message, earlier);
+  const options = samplingOptions(params, ctx.signal);
   const [model, { samples, usage }] = await Promise.all([
     client.resolveModel(),
     params.promptStyle === 'chat'
-      ? client.chat([{ role: 'user', content: prompt }], options)
+      ? client.chat([...earlier, { role: 'user', content: prompt }], options)
       : client
           .complete([prompt], options)
           .then(({ samples, usage }) => ({ samples: samples[0] ?? [], usage })),
@@ -108,21 +125,40 @@ function concernsOnePrompt(error: unknown): boolean {
   return error.code === 'LLM_HTTP_ERROR' && typeof status === 'number' && status >= 400 && status < 500;
 }
 
-function clientFor({ params, ctx }: Invocation): Promise<NamedModelClient> {
+function clientFor({ params, ctx }: Pick<Invocation, 'params' | 'ctx'>): Promise<NamedModelClient> {
   return getModelClient(ctx, {
     ...resolveModelServerConfig(ctx, params),
     timeoutMs: params.requestTimeoutMs,
   });
 }
 
-/** `sql-r1`: ChatML text for `/v1/completions`; `chat`: the user message for `/v1/chat/completions`. */
 function promptFor(params: GenerateParams, inputs: GenerateInputs): string {
-  const message = buildSqlR1Prompt({
+  return framed(params, sqlR1MessageFor(params, inputs), earlierTurnsFor(params, inputs));
+}
+
+function earlierTurnsFor(params: GenerateParams, inputs: GenerateInputs): ChatMessage[] {
+  return earlierTurnMessages(inputs.history, params.historyTurns);
+}
+
+/**
+ * `sql-r1`: ChatML text for `/v1/completions`, after a follow-up's earlier turns; `chat`: the user
+ * message for `/v1/chat/completions` (the earlier turns go before it as messages).
+ */
+function framed(params: GenerateParams, message: string, earlier: readonly ChatMessage[]): string {
+  return params.promptStyle === 'sql-r1' ? wrapInQwenChat(message, earlier) : message;
+}
+
+/** SQL-R1's user message for this question. */
+export function sqlR1MessageFor(
+  params: Pick<GenerateParams, 'externalKnowledge'>,
+  inputs: GenerateInputs,
+): string {
+  return buildSqlR1Prompt({
     schema: inputs.schema.ddl,
     question: inputs.question,
     externalKnowledge: params.externalKnowledge,
+    dbEngine: DB_ENGINE_NAMES[inputs.schema.dialect],
   });
-  return params.promptStyle === 'sql-r1' ? wrapInQwenChat(message) : message;
 }
 
 function samplingOptions(params: GenerateParams, signal: AbortSignal): SamplingOptions {

@@ -52,7 +52,7 @@ describe('r1flow warehouse check', () => {
     const result = await runCli(['warehouse', 'check', '--db', wrong]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /WAREHOUSE_UNREACHABLE: .*"127\.0\.0\.1-wh".*password authentication failed/,
+      /WAREHOUSE_CONNECT_FAILED: .*"127\.0\.0\.1-wh".*password authentication failed/,
     );
     expect(result.stderr).not.toContain('not-the-pw');
     const file = await runCli(['warehouse', 'check', '--db', 'data/wh.sqlite']);

@@ -47,6 +47,7 @@ function runRecord(overrides: Partial<RunRecord> = {}): RunRecord {
     error: null,
     trigger: { kind: 'api' },
     rerunOf: null,
+    threadId: null,
     idempotencyKey: null,
     owner: null,
     leaseUntil: null,
@@ -267,6 +268,27 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           a1.id,
         ]);
         expect(ids(await store.listRuns({ limit: 2, offset: 1 }))).toEqual([a2.id, b1.id]);
+      });
+
+      it('openThread starts a thread named after a run, once; listRuns filters by thread, newest first', async () => {
+        const first = await addRun(store, { status: 'succeeded', owner: 'orchestrator-a' });
+        const outside = await addRun(store);
+        expect(await store.openThread('r-missing')).toBeNull();
+        expect(await store.listRuns({ threadId: first.id })).toEqual([]);
+        expect(await store.openThread(first.id)).toBe(first.id);
+        // Another process's run: starting its thread leaves its owner and state alone.
+        expect(await store.getRunRecord(first.id)).toEqual({ ...first, threadId: first.id });
+        const second = await addRun(store, { threadId: first.id, status: 'succeeded' });
+        const third = await addRun(store, { threadId: first.id });
+        // A run already in a thread keeps it.
+        expect(await store.openThread(second.id)).toBe(first.id);
+        const ids = (runs: RunRecord[]) => runs.map((r) => r.id);
+        expect(ids(await store.listRuns({ threadId: first.id }))).toEqual([third.id, second.id, first.id]);
+        expect(ids(await store.listRuns({ threadId: first.id, status: 'succeeded', limit: 1 }))).toEqual([
+          second.id,
+        ]);
+        expect((await store.getRun(third.id))?.run.threadId).toBe(first.id);
+        expect((await store.getRunRecord(outside.id))?.threadId).toBeNull();
       });
 
       it('finds a run by its idempotency key and refuses a second run with the same key', async () => {

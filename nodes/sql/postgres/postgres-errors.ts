@@ -31,14 +31,30 @@ export function classifyPostgresError(error: unknown): ChildOutcome | undefined 
   return failedOutcome('error', 'SQL_ERROR', message);
 }
 
-/** WAREHOUSE_UNREACHABLE naming the connection and its server, user and database (no password). */
-export function warehouseUnreachable(connection: ResolvedConnection, error: unknown): R1flowError {
-  const reason = error instanceof Error ? error.message : String(error);
+/**
+ * WAREHOUSE_CONNECT_FAILED naming the connection and its server, user and database, with the
+ * password scrubbed from the driver's message too; a refused login (SQLSTATE class 28) is not
+ * retried, as trying again cannot help.
+ */
+export function warehouseConnectFailed(connection: ResolvedConnection, error: unknown): R1flowError {
+  let reason = error instanceof Error ? error.message : String(error);
+  const password = passwordOf(connection.url);
+  if (password !== undefined) reason = reason.replaceAll(password, '***');
+  const refused = String((error as { code?: unknown } | undefined)?.code ?? '').startsWith('28');
   return new R1flowError(
-    'WAREHOUSE_UNREACHABLE',
+    'WAREHOUSE_CONNECT_FAILED',
     `cannot reach the PostgreSQL warehouse of connection "${connection.name}" (${redactedLocation(connection.url)}): ${reason}`,
-    { data: { connection: connection.name }, cause: error },
+    { data: { connection: connection.name }, cause: error, ...(refused ? { retryable: false } : {}) },
   );
+}
+
+function passwordOf(url: string): string | undefined {
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password === '' ? undefined : password;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `postgres://user@host:port/db` without the password, or `postgres` when the URL does not parse. */

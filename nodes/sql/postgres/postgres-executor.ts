@@ -18,7 +18,7 @@ import type { ChildOutcome, SqlOutcome, SqlRequest } from '../sandbox/sql-outcom
 import { failedOutcome } from '../sandbox/sql-outcome.ts';
 import { FairSlots } from './fair-slots.ts';
 import { PortalReader } from './portal-reader.ts';
-import { classifyPostgresError, warehouseUnreachable } from './postgres-errors.ts';
+import { classifyPostgresError, warehouseConnectFailed } from './postgres-errors.ts';
 import { describeRefusedPostgres } from './postgres-guard.ts';
 import { findForbiddenRelation, relationsRead } from './postgres-tables-read.ts';
 
@@ -60,7 +60,7 @@ export class PostgresExecutor {
 
   /**
    * Runs one candidate; answers every query failure as an outcome. Rejects with NODE_CANCELLED on
-   * abort and with WAREHOUSE_UNREACHABLE when the server cannot be reached.
+   * abort and with WAREHOUSE_CONNECT_FAILED when the server cannot be reached.
    */
   async execute(
     connection: ResolvedConnection,
@@ -79,12 +79,12 @@ export class PostgresExecutor {
       client = await warehouse.pool.connect();
     } catch (error) {
       releaseSlot();
-      throw warehouseUnreachable(connection, error);
+      throw warehouseConnectFailed(connection, error);
     }
     const started = performance.now();
     const outcome = await this.#runOnClient(warehouse, client, request, signal, releaseSlot);
     if (outcome === 'cancelled') throw cancelled();
-    if (outcome instanceof Error) throw warehouseUnreachable(connection, outcome);
+    if (outcome instanceof Error) throw warehouseConnectFailed(connection, outcome);
     return { ...outcome, durationMs: performance.now() - started };
   }
 

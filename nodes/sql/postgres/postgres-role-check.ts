@@ -3,7 +3,7 @@
 // in the first place is the defence that does not depend on r1flow (SECURITY.md).
 import pg from 'pg';
 import type { ResolvedConnection } from '../../../engine/connections.ts';
-import { warehouseUnreachable } from './postgres-errors.ts';
+import { warehouseConnectFailed } from './postgres-errors.ts';
 
 export interface PostgresRoleCheck {
   serverVersion: string;
@@ -15,7 +15,7 @@ export interface PostgresRoleCheck {
 
 const USER_SCHEMAS = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'";
 
-/** Connects as the connection's role and lists what it could change; WAREHOUSE_UNREACHABLE when it cannot connect. */
+/** Connects as the connection's role and lists what it could change; WAREHOUSE_CONNECT_FAILED when it cannot connect. */
 export async function checkPostgresRole(
   connection: ResolvedConnection,
   connectTimeoutMs = 5000,
@@ -29,7 +29,7 @@ export async function checkPostgresRole(
     await client.connect();
   } catch (error) {
     await client.end().catch(() => undefined);
-    throw warehouseUnreachable(connection, error);
+    throw warehouseConnectFailed(connection, error);
   }
   try {
     const [about] = (

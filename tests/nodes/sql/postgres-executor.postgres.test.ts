@@ -242,7 +242,7 @@ describe('PostgreSQL executor', () => {
     expect((await run('SELECT * FROM city_secrets', allowed)).error?.message).toContain('public.secret');
   });
 
-  it('fails with WAREHOUSE_UNREACHABLE naming the connection, never its password', async () => {
+  it('fails with WAREHOUSE_CONNECT_FAILED naming the connection, never its password', async () => {
     const cases: ResolvedConnection[] = [
       {
         name: 'wrong-pw',
@@ -259,7 +259,7 @@ describe('PostgreSQL executor', () => {
           () => undefined,
           (e: unknown) => e as Error & { code: string },
         );
-      expect(error?.code, connection.name).toBe('WAREHOUSE_UNREACHABLE');
+      expect(error?.code, connection.name).toBe('WAREHOUSE_CONNECT_FAILED');
       expect(error?.message).toContain(`"${connection.name}"`);
       expect(error?.message).not.toContain(server.password);
       expect(error?.message).not.toContain('sesame-nope');
