@@ -3,6 +3,7 @@
 
 import type { FlowDocument } from '../flow-schema.ts';
 import type { ApiKeyRecords } from './api-key-records.ts';
+import type { ConnectionRecords } from './connection-records.ts';
 import type {
   FlowSummary,
   FlowVersion,
@@ -84,6 +85,8 @@ export interface Store {
   readonly apiKeys: ApiKeyRecords;
   /** Accepted webhook signatures within their replay window. */
   readonly replays: ReplayRecords;
+  /** Named connections, their URLs sealed by the server (the store never sees the key). */
+  readonly connections: ConnectionRecords;
 
   close(): Promise<void>;
 }

@@ -10,6 +10,7 @@ import { earlierTurnMessages } from './conversation.ts';
 import { toCandidate } from './extract-sql.ts';
 import type { GenerateParams } from './generate-params.ts';
 import { getModelClient, resolveModelServerConfig } from './model-client-resource.ts';
+import { modelServerOfConnection } from './model-server-connection.ts';
 import type { NamedModelClient } from './openai-client.ts';
 import { buildSqlR1Prompt, DB_ENGINE_NAMES, QWEN_END_OF_TURN, wrapInQwenChat } from './sql-r1-prompt.ts';
 
@@ -30,8 +31,10 @@ type Invocation = NodeInvocation<GenerateParams, GenerateInputs>;
 
 /** Everything that must be equal for runs to share one request. */
 export function generateBatchKey(params: GenerateParams): string {
-  const { baseUrl, model, promptStyle, n, temperature, topP, maxTokens, stop, requestTimeoutMs } = params;
+  const { connection, baseUrl, model, promptStyle, n, temperature, topP, maxTokens, stop, requestTimeoutMs } =
+    params;
   return JSON.stringify([
+    connection,
     baseUrl,
     model,
     promptStyle,
@@ -125,9 +128,11 @@ function concernsOnePrompt(error: unknown): boolean {
   return error.code === 'LLM_HTTP_ERROR' && typeof status === 'number' && status >= 400 && status < 500;
 }
 
-function clientFor({ params, ctx }: Pick<Invocation, 'params' | 'ctx'>): Promise<NamedModelClient> {
+async function clientFor({ params, ctx }: Pick<Invocation, 'params' | 'ctx'>): Promise<NamedModelClient> {
+  const config = resolveModelServerConfig(ctx, params);
   return getModelClient(ctx, {
-    ...resolveModelServerConfig(ctx, params),
+    ...config,
+    ...(params.connection === undefined ? {} : await modelServerOfConnection(ctx, params.connection)),
     timeoutMs: params.requestTimeoutMs,
   });
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
 import type { PostgresServer } from '../support/postgres-server.ts';
@@ -5,6 +8,7 @@ import { startPostgresServer } from '../support/postgres-server.ts';
 
 let server: PostgresServer;
 let readerUrl: string;
+const dir = mkdtempSync(join(tmpdir(), 'r1flow-warehouse-check-'));
 
 beforeAll(async () => {
   server = await startPostgresServer();
@@ -27,6 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server?.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('r1flow warehouse check', () => {
@@ -45,6 +50,19 @@ describe('r1flow warehouse check', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ role: 'r1flow_reader', database: 'wh', warnings: [] });
     expect(result.stdout).not.toContain('reader-pw');
+  });
+
+  it('checks connection:NAME from the store’s named connections', async () => {
+    const store = join(dir, 'r1flow.db');
+    const added = await runCli(['connections', 'add', 'sales', readerUrl, '--db', store]);
+    expect(added.code, added.stderr).toBe(0);
+    const result = await runCli(['warehouse', 'check', '--db', 'connection:sales', '--store', store]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('connected to connection sales: PostgreSQL');
+    expect(result.stdout).toContain('the role can only read');
+    const missing = await runCli(['warehouse', 'check', '--db', 'connection:nope', '--store', store]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('CONNECTION_NOT_FOUND');
   });
 
   it('fails with exit 1 naming the warehouse, not the password, when it cannot connect', async () => {

@@ -1,5 +1,6 @@
 // Every CLI command, in the order `r1flow --help` lists them.
 import type { CliCommand } from '../command.ts';
+import { connectionsCommand } from './connections.ts';
 import evalCommand from './eval.ts';
 import { keysCommand } from './keys.ts';
 import queues from './queues.ts';
@@ -22,6 +23,7 @@ export async function loadCommands(): Promise<CliCommand[]> {
     evalCommand,
     runsCommand,
     keysCommand,
+    connectionsCommand,
     warehouseCommand,
     vote,
     simLlm,
