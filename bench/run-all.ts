@@ -13,6 +13,7 @@ const BENCHMARKS = [
   'editor',
   'cli-startup',
   'sql-fairness',
+  'warehouse-exec',
   'vote-selection',
 ];
 const only = process.argv.slice(2);

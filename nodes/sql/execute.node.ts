@@ -26,7 +26,7 @@ const ExecuteParamsSchema = z.object({
    * reports becomes a lower bound (and depends on which candidates finished first).
    */
   stopWhenDecided: z.boolean().default(false),
-  /** When set, a candidate reading any other table is `forbidden` (checked with SQLite's own compiler). */
+  /** When set, a candidate reading any other table is `forbidden` (SQLite: its own compiler; PostgreSQL: the query's plan). */
   allowedTables: z.array(z.string().min(1)).optional(),
   /** This node's distinct queries in the sandbox at once; default all (the pool's size bounds them). */
   concurrency: z.number().int().min(1).max(64).optional(),

@@ -11,6 +11,7 @@ import simLlm from './sim-llm.ts';
 import start from './start.ts';
 import validate from './validate.ts';
 import vote from './vote.ts';
+import { warehouseCommand } from './warehouse.ts';
 import worker from './worker.ts';
 
 export async function loadCommands(): Promise<CliCommand[]> {
@@ -25,6 +26,7 @@ export async function loadCommands(): Promise<CliCommand[]> {
     keysCommand,
     connectionsCommand,
     exportCommand,
+    warehouseCommand,
     vote,
     simLlm,
   ];
