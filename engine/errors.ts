@@ -51,6 +51,7 @@ export type ErrorCode =
   | 'SQL_EMPTY'
   | 'WAREHOUSE_NOT_FOUND'
   | 'CONNECTION_NOT_FOUND'
+  | 'CONNECTION_FAILED'
   | 'PATH_OUTSIDE_DATA_DIR'
   // schema retrieval / sync
   | 'SCHEMA_INDEX_ERROR'
