@@ -4,9 +4,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { ConnectionLookup } from '../../../engine/connections.ts';
 import type { NodeProgress } from '../../../engine/define-node.ts';
 import { settingsFrom } from '../../../engine/host-settings.ts';
-import { createNodeContext } from '../../../engine/node-context.ts';
+import { createNodeContext, silentLogger } from '../../../engine/node-context.ts';
 import { SCHEMA_INDEX_DIR_ENV } from '../../../nodes/schema/index-location.ts';
 import { DATA_DIR_ENV } from '../../../nodes/warehouse/data-dir.ts';
 import syncNode from '../../../nodes/warehouse/sync.node.ts';
@@ -31,6 +32,9 @@ export interface SyncRunOptions {
   progress?: NodeProgress[];
   /** Host settings the node sees, over the workspace's defaults. */
   settings?: Record<string, string>;
+  /** The host's named connections (PostgreSQL sources and warehouses). */
+  connection?: ConnectionLookup;
+  warnings?: string[];
 }
 
 export function createSyncWorkspace(): SyncWorkspace {
@@ -65,12 +69,14 @@ export function createSyncWorkspace(): SyncWorkspace {
       return path(name);
     },
     async sync(params, options = {}) {
+      const settings = settingsFrom({
+        [SCHEMA_INDEX_DIR_ENV]: path('schema-index'),
+        [DATA_DIR_ENV]: dir,
+        ...options.settings,
+      });
       const ctx = createNodeContext({
-        settings: settingsFrom({
-          [SCHEMA_INDEX_DIR_ENV]: path('schema-index'),
-          [DATA_DIR_ENV]: dir,
-          ...options.settings,
-        }),
+        settings: options.connection ? { ...settings, connection: options.connection } : settings,
+        logger: { ...silentLogger, warn: (message) => options.warnings?.push(message) },
         ...(options.signal ? { signal: options.signal } : {}),
         onProgress: (update) => options.progress?.push(update),
       });
