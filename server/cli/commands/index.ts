@@ -1,5 +1,6 @@
 // Every CLI command, in the order `r1flow --help` lists them.
 import type { CliCommand } from '../command.ts';
+import { demoCommand } from './demo.ts';
 import evalCommand from './eval.ts';
 import { keysCommand } from './keys.ts';
 import queues from './queues.ts';
@@ -12,5 +13,17 @@ import vote from './vote.ts';
 import worker from './worker.ts';
 
 export async function loadCommands(): Promise<CliCommand[]> {
-  return [start, worker, queues, run, validate, evalCommand, runsCommand, keysCommand, vote, simLlm];
+  return [
+    start,
+    worker,
+    queues,
+    run,
+    validate,
+    evalCommand,
+    runsCommand,
+    keysCommand,
+    vote,
+    simLlm,
+    demoCommand,
+  ];
 }
