@@ -1,18 +1,29 @@
 // Loads the demo warehouse into a PostgreSQL database: the same tables as the SQLite demo (keys,
-// foreign keys, UNIQUE and CHECK constraints kept; types mapped as warehouse.sync maps them, so
-// dates stay ISO text and REAL becomes DOUBLE PRECISION) and the same seeded rows, in one
-// transaction: a failed load leaves the database as it was. Tables of these names that already
-// exist are only replaced when asked (`replace`), as they may be someone's own `orders`.
+// foreign keys, UNIQUE and CHECK constraints kept) and the same seeded rows, in one transaction: a
+// failed load leaves the database as it was. Tables of these names that already exist are only
+// replaced when asked (`replace`), as they may be someone's own `orders`.
+// Types are chosen so the demo questions get the same answers on both engines: dates stay ISO
+// text (as in the SQLite file, so `order_date LIKE '2024%'` and SUBSTR work alike), and money is
+// NUMERIC, not DOUBLE PRECISION: SQLite sums REALs with compensated summation, PostgreSQL's float
+// sum does not (the card payments total 2995954.05 on SQLite, 2995954.049999996 as float8 on
+// PostgreSQL), while NUMERIC sums the cents exactly.
 import type pg from 'pg';
 import type { ResolvedConnection } from '../../engine/connections.ts';
 import { R1flowError } from '../../engine/errors.ts';
 import { closePostgres, connectPostgres } from '../../nodes/warehouse/postgres-client.ts';
-import { postgresTypeForSqlite } from '../../nodes/warehouse/postgres-column-types.ts';
 import { DEMO_SEED } from './build-warehouse.ts';
 import { DEMO_DDL, DEMO_TABLES } from './demo-ddl.ts';
 import type { Row } from './generate-demo-rows.ts';
 import { generateDemoRows } from './generate-demo-rows.ts';
 import { createRandom } from './seeded-random.ts';
+
+/** The demo DDL's SQLite types and what the PostgreSQL demo uses instead (see the header). */
+const DEMO_TYPES: Readonly<Record<string, string>> = {
+  INTEGER: 'INTEGER',
+  TEXT: 'TEXT',
+  REAL: 'NUMERIC',
+  DATE: 'TEXT',
+};
 
 export interface LoadDemoOptions {
   /** Drop demo tables already in the database and load them afresh. */
@@ -25,7 +36,7 @@ const ROWS_PER_INSERT = 500;
 
 /** The demo DDL with each SQLite type replaced by its PostgreSQL counterpart. */
 export function postgresDemoDdl(): string {
-  return DEMO_DDL.replace(/\b(INTEGER|TEXT|REAL|DATE)\b/g, (type) => postgresTypeForSqlite(type));
+  return DEMO_DDL.replace(/\b(INTEGER|TEXT|REAL|DATE)\b/g, (type) => DEMO_TYPES[type] ?? type);
 }
 
 /** Loads the demo into the connection's current schema; returns row counts by table. */

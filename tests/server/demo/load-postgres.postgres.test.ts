@@ -39,7 +39,7 @@ describe('r1flow demo load --db postgres://…', () => {
       /^loaded the demo warehouse into postgres:\/\/127\.0\.0\.1:\d+\/demo_full: \d+ rows \(regions 6, /,
     );
     expect(result.stdout).not.toContain(server.password);
-    // pg returns BIGINT as text and doubles as numbers: every cell compared as text.
+    // pg returns NUMERIC as text ('679.32'): every cell compared as text.
     const asText = (rows: Record<string, unknown>[]) =>
       rows.map((row) => Object.values(row).map((value) => (value === null ? null : String(value))));
     for (const table of DEMO_TABLES) {
@@ -78,10 +78,10 @@ describe('r1flow demo load --db postgres://…', () => {
       'demo_full',
     );
     expect(types).toEqual([
-      { column_name: 'payment_id', data_type: 'bigint' },
-      { column_name: 'order_id', data_type: 'bigint' },
+      { column_name: 'payment_id', data_type: 'integer' },
+      { column_name: 'order_id', data_type: 'integer' },
       { column_name: 'paid_at', data_type: 'text' },
-      { column_name: 'amount', data_type: 'double precision' },
+      { column_name: 'amount', data_type: 'numeric' },
       { column_name: 'method', data_type: 'text' },
     ]);
   });
