@@ -5,6 +5,7 @@ import branch from './control/branch.node.ts';
 import generate from './llm/generate.node.ts';
 import answer from './output/answer.node.ts';
 import retrieve from './schema/retrieve.node.ts';
+import correct from './sql/correct.node.ts';
 import execute from './sql/execute.node.ts';
 import reward from './sql/reward.node.ts';
 import vote from './sql/vote.node.ts';
@@ -22,6 +23,7 @@ export const BUILTIN_NODES: readonly AnyNodeDefinition[] = [
   retrieve,
   generate,
   execute,
+  correct,
   vote,
   reward,
   warehouseSync,

@@ -98,6 +98,27 @@ export const ExecutionResultsPort = definePortType(
   'Each candidate with its rows or error',
 );
 
+/** One round of sql.correct: the model re-asked with the failed queries, its answers run. */
+export const CorrectionAttemptSchema = z.object({
+  attempt: z.number().int().min(1),
+  /** Prompt and completion tokens the server reported for the request, when it did. */
+  promptTokens: z.number().int().min(0).optional(),
+  completionTokens: z.number().int().min(0).optional(),
+  /** Indexes the attempt's candidates got in the node's `results` (after every earlier one). */
+  candidates: z.array(z.number().int().min(0)),
+  /** Each candidate's execution status, in the same order. */
+  statuses: z.array(ExecutionStatusSchema),
+  durationMs: z.number().min(0),
+  /** Why the attempt produced no candidates (the model server failed); correction stops there. */
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export type CorrectionAttempt = z.output<typeof CorrectionAttemptSchema>;
+export const CorrectionAttemptsPort = definePortType(
+  'correction-attempts',
+  z.array(CorrectionAttemptSchema),
+  'What each self-correction round asked and got',
+);
+
 export const RowsSchema = z.object({
   columns: z.array(z.string()),
   rows: z.array(z.array(CellSchema)),

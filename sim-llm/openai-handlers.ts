@@ -1,10 +1,12 @@
 // sim-llm's OpenAI-compatible endpoints as functions from a request body to a response body.
 // Generation finds each prompt's question (SQL-R1's `Question:` section), plays back the recorded
 // responses in order (cycling when `n` exceeds them) and answers when the simulated GPU has
-// generated them.
+// generated them. A correction prompt (sql.correct's) gets the question's recorded `corrections`,
+// or its responses again when none were recorded, as a model that repeats itself would.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { R1flowError } from '../engine/errors.ts';
+import { correctedPromptBase } from '../nodes/llm/correction-prompt.ts';
 import { findPromptQuestion } from '../nodes/llm/sql-r1-prompt.ts';
 import { estimateTokens, type RenderedResponse, type ReplayBook, renderResponse } from './replay-book.ts';
 import type { SimMetricsRecorder } from './sim-metrics.ts';
@@ -17,7 +19,11 @@ export interface SimContext {
   gpu: VirtualGpu;
   metrics: SimMetricsRecorder;
   embeddingDimensions: number;
+  /** The latest prompts generated for, oldest first, at most RECENT_PROMPTS (for tests and debugging). */
+  recentPrompts: string[];
 }
+
+export const RECENT_PROMPTS = 64;
 
 const StopField = z.union([z.string(), z.array(z.string())]).nullish();
 const SamplingFields = {
@@ -175,6 +181,8 @@ async function generate(
   request: { n: number; max_tokens?: number | null | undefined; stop?: string | string[] | null | undefined },
 ): Promise<{ outputs: RenderedResponse[][]; usage: Record<string, number> }> {
   const stop = request.stop == null ? [] : typeof request.stop === 'string' ? [request.stop] : request.stop;
+  sim.recentPrompts.push(...promptTexts);
+  sim.recentPrompts.splice(0, Math.max(0, sim.recentPrompts.length - RECENT_PROMPTS));
   const outputs = questionSources.map((text) => {
     const responses = recordedResponses(sim, text);
     return Array.from({ length: request.n }, (_, s) =>
@@ -200,8 +208,13 @@ async function generate(
 }
 
 function recordedResponses(sim: SimContext, promptText: string): readonly string[] {
-  const question = findPromptQuestion(promptText);
-  const responses = question === null ? undefined : sim.book.responsesFor(question);
+  const correctionBase = correctedPromptBase(promptText);
+  const question = findPromptQuestion(correctionBase ?? promptText);
+  const responses =
+    question === null
+      ? undefined
+      : ((correctionBase === null ? undefined : sim.book.correctionsFor(question)) ??
+        sim.book.responsesFor(question));
   if (responses) return responses;
   sim.metrics.unknownQuestion();
   const message =

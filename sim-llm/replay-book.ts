@@ -1,5 +1,6 @@
 // Recorded model answers that sim-llm plays back. A replay file is JSONL, one line a question:
-// `{db_id, question, responses: [...]}`; lines without a `question` (a `{"_comment": ...}` header)
+// `{db_id, question, responses: [...], corrections?: [...]}`; `corrections` answer sql.correct's
+// prompts (the question asked again with its failed queries), `responses` everything else. Lines without a `question` (a `{"_comment": ...}` header)
 // are skipped. Questions are looked up exactly, then by their normalised form (case, spacing and
 // punctuation ignored), never by substring: that would be ambiguous, since one Spider question is
 // contained in another.
@@ -14,11 +15,22 @@ export interface ReplayBook {
   readonly size: number;
   /** The recorded responses: of the question as written, else of one with the same normalised form. */
   responsesFor(question: string): readonly string[] | undefined;
+  /** The responses recorded for correction prompts of the question, found the same way; may be absent. */
+  correctionsFor(question: string): readonly string[] | undefined;
   /** Up to `limit` recorded questions sharing some text with `question`, most alike first. */
   closestQuestions(question: string, limit: number): string[];
 }
 
-const ReplayLine = z.object({ question: z.string(), responses: z.array(z.string()).min(1) });
+const ReplayLine = z.object({
+  question: z.string(),
+  responses: z.array(z.string()).min(1),
+  corrections: z.array(z.string()).min(1).optional(),
+});
+
+interface RecordedAnswers {
+  responses: readonly string[];
+  corrections?: readonly string[] | undefined;
+}
 
 /**
  * The question without what a person retyping it varies: Unicode compatibility forms, case, and
@@ -37,17 +49,19 @@ export function emptyReplayBook(): ReplayBook {
 }
 
 /** `answers` in file order; where two questions share a normalised form the first one's answers win. */
-function replayBookOf(source: string, answers: ReadonlyMap<string, readonly string[]>): ReplayBook {
-  const byNormalised = new Map<string, readonly string[]>();
-  const normalised = [...answers].map(([question, responses]) => {
+function replayBookOf(source: string, answers: ReadonlyMap<string, RecordedAnswers>): ReplayBook {
+  const byNormalised = new Map<string, RecordedAnswers>();
+  const normalised = [...answers].map(([question, recorded]) => {
     const key = normaliseQuestion(question);
-    if (!byNormalised.has(key)) byNormalised.set(key, responses);
+    if (!byNormalised.has(key)) byNormalised.set(key, recorded);
     return { question, key };
   });
+  const find = (question: string) => answers.get(question) ?? byNormalised.get(normaliseQuestion(question));
   return {
     source,
     size: answers.size,
-    responsesFor: (question) => answers.get(question) ?? byNormalised.get(normaliseQuestion(question)),
+    responsesFor: (question) => find(question)?.responses,
+    correctionsFor: (question) => find(question)?.corrections,
     closestQuestions(question, limit) {
       const key = normaliseQuestion(question);
       return normalised
@@ -77,7 +91,7 @@ export function loadReplayBook(path: string): ReplayBook {
       },
     );
   }
-  const answers = new Map<string, readonly string[]>();
+  const answers = new Map<string, RecordedAnswers>();
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
     const where = `replay file ${path} line ${i + 1}`;
@@ -91,7 +105,8 @@ export function loadReplayBook(path: string): ReplayBook {
     const parsed = ReplayLine.safeParse(json);
     if (!parsed.success)
       throw new R1flowError('CONFIG_INVALID', `${where}: ${z.prettifyError(parsed.error)}`);
-    if (!answers.has(parsed.data.question)) answers.set(parsed.data.question, parsed.data.responses);
+    const { question, responses, corrections } = parsed.data;
+    if (!answers.has(question)) answers.set(question, { responses, corrections });
   });
   return replayBookOf(path, answers);
 }

@@ -44,6 +44,8 @@ export interface SimLlmServer {
   port: number;
   close(): Promise<void>;
   metrics(): SimMetrics;
+  /** The latest prompts the server generated for (at most 64), oldest first. */
+  recentPrompts(): string[];
 }
 
 type Handler = (body: unknown, sim: SimContext) => unknown;
@@ -80,6 +82,7 @@ export async function startSimLlm(options: SimLlmOptions = {}): Promise<SimLlmSe
     ),
     metrics,
     embeddingDimensions: config.embeddingDim,
+    recentPrompts: [],
   };
   const server = createServer((request, response) => void serve(request, response, sim));
   await new Promise<void>((resolve, reject) => {
@@ -92,6 +95,7 @@ export async function startSimLlm(options: SimLlmOptions = {}): Promise<SimLlmSe
     url: `http://${host}:${port}/v1`,
     port,
     metrics: () => metrics.snapshot(),
+    recentPrompts: () => [...sim.recentPrompts],
     close: async () => {
       sim.gpu.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -34,13 +34,18 @@ export interface FlowPredictorOptions {
   dbPath?: string | undefined;
   /** Tag stored with each run's trigger. */
   datasetName: string;
-  /** Sets the `preset` of the flow's sql.vote nodes (`--preset`); the flow's own when absent. */
+  /** Sets the `preset` of the flow's sql.vote and sql.correct nodes (`--preset`); the flow's own when absent. */
   votePreset?: VotePreset | undefined;
 }
 
 const isVote = (type: string) => type.startsWith('sql.vote@');
+/** sql.correct takes the same presets: under `sql-r1` it is off, as SQL-R1 has no self-correction. */
+const takesPreset = (type: string) => isVote(type) || type.startsWith('sql.correct@');
 
-/** The flow with every sql.vote node's `preset` set; a flow without one cannot take `--preset`. */
+/**
+ * The flow with the `preset` of every sql.vote and sql.correct node set; a flow without sql.vote
+ * cannot take `--preset`.
+ */
 export function withVotePreset(document: FlowDocument, preset: VotePreset): FlowDocument {
   if (!document.nodes.some((node) => isVote(node.type))) {
     throw new R1flowError(
@@ -51,7 +56,7 @@ export function withVotePreset(document: FlowDocument, preset: VotePreset): Flow
   return {
     ...document,
     nodes: document.nodes.map((node) =>
-      isVote(node.type) ? { ...node, params: { ...node.params, preset } } : node,
+      takesPreset(node.type) ? { ...node, params: { ...node.params, preset } } : node,
     ),
   };
 }

@@ -41,11 +41,23 @@ export function generateBatchKey(params: GenerateParams): string {
 }
 
 /** One run: its `n` samples come from one request, never `n` requests. */
-export async function sampleCandidates({ params, inputs, ctx }: Invocation): Promise<GenerateOutputs> {
-  const client = await clientFor({ params, inputs, ctx });
-  const prompt = promptFor(params, inputs);
-  const options = samplingOptions(params, ctx.signal);
+export function sampleCandidates({ params, inputs, ctx }: Invocation): Promise<GenerateOutputs> {
   ctx.progress({ message: `sampling ${params.n} candidates` });
+  return sampleForMessage({ params, ctx }, sqlR1MessageFor(params, inputs));
+}
+
+/**
+ * `n` samples for one user message, sent the way `promptStyle` says (ChatML on `/v1/completions`
+ * or a chat message). llm.generate sends SQL-R1's prompt; sql.correct sends it with failed
+ * queries appended.
+ */
+export async function sampleForMessage(
+  { params, ctx }: Pick<Invocation, 'params' | 'ctx'>,
+  message: string,
+): Promise<GenerateOutputs> {
+  const client = await clientFor({ params, ctx });
+  const prompt = framed(params, message);
+  const options = samplingOptions(params, ctx.signal);
   const [model, { samples, usage }] = await Promise.all([
     client.resolveModel(),
     params.promptStyle === 'chat'
@@ -108,21 +120,32 @@ function concernsOnePrompt(error: unknown): boolean {
   return error.code === 'LLM_HTTP_ERROR' && typeof status === 'number' && status >= 400 && status < 500;
 }
 
-function clientFor({ params, ctx }: Invocation): Promise<NamedModelClient> {
+function clientFor({ params, ctx }: Pick<Invocation, 'params' | 'ctx'>): Promise<NamedModelClient> {
   return getModelClient(ctx, {
     ...resolveModelServerConfig(ctx, params),
     timeoutMs: params.requestTimeoutMs,
   });
 }
 
-/** `sql-r1`: ChatML text for `/v1/completions`; `chat`: the user message for `/v1/chat/completions`. */
 function promptFor(params: GenerateParams, inputs: GenerateInputs): string {
-  const message = buildSqlR1Prompt({
+  return framed(params, sqlR1MessageFor(params, inputs));
+}
+
+/** `sql-r1`: ChatML text for `/v1/completions`; `chat`: the user message for `/v1/chat/completions`. */
+function framed(params: GenerateParams, message: string): string {
+  return params.promptStyle === 'sql-r1' ? wrapInQwenChat(message) : message;
+}
+
+/** SQL-R1's user message for this question. */
+export function sqlR1MessageFor(
+  params: Pick<GenerateParams, 'externalKnowledge'>,
+  inputs: GenerateInputs,
+): string {
+  return buildSqlR1Prompt({
     schema: inputs.schema.ddl,
     question: inputs.question,
     externalKnowledge: params.externalKnowledge,
   });
-  return params.promptStyle === 'sql-r1' ? wrapInQwenChat(message) : message;
 }
 
 function samplingOptions(params: GenerateParams, signal: AbortSignal): SamplingOptions {

@@ -21,6 +21,9 @@ const DEMO_GOLD = JSON.parse(
   gold_sql: string;
 }[];
 const NO_SUCH_TABLES = 'How many spaceships are docked at each moon base?';
+const FIXED_ON_RETRY = 'How many customers are on file?';
+const sqlAnswer = (sql: string) =>
+  `<think>\nCount them.\n</think>\n<answer>\n\`\`\`sql\n${sql}\n\`\`\`\n</answer>`;
 
 const temp = makeTempDir('nl2sql-flow');
 let sim: SimLlmServer;
@@ -37,7 +40,18 @@ beforeAll(async () => {
   const replay = join(temp.dir, 'replay.jsonl');
   writeFileSync(
     replay,
-    `${readFileSync(DEMO_REPLAY, 'utf8').trimEnd()}\n${JSON.stringify({ db_id: 'warehouse', question: NO_SUCH_TABLES, responses: spaceships })}\n`,
+    [
+      readFileSync(DEMO_REPLAY, 'utf8').trimEnd(),
+      JSON.stringify({ db_id: 'warehouse', question: NO_SUCH_TABLES, responses: spaceships }),
+      // Every first answer misspells the table; sql.correct's prompt gets the right one.
+      JSON.stringify({
+        db_id: 'warehouse',
+        question: FIXED_ON_RETRY,
+        responses: [sqlAnswer('SELECT COUNT(*) FROM customer;')],
+        corrections: [sqlAnswer('SELECT COUNT(*) FROM customers;')],
+      }),
+      '',
+    ].join('\n'),
   );
   sim = await startSimLlm({ port: 0, replayPath: replay });
 });
@@ -73,7 +87,7 @@ describe('the NL2SQL example flow', () => {
   it('passes r1flow validate', async () => {
     const result = await runCli(['validate', FLOW]);
     expect(result.stderr).toBe('');
-    expect(result.stdout.trim()).toBe(`${FLOW}: valid (6 nodes)`);
+    expect(result.stdout.trim()).toBe(`${FLOW}: valid (7 nodes)`);
   });
 
   it('answers a demo question with the rows, the SQL most samples agree on and its confidence', async () => {
@@ -91,7 +105,7 @@ describe('the NL2SQL example flow', () => {
     expect(rowSet(answer.rows)).toEqual(goldRows(question));
     expect(answer.clusters?.[0]).toMatchObject({ votes: 5, members: [0, 1, 3, 5, 7] });
     expect(answer.explanation).not.toBe('');
-    for (const node of ['start', 'retrieve', 'generate', 'execute', 'vote', 'answer']) {
+    for (const node of ['start', 'retrieve', 'generate', 'execute', 'correct', 'vote', 'answer']) {
       expect(result.stderr).toContain(`node ${node} succeeded`);
     }
   });
@@ -112,8 +126,37 @@ describe('the NL2SQL example flow', () => {
       rows: [],
       confidence: 0,
       abstained: true,
-      reason: 'none of the 8 candidates ran (8 error)',
+      // sql.correct asked twice more (2 rounds of 8); the demo replay repeats its failing answers.
+      reason: 'none of the 24 candidates ran (24 error)',
     });
+  });
+
+  it('when every sample fails, sql.correct asks again with the errors and the corrected SQL answers', async () => {
+    const db = join(temp.dir, 'corrected.db');
+    const result = await ask(FIXED_ON_RETRY, {}, db);
+    expect(result.code).toBe(0);
+    const { answer } = JSON.parse(result.stdout) as { answer: Answer };
+    expect(answer).toMatchObject({
+      sql: 'SELECT COUNT(*) FROM customers;',
+      abstained: false,
+      confidence: 0.5,
+    });
+    expect(rowSet(answer.rows)).toEqual(goldRows('How many customers do we have?'));
+    expect(sim.recentPrompts().at(-1)).toContain(
+      'SELECT COUNT(*) FROM customer;\n```\nError: error: no such table: customer',
+    );
+    const store = new SqliteStore(db);
+    try {
+      const [run] = await store.listRuns();
+      const correct = (await store.getRun(run!.id))?.nodes.find((node) => node.nodeId === 'correct');
+      expect(correct?.output).toMatchObject({
+        corrections: [
+          { attempt: 1, candidates: [8, 9, 10, 11, 12, 13, 14, 15], statuses: Array(8).fill('ok') },
+        ],
+      });
+    } finally {
+      await store.close();
+    }
   });
 
   it('with the model server down the run fails at the generate node with LLM_UNREACHABLE', async () => {

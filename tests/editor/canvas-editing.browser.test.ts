@@ -6,7 +6,7 @@ import { edgeCount, node } from './editor-page.ts';
 import { setUpEditorSession } from './editor-session.ts';
 
 const session = setUpEditorSession({ path: '/#/flows/nl2sql', waitForFlow: true });
-const PIPELINE = ['start', 'retrieve', 'generate', 'execute', 'vote', 'answer'];
+const PIPELINE = ['start', 'retrieve', 'generate', 'execute', 'correct', 'vote', 'answer'];
 
 async function nodeX(page: Page, id: string): Promise<number> {
   const transform = await page
@@ -18,7 +18,7 @@ async function nodeX(page: Page, id: string): Promise<number> {
 describe('editing the canvas', () => {
   test('two nodes selected with Ctrl-click are copied with the edges between them, pasted, deleted, and undone', async () => {
     const { page } = session;
-    const edges = 15; // in the example flow
+    const edges = 18; // in the example flow
     await expect.poll(() => edgeCount(page)).toBe(edges);
     await node(page, 'vote').locator('.flow-node-header').click();
     await node(page, 'answer')

@@ -88,6 +88,7 @@ describe('import and export', () => {
       'retrieve',
       'generate',
       'execute',
+      'correct',
       'vote',
       'answer',
     ]);

@@ -12,6 +12,8 @@ export const SPIDER_REPLAY = join(SPIDER_DEV_DIR, 'replay-ensemble.jsonl');
 export interface ReplayEntry {
   question: string;
   responses: string[];
+  /** What sim-llm answers to sql.correct's prompts for this question. */
+  corrections?: string[];
 }
 
 /** A replay file with a comment header line, in a fresh temp dir; `remove()` deletes the dir. */

@@ -32,7 +32,7 @@ const usage = `eval DATASET_DIR [--flow F] [--llm URL] [--predictions FILE] [--l
   --out FILE         per-question report (JSON array)
   --keep-distinct    keep DISTINCT when comparing (test-suite removes it by default)
   --db PATH          store the flow's runs there (default: a temporary store)
-  --preset P         the flow's sql.vote preset: ${VOTE_PRESETS.join(" (SQL-R1's vote) or ")} (default: the flow's own)`;
+  --preset P         the flow's sql.vote and sql.correct preset: ${VOTE_PRESETS.join(" (SQL-R1's vote, no self-correction) or ")} (default: the flow's own)`;
 
 const DEFAULT_CONCURRENCY = 8;
 
