@@ -323,6 +323,45 @@ describe('warehouse.sync into PostgreSQL', () => {
   });
 });
 
+describe('warehouse.sync between PostgreSQL databases when the source schema changes', () => {
+  it('a new nullable column is added; a changed type stops the sync before anything is written', async () => {
+    const src = await database('src', PG_SHOP);
+    const wh = await database('wh');
+    const params = { source: pgSource({ watermark: 'updated_at' }), connection: 'wh', reindex: false };
+    await sync(params);
+    await server.query(
+      `ALTER TABLE customers ADD COLUMN nickname TEXT;
+       UPDATE customers SET nickname = 'Amazing', updated_at = '2024-04-01' WHERE id = 1;`,
+      [],
+      src,
+    );
+
+    const widened = await sync(params);
+
+    expect(widened.tables[0]).toMatchObject({ columnsAdded: ['nickname'], rowsCopied: 1 });
+    expect(
+      await server.query('SELECT id, nickname FROM customers WHERE id <= 2 ORDER BY id', [], wh),
+    ).toEqual([
+      { id: 1, nickname: 'Amazing' },
+      { id: 2, nickname: null },
+    ]);
+
+    await server.query(
+      `ALTER TABLE events ALTER COLUMN kind TYPE BYTEA USING kind::bytea;
+       UPDATE customers SET name = 'Ada L.', updated_at = '2024-05-01' WHERE id = 1;`,
+      [],
+      src,
+    );
+    const before = await server.query('SELECT * FROM customers ORDER BY id', [], wh);
+
+    const error = await syncError(params);
+
+    expect(error.code).toBe('SYNC_SCHEMA_CHANGED');
+    expect(error.message).toContain('table "events": column "kind" type changed from text to bytea');
+    expect(await server.query('SELECT * FROM customers ORDER BY id', [], wh)).toEqual(before);
+  });
+});
+
 describe('warehouse.sync into PostgreSQL, broken off half-way', () => {
   async function syncedOnce(): Promise<{ wh: string; source: string }> {
     const wh = await database('wh');
