@@ -13,6 +13,9 @@ export interface ResolvedConnection {
   url: string;
 }
 
+/** A connection's name: a plain identifier, so flows and commands can name it anywhere. */
+export const CONNECTION_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+
 /** Resolves a connection name; rejects with CONNECTION_NOT_FOUND naming it when there is none. */
 export type ConnectionLookup = (name: string) => Promise<ResolvedConnection>;
 

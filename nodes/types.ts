@@ -2,8 +2,19 @@
 // validation compares, so they are stable; the zod schemas check every value a node emits.
 import { z } from 'zod';
 import { definePortType } from '../engine/ports.ts';
+import { MAX_HISTORY_TURNS, type ThreadTurn } from '../engine/thread-turns.ts';
 
 export const SqlText = definePortType('sql', z.string(), 'One SQL query');
+
+/** Earlier turns of a follow-up's thread, oldest first (engine/thread-turns.ts builds them). */
+export const ConversationSchema: z.ZodType<ThreadTurn[]> = z
+  .array(z.object({ question: z.string(), sql: z.string() }))
+  .max(MAX_HISTORY_TURNS);
+export const ConversationPort = definePortType(
+  'conversation',
+  ConversationSchema,
+  "The thread's earlier questions and the SQL chosen for each",
+);
 
 export const SchemaContextSchema = z.object({
   /**

@@ -1,13 +1,15 @@
 // sim-llm's OpenAI-compatible endpoints as functions from a request body to a response body.
-// Generation finds each prompt's question (SQL-R1's `Question:` section), plays back the recorded
-// responses in order (cycling when `n` exceeds them) and answers when the simulated GPU has
-// generated them. A correction prompt (sql.correct's) gets the question's recorded `corrections`,
-// or its responses again when none were recorded, as a model that repeats itself would.
+// Generation finds each prompt's question (SQL-R1's `Question:` section) and the questions asked
+// before it in the conversation (a follow-up), plays back the recorded responses in order
+// (cycling when `n` exceeds them) and answers when the simulated GPU has generated them. A
+// correction prompt (sql.correct's) gets the question's recorded `corrections`, or its responses
+// again when none were recorded, as a model that repeats itself would.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { R1flowError } from '../engine/errors.ts';
 import { correctedPromptBase } from '../nodes/llm/correction-prompt.ts';
 import { findPromptQuestion } from '../nodes/llm/sql-r1-prompt.ts';
+import { type AskedQuestion, askedInChat, askedInCompletion } from './asked-question.ts';
 import { estimateTokens, type RenderedResponse, type ReplayBook, renderResponse } from './replay-book.ts';
 import type { SimMetricsRecorder } from './sim-metrics.ts';
 import { embedText, lexicalOverlap } from './text-similarity.ts';
@@ -71,7 +73,7 @@ export function listModels(sim: SimContext): unknown {
 export async function createCompletion(body: unknown, sim: SimContext): Promise<unknown> {
   const request = parseBody(CompletionRequest, body);
   const prompts = typeof request.prompt === 'string' ? [request.prompt] : request.prompt;
-  const { outputs, usage } = await generate(sim, prompts, prompts, request);
+  const { outputs, usage } = await generate(sim, prompts.map(askedInCompletion), prompts, request);
   return {
     id: `cmpl-${randomUUID()}`,
     object: 'text_completion',
@@ -96,9 +98,11 @@ export async function createChatCompletion(body: unknown, sim: SimContext): Prom
     role: message.role,
     text: contentText(message.content),
   }));
-  const question = texts.findLast((message) => message.role === 'user')?.text ?? '';
+  const asked = askedInChat(
+    texts.filter((message) => message.role === 'user').map((message) => message.text),
+  );
   const conversation = texts.map((message) => message.text).join('\n');
-  const { outputs, usage } = await generate(sim, [question], [conversation], request);
+  const { outputs, usage } = await generate(sim, [asked], [conversation], request);
   return {
     id: `chatcmpl-${randomUUID()}`,
     object: 'chat.completion',
@@ -170,21 +174,21 @@ export function score(body: unknown, sim: SimContext): unknown {
 }
 
 /**
- * `questionSources[i]` holds prompt i's question section; `promptTexts[i]` is what counts as its
- * prompt tokens. Every question must be known, or the whole request fails, as a real server fails
- * a request with one bad prompt.
+ * `questions[i]` is what prompt i asks; `promptTexts[i]` is what counts as its prompt tokens.
+ * Every question must be known, or the whole request fails, as a real server fails a request with
+ * one bad prompt.
  */
 async function generate(
   sim: SimContext,
-  questionSources: string[],
+  questions: AskedQuestion[],
   promptTexts: string[],
   request: { n: number; max_tokens?: number | null | undefined; stop?: string | string[] | null | undefined },
 ): Promise<{ outputs: RenderedResponse[][]; usage: Record<string, number> }> {
   const stop = request.stop == null ? [] : typeof request.stop === 'string' ? [request.stop] : request.stop;
   sim.recentPrompts.push(...promptTexts);
   sim.recentPrompts.splice(0, Math.max(0, sim.recentPrompts.length - RECENT_PROMPTS));
-  const outputs = questionSources.map((text) => {
-    const responses = recordedResponses(sim, text);
+  const outputs = questions.map((asked) => {
+    const responses = recordedResponses(sim, asked);
     return Array.from({ length: request.n }, (_, s) =>
       renderResponse(responses[s % responses.length]!, request.max_tokens ?? undefined, stop),
     );
@@ -207,20 +211,22 @@ async function generate(
   };
 }
 
-function recordedResponses(sim: SimContext, promptText: string): readonly string[] {
-  const correctionBase = correctedPromptBase(promptText);
-  const question = findPromptQuestion(correctionBase ?? promptText);
+function recordedResponses(sim: SimContext, asked: AskedQuestion): readonly string[] {
+  const correctionBase = correctedPromptBase(asked.prompt);
+  const question = findPromptQuestion(correctionBase ?? asked.prompt);
   const responses =
     question === null
       ? undefined
-      : ((correctionBase === null ? undefined : sim.book.correctionsFor(question)) ??
-        sim.book.responsesFor(question));
+      : ((correctionBase === null ? undefined : sim.book.correctionsFor(question, asked.earlier)) ??
+        sim.book.responsesFor(question, asked.earlier));
   if (responses) return responses;
   sim.metrics.unknownQuestion();
+  const previous = asked.earlier.at(-1);
+  const after = previous === undefined ? '' : ` after ${JSON.stringify(previous)}`;
   const message =
     question === null
       ? "the prompt has no SQL-R1 'Question:' section, so sim-llm cannot find a recorded answer"
-      : `sim-llm has no recorded answer for the question ${JSON.stringify(question)} (${sim.book.source})${closestHint(sim.book, question)}`;
+      : `sim-llm has no recorded answer for the question ${JSON.stringify(question)}${after} (${sim.book.source})${closestHint(sim.book, question)}`;
   throw new R1flowError('LLM_UNKNOWN_QUESTION', message, {
     retryable: false,
     data: question === null ? {} : { question },

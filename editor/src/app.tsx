@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { ConfirmDialog } from './components/confirm-dialog.tsx';
+import { ConnectionsPage } from './components/connections-page.tsx';
 import { FlowCanvas } from './components/flow-canvas.tsx';
 import { NewFlowDialog } from './components/new-flow-dialog.tsx';
 import { Notices } from './components/notices.tsx';
@@ -25,6 +26,7 @@ export function App() {
   const signInRequired = useStore(connectivityStore, (state) => state.signInRequired);
   const [creating, setCreating] = useState(false);
   const [help, setHelp] = useState(false);
+  const [connections, setConnections] = useState(false);
   const [started, setStarted] = useState(false);
   const toggleHelp = useCallback(() => setHelp((shown) => !shown), []);
   const onBack = useCallback(() => void reconnect(), []);
@@ -47,7 +49,11 @@ export function App() {
 
   return (
     <div className="app" data-testid="app" data-started={started}>
-      <TopBar onNewFlow={() => setCreating(true)} onHelp={toggleHelp} />
+      <TopBar
+        onNewFlow={() => setCreating(true)}
+        onHelp={toggleHelp}
+        onConnections={() => setConnections(true)}
+      />
       <OfflineBanner onBack={onBack} />
       <Notices />
       <main className="workspace">
@@ -64,6 +70,7 @@ export function App() {
         )}
         <SidePanel />
       </main>
+      {connections ? <ConnectionsPage onClose={() => setConnections(false)} /> : null}
       <ConfirmDialog />
       {creating ? (
         <NewFlowDialog

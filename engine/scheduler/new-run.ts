@@ -12,6 +12,8 @@ export interface NewRun {
   flowId: string;
   flowVersion: number;
   input: unknown;
+  /** The thread the run is a turn of. */
+  threadId: string | null;
   request: { trigger?: RunTrigger; idempotencyKey?: string; rerun?: { runId: string; fromNode?: string } };
   /** The run being re-run. */
   source: StoredRun | null;
@@ -32,6 +34,7 @@ export function newRunRows(n: NewRun): { record: RunRecord; nodes: NodeRunRecord
     error: null,
     trigger: request.trigger ?? { kind: request.rerun ? 'rerun' : 'api' },
     rerunOf: request.rerun?.runId ?? null,
+    threadId: n.threadId,
     idempotencyKey: request.idempotencyKey ?? null,
     owner: n.owner,
     leaseUntil: now + n.leaseMs,

@@ -16,6 +16,7 @@ import { activeRunFromStored } from './active-run.ts';
 import { advanceRun, applyResult, endRun, redispatchNode } from './advance-run.ts';
 import type { RunCommitFailure } from './commit-tick.ts';
 import { commitTick } from './commit-tick.ts';
+import { checkNoCallerHistory, joinThread, type ThreadRequest } from './join-thread.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import { newRunRows } from './new-run.ts';
 import { resolveStoredFlow } from './resolve-stored-flow.ts';
@@ -46,7 +47,7 @@ export interface OrchestratorOptions {
   logger?: Logger;
 }
 
-export interface StartRunRequest {
+export interface StartRunRequest extends ThreadRequest {
   flowId: string;
   /** Defaults to the latest version. */
   version?: number;
@@ -182,15 +183,19 @@ export class Orchestrator {
         `flow ${stored.flowId} v${stored.version} has no node "${request.rerun.fromNode}"`,
       );
     }
-    const input = request.input ?? source?.run.input ?? {};
+    // A re-run keeps the history its source was shown; a caller's input never brings one.
+    if (request.input !== undefined) checkNoCallerHistory(request.input);
+    const given = request.input ?? source?.run.input ?? {};
     // Before zod and the store's JSON encoding, which both recurse on nested data.
-    checkJsonDepth(input, 'input');
-    checkRunInput(flow, input);
+    checkJsonDepth(given, 'input');
+    checkRunInput(flow, given);
+    const thread = await joinThread(this.#store, stored.flowId, request, given);
     const { record, nodes } = newRunRows({
       flow,
       flowId: stored.flowId,
       flowVersion: stored.version,
-      input,
+      input: thread?.input ?? given,
+      threadId: thread?.threadId ?? null,
       request,
       source,
       owner: this.owner,

@@ -119,6 +119,27 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       CREATE TABLE webhook_replays (key TEXT PRIMARY KEY, expires_at INTEGER NOT NULL) WITHOUT ROWID;
       CREATE INDEX webhook_replays_expiry ON webhook_replays (expires_at);
     `),
+  // runs may be turns of a thread (follow-up questions), listed by thread.
+  (db) =>
+    db.exec(`
+      ALTER TABLE runs ADD COLUMN thread_id TEXT;
+      CREATE INDEX runs_by_thread ON runs (thread_id, created_at) WHERE thread_id IS NOT NULL;
+    `),
+  // named connections, URLs sealed by the server, a display form without the password.
+  (db) =>
+    db.exec(`
+      CREATE TABLE connections (
+        name TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        url_sealed TEXT NOT NULL,
+        display TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        last_test_at INTEGER,
+        last_test_ok INTEGER,
+        last_test_message TEXT
+      );
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -39,6 +39,8 @@ export interface RunRecord {
   trigger: RunTrigger;
   /** The run this one re-runs (with reused upstream outputs), if any. */
   rerunOf: string | null;
+  /** The conversation the run is a turn of (the id of the thread's first run); null outside one. */
+  threadId: string | null;
   idempotencyKey: string | null;
   /** The orchestrator process that drives the run, and until when its claim holds. */
   owner: string | null;
@@ -152,6 +154,7 @@ export function changeRunId(change: StoreChange): string {
 export interface RunFilter {
   flowId?: string;
   status?: RunStatus | RunStatus[];
+  threadId?: string;
   /** Runs created before this run id's creation (paging, newest first). */
   limit?: number;
   offset?: number;

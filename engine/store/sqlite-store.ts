@@ -3,6 +3,7 @@ import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { R1flowError } from '../errors.ts';
 import type { FlowDocument } from '../flow-schema.ts';
 import type { ApiKeyRecords } from './api-key-records.ts';
+import type { ConnectionRecords } from './connection-records.ts';
 import { openStoreDatabase } from './open-database.ts';
 import type {
   FlowSummary,
@@ -27,6 +28,7 @@ import {
   toJson,
 } from './row-mappers.ts';
 import { SqliteApiKeyRecords } from './sqlite-api-key-records.ts';
+import { SqliteConnectionRecords } from './sqlite-connection-records.ts';
 import { SqliteReplayRecords } from './sqlite-replay-records.ts';
 import { SqliteTriggerRecords } from './sqlite-trigger-records.ts';
 import { createStatementCache } from './statement-cache.ts';
@@ -45,6 +47,7 @@ export class SqliteStore implements Store {
   readonly triggers: TriggerRecords;
   readonly apiKeys: ApiKeyRecords;
   readonly replays: ReplayRecords;
+  readonly connections: ConnectionRecords;
 
   constructor(path: string) {
     this.path = path;
@@ -56,6 +59,7 @@ export class SqliteStore implements Store {
     this.triggers = new SqliteTriggerRecords(this.#db, this.#sql);
     this.apiKeys = new SqliteApiKeyRecords(this.#sql);
     this.replays = new SqliteReplayRecords(this.#sql);
+    this.connections = new SqliteConnectionRecords(this.#sql);
   }
 
   async saveFlow(document: FlowDocument): Promise<FlowVersion> {
@@ -250,6 +254,10 @@ export class SqliteStore implements Store {
       where.push('flow_id = ?');
       values.push(filter.flowId);
     }
+    if (filter.threadId) {
+      where.push('thread_id = ?');
+      values.push(filter.threadId);
+    }
     if (filter.status) {
       const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];
       where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
@@ -347,6 +355,15 @@ export class SqliteStore implements Store {
   async requestCancel(runId: string): Promise<void> {
     const result = this.#sql('UPDATE runs SET cancel_requested = 1 WHERE id = ?').run(runId);
     if (result.changes === 0) throw new R1flowError('RUN_NOT_FOUND', `no run "${runId}"`);
+  }
+
+  async openThread(runId: string): Promise<string | null> {
+    const threadId = this.#sql(
+      'UPDATE runs SET thread_id = coalesce(thread_id, id) WHERE id = ? RETURNING thread_id',
+    )
+      .pluck()
+      .get(runId) as string | undefined;
+    return threadId ?? null;
   }
 
   async getNodeKey(runId: string, nodeId: string): Promise<string | null> {

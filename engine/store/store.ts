@@ -3,6 +3,7 @@
 
 import type { FlowDocument } from '../flow-schema.ts';
 import type { ApiKeyRecords } from './api-key-records.ts';
+import type { ConnectionRecords } from './connection-records.ts';
 import type {
   FlowSummary,
   FlowVersion,
@@ -68,6 +69,12 @@ export interface Store {
   ): Promise<{ cancelRequested: string[]; lost: string[] }>;
   /** Asks the owning process to cancel; the run is cancelled at its next lease renewal. */
   requestCancel(runId: string): Promise<void>;
+  /**
+   * The thread run `runId` is a turn of, starting one named after the run when it has none (so a
+   * first question becomes the first turn of its follow-ups); null when there is no such run.
+   * Touches no column the scheduler writes, so it needs no lease.
+   */
+  openThread(runId: string): Promise<string | null>;
 
   /** The `type@version` a run's node ran as (metrics label node durations with it); null if unknown. */
   getNodeKey(runId: string, nodeId: string): Promise<string | null>;
@@ -78,6 +85,8 @@ export interface Store {
   readonly apiKeys: ApiKeyRecords;
   /** Accepted webhook signatures within their replay window. */
   readonly replays: ReplayRecords;
+  /** Named connections, their URLs sealed by the server (the store never sees the key). */
+  readonly connections: ConnectionRecords;
 
   close(): Promise<void>;
 }

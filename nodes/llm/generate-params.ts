@@ -1,6 +1,7 @@
 // Params of llm.generate@1. Defaults follow SQL-R1's inference script (`sh/inference.sh`: n=8,
 // temperature 0.8, max_tokens 2048); the descriptions are what the editor shows.
 import { z } from 'zod';
+import { CONNECTION_NAME } from '../../engine/connections.ts';
 
 export const GenerateParamsSchema = z
   .object({
@@ -15,6 +16,13 @@ export const GenerateParamsSchema = z
       .describe(
         "'sql-r1': SQL-R1's prompt in Qwen2.5's chat format on /v1/completions; " +
           "'chat': the same text as a user message on /v1/chat/completions (DeepSeek-R1 style reasoning)",
+      ),
+    connection: z
+      .string()
+      .regex(CONNECTION_NAME, 'a connection name: a letter, then letters, digits, _ or -')
+      .optional()
+      .describe(
+        'Named connection (kind openai) of the model server, instead of baseUrl; its password is the API key',
       ),
     baseUrl: z
       .url({ protocol: /^https?$/ })
@@ -36,7 +44,18 @@ export const GenerateParamsSchema = z
       .string()
       .optional()
       .describe("Evidence put before the question (BIRD's external knowledge)"),
+    historyTurns: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(3)
+      .describe("A follow-up's earlier turns (question and chosen SQL) put before the question; 0: none"),
   })
-  .strict();
+  .strict()
+  .refine((params) => params.connection === undefined || params.baseUrl === undefined, {
+    message: 'give a connection or a baseUrl, not both',
+    path: ['connection'],
+  });
 
 export type GenerateParams = z.output<typeof GenerateParamsSchema>;

@@ -19,6 +19,8 @@ export interface ModelServerConfig {
   apiKey?: string | undefined;
   /** Limit for one attempt of a request, in ms (default 120000). */
   timeoutMs?: number | undefined;
+  /** The named connection the server came from: errors name it instead of the URL. */
+  connection?: string | undefined;
 }
 
 export const modelClientResource = defineResource<NamedModelClient>({
@@ -34,6 +36,7 @@ export function getModelClient(ctx: NodeContext, config: ModelServerConfig): Pro
     model: config.model,
     apiKey: config.apiKey,
     timeoutMs: config.timeoutMs,
+    connection: config.connection,
   };
   return ctx.resources.get(modelClientResource, JSON.stringify(key));
 }

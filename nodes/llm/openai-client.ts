@@ -10,7 +10,7 @@ import type {
   SamplingOptions,
   TokenUsage,
 } from '../../engine/model-client.ts';
-import { requestJson } from './request-json.ts';
+import { describeServer, requestJson } from './request-json.ts';
 
 export interface OpenAiClientOptions {
   /** Server root including the API version, e.g. `http://127.0.0.1:8000/v1`. */
@@ -25,6 +25,8 @@ export interface OpenAiClientOptions {
   retries?: number | undefined;
   /** Delay before the first retry, in ms; doubles each retry, with jitter. Default 500. */
   backoffMs?: number | undefined;
+  /** The named connection the server came from: errors name it instead of the URL. */
+  connection?: string | undefined;
 }
 
 /** A ModelClient that can also say which model it talks to (recorded with the candidates). */
@@ -166,6 +168,7 @@ export class OpenAiClient implements NamedModelClient {
       retries: this.#options.retries ?? 3,
       backoffMs: this.#options.backoffMs ?? 500,
       signal,
+      connection: this.#options.connection,
     });
     const parsed = shape.safeParse(json);
     if (!parsed.success)
@@ -184,8 +187,8 @@ export class OpenAiClient implements NamedModelClient {
   }
 
   #badResponse(path: string, problem: string): R1flowError {
-    const url = this.baseUrl + path;
-    return new R1flowError('LLM_BAD_RESPONSE', `model server ${url} ${problem}`, { data: { url } });
+    const { text, data } = describeServer({ url: this.baseUrl + path, connection: this.#options.connection });
+    return new R1flowError('LLM_BAD_RESPONSE', `model server ${text} ${problem}`, { data });
   }
 }
 

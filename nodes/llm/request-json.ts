@@ -18,6 +18,21 @@ export interface JsonRequest {
   /** Delay before the first retry, in ms; doubles each retry, with jitter (engine/backoff.ts). */
   backoffMs: number;
   signal?: AbortSignal | undefined;
+  /** The named connection the URL came from: errors name it instead of the URL. */
+  connection?: string | undefined;
+}
+
+/** How errors name the server: a connection by its name (its URL is its secret), else the URL. */
+export function describeServer(request: Pick<JsonRequest, 'url' | 'connection'>): {
+  text: string;
+  data: Record<string, unknown>;
+} {
+  if (request.connection === undefined) return { text: request.url, data: { url: request.url } };
+  const path = new URL(request.url).pathname.split('/').pop();
+  return {
+    text: `connection "${request.connection}" (/${path})`,
+    data: { connection: request.connection },
+  };
 }
 
 /** The parsed JSON body of a 2xx answer. */
@@ -57,20 +72,25 @@ async function attemptRequest(request: JsonRequest): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch {
+    const server = describeServer(request);
     throw new R1flowError(
       'LLM_BAD_RESPONSE',
-      `model server ${request.url} answered with invalid JSON: ${excerpt(text)}`,
-      { data: { url: request.url } },
+      `model server ${server.text} answered with invalid JSON: ${excerpt(text)}`,
+      { data: server.data },
     );
   }
 }
 
 function unreachableError(request: JsonRequest, error: unknown): R1flowError {
+  const server = describeServer(request);
+  const hint =
+    request.connection === undefined
+      ? 'start it (for example `r1flow sim-llm`) or set R1FLOW_LLM_URL to its address'
+      : `start it, or check the connection with \`r1flow connections test ${request.connection}\``;
   return new R1flowError(
     'LLM_UNREACHABLE',
-    `model server ${request.url} is unreachable (${describeNetworkFailure(error, request.timeoutMs)}); ` +
-      'start it (for example `r1flow sim-llm`) or set R1FLOW_LLM_URL to its address',
-    { retryable: true, data: { url: request.url }, cause: error },
+    `model server ${server.text} is unreachable (${describeNetworkFailure(error, request.timeoutMs)}); ${hint}`,
+    { retryable: true, data: server.data, cause: error },
   );
 }
 
@@ -85,12 +105,16 @@ function describeNetworkFailure(error: unknown, timeoutMs: number): string {
 
 function httpError(request: JsonRequest, response: Response, text: string): R1flowError {
   const body = parseErrorBody(text);
-  const url = request.url;
+  const server = describeServer(request);
   if (response.status === 404 && body?.type === 'unknown_question') {
-    return new R1flowError('LLM_UNKNOWN_QUESTION', `model server ${url}: ${body.message}`, {
+    return new R1flowError('LLM_UNKNOWN_QUESTION', `model server ${server.text}: ${body.message}`, {
       // The replay has no answer for this question: asking again cannot change that.
       retryable: false,
-      data: { url, status: 404, ...(body.question === undefined ? {} : { question: body.question }) },
+      data: {
+        ...server.data,
+        status: 404,
+        ...(body.question === undefined ? {} : { question: body.question }),
+      },
     });
   }
   // 408 and 429 say "try later"; any other 4xx is a request the server will refuse again.
@@ -98,10 +122,14 @@ function httpError(request: JsonRequest, response: Response, text: string): R1fl
   const retryAfterMs = Number(response.headers.get('retry-after') ?? Number.NaN) * 1000;
   return new R1flowError(
     'LLM_HTTP_ERROR',
-    `model server answered ${response.status} to ${url}: ${body?.message ?? excerpt(text)}`,
+    `model server answered ${response.status} to ${server.text}: ${body?.message ?? excerpt(text)}`,
     {
       retryable,
-      data: { url, status: response.status, ...(Number.isFinite(retryAfterMs) ? { retryAfterMs } : {}) },
+      data: {
+        ...server.data,
+        status: response.status,
+        ...(Number.isFinite(retryAfterMs) ? { retryAfterMs } : {}),
+      },
     },
   );
 }

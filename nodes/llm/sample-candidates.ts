@@ -3,17 +3,22 @@
 // `/v1/completions` request (a prompt array), so the server can schedule all their sequences together.
 import type { NodeInvocation, Settled } from '../../engine/define-node.ts';
 import { R1flowError } from '../../engine/errors.ts';
-import type { Sample, SamplingOptions } from '../../engine/model-client.ts';
+import type { ChatMessage, Sample, SamplingOptions } from '../../engine/model-client.ts';
+import type { ThreadTurn } from '../../engine/thread-turns.ts';
 import type { SchemaContext, SqlCandidates } from '../types.ts';
+import { earlierTurnMessages } from './conversation.ts';
 import { toCandidate } from './extract-sql.ts';
 import type { GenerateParams } from './generate-params.ts';
 import { getModelClient, resolveModelServerConfig } from './model-client-resource.ts';
+import { modelServerOfConnection } from './model-server-connection.ts';
 import type { NamedModelClient } from './openai-client.ts';
-import { buildSqlR1Prompt, QWEN_END_OF_TURN, wrapInQwenChat } from './sql-r1-prompt.ts';
+import { buildSqlR1Prompt, DB_ENGINE_NAMES, QWEN_END_OF_TURN, wrapInQwenChat } from './sql-r1-prompt.ts';
 
 export interface GenerateInputs {
   question: string;
   schema: SchemaContext;
+  /** A follow-up's earlier turns. */
+  history?: ThreadTurn[];
 }
 
 // A type alias, not an interface: node outputs must be assignable to Record<string, unknown>.
@@ -26,8 +31,10 @@ type Invocation = NodeInvocation<GenerateParams, GenerateInputs>;
 
 /** Everything that must be equal for runs to share one request. */
 export function generateBatchKey(params: GenerateParams): string {
-  const { baseUrl, model, promptStyle, n, temperature, topP, maxTokens, stop, requestTimeoutMs } = params;
+  const { connection, baseUrl, model, promptStyle, n, temperature, topP, maxTokens, stop, requestTimeoutMs } =
+    params;
   return JSON.stringify([
+    connection,
     baseUrl,
     model,
     promptStyle,
@@ -43,25 +50,26 @@ export function generateBatchKey(params: GenerateParams): string {
 /** One run: its `n` samples come from one request, never `n` requests. */
 export function sampleCandidates({ params, inputs, ctx }: Invocation): Promise<GenerateOutputs> {
   ctx.progress({ message: `sampling ${params.n} candidates` });
-  return sampleForMessage({ params, ctx }, sqlR1MessageFor(params, inputs));
+  return sampleForMessage({ params, ctx }, sqlR1MessageFor(params, inputs), earlierTurnsFor(params, inputs));
 }
 
 /**
- * `n` samples for one user message, sent the way `promptStyle` says (ChatML on `/v1/completions`
- * or a chat message). llm.generate sends SQL-R1's prompt; sql.correct sends it with failed
- * queries appended.
+ * `n` samples for one user message after a follow-up's `earlier` turns, sent the way
+ * `promptStyle` says (ChatML on `/v1/completions` or chat messages). llm.generate sends SQL-R1's
+ * prompt; sql.correct sends it with failed queries appended.
  */
 export async function sampleForMessage(
   { params, ctx }: Pick<Invocation, 'params' | 'ctx'>,
   message: string,
+  earlier: readonly ChatMessage[] = [],
 ): Promise<GenerateOutputs> {
   const client = await clientFor({ params, ctx });
-  const prompt = framed(params, message);
+  const prompt = framed(params, message, earlier);
   const options = samplingOptions(params, ctx.signal);
   const [model, { samples, usage }] = await Promise.all([
     client.resolveModel(),
     params.promptStyle === 'chat'
-      ? client.chat([{ role: 'user', content: prompt }], options)
+      ? client.chat([...earlier, { role: 'user', content: prompt }], options)
       : client
           .complete([prompt], options)
           .then(({ samples, usage }) => ({ samples: samples[0] ?? [], usage })),
@@ -120,20 +128,29 @@ function concernsOnePrompt(error: unknown): boolean {
   return error.code === 'LLM_HTTP_ERROR' && typeof status === 'number' && status >= 400 && status < 500;
 }
 
-function clientFor({ params, ctx }: Pick<Invocation, 'params' | 'ctx'>): Promise<NamedModelClient> {
+async function clientFor({ params, ctx }: Pick<Invocation, 'params' | 'ctx'>): Promise<NamedModelClient> {
+  const config = resolveModelServerConfig(ctx, params);
   return getModelClient(ctx, {
-    ...resolveModelServerConfig(ctx, params),
+    ...config,
+    ...(params.connection === undefined ? {} : await modelServerOfConnection(ctx, params.connection)),
     timeoutMs: params.requestTimeoutMs,
   });
 }
 
 function promptFor(params: GenerateParams, inputs: GenerateInputs): string {
-  return framed(params, sqlR1MessageFor(params, inputs));
+  return framed(params, sqlR1MessageFor(params, inputs), earlierTurnsFor(params, inputs));
 }
 
-/** `sql-r1`: ChatML text for `/v1/completions`; `chat`: the user message for `/v1/chat/completions`. */
-function framed(params: GenerateParams, message: string): string {
-  return params.promptStyle === 'sql-r1' ? wrapInQwenChat(message) : message;
+function earlierTurnsFor(params: GenerateParams, inputs: GenerateInputs): ChatMessage[] {
+  return earlierTurnMessages(inputs.history, params.historyTurns);
+}
+
+/**
+ * `sql-r1`: ChatML text for `/v1/completions`, after a follow-up's earlier turns; `chat`: the user
+ * message for `/v1/chat/completions` (the earlier turns go before it as messages).
+ */
+function framed(params: GenerateParams, message: string, earlier: readonly ChatMessage[]): string {
+  return params.promptStyle === 'sql-r1' ? wrapInQwenChat(message, earlier) : message;
 }
 
 /** SQL-R1's user message for this question. */
@@ -145,6 +162,7 @@ export function sqlR1MessageFor(
     schema: inputs.schema.ddl,
     question: inputs.question,
     externalKnowledge: params.externalKnowledge,
+    dbEngine: DB_ENGINE_NAMES[inputs.schema.dialect],
   });
 }
 

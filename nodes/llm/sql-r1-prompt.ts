@@ -2,8 +2,18 @@
 // `input_prompt_template`): the OmniSQL instruction plus two think/answer lines, sent as one user
 // message. The schema comes before the question so a prefix-caching server reuses it across
 // questions on the same database.
+import type { ChatMessage } from '../../engine/model-client.ts';
+
+import type { SchemaContext } from '../types.ts';
 
 export const SQL_R1_DB_ENGINE = 'SQLite';
+
+/** The `Database Engine:` line for each warehouse dialect; SQLite's is SQL-R1's own. */
+export const DB_ENGINE_NAMES: Record<SchemaContext['dialect'], string> = {
+  sqlite: SQL_R1_DB_ENGINE,
+  postgres: 'PostgreSQL',
+  duckdb: 'DuckDB',
+};
 
 const TASK_OVERVIEW =
   'Task Overview:\n' +
@@ -42,7 +52,7 @@ export interface SqlR1PromptInput {
   question: string;
   /** BIRD's evidence; empty or absent for Spider. */
   externalKnowledge?: string | undefined;
-  /** Defaults to SQLite, the only engine SQL-R1 was evaluated on. */
+  /** Defaults to SQLite, the only engine SQL-R1 was evaluated on; see DB_ENGINE_NAMES. */
   dbEngine?: string;
 }
 
@@ -87,12 +97,16 @@ export const QWEN_END_OF_TURN = '<|im_end|>';
 const QWEN_DEFAULT_SYSTEM = 'You are Qwen, created by Alibaba Cloud. You are a helpful assistant.';
 
 /**
- * One user message in Qwen2.5's ChatML, as `apply_chat_template(..., add_generation_prompt=True)`
- * renders it, for servers' raw `/v1/completions`.
+ * A user message in Qwen2.5's ChatML, after the `earlier` messages of the conversation (a
+ * follow-up's thread), as `apply_chat_template(..., add_generation_prompt=True)` renders it, for
+ * servers' raw `/v1/completions`.
  */
-export function wrapInQwenChat(userMessage: string): string {
+export function wrapInQwenChat(userMessage: string, earlier: readonly ChatMessage[] = []): string {
   return (
     `<|im_start|>system\n${QWEN_DEFAULT_SYSTEM}${QWEN_END_OF_TURN}\n` +
+    earlier
+      .map((message) => `<|im_start|>${message.role}\n${message.content}${QWEN_END_OF_TURN}\n`)
+      .join('') +
     `<|im_start|>user\n${userMessage}${QWEN_END_OF_TURN}\n` +
     '<|im_start|>assistant\n'
   );

@@ -1,20 +1,19 @@
-// Incremental re-indexing: each table's fingerprint (DDL, row count, edge rows, index settings)
-// is compared with the one stored; only added or changed tables are re-read, re-chunked and
-// re-embedded, dropped tables are removed, and unchanged ones cost a count and a few rows.
+// Incremental re-indexing: each table's fingerprint (its definition, a sign of its data, the
+// index settings) is compared with the one stored; only added or changed tables are re-read,
+// re-chunked and re-embedded, dropped tables are removed, and unchanged ones cost only their
+// fingerprint. How a fingerprint is taken depends on the engine (warehouse-reader.ts).
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
-import Database from 'better-sqlite3';
-import { R1flowError } from '../../engine/errors.ts';
 import type { Embedder, PendingEmbedding } from './embed-chunks.ts';
 import { embedChunks, vectorRecords } from './embed-chunks.ts';
 import { defaultIndexPath } from './index-location.ts';
-import { introspectWarehouse, listWarehouseTables } from './introspect-warehouse.ts';
 import { chunkTable } from './schema-chunks.ts';
 import type { TableWrite } from './schema-index.ts';
 import { SchemaIndex } from './schema-index.ts';
 import type { SpiderDatabase } from './spider-metadata.ts';
-import { fingerprintTable } from './table-fingerprint.ts';
 import type { VectorStore } from './vector-store.ts';
+import type { WarehouseReader } from './warehouse-reader.ts';
+import type { WarehouseSource } from './warehouse-source.ts';
+import { changeStamp, openWarehouseReader, sqliteWarehouse } from './warehouse-source.ts';
 
 export interface IndexSettings {
   /** Example values per column; default 2 (SQL-R1's Spider cache). */
@@ -26,6 +25,8 @@ export interface IndexSettings {
   /** Where vectors go; default the index file's own sqlite-vec table. */
   vectors?: VectorStore | undefined;
   signal?: AbortSignal | undefined;
+  /** Told about what re-indexing skipped (example values a warehouse could not give). */
+  warn?: ((message: string) => void) | undefined;
 }
 
 export interface ReindexOptions extends IndexSettings {
@@ -49,29 +50,28 @@ export async function reindexWarehouse(
 ): Promise<ReindexReport> {
   const index = SchemaIndex.open(options.indexPath ?? defaultIndexPath(warehousePath));
   try {
-    return await index.exclusive(() => updateSchemaIndex(index, warehousePath, options));
+    return await index.exclusive(() => updateSchemaIndex(index, sqliteWarehouse(warehousePath), options));
   } finally {
     index.close();
   }
 }
 
 /**
- * Re-indexes only when the warehouse file (or its WAL) or the settings changed since the last
- * run; undefined when nothing changed. For callers that hold an index open across requests.
+ * Re-indexes only when the warehouse's change stamp (a SQLite file's size and time) or the
+ * settings changed since the last run; undefined when nothing changed. A warehouse without a
+ * stamp (PostgreSQL) has its fingerprints compared on every call. For callers that hold an index
+ * open across requests.
  */
 export async function refreshSchemaIndex(
   index: SchemaIndex,
-  warehousePath: string,
+  warehouse: WarehouseSource,
   settings: IndexSettings,
 ): Promise<ReindexReport | undefined> {
-  const stamp = [
-    fileStamp(warehousePath),
-    fileStamp(`${warehousePath}-wal`),
-    settingsSalt(settings),
-    embeddingKeyOf(index, settings) ?? '',
-  ].join('|');
+  const warehouseStamp = changeStamp(warehouse);
+  if (warehouseStamp === undefined) return updateSchemaIndex(index, warehouse, settings);
+  const stamp = [warehouseStamp, settingsSalt(settings), embeddingKeyOf(index, settings) ?? ''].join('|');
   if (index.getMeta('warehouse_stamp') === stamp) return undefined;
-  const report = await updateSchemaIndex(index, warehousePath, settings);
+  const report = await updateSchemaIndex(index, warehouse, settings);
   index.setMeta('warehouse_stamp', stamp);
   return report;
 }
@@ -86,16 +86,16 @@ interface TableChanges {
 
 export async function updateSchemaIndex(
   index: SchemaIndex,
-  warehousePath: string,
+  warehouse: WarehouseSource,
   settings: IndexSettings,
 ): Promise<ReindexReport> {
   const started = performance.now();
-  const warehouse = openWarehouse(warehousePath);
+  const reader = await openWarehouseReader(warehouse, settings);
   let changes: TableChanges;
   try {
-    changes = findChanges(index, warehouse, settings);
+    changes = await findChanges(index, reader, settings);
   } finally {
-    warehouse.close();
+    await reader.close();
   }
   const vectors = settings.vectors ?? index.localVectors;
   const embedder = settings.embedder;
@@ -134,22 +134,17 @@ export async function updateSchemaIndex(
 }
 
 /** Fingerprints every table against the index; reads the schema of added and changed ones. */
-function findChanges(
+async function findChanges(
   index: SchemaIndex,
-  warehouse: Database.Database,
+  reader: WarehouseReader,
   settings: IndexSettings,
-): TableChanges {
-  const salt = settingsSalt(settings);
-  const names = listWarehouseTables(warehouse, settings.spider);
+): Promise<TableChanges> {
+  const names = await reader.listTables();
   const stored = new Map(index.indexedTables().map((table) => [table.name, table.fingerprint]));
-  const fingerprints = new Map(names.map((name) => [name, fingerprintTable(warehouse, name, salt)]));
+  const fingerprints = await reader.fingerprints(names, settingsSalt(settings));
   const changed = new Set(names.filter((name) => stored.get(name) !== fingerprints.get(name)));
   const removed = [...stored.keys()].filter((name) => !fingerprints.has(name));
-  const { tables } = introspectWarehouse(
-    warehouse,
-    { examplesPerColumn: settings.examplesPerColumn ?? 2, spider: settings.spider },
-    changed,
-  );
+  const tables = changed.size === 0 ? [] : await reader.introspect(changed, settings.examplesPerColumn ?? 2);
   const written = tables.map((schema) => ({
     schema,
     fingerprint: fingerprints.get(schema.name) ?? '',
@@ -178,21 +173,6 @@ function pendingEmbeddings(
   ];
 }
 
-function openWarehouse(path: string): Database.Database {
-  try {
-    return new Database(path, { readonly: true, fileMustExist: true });
-  } catch (error) {
-    throw new R1flowError(
-      'WAREHOUSE_NOT_FOUND',
-      `cannot open warehouse ${path}: ${(error as Error).message}`,
-      {
-        cause: error,
-        data: { path },
-      },
-    );
-  }
-}
-
 /** Names the embedding model and the vector store, so moving to another store fills that store too. */
 function embeddingKeyOf(index: SchemaIndex, settings: IndexSettings): string | undefined {
   if (!settings.embedder) return undefined;
@@ -206,13 +186,4 @@ function settingsSalt(settings: IndexSettings): string {
     )
     .digest('hex')
     .slice(0, 16);
-}
-
-function fileStamp(path: string): string {
-  try {
-    const stat = statSync(path);
-    return `${stat.size}:${stat.mtimeMs}`;
-  } catch {
-    return 'none';
-  }
 }

@@ -1,5 +1,6 @@
-// What schema.retrieve@1 does: find the warehouse, bring its index up to date (incrementally),
-// pick the tables for the question and render them as SQL-R1's pseudo-DDL.
+// What schema.retrieve@1 does: find the warehouse (a SQLite file or a named connection), bring
+// its index up to date (incrementally), pick the tables for the question and render them as
+// SQL-R1's pseudo-DDL.
 import { basename, resolve } from 'node:path';
 import type { NodeContext, NodeInvocation } from '../../engine/define-node.ts';
 import { isR1flowError, R1flowError } from '../../engine/errors.ts';
@@ -13,12 +14,8 @@ import {
   WAREHOUSE_ENV,
 } from '../warehouse/resolve-warehouse.ts';
 import type { Embedder } from './embed-chunks.ts';
-import {
-  DEFAULT_SCHEMA_INDEX_DIR,
-  defaultIndexPath,
-  defaultMilvusCollection,
-  SCHEMA_INDEX_DIR_ENV,
-} from './index-location.ts';
+import { DEFAULT_SCHEMA_INDEX_DIR, defaultMilvusCollection, SCHEMA_INDEX_DIR_ENV } from './index-location.ts';
+import { milvusAddressOf } from './milvus-connection.ts';
 import type { IndexSettings } from './reindex-warehouse.ts';
 import { refreshSchemaIndex } from './reindex-warehouse.ts';
 import { renderSchemaDdl } from './render-ddl.ts';
@@ -28,6 +25,8 @@ import type { SchemaIndex } from './schema-index.ts';
 import { milvusStoreResource, schemaIndexResource } from './schema-resources.ts';
 import { readSpiderDatabase } from './spider-metadata.ts';
 import type { VectorStore } from './vector-store.ts';
+import type { WarehouseSource } from './warehouse-source.ts';
+import { connectionWarehouse, indexPathFor, sqliteWarehouse } from './warehouse-source.ts';
 
 export const DEFAULT_WAREHOUSE = 'examples/warehouse/warehouse.sqlite';
 export const EMBEDDINGS_URL_ENV = 'R1FLOW_EMBEDDINGS_URL';
@@ -44,15 +43,11 @@ export async function retrieveSchema({
   inputs,
   ctx,
 }: Invocation): Promise<{ schema: SchemaContext }> {
-  const warehousePath = locateWarehouse(params, inputs.database, ctx);
-  const dbId = inputs.database ?? basename(warehousePath).replace(/\.sqlite3?$/i, '');
-  const spider = params.tablesJson ? readSpiderDatabase(params.tablesJson, dbId) : undefined;
-  if (params.tablesJson && !spider) {
-    ctx.logger.warn(`no entry "${dbId}" in ${params.tablesJson}; using the warehouse's own schema`);
-  }
+  const warehouse = await locateWarehouse(params, inputs.database, ctx);
+  const spider = spiderEntryFor(params, warehouse, inputs.database, ctx);
   const indexPath = resolve(
     params.indexPath ??
-      defaultIndexPath(warehousePath, ctx.setting(SCHEMA_INDEX_DIR_ENV) ?? DEFAULT_SCHEMA_INDEX_DIR),
+      indexPathFor(warehouse, ctx.setting(SCHEMA_INDEX_DIR_ENV) ?? DEFAULT_SCHEMA_INDEX_DIR),
   );
   const index = await ctx.resources.get(schemaIndexResource, indexPath);
   const vectors = await vectorStoreFor(params, index, ctx);
@@ -63,12 +58,13 @@ export async function retrieveSchema({
     spider,
     vectors,
     signal: ctx.signal,
+    warn: (message) => ctx.logger.warn(message),
   };
 
   return index.exclusive(async () => {
     const queryVector = await prepareIndex(
       index,
-      warehousePath,
+      warehouse,
       inputs.question,
       settings,
       embedder,
@@ -82,12 +78,13 @@ export async function retrieveSchema({
       vectors,
       reranker,
       signal: ctx.signal,
+      dialect: warehouse.dialect,
     });
     return {
       schema: {
-        database: warehousePath,
-        dialect: 'sqlite' as const,
-        ddl: renderSchemaDdl(selection.tables),
+        database: warehouse.database,
+        dialect: warehouse.dialect,
+        ddl: renderSchemaDdl(selection.tables, warehouse.dialect),
         tables: selection.tables.map((table) => table.name),
         retrieval: selection.retrieval,
       },
@@ -95,8 +92,15 @@ export async function retrieveSchema({
   });
 }
 
-/** A run's input may name a database in R1FLOW_WAREHOUSE_DIR; otherwise the flow's (inside the data directory) or host's file. */
-function locateWarehouse(params: RetrieveParams, database: string | undefined, ctx: NodeContext): string {
+/**
+ * A run's input may name a database in R1FLOW_WAREHOUSE_DIR; otherwise the flow's connection, or
+ * its file (inside the data directory), or the host's file.
+ */
+async function locateWarehouse(
+  params: RetrieveParams,
+  database: string | undefined,
+  ctx: NodeContext,
+): Promise<WarehouseSource> {
   if (database !== undefined) {
     const directory = ctx.setting(WAREHOUSE_DIR_ENV);
     if (directory === undefined) {
@@ -105,13 +109,35 @@ function locateWarehouse(params: RetrieveParams, database: string | undefined, c
         `the run names database "${database}" but ${WAREHOUSE_DIR_ENV} is not set on this host`,
       );
     }
-    return resolveWarehouseName(database, directory);
+    return sqliteWarehouse(resolveWarehouseName(database, directory));
   }
+  if (params.connection !== undefined) return connectionWarehouse(await ctx.connection(params.connection));
   // The flow's own path is confined to the data directory; the host's setting and the demo are trusted.
   if (params.warehouse !== undefined) {
-    return resolveWarehousePath(resolveInDataDir('warehouse', params.warehouse, 'read', ctx.setting));
+    return sqliteWarehouse(
+      resolveWarehousePath(resolveInDataDir('warehouse', params.warehouse, 'read', ctx.setting)),
+    );
   }
-  return resolveWarehousePath(ctx.setting(WAREHOUSE_ENV) ?? DEFAULT_WAREHOUSE);
+  return sqliteWarehouse(resolveWarehousePath(ctx.setting(WAREHOUSE_ENV) ?? DEFAULT_WAREHOUSE));
+}
+
+/** tables.json describes SQLite files by database id (the run's name for it, or the file's name). */
+function spiderEntryFor(
+  params: RetrieveParams,
+  warehouse: WarehouseSource,
+  database: string | undefined,
+  ctx: NodeContext,
+) {
+  if (params.tablesJson === undefined) return undefined;
+  if (warehouse.dialect !== 'sqlite') {
+    ctx.logger.warn(`tablesJson describes SQLite warehouses; ignored for a ${warehouse.dialect} warehouse`);
+    return undefined;
+  }
+  const dbId = database ?? basename(warehouse.database).replace(/\.sqlite3?$/i, '');
+  const spider = readSpiderDatabase(params.tablesJson, dbId);
+  if (!spider)
+    ctx.logger.warn(`no entry "${dbId}" in ${params.tablesJson}; using the warehouse's own schema`);
+  return spider;
 }
 
 /**
@@ -120,7 +146,7 @@ function locateWarehouse(params: RetrieveParams, database: string | undefined, c
  */
 async function prepareIndex(
   index: SchemaIndex,
-  warehousePath: string,
+  warehouse: WarehouseSource,
   question: string,
   settings: IndexSettings,
   embedder: Embedder | undefined,
@@ -128,7 +154,7 @@ async function prepareIndex(
   ctx: NodeContext,
 ): Promise<number[] | undefined> {
   try {
-    reportReindex(ctx, await refreshSchemaIndex(index, warehousePath, { ...settings, embedder }));
+    reportReindex(ctx, await refreshSchemaIndex(index, warehouse, { ...settings, embedder }));
     if (!embedder) return undefined;
     const [vector] = await embedder.client.embed([question], { signal: ctx.signal });
     return vector;
@@ -138,7 +164,7 @@ async function prepareIndex(
     ctx.logger.warn(`embeddings unavailable, retrieving with BM25 only: ${error.message}`, {
       code: error.code,
     });
-    reportReindex(ctx, await refreshSchemaIndex(index, warehousePath, settings));
+    reportReindex(ctx, await refreshSchemaIndex(index, warehouse, settings));
     return undefined;
   }
 }
@@ -184,11 +210,23 @@ async function vectorStoreFor(
   ctx: NodeContext,
 ): Promise<VectorStore> {
   if (params.vectorStore === 'sqlite-vec') return index.localVectors;
+  const server = await milvusServerFor(params, ctx);
+  const options = { ...server, collection: defaultMilvusCollection(index.path) };
+  return ctx.resources.get(milvusStoreResource, JSON.stringify(options));
+}
+
+/** The flow's milvus connection, else the host's MILVUS_ADDRESS and MILVUS_TOKEN. */
+async function milvusServerFor(params: RetrieveParams, ctx: NodeContext) {
+  if (params.milvusConnection !== undefined) {
+    return milvusAddressOf(await ctx.connection(params.milvusConnection));
+  }
   const address = ctx.setting(MILVUS_ADDRESS_ENV);
   if (address === undefined) {
-    throw new R1flowError('CONFIG_INVALID', `vectorStore is 'milvus' but ${MILVUS_ADDRESS_ENV} is not set`);
+    throw new R1flowError(
+      'CONFIG_INVALID',
+      `vectorStore is 'milvus' but neither milvusConnection nor ${MILVUS_ADDRESS_ENV} is set`,
+    );
   }
   const token = ctx.secret(MILVUS_TOKEN_ENV);
-  const options = { address, collection: defaultMilvusCollection(index.path), ...(token ? { token } : {}) };
-  return ctx.resources.get(milvusStoreResource, JSON.stringify(options));
+  return token ? { address, token } : { address };
 }

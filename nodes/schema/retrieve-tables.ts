@@ -9,6 +9,7 @@ import type { ModelClient } from '../../engine/model-client.ts';
 import type { SchemaContext } from '../types.ts';
 import { ftsQueryFor } from './question-terms.ts';
 import { fuseRanks } from './rank-fusion.ts';
+import type { Dialect } from './render-ddl.ts';
 import { renderTableDdl } from './render-ddl.ts';
 import { chunkLabel } from './schema-chunks.ts';
 import type { SchemaIndex, TextHit } from './schema-index.ts';
@@ -28,6 +29,8 @@ export interface RetrieveOptions {
   /** Re-orders the leading tables by relevance scores from `/v1/rerank`. */
   reranker?: ModelClient | undefined;
   signal?: AbortSignal | undefined;
+  /** How the reranker's documents write names; default sqlite. */
+  dialect?: Dialect | undefined;
 }
 
 export interface TableSelection {
@@ -68,7 +71,7 @@ export async function retrieveTables(
       tables,
       question,
       options.reranker,
-      options.signal,
+      options,
     );
   }
   if (ranked.length === 0) ranked = rankByConnections(tables, graph);
@@ -122,12 +125,12 @@ async function rerankTables(
   tables: readonly TableSchema[],
   question: string,
   reranker: ModelClient,
-  signal: AbortSignal | undefined,
+  { signal, dialect }: Pick<RetrieveOptions, 'signal' | 'dialect'>,
 ): Promise<ScoredTable[]> {
   const schemas = new Map(tables.map((table) => [table.name, table]));
   const documents = candidates.map((candidate) => {
     const schema = schemas.get(candidate.name);
-    return schema ? renderTableDdl(schema) : candidate.name;
+    return schema ? renderTableDdl(schema, dialect) : candidate.name;
   });
   const scores = await reranker.rerank(question, documents, signal ? { signal } : {});
   if (scores.length !== candidates.length) {

@@ -8,7 +8,7 @@ export interface SchemaChunk {
   column: string | null;
   /** Words a question may use for it: the identifier, its parts, the natural name. BM25 weighs these most. */
   names: string;
-  /** Type, example values and keys. */
+  /** The warehouse's comment, type, example values and keys. */
   details: string;
 }
 
@@ -19,6 +19,7 @@ export function chunkTable(table: TableSchema): SchemaChunk[] {
     column: null,
     names: nameWords(table.name, table.naturalName),
     details: [
+      table.comment ?? '',
       `columns ${table.columns.map((column) => column.name).join(', ')}`,
       table.primaryKey.length > 0 ? `primary key ${table.primaryKey.join(', ')}` : '',
       references.length > 0 ? `references ${[...new Set(references)].join(', ')}` : '',
@@ -38,6 +39,7 @@ function chunkColumn(table: TableSchema, column: ColumnSchema): SchemaChunk {
     column: column.name,
     names: nameWords(column.name, column.naturalName),
     details: [
+      column.comment ?? '',
       `${column.type} column of ${table.name}`,
       column.examples.length > 0 ? `examples ${column.examples.join(', ')}` : '',
       table.primaryKey.includes(column.name) ? 'primary key' : '',

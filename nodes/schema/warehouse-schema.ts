@@ -6,10 +6,12 @@ export interface ColumnSchema {
   name: string;
   /** Spider's natural-language name ("song release year"), or null when there is none. */
   naturalName: string | null;
-  /** Spider type word: text, number, time, boolean, others. */
+  /** SQLite: Spider's type word (text, number, time, boolean, others); PostgreSQL: its own type name. */
   type: string;
   /** Example values already written as Python literals (`'Paris'`, `1982.0`), SQL-R1's format. */
   examples: string[];
+  /** The warehouse's description of the column (PostgreSQL's COMMENT ON COLUMN), on one line. */
+  comment?: string;
 }
 
 export interface ForeignKey {
@@ -19,11 +21,14 @@ export interface ForeignKey {
 }
 
 export interface TableSchema {
+  /** How SQL names the table: `orders`, or schema-qualified (`sales.orders`) outside the default schema. */
   name: string;
   naturalName: string | null;
   columns: ColumnSchema[];
   primaryKey: string[];
   foreignKeys: ForeignKey[];
+  /** The warehouse's description of the table (PostgreSQL's COMMENT ON TABLE), on one line. */
+  comment?: string;
 }
 
 export interface WarehouseSchema {

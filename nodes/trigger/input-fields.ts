@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { NodeContext } from '../../engine/define-node.ts';
 import type { PortLike, PortType } from '../../engine/ports.ts';
 import { BooleanValue, Json, NumberValue, optional, Text } from '../../engine/ports.ts';
+import { HISTORY_KEY } from '../../engine/thread-turns.ts';
+import { ConversationPort } from '../types.ts';
 
 export const InputFieldSchema = z.object({
   name: z
@@ -26,6 +28,10 @@ export const InputFieldsSchema = z
   .default([])
   .refine((fields) => new Set(fields.map((f) => f.name)).size === fields.length, 'field names must be unique')
   .refine((fields) => !fields.some((f) => f.name === 'payload'), '"payload" is reserved for the whole input')
+  .refine(
+    (fields) => !fields.some((f) => f.name === HISTORY_KEY),
+    `"${HISTORY_KEY}" is reserved for the earlier turns of a follow-up's thread`,
+  )
   .describe('Fields the run input must have; each becomes an output port');
 
 function fieldSchema(field: InputField): z.ZodType {
@@ -80,11 +86,15 @@ export function fieldPorts(fields: readonly InputField[]): Record<string, PortLi
   );
 }
 
-/** The trigger's outputs for a run input: `payload` plus each field present. */
+/**
+ * The trigger's outputs for a run input: `payload` plus each field present, and `history` when
+ * the run follows up earlier ones (the engine put the thread's turns there).
+ */
 export function triggerOutputs(fields: readonly InputField[], input: unknown): Record<string, unknown> {
   const parsed = inputSchemaOf(fields).parse(input) as Record<string, unknown>;
   const outputs: Record<string, unknown> = { payload: parsed };
   for (const field of fields) if (parsed[field.name] !== undefined) outputs[field.name] = parsed[field.name];
+  if (parsed[HISTORY_KEY] !== undefined) outputs[HISTORY_KEY] = parsed[HISTORY_KEY];
   return outputs;
 }
 
@@ -96,7 +106,7 @@ type WithFields = { fields: readonly InputField[] };
  */
 export const fieldsTrigger = {
   inputs: {},
-  outputs: { payload: Json },
+  outputs: { payload: Json, [HISTORY_KEY]: optional(ConversationPort) },
   dynamicOutputs: (params: WithFields) => fieldPorts(params.fields),
   inputSchema: (params: WithFields) => inputSchemaOf(params.fields),
   async run({ params, ctx }: { params: WithFields; ctx: NodeContext }) {

@@ -43,7 +43,7 @@ function parserFor(oid: number): (value: string) => unknown {
 
 const copyTypes = { getTypeParser: parserFor } as unknown as pg.CustomTypesConfig;
 
-/** Opens a client, or fails with CONNECTION_FAILED naming the connection (never its password). */
+/** Opens a client, or fails with WAREHOUSE_CONNECT_FAILED naming the connection (never its password). */
 export async function connectPostgres(connection: ResolvedConnection): Promise<pg.Client> {
   if (connection.kind !== 'postgres') {
     throw new R1flowError(
@@ -70,13 +70,17 @@ export async function connectPostgres(connection: ResolvedConnection): Promise<p
   }
 }
 
-/** The connection's failure in words that name it, with any password in the driver's message removed. */
+/**
+ * The connection's failure in words that name it, with any password in the driver's message
+ * removed. Refused credentials (SQLSTATE class 28) are not retried: trying again cannot help.
+ */
 export function postgresConnectionError(connection: ResolvedConnection, error: unknown): R1flowError {
   const reason = withoutPassword((error as Error).message ?? String(error), connection.url);
+  const refused = String((error as { code?: unknown }).code ?? '').startsWith('28');
   return new R1flowError(
-    'CONNECTION_FAILED',
-    `could not connect to PostgreSQL connection "${connection.name}": ${reason}`,
-    { data: { connection: connection.name }, retryable: true },
+    'WAREHOUSE_CONNECT_FAILED',
+    `cannot connect to PostgreSQL connection "${connection.name}": ${reason}`,
+    { data: { connection: connection.name }, retryable: !refused },
   );
 }
 

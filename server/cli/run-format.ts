@@ -22,6 +22,7 @@ export function formatRunDetail(stored: StoredRun, attempts: NodeAttemptRecord[]
     `flow     ${run.flowId} version ${run.flowVersion}`,
     `status   ${run.status}${runErrorText(run)}`,
     `trigger  ${run.trigger.kind}${run.rerunOf ? ` (re-run of ${run.rerunOf})` : ''}`,
+    ...(run.threadId === null ? [] : [`thread   ${run.threadId}`]),
     `took     ${duration(run.startedAt, run.finishedAt)}`,
     '',
   ];

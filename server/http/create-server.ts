@@ -16,6 +16,7 @@ import { sendError } from './http-errors.ts';
 import { NodeMetrics } from './node-metrics.ts';
 import { createRequestGuards } from './request-guards.ts';
 import { type RegisteredRoute, RouteTable } from './route.ts';
+import { registerConnectionRoutes } from './routes/connection-routes.ts';
 import { registerFlowRoutes } from './routes/flow-routes.ts';
 import { registerHookRoutes } from './routes/hook-routes.ts';
 import { registerRunRoutes } from './routes/run-routes.ts';
@@ -107,6 +108,7 @@ export function createServer(options: CreateServerOptions): R1flowServer {
   const routes = new RouteTable();
   registerFlowRoutes(app, routes, context);
   registerRunRoutes(app, routes, context);
+  registerConnectionRoutes(app, routes, context);
   registerSystemRoutes(app, routes, context, metrics);
   registerHookRoutes(app, context);
   registerEditorFiles(app, options.editorDir);

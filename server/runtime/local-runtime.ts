@@ -1,5 +1,6 @@
 // Everything a process needs to drive runs with the inline transport: the store, the node
-// registry, the transport and the orchestrator, closed in the right order.
+// registry, the transport and the orchestrator, closed in the right order. Nodes resolve named
+// connections from the store, opened with the server's key.
 import { resolve } from 'node:path';
 import type { Logger } from '../../engine/define-node.ts';
 import type { HostSettings } from '../../engine/host-settings.ts';
@@ -10,15 +11,19 @@ import { Orchestrator } from '../../engine/scheduler/orchestrator.ts';
 import { SqliteStore } from '../../engine/store/sqlite-store.ts';
 import type { Transport } from '../../engine/transport.ts';
 import { InlineTransport } from '../../engine/transports/inline-transport.ts';
-import { STORE_PATH_ENV } from '../../nodes/warehouse/data-dir.ts';
+import { dataDirectory, STORE_PATH_ENV } from '../../nodes/warehouse/data-dir.ts';
+import { loadServerSecret } from '../auth/server-secret.ts';
+import { Connections, filesInDataDir } from '../connections/connections.ts';
 import { loadNodeRegistry } from './node-plugins.ts';
 
 export interface Runtime {
   store: SqliteStore;
   registry: NodeRegistry;
   resources: ResourcePool;
-  /** What nodes run here see: the given settings plus the store's path. */
+  /** What nodes run here see: the given settings plus the store's path and its connections. */
   settings: HostSettings;
+  /** The store's named connections, sealed with the server's key. */
+  connections: Connections;
   transport: Transport;
   orchestrator: Orchestrator;
   close(): Promise<void>;
@@ -31,6 +36,8 @@ export interface RuntimeOptions {
   /** The host's settings and secrets (environment, CLI flags, demo defaults); the environment when absent. */
   settings?: HostSettings;
   logger?: Logger;
+  /** Seals connection URLs; by default R1FLOW_SECRET_KEY or the secret.key beside the store, read on first use. */
+  serverKey?: Buffer;
   leaseMs?: number;
   /** False for one-shot commands that drive only their own run. */
   adoptOrphans?: boolean;
@@ -40,9 +47,20 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const registry = await loadNodeRegistry();
   const store = new SqliteStore(options.dbPath);
   // Nodes never open the store as a warehouse, and by default keep flow paths beside it.
-  const settings = withSettings(options.settings ?? environmentSettings, {
+  const base = withSettings(options.settings ?? environmentSettings, {
     [STORE_PATH_ENV]: resolve(options.dbPath),
   });
+  const { serverKey } = options;
+  // Files named through the API follow the flow params' rule: inside the data directory.
+  const connections = new Connections(
+    store.connections,
+    () => serverKey ?? loadServerSecret(options.dbPath).key,
+    {
+      baseDir: dataDirectory(base.setting),
+      checkFile: filesInDataDir(base.setting),
+    },
+  );
+  const settings: HostSettings = { ...base, connection: base.connection ?? connections.lookup };
   const resources = new ResourcePool();
   const transport =
     options.transport?.(registry, resources, settings) ??
@@ -65,6 +83,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     registry,
     resources,
     settings,
+    connections,
     transport,
     orchestrator,
     async close() {

@@ -56,6 +56,7 @@ describe('r1flow COMMAND --help', () => {
   for (const [group, subcommands] of [
     ['runs', ['list', 'show', 'cancel', 'resume']],
     ['keys', ['create', 'list', 'revoke']],
+    ['connections', ['add', 'list', 'test', 'remove']],
   ] as const) {
     it(`${group} --help prints each subcommand's usage and exits 0; ${group} alone exits 2`, async () => {
       const help = await runCli([group, '--help']);

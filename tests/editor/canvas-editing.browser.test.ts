@@ -18,7 +18,7 @@ async function nodeX(page: Page, id: string): Promise<number> {
 describe('editing the canvas', () => {
   test('two nodes selected with Ctrl-click are copied with the edges between them, pasted, deleted, and undone', async () => {
     const { page } = session;
-    const edges = 18; // in the example flow
+    const edges = 19; // in the example flow
     await expect.poll(() => edgeCount(page)).toBe(edges);
     await node(page, 'vote').locator('.flow-node-header').click();
     await node(page, 'answer')

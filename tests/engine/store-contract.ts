@@ -10,6 +10,7 @@ import type { RunStatus } from '../../engine/run-machine.ts';
 import { saveFlowIfChanged } from '../../engine/save-flow.ts';
 import { emptyNodeRow } from '../../engine/scheduler/new-run.ts';
 import type { StoredApiKey } from '../../engine/store/api-key-records.ts';
+import type { ConnectionDraft } from '../../engine/store/connection-records.ts';
 import type {
   NodeAttemptRecord,
   NodeRunRecord,
@@ -47,6 +48,7 @@ function runRecord(overrides: Partial<RunRecord> = {}): RunRecord {
     error: null,
     trigger: { kind: 'api' },
     rerunOf: null,
+    threadId: null,
     idempotencyKey: null,
     owner: null,
     leaseUntil: null,
@@ -267,6 +269,27 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           a1.id,
         ]);
         expect(ids(await store.listRuns({ limit: 2, offset: 1 }))).toEqual([a2.id, b1.id]);
+      });
+
+      it('openThread starts a thread named after a run, once; listRuns filters by thread, newest first', async () => {
+        const first = await addRun(store, { status: 'succeeded', owner: 'orchestrator-a' });
+        const outside = await addRun(store);
+        expect(await store.openThread('r-missing')).toBeNull();
+        expect(await store.listRuns({ threadId: first.id })).toEqual([]);
+        expect(await store.openThread(first.id)).toBe(first.id);
+        // Another process's run: starting its thread leaves its owner and state alone.
+        expect(await store.getRunRecord(first.id)).toEqual({ ...first, threadId: first.id });
+        const second = await addRun(store, { threadId: first.id, status: 'succeeded' });
+        const third = await addRun(store, { threadId: first.id });
+        // A run already in a thread keeps it.
+        expect(await store.openThread(second.id)).toBe(first.id);
+        const ids = (runs: RunRecord[]) => runs.map((r) => r.id);
+        expect(ids(await store.listRuns({ threadId: first.id }))).toEqual([third.id, second.id, first.id]);
+        expect(ids(await store.listRuns({ threadId: first.id, status: 'succeeded', limit: 1 }))).toEqual([
+          second.id,
+        ]);
+        expect((await store.getRun(third.id))?.run.threadId).toBe(first.id);
+        expect((await store.getRunRecord(outside.id))?.threadId).toBeNull();
       });
 
       it('finds a run by its idempotency key and refuses a second run with the same key', async () => {
@@ -491,6 +514,69 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.apiKeys.insert(key('k1', 'same', 1000));
         await expect(store.apiKeys.insert(key('k2', 'same', 2000))).rejects.toThrow();
         expect((await store.apiKeys.list()).map((k) => k.id)).toEqual(['k1']);
+      });
+    });
+
+    describe('connection records', () => {
+      const draft = (name: string, urlSealed = `sealed-${name}`): ConnectionDraft => ({
+        name,
+        kind: 'postgres',
+        urlSealed,
+        display: `postgres://app@db:5432/${name}`,
+      });
+
+      it('stores connections by name, lists them in name order and removes them', async () => {
+        expect(await store.connections.list()).toEqual([]);
+        expect(await store.connections.put(draft('sales'), 1000)).toBe(true);
+        expect(
+          await store.connections.put({ ...draft('hr'), kind: 'sqlite', display: '/d/hr.db' }, 2000),
+        ).toBe(true);
+        expect(await store.connections.get('sales')).toEqual({
+          ...draft('sales'),
+          createdAt: 1000,
+          updatedAt: 1000,
+          lastTest: null,
+        });
+        expect((await store.connections.list()).map((c) => [c.name, c.kind])).toEqual([
+          ['hr', 'sqlite'],
+          ['sales', 'postgres'],
+        ]);
+        expect(await store.connections.get('none')).toBeNull();
+        expect(await store.connections.remove('hr')).toBe(true);
+        expect(await store.connections.remove('hr')).toBe(false);
+        expect((await store.connections.list()).map((c) => c.name)).toEqual(['sales']);
+      });
+
+      it('keeps a taken name unless told to replace it; replacing clears the last test', async () => {
+        await store.connections.put(draft('sales', 'old'), 1000);
+        await store.connections.recordTest('sales', { at: 1500, ok: false, message: 'refused' });
+        expect(await store.connections.put(draft('sales', 'new'), 2000)).toBe(false);
+        expect((await store.connections.get('sales'))!.urlSealed).toBe('old');
+        expect(await store.connections.put(draft('sales', 'new'), 3000, { replace: true })).toBe(true);
+        expect(await store.connections.get('sales')).toMatchObject({
+          urlSealed: 'new',
+          createdAt: 1000,
+          updatedAt: 3000,
+          lastTest: null,
+        });
+      });
+
+      it('remembers the latest test of a connection', async () => {
+        await store.connections.put(draft('sales'), 1000);
+        expect(await store.connections.recordTest('sales', { at: 2000, ok: false, message: 'refused' })).toBe(
+          true,
+        );
+        expect(
+          await store.connections.recordTest('sales', { at: 3000, ok: true, message: 'connected' }),
+        ).toBe(true);
+        expect((await store.connections.get('sales'))!.lastTest).toEqual({
+          at: 3000,
+          ok: true,
+          message: 'connected',
+        });
+        expect(await store.connections.recordTest('none', { at: 4000, ok: true, message: 'x' })).toBe(false);
+        const other = await subject.connect();
+        expect((await other.connections.get('sales'))!.lastTest?.ok).toBe(true);
       });
     });
   });

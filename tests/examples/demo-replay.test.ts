@@ -8,10 +8,11 @@ import { makeTempDir } from '../nodes/schema/spider-files.ts';
 const REPLAY_DIR = join(import.meta.dirname, '..', '..', 'examples', 'replay');
 const [header, ...lines] = readFileSync(join(REPLAY_DIR, 'demo.jsonl'), 'utf8').trimEnd().split('\n');
 const questions = lines.map(
-  (line) => JSON.parse(line) as { db_id: string; question: string; responses: string[] },
+  (line) => JSON.parse(line) as { db_id: string; question: string; follows?: string; responses: string[] },
 );
 const gold = JSON.parse(readFileSync(join(REPLAY_DIR, 'demo-gold.json'), 'utf8')) as {
   question: string;
+  follows?: string;
   gold_sql: string;
 }[];
 
@@ -67,7 +68,7 @@ describe('the scripted demo replay', () => {
   it('has about twenty distinct warehouse questions with eight SQL-R1-format responses each, and their gold SQL', () => {
     expect(questions.length).toBeGreaterThanOrEqual(18);
     expect(new Set(questions.map((q) => q.question)).size).toBe(questions.length);
-    expect(gold.map((g) => g.question)).toEqual(questions.map((q) => q.question));
+    expect(gold.map((g) => [g.question, g.follows])).toEqual(questions.map((q) => [q.question, q.follows]));
     for (const { db_id, responses } of questions) {
       expect(db_id).toBe('warehouse');
       expect(responses).toHaveLength(8);
@@ -76,6 +77,22 @@ describe('the scripted demo replay', () => {
         for (const tag of ['<think>', '</think>', '<answer>', '</answer>'])
           expect(response.split(tag)).toHaveLength(2);
       }
+    }
+  });
+
+  it('has follow-ups, each after a question recorded before it', () => {
+    const followUps = questions.filter((q) => q.follows !== undefined);
+    expect(followUps.map((q) => [q.follows, q.question])).toEqual([
+      ['How many orders were placed?', 'and only for 2023?'],
+      ['and only for 2023?', 'and what about 2024?'],
+    ]);
+    for (const followUp of followUps) {
+      const at = questions.indexOf(followUp);
+      expect(questions.slice(0, at).map((q) => q.question)).toContain(followUp.follows);
+      // A follow-up narrows or changes the answer: its gold result is not the one it follows.
+      const goldOf = (question: string | undefined) =>
+        run(gold.find((g) => g.question === question)?.gold_sql);
+      expect(goldOf(followUp.question)).not.toEqual(goldOf(followUp.follows));
     }
   });
 

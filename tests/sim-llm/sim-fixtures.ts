@@ -11,6 +11,8 @@ export const SPIDER_REPLAY = join(SPIDER_DEV_DIR, 'replay-ensemble.jsonl');
 
 export interface ReplayEntry {
   question: string;
+  /** A follow-up: the question it answers right after. */
+  follows?: string;
   responses: string[];
   /** What sim-llm answers to sql.correct's prompts for this question. */
   corrections?: string[];

@@ -88,6 +88,22 @@ export const tableNode = defineNode({
   },
 });
 
-export const TEST_NODES = [stepNode, batchedNode, tableNode];
+/** Resolves a named connection through the host, as a warehouse node would; outputs its name and kind only. */
+export const connectionNode = defineNode({
+  type: 'test.connection',
+  version: 1,
+  title: 'Test connection',
+  family: 'control',
+  lane: 'cpu',
+  params: z.object({ name: z.string() }),
+  inputs: { in: optional(AnyValue) },
+  outputs: { out: Json },
+  async run({ params, ctx }) {
+    const connection = await ctx.connection(params.name);
+    return { out: { name: connection.name, kind: connection.kind, resolved: connection.url.length > 0 } };
+  },
+});
+
+export const TEST_NODES = [stepNode, batchedNode, tableNode, connectionNode];
 
 export default TEST_NODES;

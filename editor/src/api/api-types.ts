@@ -1,8 +1,10 @@
 // The shapes the HTTP API answers with (server/http/routes/*.ts). Store records and catalog entries
 // are the engine's own types, imported as types only: nothing of the engine runs in the browser.
+import type { ConnectionKind } from '../../../engine/connections.ts';
 import type { SerializedError } from '../../../engine/errors.ts';
 import type { FlowDocument } from '../../../engine/flow-schema.ts';
 import type { CatalogEntry, CatalogPort } from '../../../engine/registry.ts';
+import type { ConnectionTestResult } from '../../../engine/store/connection-records.ts';
 import type {
   FlowSummary,
   FlowVersion,
@@ -16,6 +18,8 @@ import type { FlowIssue } from '../../../engine/validate-flow.ts';
 export type {
   CatalogEntry,
   CatalogPort,
+  ConnectionKind,
+  ConnectionTestResult,
   FlowDocument,
   FlowIssue,
   FlowSummary,
@@ -81,4 +85,15 @@ export type TriggerView = WebhookTriggerView | ScheduleTriggerView;
 export interface SessionState {
   keyRequired: boolean;
   signedIn: boolean;
+}
+
+/** A named connection as /api/connections lists it: never its URL. */
+export interface ConnectionView {
+  name: string;
+  kind: ConnectionKind;
+  /** The address without password or query. */
+  address: string;
+  createdAt: number;
+  updatedAt: number;
+  lastTest: ConnectionTestResult | null;
 }

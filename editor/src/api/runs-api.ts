@@ -4,14 +4,21 @@ import { apiRequest } from './http-client.ts';
 
 const runPath = (id: string) => `/api/runs/${encodeURIComponent(id)}`;
 
-export async function startRun(flowId: string, input: unknown): Promise<RunRecord> {
-  return (
-    await apiRequest<{ run: RunRecord }>('POST', `/api/flows/${encodeURIComponent(flowId)}/runs`, { input })
-  ).run;
+/** Starts a run; with `followUpOf`, as the next turn of that run's thread. */
+export async function startRun(flowId: string, input: unknown, followUpOf?: string): Promise<RunRecord> {
+  const body = followUpOf === undefined ? { input } : { input, followUpOf };
+  return (await apiRequest<{ run: RunRecord }>('POST', `/api/flows/${encodeURIComponent(flowId)}/runs`, body))
+    .run;
 }
 
 export async function listRuns(flowId: string, limit = 30): Promise<RunRecord[]> {
   const query = new URLSearchParams({ flow: flowId, limit: String(limit) });
+  return (await apiRequest<{ runs: RunRecord[] }>('GET', `/api/runs?${query}`)).runs;
+}
+
+/** The runs of a thread, newest first. */
+export async function listThreadRuns(threadId: string, limit = 20): Promise<RunRecord[]> {
+  const query = new URLSearchParams({ threadId, limit: String(limit) });
   return (await apiRequest<{ runs: RunRecord[] }>('GET', `/api/runs?${query}`)).runs;
 }
 

@@ -1,24 +1,28 @@
 // Runs of the open flow: start one with the trigger's input form, follow it live, read its answer
-// (table, chart, SQL, confidence, vote), and go back to earlier runs.
+// (table, chart, SQL, confidence, vote), ask a follow-up in the same thread, and go back to
+// earlier runs.
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { useStoreWithEqualityFn } from 'zustand/traditional';
 import { findAnswer } from '../run/answer.ts';
+import { earlierTurns, followUpInput, questionField } from '../run/follow-up.ts';
 import { runInputFieldsEqual, selectRunInputFields } from '../run/run-input-selectors.ts';
 import { refreshRunHistory, runFlow } from '../run/run-session.ts';
 import { runStore } from '../run/run-store.ts';
 import { editorStore, selectDirty } from '../state/editor-store.ts';
 import { saveCurrentFlow } from '../state/flow-actions.ts';
 import { AnswerView } from './answer-view.tsx';
+import { FollowUpBox } from './follow-up-box.tsx';
 import { RunHistory } from './run-history.tsx';
 import { RunInputForm } from './run-input-form.tsx';
 import { RunSummary } from './run-summary.tsx';
+import { ThreadTurns } from './thread-turns.tsx';
 
 export function RunPanel() {
   const flowId = useStore(editorStore, (state) => state.meta?.id);
   const dirty = useStore(editorStore, selectDirty);
   const fields = useStoreWithEqualityFn(editorStore, selectRunInputFields, runInputFieldsEqual);
-  const { run, details, history } = useStore(runStore, (state) => state);
+  const { run, details, thread, history } = useStore(runStore, (state) => state);
   const [starting, setStarting] = useState(false);
 
   useEffect(() => {
@@ -27,11 +31,13 @@ export function RunPanel() {
 
   if (!flowId) return <p className="muted">Open a flow to run it.</p>;
   const answer = findAnswer(run, details);
-  const start = async (input: Record<string, unknown>) => {
+  const field = questionField(fields);
+  const turns = run ? earlierTurns(thread, run) : [];
+  const start = async (input: Record<string, unknown>, followUpOf?: string) => {
     setStarting(true);
     try {
       if (dirty && !(await saveCurrentFlow())) return;
-      await runFlow(flowId, input);
+      await runFlow(flowId, input, followUpOf);
     } finally {
       setStarting(false);
     }
@@ -42,9 +48,16 @@ export function RunPanel() {
       <RunInputForm fields={fields} busy={starting} runLabel={dirty ? 'Save and run' : 'Run'} onRun={start} />
       {run && run.flowId === flowId ? (
         <section className="run-current">
+          {turns.length > 0 ? <ThreadTurns turns={turns} /> : null}
           <RunSummary run={run} />
           {answer ? (
             <AnswerView answer={answer} runId={run.status === 'succeeded' ? run.id : undefined} />
+          ) : null}
+          {answer && run.status === 'succeeded' && field ? (
+            <FollowUpBox
+              busy={starting}
+              onAsk={(question) => start(followUpInput(run.input, field, question), run.id)}
+            />
           ) : null}
         </section>
       ) : null}

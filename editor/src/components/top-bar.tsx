@@ -1,4 +1,5 @@
-// The flow menu: pick, create, save, undo/redo, lay out, fit, import, export, delete.
+// The flow menu: pick, create, save, undo/redo, lay out, fit, import, export, delete; and the
+// Connections page.
 import { useReactFlow } from '@xyflow/react';
 import { useRef } from 'react';
 import { useStore } from 'zustand';
@@ -13,7 +14,15 @@ import {
 import { FlowPicker } from './flow-picker.tsx';
 import { SaveState } from './save-state.tsx';
 
-export function TopBar({ onNewFlow, onHelp }: { onNewFlow(): void; onHelp(): void }) {
+export function TopBar({
+  onNewFlow,
+  onHelp,
+  onConnections,
+}: {
+  onNewFlow(): void;
+  onHelp(): void;
+  onConnections(): void;
+}) {
   const open = useStore(editorStore, (state) => state.meta !== null);
   const canUndo = useStore(editorStore, (state) => state.history.past.length > 0);
   const canRedo = useStore(editorStore, (state) => state.history.future.length > 0);
@@ -83,6 +92,9 @@ export function TopBar({ onNewFlow, onHelp }: { onNewFlow(): void; onHelp(): voi
         data-testid="delete-flow"
       >
         Delete
+      </button>
+      <button type="button" onClick={onConnections} data-testid="open-connections">
+        Connections
       </button>
       <button type="button" onClick={onHelp} aria-label="Keyboard shortcuts" title="?">
         ?

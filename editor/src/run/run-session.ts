@@ -1,9 +1,17 @@
 // Starting, watching and steering runs. A run's node states stream in over SSE (the browser's
 // EventSource resumes with Last-Event-ID by itself); the stored details are fetched as nodes
 // finish, so clicking a node shows its input and output while the run goes on.
-import type { RunEvent } from '../api/api-types.ts';
+import type { RunEvent, RunRecord } from '../api/api-types.ts';
 import { describeError } from '../api/http-client.ts';
-import { cancelRun, getRun, listRuns, rerun, runEventsUrl, startRun } from '../api/runs-api.ts';
+import {
+  cancelRun,
+  getRun,
+  listRuns,
+  listThreadRuns,
+  rerun,
+  runEventsUrl,
+  startRun,
+} from '../api/runs-api.ts';
 import { notify } from '../state/notices-store.ts';
 import { applyRunEvent, runStatusAfter, viewsFromNodeRuns } from './apply-run-event.ts';
 import { runStore } from './run-store.ts';
@@ -29,15 +37,17 @@ const NODE_DONE = new Set(['node.succeeded', 'node.failed', 'node.skipped', 'nod
 let stream: EventSource | null = null;
 let detailsTimer: ReturnType<typeof setTimeout> | undefined;
 
-export async function runFlow(flowId: string, input: unknown): Promise<void> {
+/** Starts a run and shows it; with `followUpOf`, as the next turn of that run's thread. */
+export async function runFlow(flowId: string, input: unknown, followUpOf?: string): Promise<void> {
   try {
-    const run = await startRun(flowId, input);
+    const run = await startRun(flowId, input, followUpOf);
     stopWatching();
-    runStore.setState({ run, nodes: {}, details: null });
+    runStore.setState({ run, nodes: {}, details: null, thread: [] });
     watch(run.id);
+    void refreshThread(run);
     void refreshRunHistory(flowId);
   } catch (error) {
-    notify('error', `The run did not start: ${describeError(error)}`, 'run');
+    notify('error', `The ${followUpOf ? 'follow-up' : 'run'} did not start: ${describeError(error)}`, 'run');
   }
 }
 
@@ -46,7 +56,8 @@ export async function showRun(runId: string): Promise<void> {
   stopWatching();
   try {
     const details = await getRun(runId);
-    runStore.setState({ run: details.run, nodes: viewsFromNodeRuns(details.nodes), details });
+    runStore.setState({ run: details.run, nodes: viewsFromNodeRuns(details.nodes), details, thread: [] });
+    void refreshThread(details.run);
     if (!TERMINAL_RUN.has(details.run.status)) watch(runId);
   } catch (error) {
     notify('error', `Could not load run ${runId}: ${describeError(error)}`, 'run');
@@ -56,7 +67,7 @@ export async function showRun(runId: string): Promise<void> {
 /** Forgets the shown run and the run history: another flow is opening. */
 export function clearShownRun(): void {
   stopWatching();
-  runStore.setState({ run: null, nodes: {}, details: null, history: [] });
+  runStore.setState({ run: null, nodes: {}, details: null, thread: [], history: [] });
 }
 
 export async function cancelShownRun(): Promise<void> {
@@ -76,7 +87,7 @@ export async function rerunShown(fromNode?: string): Promise<void> {
   try {
     const run = await rerun(shown.id, fromNode);
     stopWatching();
-    runStore.setState({ run, nodes: {}, details: null });
+    runStore.setState({ run, nodes: {}, details: null, thread: [] });
     watch(run.id);
     void refreshRunHistory(run.flowId);
   } catch (error) {
@@ -90,6 +101,17 @@ export async function refreshRunHistory(flowId: string): Promise<void> {
     runStore.setState({ history });
   } catch {
     // the history is a convenience; the banner reports an unreachable server
+  }
+}
+
+/** Loads the runs of `run`'s thread, to show the turns before it. */
+async function refreshThread(run: RunRecord): Promise<void> {
+  if (run.threadId === null) return;
+  try {
+    const thread = await listThreadRuns(run.threadId);
+    runStore.setState((state) => (state.run?.id === run.id ? { thread } : state));
+  } catch {
+    // the earlier turns are context; the run itself is shown either way
   }
 }
 

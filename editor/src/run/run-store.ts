@@ -1,5 +1,6 @@
 // The run shown in the editor: its record, each node's live state from the SSE stream, the stored
-// details (inputs, outputs, errors) once fetched, and the flow's recent runs.
+// details (inputs, outputs, errors) once fetched, the runs of its thread (follow-ups), and the
+// flow's recent runs.
 
 import { createStore } from 'zustand/vanilla';
 import type { RunDetails, RunRecord } from '../api/api-types.ts';
@@ -9,7 +10,15 @@ export interface RunState {
   run: RunRecord | null;
   nodes: Readonly<Record<string, NodeRunView>>;
   details: RunDetails | null;
+  /** The runs of the shown run's thread, newest first; empty outside a thread. */
+  thread: RunRecord[];
   history: RunRecord[];
 }
 
-export const runStore = createStore<RunState>()(() => ({ run: null, nodes: {}, details: null, history: [] }));
+export const runStore = createStore<RunState>()(() => ({
+  run: null,
+  nodes: {},
+  details: null,
+  thread: [],
+  history: [],
+}));

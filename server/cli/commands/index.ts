@@ -1,5 +1,6 @@
 // Every CLI command, in the order `r1flow --help` lists them.
 import type { CliCommand } from '../command.ts';
+import { connectionsCommand } from './connections.ts';
 import { demoCommand } from './demo.ts';
 import evalCommand from './eval.ts';
 import { keysCommand } from './keys.ts';
@@ -22,6 +23,7 @@ export async function loadCommands(): Promise<CliCommand[]> {
     evalCommand,
     runsCommand,
     keysCommand,
+    connectionsCommand,
     vote,
     simLlm,
     demoCommand,

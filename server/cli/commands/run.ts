@@ -13,7 +13,8 @@ import { loadFlowFile } from '../load-flow-file.ts';
 import { dbFlag, dbPath, parseFlags, parseIntegerFlag, parseJsonFlag } from '../options.ts';
 import { createProgressPrinter } from '../run-progress.ts';
 
-const usage = 'run FLOW.json [--input JSON | --input-file FILE] [--db PATH] [--timeout-ms N] [--quiet]';
+const usage =
+  'run FLOW.json [--input JSON | --input-file FILE] [--thread ID | --follow-up-of RUN_ID] [--db PATH] [--timeout-ms N] [--quiet]';
 
 export default defineCommand({
   name: 'run',
@@ -27,6 +28,8 @@ export default defineCommand({
         input: { type: 'string' },
         'input-file': { type: 'string' },
         'timeout-ms': { type: 'string' },
+        thread: { type: 'string' },
+        'follow-up-of': { type: 'string' },
         quiet: { type: 'boolean' },
       },
       usage,
@@ -70,6 +73,8 @@ export default defineCommand({
         version: saved.version,
         input,
         trigger: { kind: 'manual', detail: { source: 'cli' } },
+        ...(values.thread === undefined ? {} : { threadId: values.thread }),
+        ...(values['follow-up-of'] === undefined ? {} : { followUpOf: values['follow-up-of'] }),
       });
       if (!values.quiet) {
         progress = createProgressPrinter(run.id, loaded.flow.order, process.stderr);

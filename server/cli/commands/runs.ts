@@ -7,7 +7,7 @@ import { defineCommandGroup, type Subcommand } from './command-group.ts';
 
 const STATUSES: RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
-const listUsage = 'runs list [--flow ID] [--status S] [--limit N] [--json] [--db PATH]';
+const listUsage = 'runs list [--flow ID] [--status S] [--thread ID] [--limit N] [--json] [--db PATH]';
 const list: Subcommand = {
   name: 'list',
   summary: 'List recent runs (newest first)',
@@ -19,6 +19,7 @@ const list: Subcommand = {
         ...dbFlag,
         flow: { type: 'string' },
         status: { type: 'string' },
+        thread: { type: 'string' },
         limit: { type: 'string' },
         json: { type: 'boolean' },
       },
@@ -31,6 +32,7 @@ const list: Subcommand = {
       const runs = await runtime.store.listRuns({
         ...(values.flow ? { flowId: values.flow } : {}),
         ...(values.status ? { status: values.status as RunStatus } : {}),
+        ...(values.thread ? { threadId: values.thread } : {}),
         limit: parseIntegerFlag(values.limit, 'limit', 20, 1),
       });
       process.stdout.write(values.json ? `${JSON.stringify(runs, null, 2)}\n` : formatRunTable(runs));

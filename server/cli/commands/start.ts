@@ -89,16 +89,18 @@ export default defineCommand({
     }
     const redisUrl = values.redis === undefined ? undefined : resolveRedisUrl(values.redis);
     const queue = redisUrl ? createQueueTransport({ redisUrl, logger }) : undefined;
+    const serverKey = loadServerSecret(database).key;
     const runtime = await createRuntime({
       dbPath: database,
       logger,
       settings,
+      serverKey,
       ...(queue ? { transport: () => queue } : {}),
     });
     const keyRequired = values['require-key'] === true || !isLoopbackHost(host);
     const server = createServer({
       runtime,
-      serverKey: loadServerSecret(database).key,
+      serverKey,
       logger,
       requireKey: keyRequired,
       publicUrl: values['public-url'] ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,

@@ -2,24 +2,29 @@
 // until SIGINT or SIGTERM, then finishes (or hands back) its running jobs and exits.
 import type { Lane } from '../../../engine/define-node.ts';
 import { LANES } from '../../../engine/define-node.ts';
+import { environmentSettings } from '../../../engine/host-settings.ts';
 import { ResourcePool } from '../../../engine/resources.ts';
 import { DEFAULT_PREFIX } from '../../../workers/queue-keys.ts';
 import { DEFAULT_BATCHING } from '../../../workers/queue-worker-options.ts';
 import { resolveRedisUrl } from '../../../workers/redis-connection.ts';
 import { startQueueWorker } from '../../../workers/start-worker.ts';
+import { workerConnectionLookup } from '../../connections/cli-connection-lookup.ts';
 import { loadNodeRegistry } from '../../runtime/node-plugins.ts';
 import { defineCommand } from '../command.ts';
-import { logFormatFlag, parseFlags, parseIntegerFlag, processLogger } from '../options.ts';
+import { dbFlag, logFormatFlag, parseFlags, parseIntegerFlag, processLogger } from '../options.ts';
 
 const usage = `worker [--redis URL] [--lanes ${LANES.join(',')}] [--concurrency N] [--max-batch-size ${DEFAULT_BATCHING.maxBatchSize}]
                      [--max-wait-ms ${DEFAULT_BATCHING.maxWaitMs}] [--max-in-flight-batches ${DEFAULT_BATCHING.maxInFlightBatches}] [--prefix ${DEFAULT_PREFIX}]
                      [--lock-duration-ms 30000] [--stalled-interval-ms 15000] [--shutdown-grace-ms 10000]
+                     [--db PATH]
 
   --redis URL     Redis to take jobs from (default R1FLOW_REDIS_URL or redis://127.0.0.1:6379)
   --lanes         which node lanes to run (default all); e.g. llm on the GPU host, sql,cpu beside the warehouse
   --concurrency   unbatched jobs at once per lane (default cpu 16, sql 4, llm 4, io 16)
   --max-batch-size, --max-wait-ms, --max-in-flight-batches
                   batching of runBatch nodes (llm.generate): batch weight in samples, wait for company, batches at once
+  --db PATH       the store whose named connections nodes may use, R1FLOW_DB (read with R1FLOW_SECRET_KEY
+                  or the secret.key beside it); without it, a node asking for a connection fails saying so
   --log-format    pretty or json (default: pretty on a terminal, JSON lines otherwise)`;
 
 export default defineCommand({
@@ -31,6 +36,7 @@ export default defineCommand({
       argv,
       {
         ...logFormatFlag,
+        ...dbFlag,
         redis: { type: 'string' },
         lanes: { type: 'string' },
         concurrency: { type: 'string' },
@@ -48,6 +54,7 @@ export default defineCommand({
       parseIntegerFlag(values[name] as string | undefined, name, fallback, min);
     const logger = processLogger('worker', values['log-format']);
     const resources = new ResourcePool();
+    const connections = workerConnectionLookup(values.db);
     const worker = await startQueueWorker({
       redisUrl: resolveRedisUrl(values.redis),
       prefix: values.prefix ?? DEFAULT_PREFIX,
@@ -63,6 +70,7 @@ export default defineCommand({
       lockDurationMs: integer('lock-duration-ms', 30_000),
       stalledIntervalMs: integer('stalled-interval-ms', 15_000),
       shutdownGraceMs: integer('shutdown-grace-ms', 10_000),
+      settings: { ...environmentSettings, connection: connections.lookup },
       logger,
     });
     const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -72,6 +80,7 @@ export default defineCommand({
     logger.info(`${signal} received`);
     await worker.close();
     await resources.disposeAll();
+    await connections.close();
     return 0;
   },
 });

@@ -3,11 +3,14 @@
 // (an HMAC signature is accepted once), the hook's rate, JSON, the body against the trigger's
 // fields. The hook's rate is spent only by callers that proved themselves, so strangers cannot
 // lock out the valid one. Any failure answers 4xx and creates no run. An Idempotency-Key repeat
-// with the same body returns the same run; with another body it is refused (422).
+// with the same body returns the same run; with another body it is refused (422). A follow-up
+// names its thread (X-R1flow-Thread-Id) or the run it follows (X-R1flow-Follow-Up-Of) in a header,
+// since the body is the run input.
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isR1flowError, R1flowError } from '../../../engine/errors.ts';
 import { parseJsonText } from '../../../engine/json-source.ts';
+import type { ThreadRequest } from '../../../engine/scheduler/join-thread.ts';
 import { RateLimiter } from '../../triggers/rate-limiter.ts';
 import { verifyWebhook } from '../../triggers/verify-webhook.ts';
 import type { ServerContext } from '../server-context.ts';
@@ -94,6 +97,7 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
           input,
           trigger: { kind: 'webhook', detail: { path, nodeId: trigger.nodeId, bodySha256 } },
           ...(key ? { idempotencyKey: key } : {}),
+          ...threadHeaders(request.headers),
         }));
       // A concurrent twin may have won the key with another body; runs from before body hashes
       // were kept carry none and are taken as they are.
@@ -124,6 +128,21 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
       return reply.status(202).send({ runId: run.id, status: run.status, ...links });
     });
   });
+}
+
+const THREAD_HEADERS = { threadId: 'x-r1flow-thread-id', followUpOf: 'x-r1flow-follow-up-of' } as const;
+
+function threadHeaders(headers: FastifyRequest['headers']): ThreadRequest {
+  const request: ThreadRequest = {};
+  for (const [field, header] of Object.entries(THREAD_HEADERS) as [keyof ThreadRequest, string][]) {
+    const value = headers[header];
+    if (value === undefined) continue;
+    if (typeof value !== 'string' || value === '' || value.length > 64) {
+      throw new R1flowError('BAD_REQUEST', `the ${header} header must be one run id (at most 64 characters)`);
+    }
+    request[field] = value;
+  }
+  return request;
 }
 
 function rateLimited(reply: FastifyReply, retryAfter: number, what: string): R1flowError {

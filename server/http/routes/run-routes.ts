@@ -9,7 +9,8 @@ import { DurationSchema, type RouteTable } from '../route.ts';
 import type { ServerContext } from '../server-context.ts';
 import { streamRunEvents } from '../sse.ts';
 
-const RunParams = z.object({ id: z.string().min(1).max(64) });
+const RunId = z.string().min(1).max(64);
+const RunParams = z.object({ id: RunId });
 const StatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 
 export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, context: ServerContext): void {
@@ -19,19 +20,32 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     method: 'POST',
     url: '/api/flows/:id/runs',
     tag: 'runs',
-    summary: 'Start a run; with ?wait=30s answer with the finished run when it is done in time',
+    summary:
+      'Start a run (a follow-up with threadId or followUpOf); with ?wait=30s answer with the finished run when it is done in time',
     params: z.object({ id: NodeIdSchema }),
     query: z.object({ wait: DurationSchema.optional() }),
     body: z
-      .object({ input: z.unknown().optional(), version: z.number().int().min(1).optional() })
+      .object({
+        input: z.unknown().optional(),
+        version: z.number().int().min(1).optional(),
+        threadId: RunId.optional(),
+        followUpOf: RunId.optional(),
+      })
       .strict()
       .default({}),
-    responses: { 201: 'Started (or 200: finished within ?wait)', 400: 'Input does not fit the trigger' },
+    responses: {
+      201: 'Started (or 200: finished within ?wait)',
+      400: 'Input does not fit the trigger',
+      404: 'No such flow, thread or run to follow up',
+      409: 'The thread belongs to another flow',
+    },
     handler: async ({ params, query, body }, request, reply) => {
       const run = await orchestrator.startRun({
         flowId: params.id,
         input: body.input ?? {},
         ...(body.version === undefined ? {} : { version: body.version }),
+        ...(body.threadId === undefined ? {} : { threadId: body.threadId }),
+        ...(body.followUpOf === undefined ? {} : { followUpOf: body.followUpOf }),
         trigger: { kind: 'api', detail: { ip: request.ip } },
       });
       if (query.wait === undefined) return reply.status(201).send({ run });
@@ -44,10 +58,11 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     method: 'GET',
     url: '/api/runs',
     tag: 'runs',
-    summary: 'Runs, newest first, by flow and status',
+    summary: 'Runs, newest first, by flow, status and thread',
     query: z.object({
       flow: NodeIdSchema.optional(),
       status: StatusSchema.optional(),
+      threadId: RunId.optional(),
       limit: z.coerce.number().int().min(1).max(500).default(50),
       offset: z.coerce.number().int().min(0).default(0),
     }),
@@ -55,6 +70,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
       runs: await store.listRuns({
         ...(query.flow ? { flowId: query.flow } : {}),
         ...(query.status ? { status: query.status } : {}),
+        ...(query.threadId ? { threadId: query.threadId } : {}),
         limit: query.limit,
         offset: query.offset,
       }),

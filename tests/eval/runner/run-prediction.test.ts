@@ -13,6 +13,7 @@ function finishedRun(patch: Partial<RunRecord>): RunRecord {
     error: null,
     trigger: { kind: 'eval' },
     rerunOf: null,
+    threadId: null,
     idempotencyKey: null,
     owner: null,
     leaseUntil: null,

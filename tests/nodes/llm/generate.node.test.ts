@@ -76,6 +76,22 @@ describe('llm.generate@1 against sim-llm with the spider-dev replay', () => {
     expect(outputs.prompt.startsWith('<|im_start|>system\n')).toBe(true);
     expect(outputs.prompt).toContain(`${schema.ddl}\nThis schema describes`);
     expect(outputs.prompt).toContain(`Question:\n${entry.question}\n\nInstructions:`);
+    expect(outputs.prompt).toContain('Database Engine:\nSQLite\n\nDatabase Schema:\n');
+  });
+
+  it("names the schema's engine in the prompt: PostgreSQL and DuckDB warehouses say so", async () => {
+    const entry = replay[0]!;
+    for (const [dialect, engine] of [
+      ['postgres', 'PostgreSQL'],
+      ['duckdb', 'DuckDB'],
+    ] as const) {
+      const outputs = await generate.run({
+        params: paramsOf({ baseUrl: sim.url, n: 1 }),
+        inputs: { question: entry.question, schema: { ...schema, dialect, database: 'connection:shop' } },
+        ctx,
+      });
+      expect(outputs.prompt).toContain(`Database Engine:\n${engine}\n\nDatabase Schema:\n${schema.ddl}\n`);
+    }
   });
 
   it('sends a batch of k runs as ONE request, each run getting its own answers', async () => {

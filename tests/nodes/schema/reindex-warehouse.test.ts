@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { refreshSchemaIndex, reindexWarehouse } from '../../../nodes/schema/reindex-warehouse.ts';
 import { SchemaIndex } from '../../../nodes/schema/schema-index.ts';
+import { sqliteWarehouse } from '../../../nodes/schema/warehouse-source.ts';
 import { buildDemoWarehouse } from '../../../server/demo/build-warehouse.ts';
 import { DEMO_TABLES } from '../../../server/demo/demo-ddl.ts';
 import { makeTempDir } from './spider-files.ts';
@@ -144,10 +145,12 @@ describe('incremental re-indexing touches only what changed', () => {
   it('an open index is refreshed only when the warehouse file changed', async () => {
     const index = SchemaIndex.open(indexPath);
     try {
-      expect(await refreshSchemaIndex(index, warehouse, {})).toMatchObject({ tablesIndexed: 8 });
-      expect(await refreshSchemaIndex(index, warehouse, {})).toBeUndefined();
+      expect(await refreshSchemaIndex(index, sqliteWarehouse(warehouse), {})).toMatchObject({
+        tablesIndexed: 8,
+      });
+      expect(await refreshSchemaIndex(index, sqliteWarehouse(warehouse), {})).toBeUndefined();
       changeWarehouse(`INSERT INTO categories (name, description) VALUES ('Printers', 'Printers and ink')`);
-      expect(await refreshSchemaIndex(index, warehouse, {})).toMatchObject({
+      expect(await refreshSchemaIndex(index, sqliteWarehouse(warehouse), {})).toMatchObject({
         tablesIndexed: 1,
         tablesUnchanged: 7,
       });

@@ -3,8 +3,13 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { introspectWarehouse } from '../../../nodes/schema/introspect-warehouse.ts';
+import {
+  postgresTableReference,
+  quotePostgresIdentifier,
+} from '../../../nodes/schema/postgres-identifiers.ts';
 import { formatIdentifier, renderSchemaDdl } from '../../../nodes/schema/render-ddl.ts';
 import { readSpiderDatabase, spiderTypeOf } from '../../../nodes/schema/spider-metadata.ts';
+import type { TableSchema } from '../../../nodes/schema/warehouse-schema.ts';
 import { makeTempDir, SPIDER_DB_IDS, SPIDER_TABLES_JSON, spiderDatabasePath } from './spider-files.ts';
 
 // The fixtures are SQL-R1's own `obtain_db_details` (eval mode) run on its cached
@@ -107,5 +112,40 @@ describe('without tables.json the schema comes from SQLite itself', () => {
       '`count`',
       'status',
     ]);
+  });
+});
+
+describe('PostgreSQL schemas keep the layout and write names as PostgreSQL needs them', () => {
+  it('double-quotes reserved, mixed-case and spaced names; qualifies other schemas than public', () => {
+    expect(
+      ['name', 'order', 'Year', 'song name', 'user', 'status', 'a"b'].map(quotePostgresIdentifier),
+    ).toEqual(['name', '"order"', '"Year"', '"song name"', '"user"', 'status', '"a""b"']);
+    expect(postgresTableReference('public', 'orders')).toBe('orders');
+    expect(postgresTableReference('Sales', 'Order Items')).toBe('"Sales"."Order Items"');
+  });
+
+  it('renders a table with its comment, column comments and qualified references', () => {
+    const table: TableSchema = {
+      name: 'sales.orders',
+      naturalName: null,
+      comment: 'One row per order',
+      columns: [
+        { name: 'order', naturalName: null, type: 'integer', examples: ['1'], comment: 'Order number' },
+        { name: 'CustomerId', naturalName: null, type: 'integer', examples: [] },
+      ],
+      primaryKey: ['order'],
+      foreignKeys: [{ column: 'CustomerId', refTable: 'customers', refColumn: 'id' }],
+    };
+    expect(renderSchemaDdl([table], 'postgres')).toBe(
+      [
+        '-- One row per order',
+        'CREATE TABLE sales.orders (',
+        '    "order" integer, -- Order number, example: [1]',
+        '    "CustomerId" integer,',
+        '    PRIMARY KEY ("order"),',
+        '    CONSTRAINT fk_sales_orders_customerid FOREIGN KEY ("CustomerId") REFERENCES customers (id)',
+        ');',
+      ].join('\n'),
+    );
   });
 });

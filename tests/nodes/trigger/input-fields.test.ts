@@ -36,4 +36,16 @@ describe('trigger input fields', () => {
     expect(issuesOf({ question: 'q', title: 'ok', note: '' })).toEqual([]);
     expect(triggerOutputs(fields, { question: 'q', title: 'ok' })).not.toHaveProperty('note');
   });
+
+  it("emits a follow-up's history on its own port, and reserves the name", () => {
+    const history = [{ question: 'How many orders were placed?', sql: 'SELECT COUNT(*) FROM orders;' }];
+    const outputs = triggerOutputs(fields, { question: 'and only for 2023?', title: 'ok', history });
+    expect(outputs).toMatchObject({ question: 'and only for 2023?', history });
+    expect(triggerOutputs(fields, { question: 'q', title: 'ok' })).not.toHaveProperty('history');
+    const reserved = InputFieldsSchema.safeParse([{ name: 'history', type: 'array' }]);
+    expect(reserved.success).toBe(false);
+    expect(reserved.error?.issues[0]?.message).toBe(
+      '"history" is reserved for the earlier turns of a follow-up\'s thread',
+    );
+  });
 });

@@ -467,7 +467,8 @@ describe('warehouse.sync with a PostgreSQL connection it cannot use', () => {
     });
 
     for (const error of [asWarehouse, asSource]) {
-      expect(error.code).toBe('CONNECTION_FAILED');
+      expect(error.code).toBe('WAREHOUSE_CONNECT_FAILED');
+      expect(error.retryable).toBe(false);
       expect(error.message).toMatch(/connection "(wh|src)".*password authentication failed/);
       expect(JSON.stringify({ message: error.message, data: error.data })).not.toContain('not-the-Secret-9');
       expect(JSON.stringify({ message: error.message, data: error.data })).not.toContain(server.password);
@@ -480,8 +481,8 @@ describe('warehouse.sync with a PostgreSQL connection it cannot use', () => {
 
     const error = await syncError({ source: { kind: 'sqlite', path: source }, connection: 'wh' });
 
-    expect(error.code).toBe('CONNECTION_FAILED');
-    expect(error.message).toMatch(/could not connect to PostgreSQL connection "wh": .*ECONNREFUSED/);
+    expect(error.code).toBe('WAREHOUSE_CONNECT_FAILED');
+    expect(error.message).toMatch(/cannot connect to PostgreSQL connection "wh": .*ECONNREFUSED/);
     expect(error.message).not.toContain(server.password);
   });
 

@@ -118,7 +118,7 @@ describe('r1flow demo load --db postgres://…', () => {
 
     expect(denied.code).toBe(1);
     expect(denied.stderr).toMatch(
-      /CONNECTION_FAILED: could not connect to PostgreSQL connection "postgres:\/\/127\.0\.0\.1:\d+\/demo_denied": password authentication failed/,
+      /WAREHOUSE_CONNECT_FAILED: cannot connect to PostgreSQL connection "postgres:\/\/127\.0\.0\.1:\d+\/demo_denied": password authentication failed/,
     );
     expect(denied.stderr + denied.stdout).not.toContain('Wrong-Secret-77');
 

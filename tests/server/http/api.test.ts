@@ -56,7 +56,11 @@ describe('the HTTP API', () => {
   it('validates drafts and returns the ports of every node, trigger fields included', async () => {
     const response = await h.api('/api/flows/validate', { method: 'POST', json: twoSteps });
     expect(response.body.ok).toBe(true);
-    expect(response.body.ports.t.outputs.map((p: { name: string }) => p.name)).toEqual(['q', 'payload']);
+    expect(response.body.ports.t.outputs.map((p: { name: string }) => p.name)).toEqual([
+      'q',
+      'payload',
+      'history',
+    ]);
   });
 
   it('runs a flow, waits for it with ?wait, and shows its node runs', async () => {

@@ -1,0 +1,111 @@
+// `r1flow connections add|list|test|remove`: the store's named connections. URLs are sealed with
+// the server's key (R1FLOW_SECRET_KEY or the secret.key beside the store) and never printed again;
+// `add NAME -` reads the URL from stdin so a password stays out of the shell's history.
+import { text } from 'node:stream/consumers';
+import { CONNECTION_KINDS } from '../../../engine/connections.ts';
+import { SqliteStore } from '../../../engine/store/sqlite-store.ts';
+import { loadServerSecret } from '../../auth/server-secret.ts';
+import { Connections, type ConnectionView } from '../../connections/connections.ts';
+import { dbFlag, dbPath, parseFlags } from '../options.ts';
+import { defineCommandGroup } from './command-group.ts';
+
+async function withConnections<T>(
+  db: string | undefined,
+  use: (connections: Connections) => Promise<T>,
+): Promise<T> {
+  const path = dbPath(db);
+  const store = new SqliteStore(path);
+  try {
+    return await use(new Connections(store.connections, () => loadServerSecret(path).key));
+  } finally {
+    await store.close();
+  }
+}
+
+const addUsage = `connections add NAME URL|- [--kind ${CONNECTION_KINDS.join('|')}] [--replace] [--db PATH]`;
+const listUsage = 'connections list [--json] [--db PATH]';
+const testUsage = 'connections test NAME [--db PATH]';
+const removeUsage = 'connections remove NAME [--db PATH]';
+
+export const connectionsCommand = defineCommandGroup(
+  'connections',
+  'Add, list, test and remove named connections (warehouses, model servers, Milvus)',
+  [
+    {
+      name: 'add',
+      summary:
+        'Add a connection; the kind follows from the URL (postgres://, http(s):// = openai, *.db/*.sqlite, *.duckdb); "-" reads the URL from stdin',
+      usage: addUsage,
+      async run(argv) {
+        const { values, positionals } = parseFlags(
+          argv,
+          { ...dbFlag, kind: { type: 'string' }, replace: { type: 'boolean' } },
+          addUsage,
+        );
+        const [name, given] = positionals;
+        if (!name || !given || positionals.length > 2) return usageError(addUsage);
+        const url = given === '-' ? (await text(process.stdin)).trim() : given;
+        const added = await withConnections(values.db, (connections) =>
+          connections.add({ name, url, kind: values.kind, replace: values.replace }),
+        );
+        process.stdout.write(`added ${added.name} (${added.kind}) ${added.address}\n`);
+        return 0;
+      },
+    },
+    {
+      name: 'list',
+      summary: 'List connections: name, kind, address without password, last test',
+      usage: listUsage,
+      async run(argv) {
+        const { values } = parseFlags(argv, { ...dbFlag, json: { type: 'boolean' } }, listUsage);
+        const list = await withConnections(values.db, (connections) => connections.list());
+        if (values.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+        else if (list.length === 0) process.stdout.write('no connections\n');
+        else for (const connection of list) process.stdout.write(`${listLine(connection)}\n`);
+        return 0;
+      },
+    },
+    {
+      name: 'test',
+      summary:
+        'Try a connection (Postgres: SELECT 1; model server: GET /models; files: open read-only; Milvus: TCP)',
+      usage: testUsage,
+      async run(argv) {
+        const { values, positionals } = parseFlags(argv, { ...dbFlag }, testUsage);
+        const [name] = positionals;
+        if (!name || positionals.length > 1) return usageError(testUsage);
+        const tested = await withConnections(values.db, (connections) => connections.test(name));
+        if (tested.lastTest.ok) {
+          process.stdout.write(`ok ${tested.name}: ${tested.lastTest.message}\n`);
+          return 0;
+        }
+        process.stderr.write(`${tested.lastTest.message}\n`);
+        return 1;
+      },
+    },
+    {
+      name: 'remove',
+      summary: 'Remove a connection',
+      usage: removeUsage,
+      async run(argv) {
+        const { values, positionals } = parseFlags(argv, { ...dbFlag }, removeUsage);
+        const [name] = positionals;
+        if (!name || positionals.length > 1) return usageError(removeUsage);
+        await withConnections(values.db, (connections) => connections.remove(name));
+        process.stdout.write(`removed ${name}\n`);
+        return 0;
+      },
+    },
+  ],
+);
+
+function listLine(connection: ConnectionView): string {
+  const test = connection.lastTest;
+  const tested = test ? `${test.ok ? 'ok' : 'failed'} ${new Date(test.at).toISOString()}` : 'never tested';
+  return `${connection.name}  ${connection.kind}  ${connection.address}  ${tested}`;
+}
+
+function usageError(usage: string): number {
+  process.stderr.write(`usage: r1flow ${usage}\n`);
+  return 2;
+}

@@ -1,0 +1,70 @@
+// /api/connections: the named connections nodes use. A URL goes in once (POST) and never comes
+// back out: listings and test results show the address without its password.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { CONNECTION_KINDS, CONNECTION_NAME } from '../../../engine/connections.ts';
+import type { RouteTable } from '../route.ts';
+import type { ServerContext } from '../server-context.ts';
+
+const ConnectionParams = z.object({ name: z.string().regex(CONNECTION_NAME, 'not a connection name') });
+
+export function registerConnectionRoutes(
+  app: FastifyInstance,
+  routes: RouteTable,
+  context: ServerContext,
+): void {
+  const { connections } = context.runtime;
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/api/connections',
+    tag: 'connections',
+    summary: 'List named connections: name, kind, address without password, last test',
+    handler: async () => ({ connections: await connections.list() }),
+  });
+
+  routes.add(app, {
+    method: 'POST',
+    url: '/api/connections',
+    tag: 'connections',
+    summary:
+      'Add a named connection; the URL is sealed and never returned. The kind follows from the URL when absent; file paths lie in the data directory',
+    body: z
+      .object({
+        name: z.string().min(1).max(200),
+        url: z.string().min(1).max(4096),
+        kind: z.enum(CONNECTION_KINDS).optional(),
+        replace: z.boolean().optional(),
+      })
+      .strict(),
+    responses: { 201: 'Added', 400: 'Bad name or URL for the kind', 409: 'The name is taken' },
+    handler: async ({ body }, _request, reply) => {
+      const added = await connections.add(body);
+      reply.status(201);
+      return { connection: added };
+    },
+  });
+
+  routes.add(app, {
+    method: 'POST',
+    url: '/api/connections/:name/test',
+    tag: 'connections',
+    summary: 'Try a connection and remember the outcome (ok, or the error naming the connection)',
+    params: ConnectionParams,
+    responses: { 200: 'Tested: see lastTest.ok', 404: 'No such connection' },
+    handler: async ({ params }) => ({ connection: await connections.test(params.name) }),
+  });
+
+  routes.add(app, {
+    method: 'DELETE',
+    url: '/api/connections/:name',
+    tag: 'connections',
+    summary: 'Remove a named connection',
+    params: ConnectionParams,
+    responses: { 204: 'Removed', 404: 'No such connection' },
+    handler: async ({ params }, _request, reply) => {
+      await connections.remove(params.name);
+      return reply.status(204).send();
+    },
+  });
+}

@@ -1,0 +1,90 @@
+// What a connection's address may be: kinds inferred from schemes and extensions, addresses
+// checked per kind, listings without passwords, and errors that never echo the address.
+import { describe, expect, it } from 'vitest';
+import { R1flowError } from '../../../engine/errors.ts';
+import {
+  checkConnectionName,
+  parseConnectionAddress,
+  scrubAddress,
+} from '../../../server/connections/connection-address.ts';
+
+function failure(run: () => unknown): R1flowError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof R1flowError) return error;
+    throw error;
+  }
+  throw new Error('expected an R1flowError');
+}
+
+describe('parseConnectionAddress', () => {
+  it('infers the kind from the scheme or the file extension', () => {
+    expect(parseConnectionAddress('a', 'postgres://u:p@db:5432/sales').kind).toBe('postgres');
+    expect(parseConnectionAddress('a', 'postgresql://db/sales').kind).toBe('postgres');
+    expect(parseConnectionAddress('a', 'https://api.example.com/v1').kind).toBe('openai');
+    expect(parseConnectionAddress('a', 'http://127.0.0.1:8000/v1').kind).toBe('openai');
+    expect(parseConnectionAddress('a', '/data/hr.sqlite', undefined, '/').kind).toBe('sqlite');
+    expect(parseConnectionAddress('a', 'hr.db', undefined, '/base').url).toBe('/base/hr.db');
+    expect(parseConnectionAddress('a', '/data/sales.duckdb').kind).toBe('duckdb');
+  });
+
+  it('shows the address without password or query, and keeps both in the sealed URL', () => {
+    const parsed = parseConnectionAddress(
+      'sales',
+      'postgres://app:s3cret@db.internal:6543/sales?sslmode=require',
+    );
+    expect(parsed.display).toBe('postgres://app@db.internal:6543/sales');
+    expect(parsed.url).toContain('s3cret');
+    expect(parseConnectionAddress('llm', 'https://:sk-live-123@api.example.com/v1').display).toBe(
+      'https://api.example.com/v1',
+    );
+  });
+
+  it('takes a Milvus address with or without a scheme when the kind says milvus', () => {
+    const bare = parseConnectionAddress('vectors', 'milvus.internal:19530', 'milvus');
+    expect(bare).toMatchObject({ kind: 'milvus', display: 'http://milvus.internal:19530' });
+    const withToken = parseConnectionAddress('vectors', 'https://root:Milvus@zilliz.example:443', 'milvus');
+    expect(withToken.display).toBe('https://root@zilliz.example');
+  });
+
+  it('refuses addresses that do not fit the kind, naming the connection and not the address', () => {
+    const cases: [string, string | undefined, RegExp][] = [
+      ['milvus.internal:19530', undefined, /cannot be told from the address/],
+      ['mysql://u:hunter22@db/x', undefined, /scheme is not one r1flow knows/],
+      ['https://u:hunter22@db/x', 'postgres', /starts with postgres:\/\/ or postgresql:\/\//],
+      ['postgres://u:hunter22@db/x', 'sqlite', /is a file path, not a URL/],
+      ['postgres:///x?password=hunter22', undefined, /names no host/],
+      ['postgres://u:hunter22@db/x', 'mysql', /kind "mysql" is not one of/],
+      ['   ', undefined, /URL is empty/],
+    ];
+    for (const [url, kind, problem] of cases) {
+      const error = failure(() => parseConnectionAddress('sales', url, kind));
+      expect(error.code).toBe('CONNECTION_INVALID');
+      expect(error.message).toMatch(problem);
+      expect(error.message).toContain('connection "sales"');
+      expect(error.message).not.toContain('hunter22');
+      expect(error.data).toEqual({ connection: 'sales' });
+    }
+  });
+});
+
+describe('checkConnectionName', () => {
+  it('accepts plain identifiers and refuses anything else', () => {
+    for (const name of ['sales', 'Sales_2', 'llm-local'])
+      expect(() => checkConnectionName(name)).not.toThrow();
+    for (const name of ['', '2sales', 'sales db', 'a/b', 'x'.repeat(65), 'postgres://u:p@h/d']) {
+      expect(failure(() => checkConnectionName(name)).code).toBe('CONNECTION_INVALID');
+    }
+  });
+});
+
+describe('scrubAddress', () => {
+  it('hides the password (raw and decoded), query values and the whole address', () => {
+    const url = 'postgres://app:p%40ss-word@db/x?password=other-secret';
+    const message = `failed for postgres://app:p%40ss-word@db/x?password=other-secret: p@ss-word p%40ss-word other-secret`;
+    const scrubbed = scrubAddress(message, url);
+    expect(scrubbed).not.toMatch(/p@ss-word|p%40ss-word|other-secret/);
+    expect(scrubbed).toBe('failed for ***: *** *** ***');
+  });
+});
