@@ -4,17 +4,17 @@
 // re-indexes the schema so schema.retrieve sees the new tables. Meant for schedules: re-running
 // it copies only what the last run did not commit.
 import { resolve } from 'node:path';
+import type { NodeContext } from '../../engine/define-node.ts';
 import { defineNode } from '../../engine/define-node.ts';
 import { isR1flowError, R1flowError } from '../../engine/errors.ts';
 import type { Lookup } from '../../engine/host-settings.ts';
 import { AnyValue, optional } from '../../engine/ports.ts';
-import {
-  DEFAULT_SCHEMA_INDEX_DIR,
-  defaultIndexPath,
-  SCHEMA_INDEX_DIR_ENV,
-} from '../schema/index-location.ts';
-import { reindexWarehouse } from '../schema/reindex-warehouse.ts';
+import { DEFAULT_SCHEMA_INDEX_DIR, SCHEMA_INDEX_DIR_ENV } from '../schema/index-location.ts';
+import { updateSchemaIndex } from '../schema/reindex-warehouse.ts';
 import { DEFAULT_WAREHOUSE } from '../schema/retrieve-schema.ts';
+import { SchemaIndex } from '../schema/schema-index.ts';
+import type { WarehouseSource } from '../schema/warehouse-source.ts';
+import { connectionWarehouse, indexPathFor, sqliteWarehouse } from '../schema/warehouse-source.ts';
 import { resolveInDataDir } from './data-dir.ts';
 import { WAREHOUSE_ENV } from './resolve-warehouse.ts';
 import { type SyncParams, SyncParamsSchema, type SyncSourceSpec } from './sync-params.ts';
@@ -60,16 +60,16 @@ export default defineNode({
         }),
     });
     let reindex: SyncReport['reindex'] = null;
-    if (params.reindex && params.connection !== undefined) {
-      // The schema index reads SQLite files only so far; the rows are committed all the same.
-      ctx.logger.warn('re-index not available for postgres targets yet: schema.retrieve keeps its old index');
-      ctx.progress({ message: 're-index not available for postgres targets yet' });
-    } else if (params.reindex) {
+    if (params.reindex) {
       ctx.progress({ message: 're-indexing the schema' });
+      const warehouse =
+        params.connection === undefined
+          ? sqliteWarehouse(outcome.warehouse)
+          : connectionWarehouse(await ctx.connection(params.connection));
       const indexPath =
         configuredIndexPath ??
-        defaultIndexPath(outcome.warehouse, ctx.setting(SCHEMA_INDEX_DIR_ENV) ?? DEFAULT_SCHEMA_INDEX_DIR);
-      reindex = await reindexAfterSync(outcome.warehouse, resolve(indexPath), ctx.signal);
+        indexPathFor(warehouse, ctx.setting(SCHEMA_INDEX_DIR_ENV) ?? DEFAULT_SCHEMA_INDEX_DIR);
+      reindex = await reindexAfterSync(warehouse, resolve(indexPath), ctx);
     }
     return {
       report: {
@@ -102,14 +102,19 @@ function confineSource(source: SyncSourceSpec, lookup: Lookup): SyncSourceSpec {
 
 /** The rows are committed by now: a failed re-index says so, and a retry copies nothing twice. */
 async function reindexAfterSync(
-  warehouse: string,
+  warehouse: WarehouseSource,
   indexPath: string,
-  signal: AbortSignal,
+  ctx: Pick<NodeContext, 'signal' | 'logger'>,
 ): Promise<SyncReport['reindex']> {
+  let index: SchemaIndex | undefined;
   try {
-    const { tablesIndexed, tablesUnchanged, tablesRemoved, tablesEmbedded, ms } = await reindexWarehouse(
-      warehouse,
-      { indexPath, signal },
+    index = SchemaIndex.open(indexPath);
+    const opened = index;
+    const { tablesIndexed, tablesUnchanged, tablesRemoved, tablesEmbedded, ms } = await opened.exclusive(() =>
+      updateSchemaIndex(opened, warehouse, {
+        signal: ctx.signal,
+        warn: (message) => ctx.logger.warn(message),
+      }),
     );
     return { tablesIndexed, tablesUnchanged, tablesRemoved, tablesEmbedded, ms };
   } catch (error) {
@@ -118,5 +123,7 @@ async function reindexAfterSync(
       `the rows were copied and committed, but re-indexing the schema failed: ${(error as Error).message}`,
       { cause: error, retryable: true },
     );
+  } finally {
+    index?.close();
   }
 }

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import type { ConnectionLookup } from '../../../engine/connections.ts';
 import type { NodeProgress } from '../../../engine/define-node.ts';
 import { settingsFrom } from '../../../engine/host-settings.ts';
-import { createNodeContext, silentLogger } from '../../../engine/node-context.ts';
+import { createNodeContext } from '../../../engine/node-context.ts';
 import { SCHEMA_INDEX_DIR_ENV } from '../../../nodes/schema/index-location.ts';
 import { DATA_DIR_ENV } from '../../../nodes/warehouse/data-dir.ts';
 import syncNode from '../../../nodes/warehouse/sync.node.ts';
@@ -34,7 +34,6 @@ export interface SyncRunOptions {
   settings?: Record<string, string>;
   /** The host's named connections (PostgreSQL sources and warehouses). */
   connection?: ConnectionLookup;
-  warnings?: string[];
 }
 
 export function createSyncWorkspace(): SyncWorkspace {
@@ -76,7 +75,6 @@ export function createSyncWorkspace(): SyncWorkspace {
       });
       const ctx = createNodeContext({
         settings: options.connection ? { ...settings, connection: options.connection } : settings,
-        logger: { ...silentLogger, warn: (message) => options.warnings?.push(message) },
         ...(options.signal ? { signal: options.signal } : {}),
         onProgress: (update) => options.progress?.push(update),
       });

@@ -2,11 +2,12 @@
 // warehouse (upsert, one transaction per table, watermark committed with the rows), both at once,
 // and the failures: a table broken off half-way (a constraint, the connection killed) keeps its
 // watermark with its rows; a wrong password or an unreachable server names the connection only.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectionLookup, ResolvedConnection } from '../../../engine/connections.ts';
 import { connectionNotFound } from '../../../engine/connections.ts';
 import { R1flowError } from '../../../engine/errors.ts';
+import { connectionWarehouse, indexPathFor } from '../../../nodes/schema/warehouse-source.ts';
 import type { PostgresServer } from '../../support/postgres-server.ts';
 import { startPostgresServer } from '../../support/postgres-server.ts';
 import type { SyncRunOptions, SyncWorkspace } from './sync-fixtures.ts';
@@ -191,14 +192,15 @@ describe('warehouse.sync into PostgreSQL', () => {
       source: { kind: 'sqlite', path: source, tables: { customers: { watermark: 'updated_at' } } },
       connection: 'wh',
     };
-    const warnings: string[] = [];
 
-    const first = await sync(params, { warnings });
+    const first = await sync(params);
 
     expect(first.warehouse).toBe('connection:wh');
     expect(first.rowsCopied).toBe(4);
-    expect(first.reindex).toBeNull();
-    expect(warnings.join('\n')).toContain('re-index not available for postgres targets yet');
+    // The schema index of the connection (schema.retrieve's), without r1flow's _r1flow_sync_state.
+    expect(first.reindex).toMatchObject({ tablesIndexed: 2, tablesRemoved: 0 });
+    const index = indexPathFor(connectionWarehouse(await lookup('wh')), ws.path('schema-index'));
+    expect(existsSync(index)).toBe(true);
     const columns = await server.query(
       `SELECT column_name, data_type, is_nullable FROM information_schema.columns
         WHERE table_name = 'customers' ORDER BY ordinal_position`,
