@@ -110,6 +110,22 @@ describe('r1flow demo load --db postgres://…', () => {
     );
   });
 
+  it('loads through a named connection of the store', async () => {
+    const url = await server.createDatabase('demo_named');
+    const store = join(dir, 'r1flow.db');
+    expect((await runCli(['connections', 'add', 'demo', url, '--db', store])).code).toBe(0);
+
+    const result = await runCli(['demo', 'load', '--connection', 'demo', '--store', store]);
+
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^loaded the demo warehouse into demo: \d+ rows/);
+    expect(await server.query('SELECT count(*)::int AS n FROM regions', [], 'demo_named')).toEqual([
+      { n: 6 },
+    ]);
+    const missing = await runCli(['demo', 'load', '--connection', 'nope', '--store', store]);
+    expect(missing.stderr).toContain('CONNECTION_NOT_FOUND');
+  });
+
   it('a wrong password fails naming the server, never the password; a URL that is not postgres is a usage error', async () => {
     await server.createDatabase('demo_denied');
     const wrong = server.urlFor('demo_denied', { name: 'r1flow', password: 'Wrong-Secret-77' });
@@ -124,6 +140,6 @@ describe('r1flow demo load --db postgres://…', () => {
 
     const notPostgres = await runCli(['demo', 'load', '--db', join(dir, 'warehouse.sqlite')]);
     expect(notPostgres.code).not.toBe(0);
-    expect(notPostgres.stderr).toContain('--db must be a postgres:// URL');
+    expect(notPostgres.stderr).toContain('give --connection NAME or --db with a postgres:// URL');
   });
 });
