@@ -15,9 +15,11 @@ const MAX_STRING_CHARS = 40;
 /** DuckDB's integer types (INTEGER comes back as a JS number, but Python prints it as an int). */
 const INTEGER_TYPE = /^U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)$/i;
 
-interface CatalogTable {
+export interface CatalogTable {
   schema: string;
   name: string;
+  /** How the index and the prompt name it: `name` in the main schema, else `schema.name`. */
+  reference: string;
 }
 
 /** Tables of the main schema by their names; tables of other schemas as `schema.table`. */
@@ -27,7 +29,7 @@ export async function introspectDuckdb(
   only?: ReadonlySet<string>,
 ): Promise<WarehouseSchema> {
   const tables = (await listDuckdbTables(connection)).filter(
-    (table) => only === undefined || only.has(qualifiedName(table)),
+    (table) => only === undefined || only.has(table.reference),
   );
   const schemas: TableSchema[] = [];
   for (const table of tables) schemas.push(await introspectTable(connection, table, examplesPerColumn));
@@ -42,11 +44,11 @@ export async function listDuckdbTables(connection: DuckDBConnection): Promise<Ca
        AND table_name NOT LIKE '\\_r1flow\\_%' ESCAPE '\\'
      ORDER BY table_schema = 'main' DESC, table_schema, table_name`,
   );
-  return rows.map(([schema, name]) => ({ schema: String(schema), name: String(name) }));
-}
-
-function qualifiedName(table: CatalogTable): string {
-  return table.schema === 'main' ? table.name : `${table.schema}.${table.name}`;
+  return rows.map(([schema, name]) => ({
+    schema: String(schema),
+    name: String(name),
+    reference: schema === 'main' ? String(name) : `${String(schema)}.${String(name)}`,
+  }));
 }
 
 async function introspectTable(
@@ -90,7 +92,7 @@ async function introspectTable(
     });
   }
   return {
-    name: qualifiedName(table),
+    name: table.reference,
     naturalName: null,
     columns: schemaColumns,
     primaryKey: primary === undefined ? [] : listOf(primary[1]),

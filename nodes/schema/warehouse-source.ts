@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { ResolvedConnection } from '../../engine/connections.ts';
 import { R1flowError } from '../../engine/errors.ts';
 import { connectionDatabase } from '../sql/warehouse-executor.ts';
+import { openDuckdbReader } from './duckdb-reader.ts';
 import { defaultIndexPath } from './index-location.ts';
 import { openPostgresReader } from './postgres-reader.ts';
 import type { SpiderDatabase } from './spider-metadata.ts';
@@ -17,6 +18,7 @@ import { openSqliteReader } from './warehouse-reader.ts';
 
 export type WarehouseSource =
   | { dialect: 'sqlite' /** Absolute path of the file. */; database: string }
+  | { dialect: 'duckdb' /** Absolute path of the file. */; database: string }
   | { dialect: 'postgres' /** `connection:NAME`. */; database: string; connection: ResolvedConnection };
 
 export interface ReaderOptions {
@@ -26,8 +28,13 @@ export interface ReaderOptions {
   warn?: ((message: string) => void) | undefined;
 }
 
+/** A warehouse file: DuckDB when it is named `.duckdb`, else SQLite. */
 export function sqliteWarehouse(path: string): WarehouseSource {
-  return { dialect: 'sqlite', database: resolve(path) };
+  return { dialect: isDuckdbFile(path) ? 'duckdb' : 'sqlite', database: resolve(path) };
+}
+
+export function isDuckdbFile(path: string): boolean {
+  return /\.duckdb$/i.test(path);
 }
 
 /** The warehouse a named connection points at; a connection of another kind is refused by name. */
@@ -37,11 +44,12 @@ export function connectionWarehouse(connection: ResolvedConnection): WarehouseSo
       return { dialect: 'postgres', database: connectionDatabase(connection.name), connection };
     case 'sqlite':
       return sqliteWarehouse(connectionFilePath(connection));
-    // DuckDB: `introspectDuckdb` (introspect-duckdb.ts) becomes a reader here and in openWarehouseReader.
+    case 'duckdb':
+      return { dialect: 'duckdb', database: resolve(connectionFilePath(connection)) };
     default:
       throw new R1flowError(
         'CONFIG_INVALID',
-        `connection "${connection.name}" (kind ${connection.kind}) is not a warehouse schema.retrieve reads: use a postgres or sqlite connection`,
+        `connection "${connection.name}" (kind ${connection.kind}) is not a warehouse schema.retrieve reads: use a postgres, sqlite or duckdb connection`,
         { data: { connection: connection.name } },
       );
   }
@@ -54,6 +62,8 @@ export async function openWarehouseReader(
   switch (warehouse.dialect) {
     case 'sqlite':
       return openSqliteReader(warehouse.database, options.spider);
+    case 'duckdb':
+      return openDuckdbReader(warehouse.database);
     case 'postgres':
       return openPostgresReader(warehouse.connection, options);
   }
@@ -61,7 +71,7 @@ export async function openWarehouseReader(
 
 /** The index file of a warehouse: per file path, or per connection name and database identity. */
 export function indexPathFor(warehouse: WarehouseSource, directory: string): string {
-  if (warehouse.dialect === 'sqlite') return defaultIndexPath(warehouse.database, directory);
+  if (warehouse.dialect !== 'postgres') return defaultIndexPath(warehouse.database, directory);
   const { name } = warehouse.connection;
   const label = name.replace(/[^A-Za-z0-9_.-]/g, '_');
   const hash = createHash('sha256')

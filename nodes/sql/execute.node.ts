@@ -4,10 +4,9 @@
 import { z } from 'zod';
 import { defineNode } from '../../engine/define-node.ts';
 import { ExecutionResultsPort, SchemaContextPort, SqlCandidatesPort } from '../types.ts';
-import { resolveInDataDir } from '../warehouse/data-dir.ts';
-import { resolveWarehousePath } from '../warehouse/resolve-warehouse.ts';
 import { executeCandidates } from './execute-candidates.ts';
-import { connectionNameOf, executorFor } from './warehouse-executor.ts';
+import { executionDatabase } from './execution-database.ts';
+import { executorFor } from './warehouse-executor.ts';
 
 const ExecuteParamsSchema = z.object({
   /** Per query, in ms; SQL-R1 and OmniSQL use 10 s. */
@@ -48,13 +47,7 @@ export default defineNode({
   outputs: { results: ExecutionResultsPort },
   async run({ params, inputs, ctx }) {
     const { dialect } = inputs.schema;
-    // Files are confined to the data directory; a named connection is resolved by the executor.
-    const database =
-      connectionNameOf(inputs.schema.database) === undefined
-        ? resolveWarehousePath(
-            resolveInDataDir('schema.database', inputs.schema.database, 'read', ctx.setting),
-          )
-        : inputs.schema.database;
+    const database = executionDatabase(ctx, inputs.schema);
     const executor = await executorFor(ctx, { database, dialect });
     const candidates = await executeCandidates(executor, database, inputs.candidates.candidates, {
       ...params,

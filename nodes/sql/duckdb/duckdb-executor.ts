@@ -79,7 +79,7 @@ export class DuckdbExecutor {
   #open(path: string): Promise<DuckDBInstance> {
     let instance = this.#instances.get(path);
     if (instance === undefined) {
-      instance = openLocked(path);
+      instance = openDuckdbReadOnly(path);
       // A file that failed to open (not a DuckDB file, locked by a writer) is tried again next time.
       instance.catch(() => this.#instances.delete(path));
       this.#instances.set(path, instance);
@@ -88,7 +88,11 @@ export class DuckdbExecutor {
   }
 }
 
-async function openLocked(path: string): Promise<DuckDBInstance> {
+/**
+ * Opens `path` read-only with file access confined to its folder and the configuration locked:
+ * what candidates run on, and what the schema index reads.
+ */
+export async function openDuckdbReadOnly(path: string): Promise<DuckDBInstance> {
   const instance = await DuckDBInstance.create(path, {
     access_mode: 'READ_ONLY',
     autoinstall_known_extensions: 'false',
