@@ -27,6 +27,8 @@ export function openCsvSource(spec: CsvSourceSpec): SyncSource {
   const files = new Map<string, string>();
   return {
     id: `csv:${directory}`,
+    dialect: 'sqlite',
+    rowsInWatermarkOrder: false,
     listTables: () =>
       listCsvFiles(directory).map(({ name, path }) => {
         files.set(name, path);

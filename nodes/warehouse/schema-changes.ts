@@ -46,16 +46,23 @@ export function affinityOf(declaredType: string): Affinity {
 const NUMERIC_KINDS: ReadonlySet<Affinity> = new Set(['INTEGER', 'REAL', 'NUMERIC']);
 
 /** An untyped warehouse column stores values as given; numeric affinities keep numbers numbers. */
-function typesFit(source: SourceColumn, warehouse: WarehouseColumn): boolean {
-  if (source.typeUnknown) return true;
-  const from = affinityOf(source.type);
+function typesFit(sourceType: string, warehouse: WarehouseColumn): boolean {
+  const from = affinityOf(sourceType);
   const to = affinityOf(warehouse.type);
   return from === to || to === 'BLOB' || (NUMERIC_KINDS.has(from) && NUMERIC_KINDS.has(to));
 }
 
 const lower = (name: string) => name.toLowerCase();
 
-export function compareTableSchemas(source: SourceTable, warehouse: WarehouseTable | undefined): TableChange {
+/**
+ * `warehouseType` is the type the warehouse would give a source column (a PostgreSQL warehouse
+ * maps SQLite's types), so a source column is compared with what its warehouse column was made from.
+ */
+export function compareTableSchemas(
+  source: SourceTable,
+  warehouse: WarehouseTable | undefined,
+  warehouseType: (column: SourceColumn) => string = (column) => column.type,
+): TableChange {
   if (warehouse === undefined) return { create: true, addColumns: [], problems: [] };
   const sourceColumns = new Map(source.columns.map((column) => [lower(column.name), column]));
   const warehouseColumns = new Map(warehouse.columns.map((column) => [lower(column.name), column]));
@@ -63,10 +70,10 @@ export function compareTableSchemas(source: SourceTable, warehouse: WarehouseTab
   for (const column of warehouse.columns) {
     const now = sourceColumns.get(lower(column.name));
     if (now === undefined) problems.push({ columns: [column.name], problem: 'dropped from the source' });
-    else if (!typesFit(now, column)) {
+    else if (!now.typeUnknown && !typesFit(warehouseType(now), column)) {
       problems.push({
         columns: [column.name],
-        problem: `type changed from ${column.type || 'none'} to ${now.type || 'none'}`,
+        problem: `type changed from ${column.type || 'none'} to ${warehouseType(now) || 'none'}`,
       });
     }
   }

@@ -47,9 +47,13 @@ export function openSqliteSource(spec: SqliteSourceSpec): SyncSource {
   const source = db;
   return {
     id: `sqlite:${path}`,
+    dialect: 'sqlite',
+    rowsInWatermarkOrder: true,
     listTables: () => listSqliteTables(source, spec),
     readRows: (table, after) => readSqliteRows(source, table, after),
-    close: () => source.close(),
+    close: () => {
+      source.close();
+    },
   };
 }
 

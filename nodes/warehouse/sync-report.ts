@@ -31,8 +31,9 @@ export const ReindexSummarySchema = z.object({
 });
 
 export const SyncReportSchema = z.object({
-  /** `sqlite:<path>` or `csv:<directory>`. */
+  /** `sqlite:<path>`, `csv:<directory>` or `postgres:<connection>/<schema>`. */
   source: z.string(),
+  /** The SQLite file's path, or `connection:NAME` for a PostgreSQL warehouse. */
   warehouse: z.string(),
   tables: z.array(TableSyncSchema),
   tablesCreated: z.array(z.string()),

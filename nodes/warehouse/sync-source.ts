@@ -1,6 +1,7 @@
 // What warehouse.sync reads from: a source lists its tables (shape, key, watermark, the CREATE
-// TABLE the warehouse gets) and streams a table's rows past a watermark. Reading is synchronous
-// because rows are written inside a better-sqlite3 transaction; the sync yields between batches.
+// TABLE a SQLite warehouse gets) and streams a table's rows past a watermark. File sources read
+// synchronously, a PostgreSQL source page by page; the sync writes and yields between batches.
+import type { SourceDialect } from './postgres-column-types.ts';
 import type { SqlValue } from './sql-value.ts';
 
 export interface SourceColumn {
@@ -29,7 +30,7 @@ export interface SourceTable {
   /** The column that marks new rows (`rowid` for SQLite's default), or null. */
   watermark: string | null;
   mode: SyncMode;
-  /** Creates the table in the warehouse. */
+  /** Creates the table in a SQLite warehouse (a PostgreSQL one builds its own from the columns). */
   createSql: string;
 }
 
@@ -40,16 +41,23 @@ export interface SourceRow {
 }
 
 export interface SyncSource {
-  /** `sqlite:<absolute path>` or `csv:<absolute directory>`: whose watermarks these are. */
+  /** `sqlite:<absolute path>`, `csv:<absolute directory>` or `postgres:<connection>`: whose watermarks these are. */
   readonly id: string;
+  /** Whose type names the columns carry. */
+  readonly dialect: SourceDialect;
+  /**
+   * Whether rows arrive sorted by watermark (the source's own ORDER BY, its collation included):
+   * then the last row's watermark is the new one; otherwise the greatest is taken.
+   */
+  readonly rowsInWatermarkOrder: boolean;
   /** Every table it offers, `_r1flow_*` and `sqlite_*` left out; reads CSV files once to type them. */
-  listTables(): SourceTable[];
+  listTables(): SourceTable[] | Promise<SourceTable[]>;
   /**
    * Rows whose watermark is past `after` (every row when `after` is null or the table has none).
    * A row whose watermark is NULL is only copied by a table's first sync.
    */
-  readRows(table: SourceTable, after: SqlValue): Iterable<SourceRow>;
-  close(): void;
+  readRows(table: SourceTable, after: SqlValue): Iterable<SourceRow> | AsyncIterable<SourceRow>;
+  close(): void | Promise<void>;
 }
 
 /** Tables of r1flow's own (sync state) and of SQLite itself are never copied. */

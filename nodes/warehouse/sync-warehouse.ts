@@ -1,29 +1,32 @@
-// The copy half of warehouse.sync: open the source, check every table's schema against the
-// warehouse before writing anything, then copy table by table, one transaction each. One
-// transaction per table rather than one for all: a big sync does not hold the warehouse's write
-// lock for its whole length, and when table 5 fails, tables 1-4 stay committed with their
+// The copy half of warehouse.sync: open the source and the warehouse, check every table's schema
+// against the warehouse before writing anything, then copy table by table, one transaction each.
+// One transaction per table rather than one for all: a big sync does not hold the warehouse's
+// write lock for its whole length, and when table 5 fails, tables 1-4 stay committed with their
 // watermarks, so the retry copies only what is left. The error names the committed tables.
-// Foreign keys are off on the warehouse connection: real data violates them (Spider's flight_2
-// fails foreign_key_check 2,400 times) and a copy must not be stricter than its source.
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type { ConnectionLookup } from '../../engine/connections.ts';
 import { isR1flowError, R1flowError } from '../../engine/errors.ts';
 import { copyTable } from './copy-table.ts';
 import { openCsvSource } from './csv-source.ts';
-import { resolveWarehousePath } from './resolve-warehouse.ts';
+import { openPostgresSource } from './postgres-source.ts';
+import { openPostgresTarget } from './postgres-target.ts';
 import { compareTableSchemas, schemaChangedError } from './schema-changes.ts';
 import { openSqliteSource } from './sqlite-source.ts';
+import { openSqliteTarget } from './sqlite-target.ts';
 import type { SyncSourceSpec } from './sync-params.ts';
 import type { TableSync } from './sync-report.ts';
 import type { SourceTable, SyncSource } from './sync-source.ts';
-import { readWarehouseTable } from './warehouse-tables.ts';
+import type { SyncTarget } from './sync-target.ts';
+
+/** A SQLite file (created when missing if `create`), or a named PostgreSQL connection. */
+export type SyncWarehouseSpec =
+  | { kind: 'sqlite'; path: string; create: boolean }
+  | { kind: 'postgres'; connection: string };
 
 export interface SyncRequest {
   source: SyncSourceSpec;
-  warehousePath: string;
-  /** Create the warehouse file when missing; otherwise a missing one is WAREHOUSE_NOT_FOUND. */
-  createWarehouse: boolean;
+  warehouse: SyncWarehouseSpec;
+  /** Resolves the connections the source and the warehouse name. */
+  connection: ConnectionLookup;
   /** Only these source tables; default all. */
   include?: readonly string[] | undefined;
   batchSize: number;
@@ -39,12 +42,12 @@ export interface SyncOutcome {
 }
 
 export async function syncWarehouse(request: SyncRequest): Promise<SyncOutcome> {
-  const source = openSyncSource(request.source);
+  const source = await openSyncSource(request);
   try {
-    const tables = selectTables(source, request.include);
-    const warehouse = openWarehouse(request.warehousePath, request.createWarehouse);
+    const tables = selectTables(source, await source.listTables(), request.include);
+    const warehouse = await openSyncTarget(request, source);
     try {
-      assertSchemasFit(warehouse, tables);
+      await assertSchemasFit(warehouse, tables);
       const synced: TableSync[] = [];
       for (const table of tables) {
         try {
@@ -57,22 +60,34 @@ export async function syncWarehouse(request: SyncRequest): Promise<SyncOutcome> 
       }
       return { source: source.id, warehouse: warehouse.name, tables: synced };
     } finally {
-      warehouse.close();
+      await warehouse.close();
     }
   } finally {
-    source.close();
+    await source.close();
   }
 }
 
-export function openSyncSource(spec: SyncSourceSpec): SyncSource {
-  return spec.kind === 'sqlite' ? openSqliteSource(spec) : openCsvSource(spec);
+async function openSyncSource(request: SyncRequest): Promise<SyncSource> {
+  const spec = request.source;
+  if (spec.kind === 'sqlite') return openSqliteSource(spec);
+  if (spec.kind === 'csv') return openCsvSource(spec);
+  return openPostgresSource(spec, await request.connection(spec.connection), request.batchSize);
+}
+
+async function openSyncTarget(request: SyncRequest, source: SyncSource): Promise<SyncTarget> {
+  const spec = request.warehouse;
+  if (spec.kind === 'sqlite') return openSqliteTarget(spec.path, spec.create, source.dialect);
+  return openPostgresTarget(await request.connection(spec.connection), source.dialect);
 }
 
 /** Every source table, or those named; a source with nothing to copy has most likely gone. */
-function selectTables(source: SyncSource, include: readonly string[] | undefined): SourceTable[] {
-  const tables = source.listTables();
+function selectTables(
+  source: SyncSource,
+  tables: readonly SourceTable[],
+  include: readonly string[] | undefined,
+): SourceTable[] {
   if (include === undefined) {
-    if (tables.length > 0) return tables;
+    if (tables.length > 0) return [...tables];
     throw new R1flowError('SYNC_SOURCE_MISSING', `the sync source ${source.id} has no tables`, {
       data: { source: source.id },
     });
@@ -90,20 +105,13 @@ function selectTables(source: SyncSource, include: readonly string[] | undefined
   });
 }
 
-function openWarehouse(path: string, create: boolean): Database.Database {
-  if (create && !existsSync(path)) mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(create ? path : resolveWarehousePath(path));
-  db.pragma('foreign_keys = OFF');
-  return db;
-}
-
-function assertSchemasFit(warehouse: Database.Database, tables: readonly SourceTable[]): void {
-  const misfits = tables
-    .map((table) => ({
-      table: table.name,
-      problems: compareTableSchemas(table, readWarehouseTable(warehouse, table.name)).problems,
-    }))
-    .filter(({ problems }) => problems.length > 0);
+async function assertSchemasFit(warehouse: SyncTarget, tables: readonly SourceTable[]): Promise<void> {
+  const misfits = [];
+  for (const table of tables) {
+    const existing = await warehouse.readTable(table.name);
+    const { problems } = compareTableSchemas(table, existing, warehouse.columnType);
+    if (problems.length > 0) misfits.push({ table: table.name, problems });
+  }
   if (misfits.length > 0) throw schemaChangedError(misfits);
 }
 
@@ -130,8 +138,14 @@ function stoppedAt(
     `table "${table}" was left as it was (${cause.message ?? String(error)}); ${committedText}${notSyncedText}`,
     {
       cause: error,
-      retryable: (isR1flowError(error) && error.retryable) || cause.code === 'SQLITE_BUSY',
+      retryable: (isR1flowError(error) && error.retryable) || isTransient(cause.code),
       data: { ...(isR1flowError(error) ? error.data : {}), table, committed, notSynced },
     },
   );
+}
+
+/** SQLite's busy lock; PostgreSQL's lost connections (08…), shutdowns (57P…), deadlocks and serialization failures. */
+function isTransient(code: unknown): boolean {
+  if (typeof code !== 'string') return false;
+  return code === 'SQLITE_BUSY' || /^(08|57P|40001|40P01)/.test(code);
 }

@@ -1,19 +1,20 @@
-// warehouse.sync@1: copies new and changed rows from a SQLite file or a directory of CSV files
-// into the warehouse (a watermark per table, stored in the warehouse and advanced in the same
-// transaction as the rows), then re-indexes the schema so schema.retrieve sees the new tables.
-// Meant for schedules: re-running it copies only what the last run did not commit.
+// warehouse.sync@1: copies new and changed rows from a SQLite file, a directory of CSV files or a
+// PostgreSQL connection into the warehouse, a SQLite file or a PostgreSQL connection (a watermark
+// per table, stored in the warehouse and advanced in the same transaction as the rows), then
+// re-indexes the schema so schema.retrieve sees the new tables. Meant for schedules: re-running
+// it copies only what the last run did not commit.
 import { resolve } from 'node:path';
+import type { NodeContext } from '../../engine/define-node.ts';
 import { defineNode } from '../../engine/define-node.ts';
 import { isR1flowError, R1flowError } from '../../engine/errors.ts';
 import type { Lookup } from '../../engine/host-settings.ts';
 import { AnyValue, optional } from '../../engine/ports.ts';
-import {
-  DEFAULT_SCHEMA_INDEX_DIR,
-  defaultIndexPath,
-  SCHEMA_INDEX_DIR_ENV,
-} from '../schema/index-location.ts';
-import { reindexWarehouse } from '../schema/reindex-warehouse.ts';
+import { DEFAULT_SCHEMA_INDEX_DIR, SCHEMA_INDEX_DIR_ENV } from '../schema/index-location.ts';
+import { updateSchemaIndex } from '../schema/reindex-warehouse.ts';
 import { DEFAULT_WAREHOUSE } from '../schema/retrieve-schema.ts';
+import { SchemaIndex } from '../schema/schema-index.ts';
+import type { WarehouseSource } from '../schema/warehouse-source.ts';
+import { connectionWarehouse, indexPathFor, sqliteWarehouse } from '../schema/warehouse-source.ts';
 import { resolveInDataDir } from './data-dir.ts';
 import { WAREHOUSE_ENV } from './resolve-warehouse.ts';
 import { type SyncParams, SyncParamsSchema, type SyncSourceSpec } from './sync-params.ts';
@@ -28,8 +29,8 @@ export default defineNode({
   family: 'warehouse',
   lane: 'io',
   description:
-    'Copies new and changed rows from a SQLite file or CSV files into the warehouse (a watermark per ' +
-    'table, one transaction per table), then re-indexes the schema. Postgres sources are not supported yet.',
+    'Copies new and changed rows from a SQLite file, CSV files or PostgreSQL into the warehouse (SQLite or ' +
+    'PostgreSQL; a watermark per table, one transaction per table), then re-indexes the schema.',
   params: SyncParamsSchema,
   // Wire a trigger here (e.g. trigger.schedule's payload) to sync when it fires; the value is not used.
   inputs: { trigger: optional(AnyValue) },
@@ -43,8 +44,11 @@ export default defineNode({
         : resolveInDataDir('indexPath', params.indexPath, 'write', ctx.setting);
     const outcome = await syncWarehouse({
       source: confineSource(params.source, ctx.setting),
-      warehousePath: locateSyncWarehouse(params, ctx.setting),
-      createWarehouse: params.createWarehouse,
+      warehouse:
+        params.connection === undefined
+          ? { kind: 'sqlite', path: locateSyncWarehouse(params, ctx.setting), create: params.createWarehouse }
+          : { kind: 'postgres', connection: params.connection },
+      connection: ctx.connection,
       include: params.include,
       batchSize: params.batchSize,
       signal: ctx.signal,
@@ -58,10 +62,14 @@ export default defineNode({
     let reindex: SyncReport['reindex'] = null;
     if (params.reindex) {
       ctx.progress({ message: 're-indexing the schema' });
+      const warehouse =
+        params.connection === undefined
+          ? sqliteWarehouse(outcome.warehouse)
+          : connectionWarehouse(await ctx.connection(params.connection));
       const indexPath =
         configuredIndexPath ??
-        defaultIndexPath(outcome.warehouse, ctx.setting(SCHEMA_INDEX_DIR_ENV) ?? DEFAULT_SCHEMA_INDEX_DIR);
-      reindex = await reindexAfterSync(outcome.warehouse, resolve(indexPath), ctx.signal);
+        indexPathFor(warehouse, ctx.setting(SCHEMA_INDEX_DIR_ENV) ?? DEFAULT_SCHEMA_INDEX_DIR);
+      reindex = await reindexAfterSync(warehouse, resolve(indexPath), ctx);
     }
     return {
       report: {
@@ -81,24 +89,32 @@ function locateSyncWarehouse(params: SyncParams, lookup: Lookup): string {
   return resolve(lookup(WAREHOUSE_ENV) ?? DEFAULT_WAREHOUSE);
 }
 
-/** The source is only read: inside the data directory, or among the shipped examples. */
+/** A file source is only read: inside the data directory, or among the shipped examples. */
 function confineSource(source: SyncSourceSpec, lookup: Lookup): SyncSourceSpec {
   if (source.kind === 'sqlite') {
     return { ...source, path: resolveInDataDir('source.path', source.path, 'read', lookup) };
   }
-  return { ...source, directory: resolveInDataDir('source.directory', source.directory, 'read', lookup) };
+  if (source.kind === 'csv') {
+    return { ...source, directory: resolveInDataDir('source.directory', source.directory, 'read', lookup) };
+  }
+  return source;
 }
 
 /** The rows are committed by now: a failed re-index says so, and a retry copies nothing twice. */
 async function reindexAfterSync(
-  warehouse: string,
+  warehouse: WarehouseSource,
   indexPath: string,
-  signal: AbortSignal,
+  ctx: Pick<NodeContext, 'signal' | 'logger'>,
 ): Promise<SyncReport['reindex']> {
+  let index: SchemaIndex | undefined;
   try {
-    const { tablesIndexed, tablesUnchanged, tablesRemoved, tablesEmbedded, ms } = await reindexWarehouse(
-      warehouse,
-      { indexPath, signal },
+    index = SchemaIndex.open(indexPath);
+    const opened = index;
+    const { tablesIndexed, tablesUnchanged, tablesRemoved, tablesEmbedded, ms } = await opened.exclusive(() =>
+      updateSchemaIndex(opened, warehouse, {
+        signal: ctx.signal,
+        warn: (message) => ctx.logger.warn(message),
+      }),
     );
     return { tablesIndexed, tablesUnchanged, tablesRemoved, tablesEmbedded, ms };
   } catch (error) {
@@ -107,5 +123,7 @@ async function reindexAfterSync(
       `the rows were copied and committed, but re-indexing the schema failed: ${(error as Error).message}`,
       { cause: error, retryable: true },
     );
+  } finally {
+    index?.close();
   }
 }

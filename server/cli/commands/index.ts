@@ -1,6 +1,7 @@
 // Every CLI command, in the order `r1flow --help` lists them.
 import type { CliCommand } from '../command.ts';
 import { connectionsCommand } from './connections.ts';
+import { demoCommand } from './demo.ts';
 import evalCommand from './eval.ts';
 import { exportCommand } from './export.ts';
 import { keysCommand } from './keys.ts';
@@ -29,5 +30,6 @@ export async function loadCommands(): Promise<CliCommand[]> {
     warehouseCommand,
     vote,
     simLlm,
+    demoCommand,
   ];
 }

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { ConnectionLookup } from '../../../engine/connections.ts';
 import type { NodeProgress } from '../../../engine/define-node.ts';
 import { settingsFrom } from '../../../engine/host-settings.ts';
 import { createNodeContext } from '../../../engine/node-context.ts';
@@ -31,6 +32,8 @@ export interface SyncRunOptions {
   progress?: NodeProgress[];
   /** Host settings the node sees, over the workspace's defaults. */
   settings?: Record<string, string>;
+  /** The host's named connections (PostgreSQL sources and warehouses). */
+  connection?: ConnectionLookup;
 }
 
 export function createSyncWorkspace(): SyncWorkspace {
@@ -65,12 +68,13 @@ export function createSyncWorkspace(): SyncWorkspace {
       return path(name);
     },
     async sync(params, options = {}) {
+      const settings = settingsFrom({
+        [SCHEMA_INDEX_DIR_ENV]: path('schema-index'),
+        [DATA_DIR_ENV]: dir,
+        ...options.settings,
+      });
       const ctx = createNodeContext({
-        settings: settingsFrom({
-          [SCHEMA_INDEX_DIR_ENV]: path('schema-index'),
-          [DATA_DIR_ENV]: dir,
-          ...options.settings,
-        }),
+        settings: options.connection ? { ...settings, connection: options.connection } : settings,
         ...(options.signal ? { signal: options.signal } : {}),
         onProgress: (update) => options.progress?.push(update),
       });
