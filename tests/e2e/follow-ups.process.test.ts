@@ -1,6 +1,7 @@
 // The demo's follow-up end to end: `r1flow start` (simulated model server on the demo replay, demo
 // warehouse) answers "How many orders were placed?", then "and only for 2023?" in the same
 // thread, over real HTTP on 127.0.0.1; the model is shown the first question and its SQL.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,9 @@ import { ensureDemoWarehouse } from '../../server/demo/build-warehouse.ts';
 import { makeTempDir } from '../nodes/schema/spider-files.ts';
 import { type EditorServer, startEditorServer } from '../support/browser.ts';
 
+const demoGold = JSON.parse(
+  readFileSync(new URL('../../examples/replay/demo-gold.json', import.meta.url), 'utf8'),
+) as { question: string; gold_sql: string }[];
 const PLACED = 'How many orders were placed?';
 const temp = makeTempDir('follow-ups');
 let server: EditorServer;
@@ -31,6 +35,14 @@ afterAll(async () => {
   await server?.close();
   temp.cleanup();
 });
+
+// The SQL the demo replay records for a question: the chosen SQL must be the replayed answer.
+function recordedSql(question: string): string {
+  const entry = demoGold.find((item) => item.question === question);
+  if (!entry) throw new Error(`demo replay has no question ${question}`);
+  expect(entry.gold_sql).toContain('2023');
+  return entry.gold_sql;
+}
 
 interface Started {
   run: RunRecord & { output: { answer: Answer } };
@@ -55,7 +67,7 @@ describe('a follow-up question on the demo', () => {
     expect(followUp.threadId).toBe(first.id);
     expect(followUp.output.answer).toMatchObject({
       question: 'and only for 2023?',
-      sql: "SELECT COUNT(*) FROM orders WHERE strftime('%Y', order_date) = '2023';",
+      sql: recordedSql('and only for 2023?'),
       rows: [[ordersIn['2023']]],
       abstained: false,
     });
