@@ -86,6 +86,12 @@ export interface NodeDefinitionInput<P extends z.ZodType, I extends Ports, O ext
    * before the run is created (RUN_BAD_INPUT), and webhooks answer 400 with the failing paths.
    */
   inputSchema?: (params: z.output<P>) => z.ZodType;
+  /**
+   * The params a node placed from the editor's palette starts with (e.g. a trigger's `question`
+   * field; may leave out required params). Only a starting point: flow files are never filled in
+   * from it.
+   */
+  starterParams?: Partial<z.input<P>>;
   run(invocation: NodeInvocation<z.output<P>, PortValues<I>>): Promise<NodeOutputs<O>>;
   /** Many runs' calls at once; results in the same order, each ok or error. */
   runBatch?: (items: NodeInvocation<z.output<P>, PortValues<I>>[]) => Promise<Settled<NodeOutputs<O>>[]>;

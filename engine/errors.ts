@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'FLOW_UNKNOWN_NODE_TYPE'
   | 'FLOW_BAD_PARAMS'
   | 'FLOW_CYCLE'
+  | 'FLOW_EMPTY'
   | 'FLOW_UNKNOWN_LANE'
   | 'JSON_TOO_DEEP'
   | 'FLOW_NOT_FOUND'

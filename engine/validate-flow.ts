@@ -8,6 +8,7 @@ import type { FlowDocument, FlowNode } from './flow-schema.ts';
 import { FlowDocumentSchema } from './flow-schema.ts';
 import { findCycles } from './graph-cycles.ts';
 import { checkJsonDepth } from './json-limits.ts';
+import { plainIssueMessage } from './plain-issue.ts';
 import type { PortLike, Ports } from './ports.ts';
 import { isOptionalPort, portsConnect, portTypeOf } from './ports.ts';
 import type { NodeRegistry } from './registry.ts';
@@ -51,9 +52,19 @@ export function validateFlow(input: unknown, registry: NodeRegistry): FlowValida
     return { ok: false, issues: [{ code: 'JSON_TOO_DEEP', path: deep.path ?? '', message: deep.message }] };
   }
   const parsed = FlowDocumentSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, issues: zodIssues('FLOW_SCHEMA_INVALID', parsed.error, '') };
+  if (!parsed.success)
+    return { ok: false, issues: zodIssues('FLOW_SCHEMA_INVALID', parsed.error, '', input) };
   const document = parsed.data;
   const issues: FlowIssue[] = [];
+  // Saving an empty flow would "succeed" and every run of it would finish at once, doing nothing.
+  if (document.nodes.length === 0) {
+    issues.push({
+      code: 'FLOW_EMPTY',
+      path: 'nodes',
+      message:
+        'the flow has no nodes: start it with a trigger (e.g. trigger.manual) and connect the nodes it runs',
+    });
+  }
   const nodes = resolveNodes(document, registry, issues);
   connectEdges(document, nodes, issues);
   checkRequiredInputs(document, nodes, issues);
@@ -119,7 +130,7 @@ function resolveNodes(document: FlowDocument, registry: NodeRegistry, issues: Fl
     }
     const params = definition.params.safeParse(node.params);
     if (!params.success) {
-      for (const issue of zodIssues('FLOW_BAD_PARAMS', params.error, `${path}.params`)) {
+      for (const issue of zodIssues('FLOW_BAD_PARAMS', params.error, `${path}.params`, node.params)) {
         issues.push({ ...issue, nodeId: node.id, message: `${node.id}: ${issue.message}` });
       }
       return;
@@ -256,11 +267,11 @@ function topologicalOrder(document: FlowDocument, nodes: Map<string, ResolvedNod
   return order;
 }
 
-function zodIssues(code: ErrorCode, error: z.ZodError, prefix: string): FlowIssue[] {
+function zodIssues(code: ErrorCode, error: z.ZodError, prefix: string, input: unknown): FlowIssue[] {
   return error.issues.map((issue) => ({
     code,
     path: joinPath(prefix, issue.path),
-    message: issue.message,
+    message: plainIssueMessage(issue, input),
   }));
 }
 

@@ -87,6 +87,7 @@ export function createServer(options: CreateServerOptions): R1flowServer {
       publicUrl: options.publicUrl,
       version: options.version,
       ...(options.editorDir ? { editorDir: options.editorDir } : {}),
+      ...(options.suggestedQuestions ? { suggestedQuestions: options.suggestedQuestions } : {}),
     },
     onTriggersChanged: () => void schedules.refresh(),
     health: options.health ?? (async () => ({})),

@@ -4,9 +4,9 @@ import { apiRequest } from './http-client.ts';
 
 const runPath = (id: string) => `/api/runs/${encodeURIComponent(id)}`;
 
-/** Starts a run; with `followUpOf`, as the next turn of that run's thread. */
+/** Starts a run from the editor; with `followUpOf`, as the next turn of that run's thread. */
 export async function startRun(flowId: string, input: unknown, followUpOf?: string): Promise<RunRecord> {
-  const body = followUpOf === undefined ? { input } : { input, followUpOf };
+  const body = { input, source: 'editor', ...(followUpOf === undefined ? {} : { followUpOf }) };
   return (await apiRequest<{ run: RunRecord }>('POST', `/api/flows/${encodeURIComponent(flowId)}/runs`, body))
     .run;
 }
@@ -33,6 +33,16 @@ export async function cancelRun(id: string): Promise<RunRecord> {
 export async function rerun(id: string, fromNode?: string): Promise<RunRecord> {
   const body = fromNode === undefined ? {} : { fromNode };
   return (await apiRequest<{ run: RunRecord }>('POST', `${runPath(id)}/rerun`, body)).run;
+}
+
+/** Questions to try on the flow (the demo replay's while the simulated model answers). */
+export async function suggestedQuestions(flowId: string): Promise<string[]> {
+  return (
+    await apiRequest<{ questions: string[] }>(
+      'GET',
+      `/api/flows/${encodeURIComponent(flowId)}/suggested-questions`,
+    )
+  ).questions;
 }
 
 export function runEventsUrl(id: string): string {

@@ -30,6 +30,8 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
         version: z.number().int().min(1).optional(),
         threadId: RunId.optional(),
         followUpOf: RunId.optional(),
+        /** The editor's Run tab says so: its runs are started by hand, not by an app. */
+        source: z.literal('editor').optional(),
       })
       .strict()
       .default({}),
@@ -46,7 +48,10 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
         ...(body.version === undefined ? {} : { version: body.version }),
         ...(body.threadId === undefined ? {} : { threadId: body.threadId }),
         ...(body.followUpOf === undefined ? {} : { followUpOf: body.followUpOf }),
-        trigger: { kind: 'api', detail: { ip: request.ip } },
+        trigger:
+          body.source === 'editor'
+            ? { kind: 'manual', detail: { source: 'editor', ip: request.ip } }
+            : { kind: 'api', detail: { ip: request.ip } },
       });
       if (query.wait === undefined) return reply.status(201).send({ run });
       const { run: finished, timedOut } = await orchestrator.waitForRun(run.id, query.wait);
