@@ -145,6 +145,12 @@ describe('the editor at first sight', () => {
 
   test('one bad param is reported on its node only, not as missing inputs downstream', async () => {
     const { page } = session;
+    // Pan left, as a user would, to bring the node to edit into view.
+    const canvas = await boxOf(page.getByTestId('canvas'));
+    await page.mouse.move(canvas.x + canvas.width - 80, canvas.y + canvas.height - 40);
+    await page.mouse.down();
+    await page.mouse.move(canvas.x + canvas.width - 420, canvas.y + canvas.height - 40, { steps: 8 });
+    await page.mouse.up();
     await page.getByTestId('tab-node').click();
     await selectNode(page, 'generate');
     await field(page, 'params.n').fill('999');
@@ -184,6 +190,8 @@ describe('the editor at first sight', () => {
     }
     const ids = ['manual', 'retrieve', 'generate', 'execute'];
     for (const id of ids) await node(page, id).waitFor();
+    // Checked by the server, the nodes show their problems (and grow): still apart.
+    await page.getByTestId('node-issues-execute').waitFor();
     const boxes = await Promise.all(ids.map((id) => boxOf(page.getByTestId(`rf__node-${id}`))));
     for (let i = 0; i < boxes.length; i++) {
       for (let j = i + 1; j < boxes.length; j++) {
@@ -216,16 +224,23 @@ describe('the editor at first sight', () => {
     const handle = await boxOf(page.getByTestId('port-out-manual-question'));
     const target = await boxOf(page.getByTestId('port-in-retrieve-question'));
     // Pressed beside the dot (its hit area is larger than the dot), dropped short of the target.
-    await page.mouse.move(handle.x + handle.width / 2 + 9, handle.y + handle.height / 2);
+    const press = { x: handle.x + handle.width / 2 + 9, y: handle.y + handle.height / 2 };
+    const hit = await page.evaluate(({ x, y }) => {
+      const element = document.elementFromPoint(x, y);
+      return `${element?.closest('[data-testid]')?.getAttribute('data-testid')} ${element?.className}`;
+    }, press);
+    expect(hit).toContain('port-out-manual-question');
+    await page.mouse.move(press.x, press.y);
     await page.mouse.down();
-    await page.mouse.move(target.x - 40, target.y + 30, { steps: 5 });
+    // Held away from the canvas's edges, where the view would pan under the pointer.
+    await page.mouse.move((press.x + target.x) / 2, target.y + 60, { steps: 5 });
     const fitOf = (side: string, id: string, port: string) =>
-      page.getByTestId(`port-${side}-${id}-${port}`).locator('xpath=..').getAttribute('data-fit');
+      page.locator(`.port:has(> [data-testid="port-${side}-${id}-${port}"])`).getAttribute('data-fit');
+    await saveScreenshot(page, 'editor-connection-drag');
     await expect.poll(() => fitOf('in', 'retrieve', 'question')).toBe('compatible');
     expect(await fitOf('in', 'generate', 'question')).toBe('compatible');
     expect(await fitOf('in', 'generate', 'schema')).toBe('incompatible');
     expect(await fitOf('out', 'retrieve', 'schema')).toBe('incompatible');
-    await saveScreenshot(page, 'editor-connection-drag');
     await page.mouse.move(target.x + target.width / 2 + 14, target.y + target.height / 2 + 6, { steps: 3 });
     await page.mouse.up();
     await expect.poll(() => edgeCount(page)).toBe(1);

@@ -4,6 +4,8 @@ import type { Rect } from './initial-view.ts';
 
 /** Space kept between a new node and its neighbours, in flow units. */
 const GAP = 40;
+/** A new node grows downward once checked: its problems ("needs its input … connected") show under it. */
+const GROWTH = 80;
 /** Rings of candidate spots searched around the centre before giving up and using the centre. */
 const MAX_RINGS = 12;
 
@@ -13,7 +15,7 @@ export function freeSpotNear(
   occupied: readonly Rect[],
 ): { x: number; y: number } {
   const origin = { x: centre.x - size.width / 2, y: centre.y - size.height / 2 };
-  const step = { x: size.width + GAP, y: size.height + GAP };
+  const step = { x: size.width + GAP, y: size.height + GROWTH + GAP };
   for (let ring = 0; ring <= MAX_RINGS; ring++) {
     const spots = ringSpots(ring)
       .map(([dx, dy]) => ({ x: origin.x + dx * step.x, y: origin.y + dy * step.y }))
@@ -44,8 +46,8 @@ function overlaps(
   return (
     spot.x < rect.x + rect.width + GAP &&
     spot.x + size.width + GAP > rect.x &&
-    spot.y < rect.y + rect.height + GAP &&
-    spot.y + size.height + GAP > rect.y
+    spot.y < rect.y + rect.height + GROWTH + GAP &&
+    spot.y + size.height + GROWTH + GAP > rect.y
   );
 }
 
