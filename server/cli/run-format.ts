@@ -11,8 +11,23 @@ export function formatRunTable(runs: RunRecord[]): string {
     new Date(run.createdAt).toISOString().replace('T', ' ').slice(0, 19),
     duration(run.startedAt, run.finishedAt),
     run.error ? `${run.error.code}${run.error.nodeId ? ` at ${run.error.nodeId}` : ''}` : '',
+    startedBy(run),
+    questionOf(run),
   ]);
-  return table(['RUN', 'FLOW', 'STATUS', 'CREATED', 'TOOK', 'ERROR'], rows);
+  return table(['RUN', 'FLOW', 'STATUS', 'CREATED', 'TOOK', 'ERROR', 'BY', 'QUESTION'], rows);
+}
+
+/** Who started the run: editor or cli for manual runs that say so, else the trigger kind. */
+function startedBy(run: RunRecord): string {
+  const source = run.trigger.detail?.source;
+  return run.trigger.kind === 'manual' && typeof source === 'string' ? source : run.trigger.kind;
+}
+
+function questionOf(run: RunRecord): string {
+  const question = (run.input as { question?: unknown } | null)?.question;
+  if (typeof question !== 'string') return '';
+  const line = question.replace(/\s+/g, ' ');
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
 }
 
 export function formatRunDetail(stored: StoredRun, attempts: NodeAttemptRecord[]): string {
