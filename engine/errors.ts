@@ -32,6 +32,10 @@ export type ErrorCode =
   | 'NODE_WORKER_LOST'
   | 'NODE_TYPE_UNAVAILABLE'
   | 'NODE_OUTPUT_TOO_LARGE'
+  | 'NODE_BAD_COST'
+  // pinned node outputs
+  | 'PIN_NOT_FOUND'
+  | 'PIN_NO_OUTPUT'
   | 'ILLEGAL_TRANSITION'
   // store
   | 'STORE_NOT_R1FLOW'

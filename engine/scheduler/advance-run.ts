@@ -8,6 +8,7 @@
 
 import { backoffDelayMs } from '../backoff.ts';
 import type { SerializedError } from '../errors.ts';
+import { addCost, type NodeCost, zeroCost } from '../node-cost.ts';
 import { nextNodeStatus, nextRunStatus, TERMINAL_NODE_STATUSES } from '../run-machine.ts';
 import type { JobResult } from '../transport.ts';
 import { jobIdFor } from '../transport.ts';
@@ -139,28 +140,52 @@ export function applyResult(run: ActiveRun, result: JobResult, tick: Tick): numb
     finishedAt: result.finishedAt,
     durationMs: Math.max(0, result.finishedAt - result.startedAt),
   };
+  const spent = chargeCost(run, node, result.cost, tick);
+  // Events carry the attempt's own cost (metrics count it); rows carry the sums.
+  const costData = result.cost ? { cost: result.cost } : {};
   if (result.outcome.ok) {
     node.status = nextNodeStatus(node.status, 'SUCCEED');
     node.outputs = result.outcome.outputs;
-    tick.patchNode(run.id, node.id, { status: node.status, output: node.outputs, error: null, ...timing });
-    recordAttempt(run, node, 'succeeded', null, timing, tick);
-    tick.event(run.id, 'node.succeeded', node.id, { attempt: node.attempt, durationMs: timing.durationMs });
+    tick.patchNode(run.id, node.id, {
+      status: node.status,
+      output: node.outputs,
+      error: null,
+      ...timing,
+      ...spent,
+    });
+    recordAttempt(run, node, 'succeeded', null, timing, tick, result.cost);
+    tick.event(run.id, 'node.succeeded', node.id, {
+      attempt: node.attempt,
+      durationMs: timing.durationMs,
+      ...costData,
+    });
     return null;
   }
   const error = result.outcome.error;
   const resolved = run.flow.nodes.get(node.id)!;
   const attempts = resolved.node.options.retry?.attempts ?? 1;
-  recordAttempt(run, node, 'failed', error, timing, tick);
+  recordAttempt(run, node, 'failed', error, timing, tick, result.cost);
   if (shouldRetry(error, node.attempt, attempts)) {
     node.status = nextNodeStatus(node.status, 'RETRY');
     node.retryAt = tick.now + backoffDelayMs(resolved.node.options.retry?.backoffMs ?? 1000, node.attempt);
-    tick.patchNode(run.id, node.id, { status: node.status, error, retryAt: node.retryAt, ...timing });
-    tick.event(run.id, 'node.retrying', node.id, { attempt: node.attempt, error, retryAt: node.retryAt });
+    tick.patchNode(run.id, node.id, {
+      status: node.status,
+      error,
+      retryAt: node.retryAt,
+      ...timing,
+      ...spent,
+    });
+    tick.event(run.id, 'node.retrying', node.id, {
+      attempt: node.attempt,
+      error,
+      retryAt: node.retryAt,
+      ...costData,
+    });
     return node.retryAt;
   }
   node.status = nextNodeStatus(node.status, 'FAIL');
-  tick.patchNode(run.id, node.id, { status: node.status, error, ...timing });
-  tick.event(run.id, 'node.failed', node.id, { attempt: node.attempt, error });
+  tick.patchNode(run.id, node.id, { status: node.status, error, ...timing, ...spent });
+  tick.event(run.id, 'node.failed', node.id, { attempt: node.attempt, error, ...costData });
   if (!resolved.node.options.continueOnError) {
     endRun(
       run,
@@ -219,9 +244,35 @@ function recordAttempt(
   error: SerializedError | null,
   timing: { startedAt: number | null; finishedAt: number },
   tick: Tick,
+  cost: NodeCost | undefined = undefined,
 ): void {
   tick.changes.push({
     kind: 'insertAttempt',
-    attempt: { runId: run.id, nodeId: node.id, attempt: node.attempt, status, error, ...timing },
+    attempt: {
+      runId: run.id,
+      nodeId: node.id,
+      attempt: node.attempt,
+      status,
+      error,
+      ...timing,
+      cost: cost ?? null,
+    },
   });
+}
+
+/**
+ * Adds an attempt's cost to its node run and its run; the run's new sum is patched here, the
+ * node's is returned for the caller's own patch of that node.
+ */
+function chargeCost(
+  run: ActiveRun,
+  node: ActiveNode,
+  cost: NodeCost | undefined,
+  tick: Tick,
+): { cost?: NodeCost } {
+  if (!cost) return {};
+  node.cost = addCost(node.cost ?? zeroCost(), cost);
+  run.cost = addCost(run.cost ?? zeroCost(), cost);
+  tick.changes.push({ kind: 'updateRun', runId: run.id, patch: { cost: run.cost } });
+  return { cost: node.cost };
 }

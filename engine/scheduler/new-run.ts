@@ -39,6 +39,7 @@ export function newRunRows(n: NewRun): { record: RunRecord; nodes: NodeRunRecord
     owner: n.owner,
     leaseUntil: now + n.leaseMs,
     cancelRequested: false,
+    cost: null,
     createdAt: now,
     startedAt: null,
     finishedAt: null,
@@ -67,5 +68,7 @@ export function emptyNodeRow(runId: string, nodeId: string, nodeKey: string): No
     finishedAt: null,
     durationMs: null,
     reused: false,
+    pinned: false,
+    cost: null,
   };
 }

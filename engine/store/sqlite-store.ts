@@ -187,8 +187,17 @@ export class SqliteStore implements Store {
         case 'insertAttempt': {
           const a = change.attempt;
           this.#sql(
-            'INSERT OR REPLACE INTO node_attempts (run_id, node_id, attempt, status, error, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          ).run(a.runId, a.nodeId, a.attempt, a.status, toJson(a.error), a.startedAt, a.finishedAt);
+            'INSERT OR REPLACE INTO node_attempts (run_id, node_id, attempt, status, error, started_at, finished_at, cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          ).run(
+            a.runId,
+            a.nodeId,
+            a.attempt,
+            a.status,
+            toJson(a.error),
+            a.startedAt,
+            a.finishedAt,
+            toJson(a.cost),
+          );
           break;
         }
         case 'event': {

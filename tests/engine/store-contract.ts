@@ -54,6 +54,7 @@ function runRecord(overrides: Partial<RunRecord> = {}): RunRecord {
     owner: null,
     leaseUntil: null,
     cancelRequested: false,
+    cost: null,
     createdAt: clock,
     startedAt: null,
     finishedAt: null,
@@ -220,6 +221,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           error: null,
           startedAt: clock - 5,
           finishedAt: clock,
+          cost: { tokensIn: 120, tokensOut: 30, modelMs: 40, sqlMs: 0, rows: 0 },
         };
         await store.commit([insertRun(run, ['z', 'a', 'm'])]);
         await store.commit([
