@@ -2,10 +2,10 @@
 // node sees the same thing wherever it runs.
 import { noConnections } from './connections.ts';
 import type { Logger, NodeContext, NodeProgress } from './define-node.ts';
+import { R1flowError } from './errors.ts';
 import type { HostSettings } from './host-settings.ts';
 import { environmentSettings } from './host-settings.ts';
-import { R1flowError } from './errors.ts';
-import { CostReportSchema, type NodeCost } from './node-cost.ts';
+import { type CostReport, CostReportSchema } from './node-cost.ts';
 import type { ResourceScope } from './resources.ts';
 import { ResourcePool } from './resources.ts';
 
@@ -19,7 +19,7 @@ export interface NodeContextOptions {
   logger?: Logger;
   onProgress?: (progress: NodeProgress) => void;
   /** Receives each checked `ctx.cost()` report. */
-  onCost?: (report: Partial<NodeCost>) => void;
+  onCost?: (report: CostReport) => void;
   /** The host's settings and secrets; defaults to the process environment. */
   settings?: HostSettings;
   resources?: ResourceScope;
@@ -50,7 +50,7 @@ export function createNodeContext(options: NodeContextOptions = {}): NodeContext
           { retryable: false },
         );
       }
-      onCost?.(checked.data as Partial<NodeCost>);
+      onCost?.(checked.data);
     },
     setting: settings.setting,
     secret: settings.secret,

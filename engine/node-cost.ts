@@ -16,6 +16,9 @@ export interface NodeCost {
   rows: number;
 }
 
+/** What one `ctx.cost()` call reports: any of the five amounts. */
+export type CostReport = { [K in keyof NodeCost]?: number | undefined };
+
 export const COST_FIELDS = ['tokensIn', 'tokensOut', 'modelMs', 'sqlMs', 'rows'] as const;
 
 const Amount = z.number().finite().min(0);
@@ -34,7 +37,7 @@ export function zeroCost(): NodeCost {
 }
 
 /** `a + b`, field by field; `b` may name only some fields. */
-export function addCost(a: NodeCost, b: Partial<NodeCost> | null | undefined): NodeCost {
+export function addCost(a: NodeCost, b: CostReport | null | undefined): NodeCost {
   if (!b) return a;
   const sum = { ...a };
   for (const field of COST_FIELDS) sum[field] += b[field] ?? 0;
@@ -63,7 +66,9 @@ export function splitByShare(total: number, weights: readonly number[]): number[
   const shares = sum > 0 ? weights.map((w) => (total * w) / sum) : weights.map(() => total / weights.length);
   const parts = shares.map(Math.floor);
   let left = total - parts.reduce((s, p) => s + p, 0);
-  const byRemainder = shares.map((share, i) => ({ i, rest: share - Math.floor(share) })).sort((a, b) => b.rest - a.rest);
+  const byRemainder = shares
+    .map((share, i) => ({ i, rest: share - Math.floor(share) }))
+    .sort((a, b) => b.rest - a.rest);
   for (const { i } of byRemainder) {
     if (left <= 0) break;
     parts[i]! += 1;

@@ -56,6 +56,11 @@ export interface StartRunRequest extends ThreadRequest {
   idempotencyKey?: string;
   /** Re-run of an earlier run: outputs of nodes not downstream of `fromNode` are reused. */
   rerun?: { runId: string; fromNode?: string };
+  /**
+   * Take the flow's pinned outputs instead of running those nodes. Only for runs a builder starts
+   * to try a flow (the editor); webhooks and schedules never set it.
+   */
+  usePins?: boolean;
 }
 
 type InboxItem =
@@ -198,6 +203,7 @@ export class Orchestrator {
       threadId: thread?.threadId ?? null,
       request,
       source,
+      ...(request.usePins ? { pins: await this.#store.pins.list(stored.flowId) } : {}),
       owner: this.owner,
       leaseMs: this.#leaseMs,
     });

@@ -9,8 +9,8 @@ import { defineNode, type NodeContext } from '../../engine/define-node.ts';
 import { BooleanValue, NumberValue, optional, Text } from '../../engine/ports.ts';
 import { GenerateParamsSchema, ONE_MODEL_SERVER } from '../llm/generate-params.ts';
 import { getModelClient, resolveModelServerConfig } from '../llm/model-client-resource.ts';
-import { modelServerOfConnection } from '../llm/model-server-connection.ts';
 import { chargeModelCall, modelClock } from '../llm/model-cost.ts';
+import { modelServerOfConnection } from '../llm/model-server-connection.ts';
 import type { ExecutedCandidate, Judged, VoteCluster } from '../types.ts';
 import {
   ExecutionResultsPort,
