@@ -3,6 +3,8 @@
 
 import { useStore } from 'zustand';
 import type { NodeRunRecord } from '../api/api-types.ts';
+import { formatCost } from '../run/format-cost.ts';
+import { pinNodeOutput, pinsStore, unpinNode } from '../run/pins.ts';
 import { rerunShown } from '../run/run-session.ts';
 import { runStore } from '../run/run-store.ts';
 import { portsOfNode, validationStore } from '../state/validation-store.ts';
@@ -18,7 +20,9 @@ export function NodeRunDetails({ nodeId, type }: { nodeId: string; type: string 
   const live = useStore(runStore, (state) => state.nodes[nodeId]);
   const attempts = useStore(runStore, (state) => state.details?.attempts);
   const ports = useStore(validationStore, (state) => portsOfNode(state, nodeId, type));
+  const pin = useStore(pinsStore, (state) => state.pins[nodeId]);
   if (!run) return null;
+  const cost = formatCost(record?.cost);
   const nodeAttempts = attempts?.filter((attempt) => attempt.nodeId === nodeId) ?? [];
   return (
     <section className="node-run-details" data-testid="node-run-details">
@@ -43,6 +47,39 @@ export function NodeRunDetails({ nodeId, type }: { nodeId: string; type: string 
           {live?.status ?? record?.status ?? 'pending'}
         </span>{' '}
         {describeTiming(record)}
+      </p>
+      {cost ? (
+        <p className="node-run-cost" data-testid="node-run-cost">
+          {cost}
+        </p>
+      ) : null}
+      <p className="pin-actions">
+        {record?.status === 'succeeded' && pin?.runId !== run.id && !record.pinned ? (
+          <button
+            type="button"
+            className="small"
+            onClick={() => pinNodeOutput(run.flowId, nodeId, run.id)}
+            data-testid="pin-output"
+            title="Runs started here use this output instead of running the node (webhooks and schedules never do)"
+          >
+            Pin output
+          </button>
+        ) : null}
+        {pin ? (
+          <>
+            <span className="muted" data-testid="pin-note">
+              Pinned from run {pin.runId.slice(0, 10)}…{' '}
+            </span>
+            <button
+              type="button"
+              className="small"
+              onClick={() => unpinNode(run.flowId, nodeId)}
+              data-testid="unpin-output"
+            >
+              Unpin
+            </button>
+          </>
+        ) : null}
       </p>
       {nodeAttempts.length > 1 ? (
         <ul className="attempts">
@@ -95,6 +132,7 @@ function describeTiming(record: NodeRunRecord | undefined): string {
     record.attempt > 0 ? `try ${record.attempt}` : '',
     record.durationMs !== null ? formatDuration(record.durationMs) : '',
     record.reused ? 'output reused from the earlier run' : '',
+    record.pinned ? 'pinned output, the node did not run' : '',
   ];
   return parts.filter(Boolean).join(' · ');
 }

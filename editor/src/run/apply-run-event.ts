@@ -9,6 +9,8 @@ export interface NodeRunView {
   durationMs?: number;
   message?: string;
   reused?: boolean;
+  /** The output came from the flow's pin: the node did not run. */
+  pinned?: boolean;
 }
 
 const RUN_STATUS_OF_EVENT: Partial<Record<RunEvent['type'], RunRecord['status']>> = {
@@ -79,6 +81,7 @@ export function viewsFromNodeRuns(records: readonly NodeRunRecord[]): Record<str
       ...(record.durationMs === null ? {} : { durationMs: record.durationMs }),
       ...(record.error ? { message: record.error.message } : {}),
       ...(record.reused ? { reused: true } : {}),
+      ...(record.pinned ? { pinned: true } : {}),
     };
   }
   return views;
