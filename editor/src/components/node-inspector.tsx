@@ -13,6 +13,7 @@ import { editorStore } from '../state/editor-store.ts';
 import { NO_ISSUES, validationStore } from '../state/validation-store.ts';
 import { NodeIdField } from './node-id-field.tsx';
 import { NodeRunDetails } from './node-run-details.tsx';
+import { PinControls } from './pin-controls.tsx';
 
 const OPTIONS_SCHEMA = z.toJSONSchema(NodeOptionsSchema, { io: 'input' }) as JsonSchema;
 
@@ -82,6 +83,7 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
           }
         />
       </details>
+      <PinControls nodeId={nodeId} />
       <NodeRunDetails nodeId={nodeId} type={data.type} />
     </div>
   );

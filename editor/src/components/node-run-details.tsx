@@ -1,10 +1,9 @@
-// What a node did in the shown run: state, tries, timings, its input, its output (per port) and its
-// error; and re-running the run from this node.
+// What a node did in the shown run: state, tries, timings, cost, its input, its output (per port)
+// and its error; and re-running the run from this node.
 
 import { useStore } from 'zustand';
 import type { NodeRunRecord } from '../api/api-types.ts';
 import { formatCost } from '../run/format-cost.ts';
-import { pinNodeOutput, pinsStore, unpinNode } from '../run/pins.ts';
 import { rerunShown } from '../run/run-session.ts';
 import { runStore } from '../run/run-store.ts';
 import { portsOfNode, validationStore } from '../state/validation-store.ts';
@@ -20,7 +19,6 @@ export function NodeRunDetails({ nodeId, type }: { nodeId: string; type: string 
   const live = useStore(runStore, (state) => state.nodes[nodeId]);
   const attempts = useStore(runStore, (state) => state.details?.attempts);
   const ports = useStore(validationStore, (state) => portsOfNode(state, nodeId, type));
-  const pin = useStore(pinsStore, (state) => state.pins[nodeId]);
   if (!run) return null;
   const cost = formatCost(record?.cost);
   const nodeAttempts = attempts?.filter((attempt) => attempt.nodeId === nodeId) ?? [];
@@ -53,39 +51,12 @@ export function NodeRunDetails({ nodeId, type }: { nodeId: string; type: string 
           {cost}
         </p>
       ) : null}
-      <p className="pin-actions">
-        {record?.status === 'succeeded' && pin?.runId !== run.id && !record.pinned ? (
-          <button
-            type="button"
-            className="small"
-            onClick={() => pinNodeOutput(run.flowId, nodeId, run.id)}
-            data-testid="pin-output"
-            title="Runs started here use this output instead of running the node (webhooks and schedules never do)"
-          >
-            Pin output
-          </button>
-        ) : null}
-        {pin ? (
-          <>
-            <span className="muted" data-testid="pin-note">
-              Pinned from run {pin.runId.slice(0, 10)}…{' '}
-            </span>
-            <button
-              type="button"
-              className="small"
-              onClick={() => unpinNode(run.flowId, nodeId)}
-              data-testid="unpin-output"
-            >
-              Unpin
-            </button>
-          </>
-        ) : null}
-      </p>
       {nodeAttempts.length > 1 ? (
         <ul className="attempts">
           {nodeAttempts.map((attempt) => (
             <li key={attempt.attempt}>
               try {attempt.attempt}: {attempt.status}
+              {attempt.cost ? ` · ${formatCost(attempt.cost)}` : ''}
               {attempt.error ? ` — ${attempt.error.message}` : ''}
             </li>
           ))}
