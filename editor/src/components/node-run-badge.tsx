@@ -15,7 +15,7 @@ export function NodeRunBadge({ view }: { view: NodeRunView }) {
       {view.attempt > 1 ? <span className="node-run-attempt">try {view.attempt}</span> : null}
       {view.handled ? (
         <span className="node-run-handled" data-testid="node-run-handled">
-          handled, the run went on
+          handled
         </span>
       ) : null}
     </div>
