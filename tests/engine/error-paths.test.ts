@@ -1,8 +1,17 @@
 // A node's onError policy as the scheduler applies it: fail the run, continue with an error
 // output, or follow the error port; and the older continueOnError spelling.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FlowDocumentSchema } from '../../engine/flow-schema.ts';
+import { activeRunFromStored } from '../../engine/scheduler/active-run.ts';
+import { advanceRun } from '../../engine/scheduler/advance-run.ts';
+import { emptyNodeRow } from '../../engine/scheduler/new-run.ts';
+import { Tick } from '../../engine/scheduler/tick.ts';
+import type { RunRecord } from '../../engine/store/records.ts';
+import { resolveFlowOrThrow } from '../../engine/validate-flow.ts';
+import { createNodeRegistry } from '../../nodes/index.ts';
 import type { Harness } from '../support/engine-harness.ts';
 import { createHarness, flowOf } from '../support/engine-harness.ts';
+import { TEST_NODES } from '../support/test-nodes.ts';
 
 let h: Harness;
 beforeEach(async () => {
@@ -120,5 +129,34 @@ describe('onError', () => {
     expect(run.status).toBe('failed');
     expect(run.error).toMatchObject({ nodeId: 'handler' });
     expect(byId.work!.status).toBe('failed');
+  });
+
+  it('errorPort: a run resumed from its stored rows follows the error path the failed node left', () => {
+    // As a restarted process finds the run: work failed (its error port emitted), nothing after it ran.
+    const flow = resolveFlowOrThrow(
+      FlowDocumentSchema.parse(errorPortFlow(1)),
+      createNodeRegistry(TEST_NODES),
+    );
+    const error = { nodeId: 'work', code: 'NODE_FAILED', message: 'work failed on attempt 1', attempt: 1 };
+    const rows = flow.order.map((id) => emptyNodeRow('r1', id, flow.nodes.get(id)!.definition.key));
+    Object.assign(rows.find((row) => row.nodeId === 't')!, {
+      status: 'succeeded',
+      attempt: 1,
+      output: { payload: {} },
+    });
+    Object.assign(rows.find((row) => row.nodeId === 'work')!, {
+      status: 'failed',
+      attempt: 1,
+      output: { error },
+    });
+    const run = activeRunFromStored(
+      { id: 'r1', flowId: 'f', flowVersion: 1, status: 'running', input: {}, error: null } as RunRecord,
+      rows,
+      flow,
+    );
+    const tick = new Tick(Date.now());
+    advanceRun(run, tick);
+    expect(tick.jobs.map((job) => [job.nodeId, job.inputs])).toEqual([['handler', { in: error }]]);
+    expect(run.nodes.get('after')!.status).toBe('skipped');
   });
 });
