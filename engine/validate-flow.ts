@@ -226,7 +226,11 @@ function endpoint(
   return { resolved, port };
 }
 
-/** The error options fit together, and an error output is what the node's output ports accept. */
+/**
+ * The error options fit together, and an error output is what the node's output ports accept.
+ * Problems inside errorOutput are reported at `options.errorOutput` (the one field the editor
+ * shows for it), their message naming the port.
+ */
 function checkErrorOptions(
   node: FlowNode,
   definition: AnyNodeDefinition,
@@ -261,7 +265,7 @@ function checkErrorOptions(
     const port = outputs[name];
     if (!port) {
       problem(
-        `errorOutput.${name}`,
+        'errorOutput',
         `${node.type} has no output "${name}" (it has: ${Object.keys(outputs).join(', ')})`,
       );
       continue;
@@ -270,8 +274,8 @@ function checkErrorOptions(
     if (!parsed.success) {
       const first = parsed.error.issues[0]!;
       problem(
-        joinPath(`errorOutput.${name}`, first.path),
-        `errorOutput.${name} is not a "${portTypeOf(port).name}": ${first.message}`,
+        'errorOutput',
+        `${joinPath(`errorOutput.${name}`, first.path)}: ${first.message} (the output "${name}" is a "${portTypeOf(port).name}")`,
       );
     }
   }

@@ -75,14 +75,14 @@ describe('error options in validation', () => {
     expect(issuesOf(withTable({ onError: 'continue', errorOutput: { rows: 'none' } }))).toEqual([
       {
         code: 'FLOW_BAD_OPTIONS',
-        path: 'nodes[1].options.errorOutput.rows',
-        message: expect.stringContaining('table: errorOutput.rows is not a "rows"'),
+        path: 'nodes[1].options.errorOutput',
+        message: expect.stringMatching(/^table: errorOutput\.rows: .* \(the output "rows" is a "rows"\)$/),
       },
     ]);
     expect(issuesOf(withTable({ onError: 'continue', errorOutput: { sql: 'SELECT 1', nope: 1 } }))).toEqual([
       {
         code: 'FLOW_BAD_OPTIONS',
-        path: 'nodes[1].options.errorOutput.nope',
+        path: 'nodes[1].options.errorOutput',
         message: 'table: test.table@1 has no output "nope" (it has: rows, sql)',
       },
       {
