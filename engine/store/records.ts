@@ -21,7 +21,7 @@ export interface FlowVersion {
   createdAt: number;
 }
 
-export type TriggerKind = 'manual' | 'api' | 'webhook' | 'schedule' | 'rerun' | 'eval';
+export type TriggerKind = 'manual' | 'api' | 'webhook' | 'schedule' | 'rerun' | 'eval' | 'error';
 
 export interface RunTrigger {
   kind: TriggerKind;
