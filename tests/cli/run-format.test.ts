@@ -21,6 +21,7 @@ function run(overrides: Partial<RunRecord>): RunRecord {
     createdAt: 0,
     startedAt: 0,
     finishedAt: 10,
+    cost: null,
     ...overrides,
   };
 }

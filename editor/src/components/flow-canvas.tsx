@@ -11,8 +11,9 @@ import {
   ReactFlow,
   useReactFlow,
 } from '@xyflow/react';
-import { type DragEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
+import { ERROR_PORT } from '../../../engine/error-policy.ts';
 import type { CanvasEdge, CanvasNode } from '../flow/canvas-types.ts';
 import { initialViewport } from '../flow/initial-view.ts';
 import { PALETTE_DRAG_TYPE } from '../flow/palette-drag.ts';
@@ -30,6 +31,7 @@ const selectEdges = (state: { edges: CanvasEdge[] }) => state.edges;
 export function FlowCanvas() {
   const nodes = useStore(editorStore, selectNodes);
   const edges = useStore(editorStore, selectEdges);
+  const drawnEdges = useMemo(() => edges.map(markErrorEdge), [edges]);
   const fitRequest = useStore(editorStore, (state) => state.fitRequest);
   const checked = useStore(validationStore, (state) => state.ok !== null);
   const { screenToFlowPosition, getNodesBounds, setViewport } = useReactFlow();
@@ -124,7 +126,7 @@ export function FlowCanvas() {
     >
       <ReactFlow<CanvasNode, CanvasEdge>
         nodes={nodes}
-        edges={edges}
+        edges={drawnEdges}
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
@@ -162,4 +164,9 @@ export function FlowCanvas() {
 /** Minimap nodes take their family's colour from the stylesheet. */
 function minimapClass(node: CanvasNode): string {
   return `family-${node.data.type.slice(0, node.data.type.indexOf('.'))}`;
+}
+
+/** An edge leaving a node's error port is drawn as an error path. */
+function markErrorEdge(edge: CanvasEdge): CanvasEdge {
+  return edge.sourceHandle === ERROR_PORT ? { ...edge, className: 'edge-error' } : edge;
 }

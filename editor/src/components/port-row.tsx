@@ -3,6 +3,7 @@
 // fade.
 import { type ConnectionState, Handle, Position, useConnection } from '@xyflow/react';
 import { memo, useMemo } from 'react';
+import { NodeErrorPort } from '../../../engine/error-policy.ts';
 import type { CatalogPort } from '../api/api-types.ts';
 import { type DragStart, portFit } from '../state/connection-attempts.ts';
 import { portColor } from './port-color.ts';
@@ -27,7 +28,13 @@ export const PortRow = memo(function PortRow({ nodeId, port, side }: PortRowProp
     [drag, nodeId, port.name, side],
   );
   const title = `${port.name}: ${port.type}${port.optional ? ' (optional)' : ''}${port.description ? ` — ${port.description}` : ''}`;
-  const classes = ['port', `port-${side}`, port.optional ? 'port-optional' : '', fit ? `port-${fit}` : ''];
+  const classes = [
+    'port',
+    `port-${side}`,
+    port.optional ? 'port-optional' : '',
+    port.type === NodeErrorPort.name ? 'port-error' : '',
+    fit ? `port-${fit}` : '',
+  ];
   return (
     <div className={classes.filter(Boolean).join(' ')} title={title} data-fit={fit ?? undefined}>
       <Handle

@@ -1,6 +1,7 @@
 // The flow's recent runs, each with who started it and its question; click one to show it on the
 // canvas. A thread's first run is marked, its follow-ups indented under a badge.
 import type { RunRecord } from '../api/api-types.ts';
+import { formatTokens } from '../run/format-cost.ts';
 import { showRun } from '../run/run-session.ts';
 
 export function RunHistory({ runs, shownId }: { runs: RunRecord[]; shownId: string | undefined }) {
@@ -20,6 +21,9 @@ export function RunHistory({ runs, shownId }: { runs: RunRecord[]; shownId: stri
               {runOrigin(run)}
             </span>
             {new Date(run.createdAt).toLocaleTimeString()} · v{run.flowVersion} · {run.status}
+            {run.cost ? (
+              <span data-testid="run-history-cost">{` · ${formatTokens(run.cost) || 'no tokens'}`}</span>
+            ) : null}
             <span className="muted" data-testid="run-question">
               {' '}
               {describeInput(run.input)}

@@ -7,6 +7,7 @@ import { useStoreWithEqualityFn } from 'zustand/traditional';
 import { suggestedQuestions } from '../api/runs-api.ts';
 import { findAnswer } from '../run/answer.ts';
 import { earlierTurns, followUpInput, questionField } from '../run/follow-up.ts';
+import { loadPins } from '../run/pins.ts';
 import { runInputFieldsEqual, selectRunInputFields } from '../run/run-input-selectors.ts';
 import { refreshRunHistory, runFlow } from '../run/run-session.ts';
 import { runStore } from '../run/run-store.ts';
@@ -28,7 +29,10 @@ export function RunPanel() {
   const [suggestions, setSuggestions] = useState<string[]>([]);
 
   useEffect(() => {
-    if (flowId) void refreshRunHistory(flowId);
+    if (flowId) {
+      void refreshRunHistory(flowId);
+      void loadPins(flowId);
+    }
   }, [flowId]);
 
   // Asked again after a save: a trigger may have gained its question field.

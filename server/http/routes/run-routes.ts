@@ -32,6 +32,8 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
         followUpOf: RunId.optional(),
         /** The editor's Run tab says so: its runs are started by hand, not by an app. */
         source: z.literal('editor').optional(),
+        /** Take the flow's pinned node outputs (the editor's runs); off unless asked. */
+        usePins: z.boolean().optional(),
       })
       .strict()
       .default({}),
@@ -48,6 +50,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
         ...(body.version === undefined ? {} : { version: body.version }),
         ...(body.threadId === undefined ? {} : { threadId: body.threadId }),
         ...(body.followUpOf === undefined ? {} : { followUpOf: body.followUpOf }),
+        ...(body.usePins ? { usePins: true } : {}),
         trigger:
           body.source === 'editor'
             ? { kind: 'manual', detail: { source: 'editor', ip: request.ip } }
@@ -86,7 +89,8 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     method: 'GET',
     url: '/api/runs/:id',
     tag: 'runs',
-    summary: "A run with every node's input, output, error, attempts and timings",
+    summary:
+      "A run with every node's input, output, error, attempts, timings and cost, and the run's total cost",
     params: RunParams,
     handler: async ({ params }) => {
       const stored = found(await store.getRun(params.id), params.id);
@@ -131,13 +135,17 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     tag: 'runs',
     summary: 'Run again with the same input and flow version; fromNode reuses the outputs upstream of it',
     params: RunParams,
-    body: z.object({ fromNode: NodeIdSchema.optional() }).strict().default({}),
+    body: z
+      .object({ fromNode: NodeIdSchema.optional(), usePins: z.boolean().optional() })
+      .strict()
+      .default({}),
     responses: { 201: 'Started' },
     handler: async ({ params, body }, _request, reply) => {
       const previous = found(await store.getRun(params.id), params.id);
       const run = await orchestrator.startRun({
         flowId: previous.run.flowId,
         rerun: { runId: params.id, ...(body.fromNode ? { fromNode: body.fromNode } : {}) },
+        ...(body.usePins ? { usePins: true } : {}),
       });
       return reply.status(201).send({ run });
     },
