@@ -69,6 +69,7 @@ export function createServer(options: CreateServerOptions): R1flowServer {
       await triggers.recordFire(trigger.id, tickAt.getTime());
       await runtime.orchestrator.startRun({
         flowId: trigger.flowId,
+        version: trigger.flowVersion,
         input: { ...trigger.config.input, firedAt: tickAt.toISOString() },
         trigger: { kind: 'schedule', detail: { nodeId: trigger.nodeId, tick: tickAt.toISOString() } },
       });

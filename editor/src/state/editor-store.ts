@@ -139,5 +139,6 @@ function metaOf(draft: FlowDraft): FlowMeta {
     id: draft.id,
     name: draft.name,
     ...(draft.description === undefined ? {} : { description: draft.description }),
+    ...(draft.testSet === undefined ? {} : { testSet: draft.testSet }),
   };
 }
