@@ -132,6 +132,15 @@ describe('drafts and publishing', () => {
     expect((await callHook(secret, 'anyone?')).status).toBe(202);
   });
 
+  it('documents the draft and publish routes in the OpenAPI document', async () => {
+    const openapi = (await h.api('/api/openapi.json')).body;
+    expect(openapi.paths['/api/flows/{id}/draft']).toHaveProperty('put');
+    expect(openapi.paths['/api/flows/{id}/publish'].post.responses).toHaveProperty('422');
+    expect(openapi.paths['/api/flows/{id}/runs'].post.requestBody.content['application/json'].schema.properties).toHaveProperty(
+      'draft',
+    );
+  });
+
   it('refuses to publish an invalid draft, or none, naming the problem', async () => {
     const none = await h.api('/api/flows/nobody/publish', { method: 'POST', json: {} });
     expect(none.body.error.code).toBe('FLOW_NOT_FOUND');
