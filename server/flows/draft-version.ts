@@ -12,14 +12,10 @@ export async function draftVersion(
 ): Promise<number> {
   const { store, registry } = context.runtime;
   const draft = await store.drafts.get(flowId);
-  if (!draft) {
-    const flow = await store.getFlow(flowId);
-    throw new R1flowError(
-      flow ? 'FLOW_NO_DRAFT' : 'FLOW_NOT_FOUND',
-      flow
-        ? `flow "${flowId}" has no draft to run; PUT /api/flows/${flowId}/draft saves one`
-        : `no flow "${flowId}"`,
-    );
-  }
-  return (await saveFlowIfChanged(store, checkedFlow(draft.document, registry, flowId))).version;
+  if (draft) return (await saveFlowIfChanged(store, checkedFlow(draft.document, registry, flowId))).version;
+  // Without a draft, what an editor shows is the latest version.
+  const latest = await store.getFlowVersion(flowId);
+  if (!latest)
+    throw new R1flowError('FLOW_NOT_FOUND', `no flow "${flowId}" with a draft or a version to run`);
+  return latest.version;
 }

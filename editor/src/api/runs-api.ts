@@ -4,9 +4,12 @@ import { apiRequest } from './http-client.ts';
 
 const runPath = (id: string) => `/api/runs/${encodeURIComponent(id)}`;
 
-/** Starts a run; with `followUpOf`, as the next turn of that run's thread. */
+/**
+ * Starts a run of the flow's draft (what the editor shows; the latest version when there is none);
+ * with `followUpOf`, as the next turn of that run's thread.
+ */
 export async function startRun(flowId: string, input: unknown, followUpOf?: string): Promise<RunRecord> {
-  const body = followUpOf === undefined ? { input } : { input, followUpOf };
+  const body = followUpOf === undefined ? { input, draft: true } : { input, followUpOf, draft: true };
   return (await apiRequest<{ run: RunRecord }>('POST', `/api/flows/${encodeURIComponent(flowId)}/runs`, body))
     .run;
 }

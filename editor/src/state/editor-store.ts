@@ -91,7 +91,7 @@ export function closeFlow(): void {
   });
 }
 
-export function markSaved(version: number): void {
+export function markSaved(version: number | null): void {
   const state = editorStore.getState();
   editorStore.setState({ serverVersion: version, cleanKey: draftKey(selectDraft(state)) });
 }

@@ -6,8 +6,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { R1flowError } from '../../../engine/errors.ts';
 import { sameFlowContent } from '../../../engine/flow-content.ts';
-import { FlowDocumentSchema, NodeIdSchema } from '../../../engine/flow-schema.ts';
+import { type FlowDocument, FlowDocumentSchema, NodeIdSchema } from '../../../engine/flow-schema.ts';
 import { portsOfNodes } from '../../../engine/node-ports.ts';
+import type { FlowSummary } from '../../../engine/store/records.ts';
 import { validateFlow } from '../../../engine/validate-flow.ts';
 import { checkedFlow, checkId } from '../../flows/checked-flow.ts';
 import { publishFlow } from '../../flows/publish-flow.ts';
@@ -35,6 +36,17 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     const keyId = request.credential?.keyId;
     if (!keyId) return null;
     return (await context.apiKeys.list()).find((key) => key.id === keyId)?.name ?? keyId;
+  }
+
+  /** Whether `document` (the draft, else the latest version) differs from the published version. */
+  async function unpublishedChanges(
+    flow: FlowSummary | null,
+    document: FlowDocument | null,
+  ): Promise<boolean> {
+    if (!flow || !document) return false;
+    const published =
+      flow.publishedVersion === null ? null : await store.getFlowVersion(flow.id, flow.publishedVersion);
+    return !published || !sameFlowContent(document, published.document);
   }
 
   /** Saves `document` as the draft and publishes it; returns what the API answers. */
@@ -109,16 +121,11 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
       if (!flow) throw new R1flowError('FLOW_NOT_FOUND', `no flow "${params.id}"`);
       const version = await store.getFlowVersion(params.id);
       const draft = await store.drafts.get(params.id);
-      const published =
-        flow.publishedVersion === null ? null : await store.getFlowVersion(params.id, flow.publishedVersion);
-      const unpublishedChanges = draft
-        ? !published || !sameFlowContent(draft.document, published.document)
-        : !published && version !== null;
       return {
         flow,
         version,
         draft,
-        unpublishedChanges,
+        unpublishedChanges: await unpublishedChanges(flow, draft?.document ?? version?.document ?? null),
         triggers: await describeTriggers(context, params.id),
       };
     },
@@ -147,7 +154,13 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
       checkId(parsed.data.id, params.id);
       const draft = await store.drafts.save(parsed.data, await actor(request));
       const result = validateFlow(parsed.data, registry);
-      return { flow: await store.getFlow(params.id), draft, issues: result.ok ? [] : result.issues };
+      const flow = await store.getFlow(params.id);
+      return {
+        flow,
+        draft,
+        unpublishedChanges: await unpublishedChanges(flow, draft.document),
+        issues: result.ok ? [] : result.issues,
+      };
     },
   });
 

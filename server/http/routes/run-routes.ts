@@ -34,7 +34,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
       .object({
         input: z.unknown().optional(),
         version: z.number().int().min(1).optional(),
-        /** Run the flow's draft (snapshotted as an unpublished version) instead of its published version. */
+        /** Run the flow's draft (kept as an unpublished version; the latest version when it has none) instead of its published version. */
         draft: z.boolean().optional(),
         threadId: RunId.optional(),
         followUpOf: RunId.optional(),
@@ -44,7 +44,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     responses: {
       201: 'Started (or 200: finished within ?wait)',
       400: 'Input does not fit the trigger',
-      404: 'No such flow, thread or run to follow up (or no draft to run)',
+      404: 'No such flow, thread or run to follow up',
       409: 'The thread belongs to another flow',
     },
     handler: async ({ params, query, body }, request, reply) => {

@@ -136,9 +136,9 @@ describe('drafts and publishing', () => {
     const openapi = (await h.api('/api/openapi.json')).body;
     expect(openapi.paths['/api/flows/{id}/draft']).toHaveProperty('put');
     expect(openapi.paths['/api/flows/{id}/publish'].post.responses).toHaveProperty('422');
-    expect(openapi.paths['/api/flows/{id}/runs'].post.requestBody.content['application/json'].schema.properties).toHaveProperty(
-      'draft',
-    );
+    expect(
+      openapi.paths['/api/flows/{id}/runs'].post.requestBody.content['application/json'].schema.properties,
+    ).toHaveProperty('draft');
   });
 
   it('refuses to publish an invalid draft, or none, naming the problem', async () => {
