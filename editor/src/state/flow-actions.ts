@@ -68,6 +68,8 @@ export async function openFlow(id: string, options: { guard?: boolean } = {}): P
       return;
     }
     showDraft(local.draft, local.serverVersion, null);
+    // The server cannot be asked: the local copy says which version it started from.
+    publishStore.setState({ exists: local.serverVersion !== null, publishedVersion: local.serverVersion });
     notify(
       'info',
       `Opened your local draft of "${id}"; the server could not be asked (${describeError(error)}).`,
@@ -207,7 +209,8 @@ export async function importFlowFile(file: File): Promise<void> {
   const current = editorStore.getState();
   const clean = current.meta?.id === draft.id && !selectDirty(current) ? selectDraft(current) : null;
   showDraft(draft, existing?.publishedVersion ?? null, clean);
-  showPublishState(existing ?? null, existing !== undefined);
+  // Re-importing the open flow changes nothing on the server; another file is at best a new draft.
+  if (!clean) showPublishState(existing ?? null, existing !== undefined);
   rememberLastFlow(draft.id);
   setFlowHash(draft.id);
   notify(
