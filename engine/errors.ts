@@ -19,6 +19,10 @@ export type ErrorCode =
   | 'FLOW_UNKNOWN_LANE'
   | 'JSON_TOO_DEEP'
   | 'FLOW_NOT_FOUND'
+  | 'FLOW_NO_DRAFT'
+  | 'FLOW_NOT_PUBLISHED'
+  | 'FLOW_DISABLED'
+  | 'PUBLISH_GATE_FAILED'
   // runs and nodes
   | 'RUN_NOT_FOUND'
   | 'RUN_NOT_ACTIVE'

@@ -66,6 +66,36 @@ export const FlowEdgeSchema = z
   })
   .strict();
 
+/**
+ * A flow's publish gate: questions with the SQL (or rows) a right answer has. Publishing runs
+ * them through the evaluation code and refuses while fewer than `minExecutionAccuracy` match.
+ */
+export const TestQuestionSchema = z
+  .object({
+    question: z.string().min(1).max(2000),
+    /** Scored as `r1flow eval` scores: the answer's SQL must return this query's result. */
+    expectedSql: z.string().min(1).max(20_000).optional(),
+    /** Or the result itself, compared as a bag of rows (column order free). */
+    expectedRows: z
+      .array(z.array(z.union([z.string(), z.number(), z.boolean(), z.null()])))
+      .max(10_000)
+      .optional(),
+  })
+  .strict()
+  .refine((q) => (q.expectedSql === undefined) !== (q.expectedRows === undefined), {
+    message: 'give exactly one of expectedSql and expectedRows',
+  });
+
+export const FlowTestSetSchema = z
+  .object({
+    /** Share of questions (0 to 1) that must be answered right for a publish to go through. */
+    minExecutionAccuracy: z.number().min(0).max(1),
+    /** A database name in R1FLOW_WAREHOUSE_DIR, sent as each run's `database`; the host's warehouse when absent. */
+    database: z.string().min(1).max(128).optional(),
+    questions: z.array(TestQuestionSchema).min(1).max(200),
+  })
+  .strict();
+
 export const FlowDocumentSchema = z
   .object({
     id: NodeIdSchema,
@@ -75,6 +105,8 @@ export const FlowDocumentSchema = z
     version: z.number().int().min(1).optional(),
     nodes: z.array(FlowNodeSchema).max(2000),
     edges: z.array(FlowEdgeSchema).max(10000),
+    /** Questions publishing must answer right (NL2SQL flows). */
+    testSet: FlowTestSetSchema.optional(),
   })
   .strict();
 
@@ -83,6 +115,7 @@ export type NodeOptions = z.output<typeof NodeOptionsSchema>;
 export type FlowNode = z.output<typeof FlowNodeSchema>;
 export type FlowEdge = z.output<typeof FlowEdgeSchema>;
 export type FlowDocument = z.output<typeof FlowDocumentSchema>;
+export type FlowTestSet = z.output<typeof FlowTestSetSchema>;
 /** What a user writes: defaults may be left out. */
 export type FlowDocumentInput = z.input<typeof FlowDocumentSchema>;
 

@@ -1,5 +1,6 @@
 // Saving a flow only when it changed, so re-running the same file or re-importing the examples
 // does not pile up identical versions.
+import { sameFlowContent } from './flow-content.ts';
 import type { FlowDocument } from './flow-schema.ts';
 import type { FlowVersion } from './store/records.ts';
 import type { Store } from './store/store.ts';
@@ -9,12 +10,6 @@ export async function saveFlowIfChanged(
   document: FlowDocument,
 ): Promise<FlowVersion & { created: boolean }> {
   const latest = await store.getFlowVersion(document.id);
-  if (latest && sameContent(latest.document, document)) return { ...latest, created: false };
+  if (latest && sameFlowContent(latest.document, document)) return { ...latest, created: false };
   return { ...(await store.saveFlow(document)), created: true };
-}
-
-function sameContent(a: FlowDocument, b: FlowDocument): boolean {
-  const { version: _a, ...restA } = a;
-  const { version: _b, ...restB } = b;
-  return JSON.stringify(restA) === JSON.stringify(restB);
 }

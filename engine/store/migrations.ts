@@ -193,6 +193,23 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
         PRIMARY KEY (flow_id, node_id)
       ) WITHOUT ROWID;
     `),
+  // publish: one mutable draft per flow; versions record their publication, flows the version
+  // their triggers run. Before drafts every save published, so existing versions count as published.
+  (db) =>
+    db.exec(`
+      ALTER TABLE flows ADD COLUMN published_version INTEGER;
+      UPDATE flows SET published_version = latest_version WHERE deleted_at IS NULL;
+      ALTER TABLE flow_versions ADD COLUMN published_at INTEGER;
+      ALTER TABLE flow_versions ADD COLUMN published_by TEXT;
+      ALTER TABLE flow_versions ADD COLUMN publish_note TEXT;
+      UPDATE flow_versions SET published_at = created_at;
+      CREATE TABLE flow_drafts (
+        flow_id TEXT PRIMARY KEY,
+        document TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        updated_by TEXT
+      ) WITHOUT ROWID;
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

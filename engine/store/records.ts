@@ -7,7 +7,10 @@ import type { NodeStatus, RunStatus } from '../run-machine.ts';
 export interface FlowSummary {
   id: string;
   name: string;
+  /** 0 while the flow has only a draft. */
   latestVersion: number;
+  /** The version its webhooks and schedules run; null until the flow is first published. */
+  publishedVersion: number | null;
   /** Disabled flows keep their versions but their triggers do not fire. */
   enabled: boolean;
   createdAt: number;
@@ -19,6 +22,15 @@ export interface FlowVersion {
   version: number;
   document: FlowDocument;
   createdAt: number;
+  /** When, by whom and why it was published; null for a version only runs of a draft use. */
+  publication: FlowPublication | null;
+}
+
+export interface FlowPublication {
+  at: number;
+  /** The API key's or user's name; null when the host published it (examples, old stores). */
+  by: string | null;
+  note: string | null;
 }
 
 export type TriggerKind = 'manual' | 'api' | 'webhook' | 'schedule' | 'rerun' | 'eval' | 'error';

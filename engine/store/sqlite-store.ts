@@ -4,6 +4,7 @@ import { R1flowError } from '../errors.ts';
 import type { FlowDocument } from '../flow-schema.ts';
 import type { ApiKeyRecords } from './api-key-records.ts';
 import type { ConnectionRecords } from './connection-records.ts';
+import type { DraftRecords } from './draft-records.ts';
 import type { ExampleRecords, FeedbackRecords } from './feedback-records.ts';
 import { openStoreDatabase } from './open-database.ts';
 import type { PinRecords } from './pin-records.ts';
@@ -31,6 +32,7 @@ import {
 } from './row-mappers.ts';
 import { SqliteApiKeyRecords } from './sqlite-api-key-records.ts';
 import { SqliteConnectionRecords } from './sqlite-connection-records.ts';
+import { SqliteDraftRecords } from './sqlite-draft-records.ts';
 import { SqliteExampleRecords, SqliteFeedbackRecords } from './sqlite-feedback-records.ts';
 import { SqlitePinRecords } from './sqlite-pin-records.ts';
 import { SqliteReplayRecords } from './sqlite-replay-records.ts';
@@ -48,6 +50,7 @@ export class SqliteStore implements Store {
   readonly #applyChanges: Transaction<
     (changes: readonly StoreChange[], owner: string | undefined) => RunEvent[]
   >;
+  readonly drafts: DraftRecords;
   readonly triggers: TriggerRecords;
   readonly apiKeys: ApiKeyRecords;
   readonly replays: ReplayRecords;
@@ -63,6 +66,7 @@ export class SqliteStore implements Store {
     this.#applyChanges = this.#db.transaction((changes: readonly StoreChange[], owner: string | undefined) =>
       this.#apply(changes, owner),
     );
+    this.drafts = new SqliteDraftRecords(this.#db, this.#sql);
     this.triggers = new SqliteTriggerRecords(this.#db, this.#sql);
     this.apiKeys = new SqliteApiKeyRecords(this.#sql);
     this.replays = new SqliteReplayRecords(this.#sql);
@@ -96,9 +100,33 @@ export class SqliteStore implements Store {
         JSON.stringify(stored),
         now,
       );
-      return { flowId: document.id, version, document: stored, createdAt: now };
+      return { flowId: document.id, version, document: stored, createdAt: now, publication: null };
     });
     return save.immediate();
+  }
+
+  async publishVersion(
+    flowId: string,
+    version: number,
+    publication: { by: string | null; note: string | null },
+  ): Promise<FlowVersion> {
+    const now = Date.now();
+    const publish = this.#db.transaction((): FlowVersion => {
+      const flow = this.#sql(
+        'UPDATE flows SET published_version = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL',
+      ).run(version, now, flowId);
+      if (flow.changes === 0) throw new R1flowError('FLOW_NOT_FOUND', `no flow "${flowId}"`);
+      this.#sql(
+        'UPDATE flow_versions SET published_at = ?, published_by = ?, publish_note = ? WHERE flow_id = ? AND version = ? AND published_at IS NULL',
+      ).run(now, publication.by, publication.note, flowId, version);
+      const row = this.#sql('SELECT * FROM flow_versions WHERE flow_id = ? AND version = ?').get(
+        flowId,
+        version,
+      ) as Row | undefined;
+      if (!row) throw new R1flowError('FLOW_NOT_FOUND', `flow "${flowId}" has no version ${version}`);
+      return versionFromRow(row);
+    });
+    return publish.immediate();
   }
 
   async getFlow(flowId: string): Promise<FlowSummary | null> {
@@ -122,24 +150,17 @@ export class SqliteStore implements Store {
           ).get(flowId)
         : this.#sql('SELECT * FROM flow_versions WHERE flow_id = ? AND version = ?').get(flowId, version)
     ) as Row | undefined;
-    if (!row) return null;
-    return {
-      flowId: row.flow_id as string,
-      version: row.version as number,
-      document: JSON.parse(row.document as string) as FlowDocument,
-      createdAt: row.created_at as number,
-    };
+    return row ? versionFromRow(row) : null;
   }
 
   async listFlowVersions(flowId: string): Promise<Omit<FlowVersion, 'document'>[]> {
     const rows = this.#sql(
-      'SELECT flow_id, version, created_at FROM flow_versions WHERE flow_id = ? ORDER BY version DESC',
+      'SELECT flow_id, version, created_at, published_at, published_by, publish_note FROM flow_versions WHERE flow_id = ? ORDER BY version DESC',
     ).all(flowId) as Row[];
-    return rows.map((row) => ({
-      flowId: row.flow_id as string,
-      version: row.version as number,
-      createdAt: row.created_at as number,
-    }));
+    return rows.map((row) => {
+      const { document: _document, ...summary } = versionFromRow({ ...row, document: 'null' });
+      return summary;
+    });
   }
 
   async setFlowEnabled(flowId: string, enabled: boolean): Promise<void> {
@@ -151,13 +172,16 @@ export class SqliteStore implements Store {
 
   async deleteFlow(flowId: string): Promise<boolean> {
     const now = Date.now();
-    return (
-      this.#sql('UPDATE flows SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL').run(
-        now,
-        now,
-        flowId,
-      ).changes > 0
-    );
+    const remove = this.#db.transaction((): boolean => {
+      this.#sql('DELETE FROM flow_drafts WHERE flow_id = ?').run(flowId);
+      // A re-created flow starts unpublished: its old version's triggers are gone with it.
+      return (
+        this.#sql(
+          'UPDATE flows SET deleted_at = ?, updated_at = ?, published_version = NULL WHERE id = ? AND deleted_at IS NULL',
+        ).run(now, now, flowId).changes > 0
+      );
+    });
+    return remove.immediate();
   }
 
   async commit(changes: readonly StoreChange[], options: { owner?: string } = {}): Promise<RunEvent[]> {
@@ -403,8 +427,23 @@ function flowFromRow(row: Row): FlowSummary {
     id: row.id as string,
     name: row.name as string,
     latestVersion: row.latest_version as number,
+    publishedVersion: (row.published_version as number | null) ?? null,
     enabled: row.enabled === 1,
     createdAt: row.created_at as number,
     updatedAt: row.updated_at as number,
+  };
+}
+
+function versionFromRow(row: Row): FlowVersion {
+  const publishedAt = row.published_at as number | null;
+  return {
+    flowId: row.flow_id as string,
+    version: row.version as number,
+    document: JSON.parse(row.document as string) as FlowDocument,
+    createdAt: row.created_at as number,
+    publication:
+      publishedAt === null
+        ? null
+        : { at: publishedAt, by: row.published_by as string | null, note: row.publish_note as string | null },
   };
 }

@@ -4,6 +4,7 @@
 import type { FlowDocument } from '../flow-schema.ts';
 import type { ApiKeyRecords } from './api-key-records.ts';
 import type { ConnectionRecords } from './connection-records.ts';
+import type { DraftRecords } from './draft-records.ts';
 import type { ExampleRecords, FeedbackRecords } from './feedback-records.ts';
 import type { PinRecords } from './pin-records.ts';
 import type {
@@ -25,8 +26,20 @@ export interface StoredRun {
 }
 
 export interface Store {
-  /** Saves a new immutable version (the store assigns `version`); creates the flow on first save. */
+  /**
+   * Saves a new immutable version (the store assigns `version`), not yet published; creates the
+   * flow on first save.
+   */
   saveFlow(document: FlowDocument): Promise<FlowVersion>;
+  /**
+   * Makes an existing version the flow's published one (the version its triggers run) and records
+   * who published it, when and why; a version published before keeps its first publication.
+   */
+  publishVersion(
+    flowId: string,
+    version: number,
+    publication: { by: string | null; note: string | null },
+  ): Promise<FlowVersion>;
   getFlow(flowId: string): Promise<FlowSummary | null>;
   listFlows(): Promise<FlowSummary[]>;
   getFlowVersion(flowId: string, version?: number): Promise<FlowVersion | null>;
@@ -81,6 +94,8 @@ export interface Store {
   /** The `type@version` a run's node ran as (metrics label node durations with it); null if unknown. */
   getNodeKey(runId: string, nodeId: string): Promise<string | null>;
 
+  /** Each flow's one mutable draft. */
+  readonly drafts: DraftRecords;
   /** Webhook and schedule triggers of published flows (the server seals and hashes their secrets). */
   readonly triggers: TriggerRecords;
   /** API keys, stored as hashes (the server makes and hashes the keys). */

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { R1flowError } from '../../engine/errors.ts';
+import { CellSchema } from '../../nodes/types.ts';
 import { loadSpiderSchemas, type SpiderSchema } from '../spider-sql/spider-schema.ts';
 import { readJsonFile } from './read-json-file.ts';
 
@@ -14,6 +15,8 @@ const QuestionSchema = z.object({
   db_id: z.string().min(1),
   question: z.string().min(1),
   gold_sql: z.string(),
+  /** The result a right answer has, when no gold query is given (a flow's publish test set). */
+  gold_rows: z.array(z.array(CellSchema)).optional(),
 });
 export type EvalQuestion = z.output<typeof QuestionSchema>;
 

@@ -1,6 +1,7 @@
 // One question's line of the evaluation report: its Spider hardness, and whether the prediction
 // executes to the gold's result under test-suite's rules (compareQueries).
 import { compareQueries } from '../scoring/compare-queries.ts';
+import { compareToRows } from '../scoring/compare-to-rows.ts';
 import type { RunSql } from '../scoring/run-sql.ts';
 import { type SpiderHardness, spiderHardness } from '../spider-sql/hardness.ts';
 import type { EvalDataset, EvalQuestion } from './eval-dataset.ts';
@@ -44,13 +45,13 @@ export async function scorePrediction(
   prediction: Prediction,
   options: ScoreOptions,
 ): Promise<QuestionReport> {
-  const comparison = await compareQueries(
-    options.runSql,
-    dataset.databaseFiles(question.db_id),
-    question.gold_sql,
-    prediction.sql,
-    { keepDistinct: options.keepDistinct },
-  );
+  const databases = dataset.databaseFiles(question.db_id);
+  const comparison =
+    question.gold_rows === undefined
+      ? await compareQueries(options.runSql, databases, question.gold_sql, prediction.sql, {
+          keepDistinct: options.keepDistinct,
+        })
+      : await compareToRows(options.runSql, databases[0]!, question.gold_rows, prediction.sql);
   // Why the flow gave no SQL says more than "the prediction has no SQL"; a broken gold is named as such.
   const scoringError =
     comparison.error &&

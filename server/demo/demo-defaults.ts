@@ -67,7 +67,9 @@ export async function importExampleFlows(
       logger.warn('an example flow is invalid and was not imported', { file, issues: result.issues.length });
       continue;
     }
-    await store.saveFlow(FlowDocumentSchema.parse(result.flow.document));
+    const version = await store.saveFlow(FlowDocumentSchema.parse(result.flow.document));
+    // Examples are ready to use: published, so their webhooks and schedules work from the start.
+    await store.publishVersion(version.flowId, version.version, { by: null, note: 'example flow' });
     imported.push(document.id);
   }
   return imported;

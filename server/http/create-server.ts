@@ -67,9 +67,13 @@ export function createServer(options: CreateServerOptions): R1flowServer {
       );
     },
     fire: async (trigger, tickAt) => {
+      // Another process (`r1flow flows disable`) may have switched the flow off since it was armed.
+      const flow = await runtime.store.getFlow(trigger.flowId);
+      if (!flow?.enabled || flow.publishedVersion !== trigger.flowVersion) return;
       await triggers.recordFire(trigger.id, tickAt.getTime());
       await runtime.orchestrator.startRun({
         flowId: trigger.flowId,
+        version: trigger.flowVersion,
         input: { ...trigger.config.input, firedAt: tickAt.toISOString() },
         trigger: { kind: 'schedule', detail: { nodeId: trigger.nodeId, tick: tickAt.toISOString() } },
       });

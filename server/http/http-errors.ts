@@ -26,6 +26,11 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   ORIGIN_NOT_ALLOWED: 403,
   NOT_FOUND: 404,
   FLOW_NOT_FOUND: 404,
+  FLOW_NO_DRAFT: 404,
+  // A webhook of a flow never published or switched off answers as if it were not there.
+  FLOW_NOT_PUBLISHED: 404,
+  FLOW_DISABLED: 404,
+  PUBLISH_GATE_FAILED: 422,
   RUN_NOT_FOUND: 404,
   THREAD_NOT_FOUND: 404,
   CONNECTION_NOT_FOUND: 404,
@@ -53,6 +58,7 @@ export function sendError(request: FastifyRequest, reply: FastifyReply, error: u
     if (error.path) body.path = error.path;
     if (error.nodeId) body.nodeId = error.nodeId;
     if (error.data?.issues) body.issues = error.data.issues;
+    if (error.data?.gate) body.gate = error.data.gate;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     return reply.status(status).send({ error: body });
   }

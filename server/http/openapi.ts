@@ -33,7 +33,7 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
       title: 'r1flow API',
       version,
       description:
-        'Flows, runs, live run events and the node catalog. Send an API key as `Authorization: Bearer <key>` (required when the server listens beyond loopback).',
+        'Flows, runs, live run events and the node catalog. A flow has one mutable draft (PUT /api/flows/{id}/draft) and immutable versions; publishing (POST /api/flows/{id}/publish, with a note, gated by its test set) picks the version its webhooks and schedules run. Send an API key as `Authorization: Bearer <key>` (required when the server listens beyond loopback).',
     },
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } },

@@ -1,5 +1,5 @@
-// At start-up, every flow's triggers are brought in line with its latest version (flows saved by
-// `r1flow run` or imported from examples have not been synced by the API).
+// At start-up, every flow's triggers are brought in line with its published version (examples
+// imported at first start have not been synced by the API); a flow never published has none.
 import type { Store } from '../../engine/store/store.ts';
 import type { NewTriggerSecret, TriggerStore } from './trigger-store.ts';
 
@@ -9,8 +9,12 @@ export async function syncAllTriggers(
 ): Promise<(NewTriggerSecret & { flowId: string })[]> {
   const created: (NewTriggerSecret & { flowId: string })[] = [];
   for (const flow of await store.listFlows()) {
-    const version = await store.getFlowVersion(flow.id);
-    if (!version) continue;
+    const version =
+      flow.publishedVersion === null ? null : await store.getFlowVersion(flow.id, flow.publishedVersion);
+    if (!version) {
+      await triggers.removeFlow(flow.id);
+      continue;
+    }
     try {
       await triggers.checkPaths(version.document);
     } catch {

@@ -1,4 +1,4 @@
-// The triggers of each flow's published (latest) version: one row per webhook or schedule node.
+// The triggers of each flow's published version: one row per webhook or schedule node.
 // Saving a flow re-syncs its rows; webhook HMAC secrets are sealed with the server secret, tokens
 // are kept only as hashes (shown once, at creation or rotation).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';

@@ -57,6 +57,7 @@ describe('r1flow COMMAND --help', () => {
     ['runs', ['list', 'show', 'cancel', 'resume']],
     ['keys', ['create', 'list', 'revoke']],
     ['connections', ['add', 'list', 'test', 'remove']],
+    ['flows', ['list', 'disable', 'enable']],
   ] as const) {
     it(`${group} --help prints each subcommand's usage and exits 0; ${group} alone exits 2`, async () => {
       const help = await runCli([group, '--help']);

@@ -92,10 +92,10 @@ describe('building and running the NL2SQL flow in the editor', () => {
     await page.getByTestId('node-issues-generate').waitFor({ state: 'detached' });
   });
 
-  test('a saved flow runs a demo question: live node states, then rows, SQL and confidence', async () => {
+  test('a saved draft runs a demo question: live node states, then rows, SQL and confidence', async () => {
     const { page } = session;
     await page.getByTestId('save-flow').click();
-    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('v1 · saved');
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('not published · draft saved');
 
     // Record every state each node shows, to see them change live rather than only the end state.
     await page.evaluate(() => {

@@ -49,7 +49,7 @@ describe('editing the canvas', () => {
     await expect.poll(() => edgeCount(page)).toBe(edges + 6);
     await page.keyboard.press('Control+Shift+z');
     await node(page, 'answer_2').waitFor({ state: 'detached' });
-    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('v1 · saved');
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('v1 published · saved');
   });
 
   test('auto-layout places the pipeline left to right, and undo puts the nodes back', async () => {
@@ -60,7 +60,9 @@ describe('editing the canvas', () => {
     await expect.poll(() => nodeX(page, 'answer')).not.toBe(before.at(-1));
     const after = await Promise.all(PIPELINE.map((id) => nodeX(page, id)));
     for (let i = 1; i < after.length; i++) expect(after[i]!, PIPELINE[i]).toBeGreaterThan(after[i - 1]!);
-    expect(await page.getByTestId('save-state').textContent()).toBe('v1 · unsaved changes');
+    expect(await page.getByTestId('save-state').textContent()).toMatch(
+      /^v1 published · (unsaved changes|draft saved)$/,
+    );
 
     await page.getByTestId('undo').click();
     await expect.poll(() => Promise.all(PIPELINE.map((id) => nodeX(page, id)))).toEqual(before);

@@ -1,5 +1,5 @@
 // The server goes away mid-edit: a banner says so, nothing typed is lost (the draft lives in the
-// browser, across a reload), and once the server is back the edits save as a new version.
+// browser, across a reload), and once the server is back the edits save as the flow's draft.
 import { beforeAll, describe, expect, test } from 'vitest';
 import { saveScreenshot } from '../support/browser.ts';
 import { node, notice, waitForEditor } from './editor-page.ts';
@@ -36,18 +36,18 @@ describe('an unreachable server', () => {
     await node(page, 'answer').waitFor();
     expect(await page.getByTestId('flow-name-input').inputValue()).toBe('Edited while offline');
     await page.getByTestId('offline-banner').waitFor();
-    expect(await page.getByTestId('save-state').textContent()).toBe('v1 · unsaved changes');
+    expect(await page.getByTestId('save-state').textContent()).toBe('v1 published · unsaved changes');
 
     await page.unroute('**/api/**', cutOff);
     await page.unroute('**/healthz', cutOff);
     await page.getByTestId('offline-retry').click();
     await page.getByTestId('offline-banner').waitFor({ state: 'detached' });
     await page.getByTestId('save-flow').click();
-    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('v2 · saved');
-    const { body } = await session.server.api<{ version: { document: { name: string } } }>(
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('v1 published · draft saved');
+    const { body } = await session.server.api<{ draft: { document: { name: string } } }>(
       'GET',
       '/api/flows/nl2sql',
     );
-    expect(body.version.document.name).toBe('Edited while offline');
+    expect(body.draft.document.name).toBe('Edited while offline');
   });
 });

@@ -1,4 +1,4 @@
-// Versions (save, change, restore with a readable diff), the unsaved-changes guard, import and
+// Versions (publish, change, restore with a readable diff), the unsaved-changes guard, import and
 // export of flow files (and refusing bad ones), and the triggers panel: in real Chromium.
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
@@ -21,7 +21,13 @@ interface FlowFile {
   edges: unknown[];
 }
 
-async function save(expected: string): Promise<void> {
+async function publish(expected: string): Promise<void> {
+  await session.page.getByTestId('publish-flow').click();
+  await session.page.getByTestId('publish-confirm').click();
+  await expect.poll(() => session.page.getByTestId('save-state').textContent()).toBe(expected);
+}
+
+async function saveDraft(expected: string): Promise<void> {
   await session.page.getByTestId('save-flow').click();
   await expect.poll(() => session.page.getByTestId('save-state').textContent()).toBe(expected);
 }
@@ -41,14 +47,14 @@ async function importFile(name: string, text: string): Promise<void> {
 }
 
 describe('versions', () => {
-  test('a saved change is a new version; restoring the old one shows what differs and saves as the newest', async () => {
+  test('a published change is a new version; restoring the old one shows what differs and publishes as the newest', async () => {
     const { page } = session;
     await selectNode(page, 'generate');
     await field(page, 'params.n').fill('4');
-    await save('v2 · saved');
+    await publish('v2 published · saved');
     await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
     await page.getByTestId('flow-name-input').fill('Ask the warehouse, fewer samples');
-    await save('v3 · saved');
+    await publish('v3 published · saved');
 
     await page.getByTestId('tab-versions').click();
     await page.getByTestId('version-1').click();
@@ -60,9 +66,11 @@ describe('versions', () => {
     await saveScreenshot(page, 'editor-versions');
 
     await page.getByTestId('restore-version').click();
-    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('v3 · unsaved changes');
+    await expect
+      .poll(() => page.getByTestId('save-state').textContent())
+      .toMatch(/^v3 published · (unsaved changes|draft saved)$/);
     await expect.poll(() => diff.textContent()).toContain('is the same as version 1');
-    await save('v4 · saved');
+    await publish('v4 published · saved');
     const { body } = await session.server.api<{ version: { document: FlowFile } }>(
       'GET',
       '/api/flows/nl2sql/versions/4',
@@ -81,7 +89,7 @@ describe('versions', () => {
     await page.getByTestId('confirm-cancel').click();
     expect(await page.getByTestId('flow-name-input').inputValue()).toBe('Unsaved name');
     await page.getByTestId('undo').click();
-    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('v4 · saved');
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('v4 published · saved');
   });
 });
 
@@ -103,10 +111,10 @@ describe('import and export', () => {
       .poll(() => notice(session.page, 'import').textContent())
       .toContain('Imported "Ask the warehouse"');
     expect(await exportFlow()).toEqual(exported);
-    expect(await session.page.getByTestId('save-state').textContent()).toBe('v4 · saved');
+    expect(await session.page.getByTestId('save-state').textContent()).toBe('v4 published · saved');
   });
 
-  test('a flow file without positions is laid out on import and saves as a new flow', async () => {
+  test('a flow file without positions is laid out on import and saves as the draft of a new flow', async () => {
     const { page } = session;
     const exported = await exportFlow();
     const copy: FlowFile = {
@@ -124,12 +132,13 @@ describe('import and export', () => {
       .getByTestId('rf__node-start')
       .evaluate((e) => (e as HTMLElement).style.transform);
     expect(answerX).not.toBe(startX);
-    await save('v1 · saved');
-    const { body } = await session.server.api<{ version: { document: FlowFile } }>(
+    await saveDraft('not published · draft saved');
+    const { body } = await session.server.api<{ version: null; draft: { document: FlowFile } }>(
       'GET',
       '/api/flows/nl2sql-copy',
     );
-    expect(body.version.document.nodes.every((n) => n.position !== undefined)).toBe(true);
+    expect(body.version).toBeNull();
+    expect(body.draft.document.nodes.every((n) => n.position !== undefined)).toBe(true);
   });
 
   test('a file that is not JSON is refused with a clear message, and the open flow is untouched', async () => {

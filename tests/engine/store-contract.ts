@@ -156,6 +156,60 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('drafts and publication', () => {
+      it('a draft creates the flow without a version; saving it again replaces it; discarding drops it', async () => {
+        const doc = flow();
+        const draft = await store.drafts.save({ ...doc, version: 7 }, 'alice');
+        expect(draft).toMatchObject({ flowId: doc.id, updatedBy: 'alice' });
+        expect(draft.document.version).toBeUndefined();
+        expect(await store.getFlow(doc.id)).toMatchObject({ latestVersion: 0, publishedVersion: null });
+        expect(await store.getFlowVersion(doc.id)).toBeNull();
+        await store.drafts.save({ ...doc, name: 'second' }, null);
+        expect((await store.drafts.get(doc.id))!.document.name).toBe('second');
+        expect((await store.getFlow(doc.id))!.name).toBe('second');
+        expect((await store.saveFlow(doc)).version).toBe(1);
+        expect(await store.drafts.discard(doc.id)).toBe(true);
+        expect(await store.drafts.discard(doc.id)).toBe(false);
+        expect(await store.drafts.get(doc.id)).toBeNull();
+      });
+
+      it('publishing points the flow at a version and records its first publication only', async () => {
+        const doc = flow();
+        const v1 = await store.saveFlow(doc);
+        expect(v1.publication).toBeNull();
+        const published = await store.publishVersion(doc.id, 1, { by: 'alice', note: 'first' });
+        expect(published.publication).toMatchObject({ by: 'alice', note: 'first' });
+        await store.saveFlow({ ...doc, name: 'two' });
+        expect(await store.getFlow(doc.id)).toMatchObject({ latestVersion: 2, publishedVersion: 1 });
+        await store.publishVersion(doc.id, 2, { by: null, note: null });
+        const again = await store.publishVersion(doc.id, 1, { by: 'bob', note: 'rollback' });
+        expect(again.publication).toMatchObject({ by: 'alice', note: 'first' });
+        expect((await store.getFlow(doc.id))!.publishedVersion).toBe(1);
+        expect((await store.listFlowVersions(doc.id)).map((v) => v.publication?.note)).toEqual([
+          null,
+          'first',
+        ]);
+        await expect(store.publishVersion(doc.id, 9, { by: null, note: null })).rejects.toMatchObject({
+          code: 'FLOW_NOT_FOUND',
+        });
+        expect((await store.getFlow(doc.id))!.publishedVersion).toBe(1);
+        await expect(store.publishVersion('nope', 1, { by: null, note: null })).rejects.toMatchObject({
+          code: 'FLOW_NOT_FOUND',
+        });
+      });
+
+      it('deleting a flow drops its draft and its publication', async () => {
+        const doc = flow();
+        await store.saveFlow(doc);
+        await store.publishVersion(doc.id, 1, { by: null, note: null });
+        await store.drafts.save(doc, null);
+        await store.deleteFlow(doc.id);
+        expect(await store.drafts.get(doc.id)).toBeNull();
+        await store.drafts.save(doc, null);
+        expect(await store.getFlow(doc.id)).toMatchObject({ latestVersion: 1, publishedVersion: null });
+      });
+    });
+
     describe('runs, commits and events', () => {
       it('commit applies a batch and numbers its events with a store-wide increasing sequence', async () => {
         const one = runRecord();

@@ -46,7 +46,42 @@ export type VersionSummary = Omit<FlowVersion, 'document'>;
 
 export interface FlowWithVersion {
   flow: FlowSummary;
+  /** The latest version; null while the flow has only a draft. */
+  version: FlowVersion | null;
+  draft: { document: FlowDocument } | null;
+  /** The draft (or latest version) differs from the published version. */
+  unpublishedChanges: boolean;
+}
+
+export interface SavedDraft {
+  flow: FlowSummary;
+  unpublishedChanges: boolean;
+  issues: FlowIssue[];
+}
+
+export interface GateFailure {
+  number: number;
+  question: string;
+  outcome: string;
+  predictedSql: string;
+  error?: { code: string; message: string };
+}
+
+export interface GateReport {
+  correct: number;
+  total: number;
+  executionAccuracy: number;
+  minExecutionAccuracy: number;
+  passed: boolean;
+  failures: GateFailure[];
+}
+
+export interface PublishOutcome {
+  flow: FlowSummary;
   version: FlowVersion;
+  /** False when the document is the published version already. */
+  published: boolean;
+  gate: GateReport | null;
 }
 
 export interface RunDetails {

@@ -4,6 +4,8 @@ import type {
   FlowSummary,
   FlowVersion,
   FlowWithVersion,
+  PublishOutcome,
+  SavedDraft,
   ValidationResult,
   VersionSummary,
 } from './api-types.ts';
@@ -19,12 +21,18 @@ export function getFlow(id: string): Promise<FlowWithVersion> {
   return apiRequest('GET', flowPath(id));
 }
 
-/** Creates the flow (POST) or saves a new version of it (PUT); either way a new version. */
-export async function saveFlow(document: FlowDocument, exists: boolean): Promise<FlowVersion> {
-  const body = exists
-    ? await apiRequest<{ version: FlowVersion }>('PUT', flowPath(document.id), document)
-    : await apiRequest<{ version: FlowVersion }>('POST', '/api/flows', document);
-  return body.version;
+/** Saves the flow's draft (creating the flow, unpublished, the first time); no version is made. */
+export function saveDraft(document: FlowDocument): Promise<SavedDraft> {
+  return apiRequest('PUT', `${flowPath(document.id)}/draft`, document);
+}
+
+/** Publishes the document as a version with a note; a refused gate throws ApiError with `details.gate`. */
+export function publishFlow(document: FlowDocument, note: string): Promise<PublishOutcome> {
+  return apiRequest('POST', `${flowPath(document.id)}/publish`, { document, ...(note ? { note } : {}) });
+}
+
+export async function setFlowEnabled(id: string, enabled: boolean): Promise<FlowSummary> {
+  return (await apiRequest<{ flow: FlowSummary }>('PATCH', flowPath(id), { enabled })).flow;
 }
 
 export async function deleteFlow(id: string): Promise<void> {

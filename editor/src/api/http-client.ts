@@ -9,6 +9,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly issues: FlowIssue[] = [],
+    /** The error's other fields (e.g. `gate` of a refused publish). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -48,14 +50,18 @@ export async function apiRequest<T>(method: Method, path: string, body?: unknown
   const text = await response.text();
   const parsed = parseBody(response.status, text);
   if (response.ok) return parsed as T;
-  const error = (parsed as { error?: { code?: string; message?: string; issues?: FlowIssue[] } } | null)
-    ?.error;
+  const error = (
+    parsed as {
+      error?: { code?: string; message?: string; issues?: FlowIssue[] } & Record<string, unknown>;
+    } | null
+  )?.error;
   if (response.status === 401 || response.status === 403) markSignInRequired(true);
   throw new ApiError(
     response.status,
     error?.code ?? 'HTTP_ERROR',
     error?.message ?? `HTTP ${response.status}`,
     error?.issues ?? [],
+    error ?? {},
   );
 }
 

@@ -5,14 +5,17 @@ import { apiRequest } from './http-client.ts';
 const runPath = (id: string) => `/api/runs/${encodeURIComponent(id)}`;
 
 /**
- * Starts a run from the editor; with `followUpOf`, as the next turn of that run's thread. Runs
- * started in the editor take the flow's pinned outputs.
+/**
+ * Starts a run of the flow's draft (what the editor shows; the latest version when there is none);
+ * with `followUpOf`, as the next turn of that run's thread. Runs started in the editor take the
+ * flow's pinned outputs.
  */
 export async function startRun(flowId: string, input: unknown, followUpOf?: string): Promise<RunRecord> {
   const body = {
     input,
     source: 'editor',
     usePins: true,
+    draft: true,
     ...(followUpOf === undefined ? {} : { followUpOf }),
   };
   return (await apiRequest<{ run: RunRecord }>('POST', `/api/flows/${encodeURIComponent(flowId)}/runs`, body))

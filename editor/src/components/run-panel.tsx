@@ -56,7 +56,8 @@ export function RunPanel() {
   const start = async (input: Record<string, unknown>, followUpOf?: string) => {
     setStarting(true);
     try {
-      if (dirty && !(await saveCurrentFlow())) return;
+      // Runs take the draft saved on the server, so unsaved edits are saved first.
+      if (dirty && !(await saveCurrentFlow({ quiet: true }))) return;
       await runFlow(flowId, input, followUpOf);
     } finally {
       setStarting(false);

@@ -1,7 +1,7 @@
-// The flow menu: pick, create, save, undo/redo, lay out, fit, import, export, delete; and the
-// Connections page.
+// The flow menu: pick, create, save the draft, publish, switch on/off, undo/redo, lay out, fit,
+// import, export, delete; and the Connections page.
 import { useReactFlow } from '@xyflow/react';
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { editorStore, redo, undo } from '../state/editor-store.ts';
 import {
@@ -10,8 +10,11 @@ import {
   exportCurrentFlow,
   importFlowFile,
   saveCurrentFlow,
+  switchCurrentFlow,
 } from '../state/flow-actions.ts';
+import { publishStore } from '../state/publish-store.ts';
 import { FlowPicker } from './flow-picker.tsx';
+import { PublishDialog } from './publish-dialog.tsx';
 import { SaveState } from './save-state.tsx';
 
 export function TopBar({
@@ -27,6 +30,8 @@ export function TopBar({
   const canUndo = useStore(editorStore, (state) => state.history.past.length > 0);
   const canRedo = useStore(editorStore, (state) => state.history.future.length > 0);
   const fileInput = useRef<HTMLInputElement>(null);
+  const [publishing, setPublishing] = useState(false);
+  const { exists, enabled } = useStore(publishStore);
   const { fitView } = useReactFlow();
 
   return (
@@ -44,10 +49,34 @@ export function TopBar({
         disabled={!open}
         onClick={() => saveCurrentFlow()}
         data-testid="save-flow"
-        title="Ctrl/⌘ S"
+        title="Save the draft (Ctrl/⌘ S); no version is made"
       >
-        Save
+        Save draft
       </button>
+      <button
+        type="button"
+        className="primary"
+        disabled={!open}
+        onClick={() => setPublishing(true)}
+        data-testid="publish-flow"
+        title="Make a version its webhooks and schedules run"
+      >
+        Publish
+      </button>
+      {open && exists ? (
+        <label className="switch" title="While off, its webhooks answer 404 and its schedules stop">
+          <input
+            type="checkbox"
+            role="switch"
+            aria-checked={enabled}
+            checked={enabled}
+            onChange={(event) => void switchCurrentFlow(event.target.checked)}
+            data-testid="flow-enabled"
+          />
+          {enabled ? 'on' : 'off'}
+        </label>
+      ) : null}
+      {publishing ? <PublishDialog onClose={() => setPublishing(false)} /> : null}
       <button type="button" disabled={!canUndo} onClick={undo} data-testid="undo" title="Ctrl/⌘ Z">
         Undo
       </button>

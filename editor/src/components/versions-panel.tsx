@@ -30,7 +30,8 @@ export function VersionsPanel() {
   }, [flowId, serverVersion]);
 
   if (!flowId) return <p className="muted">Open a flow to see its versions.</p>;
-  if (serverVersion === null) return <p className="muted">Not saved yet: saving creates version 1.</p>;
+  if (serverVersion === null)
+    return <p className="muted">Not published yet: publishing creates a version.</p>;
 
   const pick = async (version: number) => {
     try {
@@ -53,9 +54,22 @@ export function VersionsPanel() {
               data-testid={`version-${version.version}`}
             >
               Version {version.version}
-              {version.version === serverVersion ? ' (latest)' : ''}
+              {version.version === serverVersion
+                ? ' (published)'
+                : version.publication
+                  ? ''
+                  : ' (tried, not published)'}
             </button>
-            <span className="muted"> {new Date(version.createdAt).toLocaleString()}</span>
+            <span className="muted">
+              {' '}
+              {new Date(version.publication?.at ?? version.createdAt).toLocaleString()}
+            </span>
+            {version.publication?.note ? (
+              <span className="version-note" data-testid={`version-note-${version.version}`}>
+                {' '}
+                {version.publication.note}
+              </span>
+            ) : null}
           </li>
         ))}
       </ol>

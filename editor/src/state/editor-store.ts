@@ -91,7 +91,7 @@ export function closeFlow(): void {
   });
 }
 
-export function markSaved(version: number): void {
+export function markSaved(version: number | null): void {
   const state = editorStore.getState();
   editorStore.setState({ serverVersion: version, cleanKey: draftKey(selectDraft(state)) });
 }
@@ -139,5 +139,6 @@ function metaOf(draft: FlowDraft): FlowMeta {
     id: draft.id,
     name: draft.name,
     ...(draft.description === undefined ? {} : { description: draft.description }),
+    ...(draft.testSet === undefined ? {} : { testSet: draft.testSet }),
   };
 }

@@ -1,6 +1,8 @@
-// What the flow menu does: open, create, save, delete, import, export, restore a version. Each
-// action guards unsaved edits, reports in words, and never loses the draft when the server is away.
-import { deleteFlow, getFlow, getVersion, saveFlow } from '../api/flows-api.ts';
+// What the flow menu does: open, create, save the draft, publish, switch on or off, delete,
+// import, export, restore a version. Each action guards unsaved edits, reports in words, and never
+// loses the draft when the server is away.
+import type { GateReport } from '../api/api-types.ts';
+import { deleteFlow, getFlow, getVersion, publishFlow, saveDraft, setFlowEnabled } from '../api/flows-api.ts';
 import { ApiError, describeError, ServerUnreachableError } from '../api/http-client.ts';
 import type { FlowDraft } from '../flow/canvas-types.ts';
 import { documentToDraft } from '../flow/document-to-draft.ts';
@@ -23,6 +25,7 @@ import {
 import { flowsStore, refreshFlows } from './flows-store.ts';
 import { readLocalDraft, rememberLastFlow, removeLocalDraft } from './local-draft.ts';
 import { notify } from './notices-store.ts';
+import { publishStore, showPublishState } from './publish-store.ts';
 import { portsOfNode, validationStore } from './validation-store.ts';
 
 /** Asks before unsaved edits are thrown away; true when it is fine to go on. */
@@ -31,7 +34,7 @@ async function confirmDiscard(): Promise<boolean> {
   if (!selectDirty(state)) return true;
   const discard = await askConfirm(
     'Discard unsaved changes?',
-    `"${state.meta?.name}" has changes that are not saved as a version.`,
+    `"${state.meta?.name}" has changes that are not saved.`,
     'Discard changes',
   );
   if (discard && state.meta) removeLocalDraft(state.meta.id);
@@ -42,25 +45,31 @@ export async function openFlow(id: string, options: { guard?: boolean } = {}): P
   if (options.guard !== false && !(await confirmDiscard())) return;
   const local = readLocalDraft(id);
   try {
-    const { version } = await getFlow(id);
-    const server = await laidOut(documentToDraft(version.document));
+    const { flow, version, draft, unpublishedChanges } = await getFlow(id);
+    const document = draft?.document ?? version?.document;
+    if (!document) throw new Error(`flow "${id}" has neither a draft nor a version`);
+    const server = await laidOut(documentToDraft(document));
+    const published = flow.publishedVersion;
     if (local && draftKey(local.draft) !== draftKey(server)) {
-      showDraft(local.draft, version.version, server);
-      const stale = local.serverVersion !== null && local.serverVersion !== version.version;
+      showDraft(local.draft, published, server);
+      const stale = local.serverVersion !== null && local.serverVersion !== published;
       notify(
         'info',
-        `Unsaved edits from ${new Date(local.savedAt).toLocaleTimeString()} restored from this browser${stale ? ` (they started from version ${local.serverVersion}; the server now has version ${version.version})` : ''}.`,
+        `Unsaved edits from ${new Date(local.savedAt).toLocaleTimeString()} restored from this browser${stale ? ` (they started from version ${local.serverVersion}; the server now publishes version ${published})` : ''}.`,
         'draft',
       );
     } else {
-      showDraft(server, version.version);
+      showDraft(server, published);
     }
+    showPublishState(flow, unpublishedChanges);
   } catch (error) {
     if (!local) {
       notify('error', `Could not open "${id}": ${describeError(error)}`, 'open');
       return;
     }
     showDraft(local.draft, local.serverVersion, null);
+    // The server cannot be asked: the local copy says which version it started from.
+    publishStore.setState({ exists: local.serverVersion !== null, publishedVersion: local.serverVersion });
     notify(
       'info',
       `Opened your local draft of "${id}"; the server could not be asked (${describeError(error)}).`,
@@ -75,26 +84,76 @@ export async function openFlow(id: string, options: { guard?: boolean } = {}): P
 export async function createFlow(id: string, name: string): Promise<void> {
   if (!(await confirmDiscard())) return;
   showDraft({ id, name, nodes: [], edges: [] }, null, null);
+  showPublishState(null, false);
   rememberLastFlow(id);
   setFlowHash(id);
 }
 
-export async function saveCurrentFlow(): Promise<boolean> {
+/** Saves the draft on the server (no version); `quiet` for autosave, which reports only failures it can act on. */
+export async function saveCurrentFlow(options: { quiet?: boolean } = {}): Promise<boolean> {
   const state = editorStore.getState();
   const draft = selectDraft(state);
   if (!draft) return false;
   try {
-    const version = await saveFlow(draft, state.serverVersion !== null);
+    const saved = await saveDraft(draft);
     // Same content, not the same object: the canvas re-measuring a node during the save is no edit.
-    if (draftKey(selectDraft(editorStore.getState())) === draftKey(draft)) markSaved(version.version);
-    else editorStore.setState({ serverVersion: version.version });
+    if (draftKey(selectDraft(editorStore.getState())) === draftKey(draft))
+      markSaved(editorStore.getState().serverVersion);
     removeLocalDraft(draft.id);
-    notify('success', `Saved "${draft.name}" as version ${version.version}.`, 'save');
-    void refreshFlows().catch(() => undefined);
+    showPublishState(saved.flow, saved.unpublishedChanges);
+    if (!options.quiet)
+      notify('success', `Saved the draft of "${draft.name}"; publish it to make a version.`, 'save');
+    if (!flowsStore.getState().flows.some((flow) => flow.id === draft.id))
+      void refreshFlows().catch(() => undefined);
     return true;
   } catch (error) {
-    notify('error', `Not saved: ${saveFailure(error, draft)}`, 'save');
+    if (!options.quiet || !(error instanceof ServerUnreachableError)) {
+      notify('error', `Not saved: ${saveFailure(error, draft)}`, 'save');
+    }
     return false;
+  }
+}
+
+/**
+ * Publishes what the editor shows as a version with `note`. Answers the gate's report when the
+ * flow's test set refused it (nothing was published), else null.
+ */
+export async function publishCurrentFlow(note: string): Promise<GateReport | null> {
+  const draft = selectDraft(editorStore.getState());
+  if (!draft) return null;
+  try {
+    const outcome = await publishFlow(draft, note);
+    if (selectDraft(editorStore.getState()) === draft) markSaved(outcome.version.version);
+    else editorStore.setState({ serverVersion: outcome.version.version });
+    removeLocalDraft(draft.id);
+    showPublishState(outcome.flow, false);
+    notify(
+      'success',
+      outcome.published
+        ? `Published "${draft.name}" as version ${outcome.version.version}${outcome.gate ? ` (${outcome.gate.correct}/${outcome.gate.total} test questions right)` : ''}; its webhooks and schedules run it now.`
+        : `Nothing changed since version ${outcome.version.version}: no new version.`,
+      'publish',
+    );
+    void refreshFlows().catch(() => undefined);
+    return null;
+  } catch (error) {
+    const gate = error instanceof ApiError ? (error.details.gate as GateReport | undefined) : undefined;
+    if (gate) return gate;
+    notify('error', `Not published: ${saveFailure(error, draft)}`, 'publish');
+    return null;
+  }
+}
+
+/** Switches the open flow on or off (its webhooks and schedules). */
+export async function switchCurrentFlow(enabled: boolean): Promise<void> {
+  const id = editorStore.getState().meta?.id;
+  if (!id) return;
+  try {
+    const flow = await setFlowEnabled(id, enabled);
+    publishStore.setState({ enabled: flow.enabled });
+    notify('info', `"${flow.name}" is switched ${enabled ? 'on' : 'off'}.`, 'switch');
+  } catch (error) {
+    notify('error', `Not switched: ${describeError(error)}`, 'switch');
   }
 }
 
@@ -123,7 +182,7 @@ export async function deleteCurrentFlow(): Promise<void> {
   );
   if (!sure) return;
   try {
-    if (state.serverVersion !== null) await deleteFlow(id);
+    if (publishStore.getState().exists) await deleteFlow(id);
   } catch (error) {
     notify('error', `Not deleted: ${describeError(error)}`, 'delete');
     return;
@@ -151,12 +210,14 @@ export async function importFlowFile(file: File): Promise<void> {
   // Re-importing the open, saved flow's own export changes nothing: it stays clean.
   const current = editorStore.getState();
   const clean = current.meta?.id === draft.id && !selectDirty(current) ? selectDraft(current) : null;
-  showDraft(draft, existing?.latestVersion ?? null, clean);
+  showDraft(draft, existing?.publishedVersion ?? null, clean);
+  // Re-importing the open flow changes nothing on the server; another file is at best a new draft.
+  if (!clean) showPublishState(existing ?? null, existing !== undefined);
   rememberLastFlow(draft.id);
   setFlowHash(draft.id);
   notify(
     'success',
-    `Imported "${draft.name}"${existing ? `; saving makes it version ${existing.latestVersion + 1} of the existing flow` : ''}.`,
+    `Imported "${draft.name}"${existing ? '; saving makes it the draft of the existing flow' : ''}.`,
     'import',
   );
 }
@@ -180,7 +241,7 @@ export async function restoreVersion(version: number): Promise<void> {
     replaceDraft(await laidOut(documentToDraft(stored.document)));
     notify(
       'info',
-      `Version ${version} is back in the editor. Save to make it the latest version (undo reverts).`,
+      `Version ${version} is back in the editor. Publish to make it the published version again (undo reverts).`,
       'restore',
     );
   } catch (error) {

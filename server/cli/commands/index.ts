@@ -4,6 +4,7 @@ import { connectionsCommand } from './connections.ts';
 import { demoCommand } from './demo.ts';
 import evalCommand from './eval.ts';
 import { exportCommand } from './export.ts';
+import { flowsCommand } from './flows.ts';
 import { keysCommand } from './keys.ts';
 import queues from './queues.ts';
 import run from './run.ts';
@@ -24,6 +25,7 @@ export async function loadCommands(): Promise<CliCommand[]> {
     validate,
     evalCommand,
     runsCommand,
+    flowsCommand,
     keysCommand,
     connectionsCommand,
     exportCommand,

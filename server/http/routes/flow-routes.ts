@@ -1,51 +1,65 @@
-// Flows and their versions. Every save is a new immutable version and publishes it: the flow's
-// webhook and schedule triggers follow the latest version.
-import type { FastifyInstance } from 'fastify';
+// Flows, their draft and their versions. The editor autosaves a flow's one mutable draft; publishing
+// makes the draft an immutable version (with a note, after its test set passes) that the flow's
+// webhooks and schedules run. PUT /api/flows/:id and POST /api/flows keep their old meaning for
+// existing clients: the document becomes the draft and is published in one step.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { R1flowError } from '../../../engine/errors.ts';
-import { type FlowDocument, NodeIdSchema } from '../../../engine/flow-schema.ts';
+import { sameFlowContent } from '../../../engine/flow-content.ts';
+import { type FlowDocument, FlowDocumentSchema, NodeIdSchema } from '../../../engine/flow-schema.ts';
 import { portsOfNodes } from '../../../engine/node-ports.ts';
+import type { FlowSummary } from '../../../engine/store/records.ts';
 import { validateFlow } from '../../../engine/validate-flow.ts';
+import { checkedFlow, checkId } from '../../flows/checked-flow.ts';
+import { publishFlow } from '../../flows/publish-flow.ts';
 import type { RouteTable } from '../route.ts';
 import type { ServerContext } from '../server-context.ts';
 import { describeTriggers } from './trigger-views.ts';
 
 const FlowParams = z.object({ id: NodeIdSchema });
 const AnyBody = z.unknown();
+const PublishBody = z
+  .object({
+    /** Why this version: shown in the versions list. */
+    note: z.string().trim().max(1000).optional(),
+    /** Publish this document (it also becomes the draft); the stored draft when absent. */
+    document: z.unknown().optional(),
+  })
+  .strict()
+  .default({});
 
 export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, context: ServerContext): void {
   const { store, registry } = context.runtime;
 
-  /** Validates, saves a version, re-syncs triggers; returns what the API answers. */
-  async function save(document: unknown, expectedId?: string) {
-    const result = validateFlow(document, registry);
-    if (!result.ok) {
-      throw new R1flowError(
-        result.issues[0]!.code,
-        `the flow is invalid (${result.issues.length} problems)`,
-        {
-          path: result.issues[0]!.path,
-          data: { issues: result.issues },
-        },
-      );
-    }
-    const flow = result.flow.document;
-    if (expectedId !== undefined && flow.id !== expectedId) {
-      throw new R1flowError(
-        'BAD_REQUEST',
-        `the document's id "${flow.id}" does not match the URL's "${expectedId}"`,
-        {
-          path: 'body.id',
-        },
-      );
-    }
-    await context.triggers.checkPaths(flow);
-    const version = await store.saveFlow(flow);
-    const secrets = await context.triggers.sync(
-      version.document as typeof version.document & { version: number },
-    );
-    context.onTriggersChanged();
-    return { flow: await store.getFlow(flow.id), version, newSecrets: secrets };
+  /** Who publishes or saves: the API key's name; null on an open loopback server. */
+  async function actor(request: FastifyRequest): Promise<string | null> {
+    const keyId = request.credential?.keyId;
+    if (!keyId) return null;
+    return (await context.apiKeys.list()).find((key) => key.id === keyId)?.name ?? keyId;
+  }
+
+  /** Whether `document` (the draft, else the latest version) differs from the published version. */
+  async function unpublishedChanges(
+    flow: FlowSummary | null,
+    document: FlowDocument | null,
+  ): Promise<boolean> {
+    if (!flow || !document) return false;
+    const published =
+      flow.publishedVersion === null ? null : await store.getFlowVersion(flow.id, flow.publishedVersion);
+    return !published || !sameFlowContent(document, published.document);
+  }
+
+  /** Saves `document` as the draft and publishes it; returns what the API answers. */
+  async function saveAndPublish(
+    document: unknown,
+    request: FastifyRequest,
+    note: string | null,
+    expectedId?: string,
+  ) {
+    const flow = checkedFlow(document, registry, expectedId);
+    const by = await actor(request);
+    await store.drafts.save(flow, by);
+    return publishFlow(context, flow, { by, note });
   }
 
   routes.add(app, {
@@ -60,20 +74,26 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     method: 'POST',
     url: '/api/flows',
     tag: 'flows',
-    summary: 'Create a flow (its first version)',
+    summary:
+      'Create a flow and publish its first version (editors save a draft instead: PUT /api/flows/:id/draft)',
     body: AnyBody,
-    responses: { 201: 'Created', 400: 'Invalid flow, with every issue', 409: 'A flow with this id exists' },
-    handler: async ({ body }, _request, reply) => {
+    responses: {
+      201: 'Created',
+      400: 'Invalid flow, with every issue',
+      409: 'A flow with this id exists',
+      422: 'Its test set failed the publish gate',
+    },
+    handler: async ({ body }, request, reply) => {
       const id = (body as { id?: unknown } | null)?.id;
       if (typeof id === 'string' && (await store.getFlow(id))) {
         return reply.status(409).send({
           error: {
             code: 'BAD_REQUEST',
-            message: `flow "${id}" exists; PUT /api/flows/${id} saves a new version`,
+            message: `flow "${id}" exists; PUT /api/flows/${id}/draft saves its draft, POST /api/flows/${id}/publish publishes it`,
           },
         });
       }
-      return reply.status(201).send(await save(body));
+      return reply.status(201).send(await saveAndPublish(body, request, null));
     },
   });
 
@@ -93,13 +113,100 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     method: 'GET',
     url: '/api/flows/:id',
     tag: 'flows',
-    summary: 'A flow with its latest version and triggers',
+    summary:
+      'A flow with its latest version (null while it has only a draft), its draft (null when it has none), whether the draft differs from the published version, and its triggers',
     params: FlowParams,
     handler: async ({ params }) => {
       const flow = await store.getFlow(params.id);
+      if (!flow) throw new R1flowError('FLOW_NOT_FOUND', `no flow "${params.id}"`);
       const version = await store.getFlowVersion(params.id);
-      if (!flow || !version) throw new R1flowError('FLOW_NOT_FOUND', `no flow "${params.id}"`);
-      return { flow, version, triggers: await describeTriggers(context, params.id) };
+      const draft = await store.drafts.get(params.id);
+      return {
+        flow,
+        version,
+        draft,
+        unpublishedChanges: await unpublishedChanges(flow, draft?.document ?? version?.document ?? null),
+        triggers: await describeTriggers(context, params.id),
+      };
+    },
+  });
+
+  routes.add(app, {
+    method: 'PUT',
+    url: '/api/flows/:id/draft',
+    tag: 'flows',
+    summary:
+      "Save the flow's draft (creates the flow, unpublished, on first save); no version is made. Answers the draft's validation issues",
+    params: FlowParams,
+    body: AnyBody,
+    responses: { 200: 'Saved', 400: 'Not a flow document (structure), with every issue' },
+    handler: async ({ params, body }, request) => {
+      const parsed = FlowDocumentSchema.safeParse(body);
+      if (!parsed.success) {
+        // Params and wiring may be unfinished in a draft; its shape may not.
+        const result = validateFlow(body, registry);
+        const issues = result.ok ? [] : result.issues;
+        throw new R1flowError('FLOW_SCHEMA_INVALID', 'the draft is not a flow document', {
+          path: issues[0]?.path ?? 'body',
+          data: { issues },
+        });
+      }
+      checkId(parsed.data.id, params.id);
+      const draft = await store.drafts.save(parsed.data, await actor(request));
+      const result = validateFlow(parsed.data, registry);
+      const flow = await store.getFlow(params.id);
+      return {
+        flow,
+        draft,
+        unpublishedChanges: await unpublishedChanges(flow, draft.document),
+        issues: result.ok ? [] : result.issues,
+      };
+    },
+  });
+
+  routes.add(app, {
+    method: 'DELETE',
+    url: '/api/flows/:id/draft',
+    tag: 'flows',
+    summary: "Discard the flow's draft (the editor then opens its latest version)",
+    params: FlowParams,
+    responses: { 204: 'Discarded' },
+    handler: async ({ params }, _request, reply) => {
+      if (!(await store.drafts.discard(params.id)))
+        throw new R1flowError('FLOW_NO_DRAFT', `flow "${params.id}" has no draft`);
+      return reply.status(204).send();
+    },
+  });
+
+  routes.add(app, {
+    method: 'POST',
+    url: '/api/flows/:id/publish',
+    tag: 'flows',
+    summary:
+      'Publish the draft (or the given document) as an immutable version with a note; its webhooks and schedules then run it. Nothing changes when it is the published version already',
+    params: FlowParams,
+    body: PublishBody,
+    responses: {
+      200: 'Published (published: false when nothing changed)',
+      400: 'The draft is invalid, with every issue',
+      404: 'No such flow, or it has no draft',
+      422: 'Its test set failed the publish gate: gate.failures lists the questions; nothing was published',
+    },
+    handler: async ({ params, body }, request) => {
+      const note = body.note ? body.note : null;
+      if (body.document !== undefined) return saveAndPublish(body.document, request, note, params.id);
+      const draft = await store.drafts.get(params.id);
+      if (!draft) {
+        const flow = await store.getFlow(params.id);
+        throw new R1flowError(
+          flow ? 'FLOW_NO_DRAFT' : 'FLOW_NOT_FOUND',
+          flow
+            ? `flow "${params.id}" has no draft to publish; PUT /api/flows/${params.id}/draft saves one`
+            : `no flow "${params.id}"`,
+        );
+      }
+      const flow = checkedFlow(draft.document, registry, params.id);
+      return publishFlow(context, flow, { by: await actor(request), note });
     },
   });
 
@@ -121,13 +228,18 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     method: 'PUT',
     url: '/api/flows/:id',
     tag: 'flows',
-    summary: 'Save a new version of a flow',
+    summary:
+      'Save the document as the draft and publish it (a new version only when it differs from the published one)',
     params: FlowParams,
     body: AnyBody,
-    handler: async ({ params, body }) => {
+    responses: {
+      200: 'Saved and published',
+      422: 'Its test set failed the publish gate; the draft is saved',
+    },
+    handler: async ({ params, body }, request) => {
       if (!(await store.getFlow(params.id)))
         throw new R1flowError('FLOW_NOT_FOUND', `no flow "${params.id}"; POST /api/flows creates one`);
-      return save(body, params.id);
+      return saveAndPublish(body, request, null, params.id);
     },
   });
 
@@ -135,7 +247,8 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     method: 'PATCH',
     url: '/api/flows/:id',
     tag: 'flows',
-    summary: 'Enable or disable a flow (its webhooks and schedules stop while disabled)',
+    summary:
+      'Switch a flow on or off: while off its webhooks answer 404 FLOW_DISABLED and its schedules do not fire',
     params: FlowParams,
     body: z.object({ enabled: z.boolean() }).strict(),
     handler: async ({ params, body }) => {
@@ -165,7 +278,7 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     method: 'GET',
     url: '/api/flows/:id/versions',
     tag: 'flows',
-    summary: 'Versions of a flow, newest first',
+    summary: 'Versions of a flow, newest first, each with its publication (when, by whom, note) or null',
     params: FlowParams,
     handler: async ({ params }) => {
       if (!(await store.getFlow(params.id)))

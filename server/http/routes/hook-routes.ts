@@ -1,4 +1,5 @@
-// POST /hooks/<path>: the webhook trigger. Checks, in order: the hook exists and is on, the
+// POST /hooks/<path>: the webhook trigger of a flow's published version. Checks, in order: the
+// hook exists (only published versions' hooks do), its flow is switched on, the hook is on, the
 // caller's address has not failed too often, body size, authentication (on the raw bytes), replay
 // (an HMAC signature is accepted once), the hook's rate, JSON, the body against the trigger's
 // fields. The hook's rate is spent only by callers that proved themselves, so strangers cannot
@@ -36,9 +37,17 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
       const path = (request.params as { '*': string })['*'];
       const trigger = await context.triggers.byPath(path);
       const flow = trigger ? await store.getFlow(trigger.flowId) : null;
-      if (trigger?.kind !== 'webhook' || !trigger.enabled || !flow?.enabled) {
-        throw new R1flowError('NOT_FOUND', `no active webhook at /hooks/${path}`);
+      if (trigger?.kind !== 'webhook' || !flow) {
+        throw new R1flowError(
+          'FLOW_NOT_PUBLISHED',
+          `no published flow serves /hooks/${path} (a flow's webhooks answer once it is published)`,
+        );
       }
+      if (!flow.enabled) {
+        throw new R1flowError('FLOW_DISABLED', `the flow behind /hooks/${path} is switched off`);
+      }
+      if (!trigger.enabled)
+        throw new R1flowError('NOT_FOUND', `the webhook at /hooks/${path} is switched off`);
       const failedWait = failures.wait(request.ip, WEBHOOK_FAILURES_PER_MINUTE);
       if (failedWait > 0) {
         throw rateLimited(reply, failedWait, 'too many failed webhook calls from this address');
@@ -94,6 +103,8 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
         repeat ??
         (await orchestrator.startRun({
           flowId: trigger.flowId,
+          // The published version the hook belongs to, never a draft or a newer unpublished version.
+          version: trigger.flowVersion,
           input,
           trigger: { kind: 'webhook', detail: { path, nodeId: trigger.nodeId, bodySha256 } },
           ...(key ? { idempotencyKey: key } : {}),

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { R1flowError } from '../../../engine/errors.ts';
 import { NodeIdSchema } from '../../../engine/flow-schema.ts';
+import { draftVersion } from '../../flows/draft-version.ts';
 import { answerToCsv, runAnswer } from '../answer-csv.ts';
 import { DurationSchema, type RouteTable } from '../route.ts';
 import type { ServerContext } from '../server-context.ts';
@@ -15,6 +16,11 @@ const StatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancel
 
 export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, context: ServerContext): void {
   const { store, orchestrator } = context.runtime;
+
+  /** API runs take the published version; a flow never published, its latest. */
+  async function defaultVersion(flowId: string): Promise<number | undefined> {
+    return (await store.getFlow(flowId))?.publishedVersion ?? undefined;
+  }
 
   routes.add(app, {
     method: 'POST',
@@ -28,6 +34,8 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
       .object({
         input: z.unknown().optional(),
         version: z.number().int().min(1).optional(),
+        /** Run the flow's draft (kept as an unpublished version; the latest version when it has none) instead of its published version. */
+        draft: z.boolean().optional(),
         threadId: RunId.optional(),
         followUpOf: RunId.optional(),
         /** The editor's Run tab says so: its runs are started by hand, not by an app. */
@@ -44,17 +52,29 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
       409: 'The thread belongs to another flow',
     },
     handler: async ({ params, query, body }, request, reply) => {
+      if (body.draft && body.version !== undefined) {
+        throw new R1flowError('BAD_REQUEST', 'give either version or draft, not both', {
+          path: 'body.draft',
+        });
+      }
+      const version = body.draft
+        ? await draftVersion(context, params.id)
+        : (body.version ?? (await defaultVersion(params.id)));
       const run = await orchestrator.startRun({
         flowId: params.id,
         input: body.input ?? {},
-        ...(body.version === undefined ? {} : { version: body.version }),
+        ...(version === undefined ? {} : { version }),
         ...(body.threadId === undefined ? {} : { threadId: body.threadId }),
         ...(body.followUpOf === undefined ? {} : { followUpOf: body.followUpOf }),
         ...(body.usePins ? { usePins: true } : {}),
-        trigger:
-          body.source === 'editor'
-            ? { kind: 'manual', detail: { source: 'editor', ip: request.ip } }
-            : { kind: 'api', detail: { ip: request.ip } },
+        trigger: {
+          kind: body.source === 'editor' ? 'manual' : 'api',
+          detail: {
+            ...(body.source === 'editor' ? { source: 'editor' } : {}),
+            ip: request.ip,
+            ...(body.draft ? { draft: true } : {}),
+          },
+        },
       });
       if (query.wait === undefined) return reply.status(201).send({ run });
       const { run: finished, timedOut } = await orchestrator.waitForRun(run.id, query.wait);
