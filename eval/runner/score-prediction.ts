@@ -26,6 +26,8 @@ export interface ScoreOptions {
   runSql: RunSql;
   /** test-suite's --keep_distinct. */
   keepDistinct: boolean;
+  /** Where a question's gold and prediction run; default the dataset's files of its db_id. */
+  databasesFor?: ((dbId: string) => string | readonly string[]) | undefined;
 }
 
 function hardnessOf(dataset: EvalDataset, question: EvalQuestion): SpiderHardness | null {
@@ -46,7 +48,7 @@ export async function scorePrediction(
 ): Promise<QuestionReport> {
   const comparison = await compareQueries(
     options.runSql,
-    dataset.databaseFiles(question.db_id),
+    (options.databasesFor ?? dataset.databaseFiles)(question.db_id),
     question.gold_sql,
     prediction.sql,
     { keepDistinct: options.keepDistinct },

@@ -7,9 +7,12 @@ import { fileURLToPath } from 'node:url';
 import type { ConnectionLookup, ResolvedConnection } from '../../engine/connections.ts';
 import { noConnections } from '../../engine/connections.ts';
 import { R1flowError } from '../../engine/errors.ts';
+import type { ResourceScope } from '../../engine/resources.ts';
+import type { SqlExecutor } from '../../nodes/sql/execute-candidates.ts';
 import { redactedLocation } from '../../nodes/sql/postgres/postgres-errors.ts';
 import type { WarehouseLocation } from '../../nodes/sql/warehouse-executor.ts';
-import { connectionDatabase, connectionNameOf } from '../../nodes/sql/warehouse-executor.ts';
+import { connectionDatabase, connectionNameOf, executorFor } from '../../nodes/sql/warehouse-executor.ts';
+import { resolveWarehousePath } from '../../nodes/warehouse/resolve-warehouse.ts';
 
 export interface WarehouseArg {
   /** What nodes get as the schema's `database` and `dialect`. */
@@ -34,6 +37,29 @@ export async function parseWarehouseArg(
   if (name !== undefined) return namedConnection(name, connections);
   const dialect = DUCKDB_EXTENSIONS.has(extname(value).toLowerCase()) ? 'duckdb' : 'sqlite';
   return { location: { database: value, dialect }, connection: connections, label: value };
+}
+
+/** A warehouse ready to run SQL on, as `sql.execute` would: its executor and what to hand it. */
+export interface WarehouseRunner {
+  executor: SqlExecutor;
+  /** The executor's `database`: the file's absolute path (checked to exist), or `connection:NAME`. */
+  database: string;
+}
+
+/** The executor `sql.execute` would pick for `warehouse`, from `resources` (the caller disposes them). */
+export async function warehouseRunner(
+  warehouse: WarehouseArg,
+  resources: ResourceScope,
+): Promise<WarehouseRunner> {
+  const { location } = warehouse;
+  const database =
+    connectionNameOf(location.database) === undefined
+      ? resolveWarehousePath(location.database)
+      : location.database;
+  return {
+    executor: await executorFor({ resources, connection: warehouse.connection }, location),
+    database,
+  };
 }
 
 function adHocPostgres(url: string, connections: ConnectionLookup): WarehouseArg {
