@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { HostSettings } from '../../engine/host-settings.ts';
 import { silentLogger } from '../../engine/node-context.ts';
 import type { ReplayGuard } from '../../server/auth/replay-guard.ts';
 import { createServer, type R1flowServer } from '../../server/http/create-server.ts';
@@ -35,11 +36,17 @@ export async function startTestServer(
     replayGuard?: ReplayGuard;
     /** Schedules fire on this clock instead of the wall clock. */
     scheduleClock?: Clock;
+    /** The host's settings (model server, index directory…); the process environment when absent. */
+    settings?: HostSettings;
   } = {},
 ): Promise<ServerHarness> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'r1flow-server-'));
   process.env.R1FLOW_PLUGINS = TEST_PLUGINS;
-  const runtime = await createRuntime({ dbPath: join(dir, 'r1.db'), leaseMs: 2000 });
+  const runtime = await createRuntime({
+    dbPath: join(dir, 'r1.db'),
+    leaseMs: 2000,
+    ...(options.settings ? { settings: options.settings } : {}),
+  });
   const clock = options.scheduleClock;
   const server = createServer({
     runtime,
