@@ -4,12 +4,12 @@
 // the lookup this returns for the host's settings; what is printed is `label`, never the URL.
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { displayUrl } from '../../engine/connection-redaction.ts';
 import type { ConnectionLookup, ResolvedConnection } from '../../engine/connections.ts';
 import { noConnections } from '../../engine/connections.ts';
 import { R1flowError } from '../../engine/errors.ts';
 import type { ResourceScope } from '../../engine/resources.ts';
 import type { SqlExecutor } from '../../nodes/sql/execute-candidates.ts';
-import { redactedLocation } from '../../nodes/sql/postgres/postgres-errors.ts';
 import type { WarehouseLocation } from '../../nodes/sql/warehouse-executor.ts';
 import { connectionDatabase, connectionNameOf, executorFor } from '../../nodes/sql/warehouse-executor.ts';
 import { resolveWarehousePath } from '../../nodes/warehouse/resolve-warehouse.ts';
@@ -76,7 +76,7 @@ function adHocPostgres(url: string, connections: ConnectionLookup): WarehouseArg
   return {
     location: { database: connectionDatabase(name), dialect: 'postgres' },
     connection: async (asked) => (asked === name ? adHoc : connections(asked)),
-    label: redactedLocation(url),
+    label: displayUrl(url, 'postgres'),
   };
 }
 
