@@ -377,14 +377,12 @@ export class Orchestrator {
   /** Not awaited: error flows start as new runs, in later ticks. */
   #startErrorFlows(run: ActiveRun): void {
     if (!this.#errorFlows || this.#closed) return;
-    this.#errorFlows
-      .runFailed(run)
-      .catch((error: unknown) =>
-        this.#logger.error('could not look up error flows', {
-          runId: run.id,
-          error: (error as Error).message,
-        }),
-      );
+    this.#errorFlows.runFailed(run).catch((error: unknown) =>
+      this.#logger.error('could not look up error flows', {
+        runId: run.id,
+        error: (error as Error).message,
+      }),
+    );
   }
 
   /** A listener that throws (a broken SSE client) must not abort the tick that is mid-way. */

@@ -3,9 +3,14 @@
 // nodes find the dataset's databases by name (R1FLOW_WAREHOUSE_DIR) and the model server at
 // `--llm` (R1FLOW_LLM_URL) through host settings given to this runtime only, so the process
 // environment is left alone. Runs go to a temporary store unless `--db` names one.
+// With `--warehouse` every question runs on that one warehouse instead (a PostgreSQL or DuckDB copy
+// of the dataset's database): the input is `{question}`, a file becomes the host's R1FLOW_WAREHOUSE
+// and a PostgreSQL warehouse the `connection` of every schema.retrieve node, so execute, correct
+// and vote run where the schema was read.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ConnectionLookup } from '../../engine/connections.ts';
 import { R1flowError, serializeError } from '../../engine/errors.ts';
 import type { FlowDocument } from '../../engine/flow-schema.ts';
 import { settingsFrom } from '../../engine/host-settings.ts';
@@ -15,7 +20,9 @@ import { resolveFlowOrThrow } from '../../engine/validate-flow.ts';
 import { LLM_URL_ENV } from '../../nodes/llm/model-client-resource.ts';
 import { SCHEMA_INDEX_DIR_ENV } from '../../nodes/schema/index-location.ts';
 import type { VotePreset } from '../../nodes/sql/selection/vote-options.ts';
-import { WAREHOUSE_DIR_ENV } from '../../nodes/warehouse/resolve-warehouse.ts';
+import type { WarehouseLocation } from '../../nodes/sql/warehouse-executor.ts';
+import { connectionNameOf } from '../../nodes/sql/warehouse-executor.ts';
+import { WAREHOUSE_DIR_ENV, WAREHOUSE_ENV } from '../../nodes/warehouse/resolve-warehouse.ts';
 import { readFlowFile } from '../../server/cli/load-flow-file.ts';
 import { createRuntime } from '../../server/runtime/local-runtime.ts';
 import type { Predictor } from './predictor.ts';
@@ -36,6 +43,8 @@ export interface FlowPredictorOptions {
   datasetName: string;
   /** Sets the `preset` of the flow's sql.vote and sql.correct nodes (`--preset`); the flow's own when absent. */
   votePreset?: VotePreset | undefined;
+  /** One warehouse for every question (`--warehouse`), with the lookup that resolves its connection. */
+  warehouse?: { location: WarehouseLocation; connection: ConnectionLookup } | undefined;
 }
 
 const isVote = (type: string) => type.startsWith('sql.vote@');
@@ -61,14 +70,47 @@ export function withVotePreset(document: FlowDocument, preset: VotePreset): Flow
   };
 }
 
+const isRetrieve = (type: string) => type.startsWith('schema.retrieve@');
+
+/**
+ * The flow with every schema.retrieve node reading `warehouse`: a PostgreSQL one by its connection,
+ * a file through the host's R1FLOW_WAREHOUSE (the flow's own `warehouse`/`connection` are dropped).
+ */
+export function withWarehouse(document: FlowDocument, warehouse: WarehouseLocation): FlowDocument {
+  if (!document.nodes.some((node) => isRetrieve(node.type))) {
+    throw new R1flowError(
+      'BAD_REQUEST',
+      '--warehouse sets the warehouse of schema.retrieve, but the flow has no schema.retrieve node',
+    );
+  }
+  const name = connectionNameOf(warehouse.database);
+  return {
+    ...document,
+    nodes: document.nodes.map((node) => {
+      if (!isRetrieve(node.type)) return node;
+      const { warehouse: _file, connection: _named, ...params } = node.params ?? {};
+      return { ...node, params: name === undefined ? params : { ...params, connection: name } };
+    }),
+  };
+}
+
 export async function openFlowPredictor(options: FlowPredictorOptions): Promise<Predictor> {
   const temp = mkdtempSync(join(tmpdir(), 'r1flow-eval-'));
-  const settings = settingsFrom(process.env, {
-    [WAREHOUSE_DIR_ENV]: options.databasesDir,
-    [LLM_URL_ENV]: options.llmUrl,
-    // Schema indexes of a throwaway evaluation go with its temp dir unless the host keeps them.
-    [SCHEMA_INDEX_DIR_ENV]: process.env[SCHEMA_INDEX_DIR_ENV] || join(temp, 'schema-index'),
-  });
+  const { warehouse } = options;
+  const fileWarehouse =
+    warehouse !== undefined && connectionNameOf(warehouse.location.database) === undefined
+      ? warehouse.location.database
+      : undefined;
+  const settings = {
+    ...settingsFrom(process.env, {
+      [WAREHOUSE_DIR_ENV]: options.databasesDir,
+      [WAREHOUSE_ENV]: fileWarehouse,
+      [LLM_URL_ENV]: options.llmUrl,
+      // Schema indexes of a throwaway evaluation go with its temp dir unless the host keeps them.
+      [SCHEMA_INDEX_DIR_ENV]: process.env[SCHEMA_INDEX_DIR_ENV] || join(temp, 'schema-index'),
+    }),
+    ...(warehouse === undefined ? {} : { connection: warehouse.connection }),
+  };
   const runtime = await createRuntime({
     dbPath: options.dbPath ?? join(temp, 'r1flow.db'),
     adoptOrphans: false,
@@ -79,11 +121,10 @@ export async function openFlowPredictor(options: FlowPredictorOptions): Promise<
     rmSync(temp, { recursive: true, force: true });
   };
   try {
-    const read = resolveFlowOrThrow(readFlowFile(options.flowPath), runtime.registry);
-    const flow =
-      options.votePreset === undefined
-        ? read
-        : resolveFlowOrThrow(withVotePreset(read.document, options.votePreset), runtime.registry);
+    let document = resolveFlowOrThrow(readFlowFile(options.flowPath), runtime.registry).document;
+    if (options.votePreset !== undefined) document = withVotePreset(document, options.votePreset);
+    if (warehouse !== undefined) document = withWarehouse(document, warehouse.location);
+    const flow = resolveFlowOrThrow(document, runtime.registry);
     const saved = await saveFlowIfChanged(runtime.store, flow.document);
     await runtime.orchestrator.start();
     return {
@@ -94,7 +135,10 @@ export async function openFlowPredictor(options: FlowPredictorOptions): Promise<
           const run = await runtime.orchestrator.startRun({
             flowId: saved.flowId,
             version: saved.version,
-            input: { question: question.question, database: question.db_id },
+            input:
+              warehouse === undefined
+                ? { question: question.question, database: question.db_id }
+                : { question: question.question },
             trigger: {
               kind: 'eval',
               detail: { dataset: options.datasetName, questionId: question.question_id },

@@ -4,12 +4,14 @@ import type { RunSql } from '../scoring/run-sql.ts';
 import type { EvalDataset } from './eval-dataset.ts';
 import { type EvalSummary, summarizeReports } from './ex-summary.ts';
 import type { Predictor } from './predictor.ts';
-import { type QuestionReport, scorePrediction } from './score-prediction.ts';
+import { type QuestionReport, type ScoreOptions, scorePrediction } from './score-prediction.ts';
 
 export interface EvaluationOptions {
   dataset: EvalDataset;
   predictor: Pick<Predictor, 'predict'>;
   runSql: RunSql;
+  /** Where a question's SQL runs; default the dataset's files of its db_id (`--warehouse`: one warehouse). */
+  databasesFor?: ScoreOptions['databasesFor'];
   /** Questions in flight at once. */
   concurrency: number;
   /** Only the first `limit` questions. */
@@ -27,7 +29,11 @@ export async function runEvaluation(options: EvaluationOptions): Promise<Evaluat
   const started = performance.now();
   const questions = options.dataset.questions.slice(0, options.limit ?? Number.POSITIVE_INFINITY);
   const reports: QuestionReport[] = new Array(questions.length);
-  const scoring = { runSql: options.runSql, keepDistinct: options.keepDistinct ?? false };
+  const scoring = {
+    runSql: options.runSql,
+    keepDistinct: options.keepDistinct ?? false,
+    databasesFor: options.databasesFor,
+  };
   let next = 0;
   let done = 0;
   let correct = 0;

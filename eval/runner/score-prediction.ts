@@ -27,6 +27,8 @@ export interface ScoreOptions {
   runSql: RunSql;
   /** test-suite's --keep_distinct. */
   keepDistinct: boolean;
+  /** Where a question's gold and prediction run; default the dataset's files of its db_id. */
+  databasesFor?: ((dbId: string) => string | readonly string[]) | undefined;
 }
 
 function hardnessOf(dataset: EvalDataset, question: EvalQuestion): SpiderHardness | null {
@@ -45,7 +47,7 @@ export async function scorePrediction(
   prediction: Prediction,
   options: ScoreOptions,
 ): Promise<QuestionReport> {
-  const databases = dataset.databaseFiles(question.db_id);
+  const databases = (options.databasesFor ?? dataset.databaseFiles)(question.db_id);
   const comparison =
     question.gold_rows === undefined
       ? await compareQueries(options.runSql, databases, question.gold_sql, prediction.sql, {

@@ -4,7 +4,9 @@
 // changed. An example query that fails (runs out of time, a view that errors or would write) costs
 // that table its examples, not the re-index.
 // Errors name the connection, never its URL: the URL may carry a password.
+
 import pg from 'pg';
+import { scrubSecrets } from '../../engine/connection-redaction.ts';
 import type { ResolvedConnection } from '../../engine/connections.ts';
 import type { ErrorCode } from '../../engine/errors.ts';
 import { isR1flowError, R1flowError } from '../../engine/errors.ts';
@@ -152,7 +154,7 @@ function readerError(
       : (error as { code?: string }).code === QUERY_CANCELED
         ? 'SQL_TIMEOUT'
         : 'SQL_ERROR';
-  const message = withoutSecrets((error as Error).message ?? String(error), connection.url);
+  const message = scrubSecrets((error as Error).message ?? String(error), connection.url);
   // SQLSTATE class 28: the server refused the credentials; trying again cannot help.
   const refused = String((error as { code?: unknown }).code ?? '').startsWith('28');
   return new R1flowError(code, `cannot ${doing} PostgreSQL connection "${connection.name}": ${message}`, {
@@ -160,18 +162,4 @@ function readerError(
     data: { connection: connection.name },
     ...(refused ? { retryable: false } : {}),
   });
-}
-
-/** Drivers may quote what they were given; the URL and its password never reach an error. */
-function withoutSecrets(message: string, url: string): string {
-  const secrets = [url];
-  try {
-    const password = new URL(url).password;
-    if (password) secrets.push(password, decodeURIComponent(password));
-  } catch {
-    // Not a URL: only the whole string can be hidden.
-  }
-  let text = message;
-  for (const secret of secrets.filter(Boolean)) text = text.replaceAll(secret, '***');
-  return text;
 }

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Embedder, PendingEmbedding } from './embed-chunks.ts';
 import { embedChunks, vectorRecords } from './embed-chunks.ts';
-import { defaultIndexPath } from './index-location.ts';
+import { DEFAULT_SCHEMA_INDEX_DIR } from './index-location.ts';
 import { chunkTable } from './schema-chunks.ts';
 import type { TableWrite } from './schema-index.ts';
 import { SchemaIndex } from './schema-index.ts';
@@ -13,7 +13,7 @@ import type { SpiderDatabase } from './spider-metadata.ts';
 import type { VectorStore } from './vector-store.ts';
 import type { WarehouseReader } from './warehouse-reader.ts';
 import type { WarehouseSource } from './warehouse-source.ts';
-import { changeStamp, openWarehouseReader, sqliteWarehouse } from './warehouse-source.ts';
+import { changeStamp, indexPathFor, openWarehouseReader, sqliteWarehouse } from './warehouse-source.ts';
 
 export interface IndexSettings {
   /** Example values per column; default 2 (SQL-R1's Spider cache). */
@@ -30,7 +30,7 @@ export interface IndexSettings {
 }
 
 export interface ReindexOptions extends IndexSettings {
-  /** The index file; default `defaultIndexPath(warehousePath)`. */
+  /** The index file; default the warehouse's under data/schema-index (`indexPathFor`). */
   indexPath?: string;
 }
 
@@ -43,14 +43,19 @@ export interface ReindexReport {
   ms: number;
 }
 
-/** Brings the index of `warehousePath` up to date; what warehouse.sync calls after copying data. */
+/**
+ * Brings the index of a warehouse (a SQLite or DuckDB file's path, or any warehouse source such as
+ * a PostgreSQL connection) up to date, opening and closing its index file; what warehouse.sync
+ * calls after copying data.
+ */
 export async function reindexWarehouse(
-  warehousePath: string,
+  warehouse: string | WarehouseSource,
   options: ReindexOptions = {},
 ): Promise<ReindexReport> {
-  const index = SchemaIndex.open(options.indexPath ?? defaultIndexPath(warehousePath));
+  const source = typeof warehouse === 'string' ? sqliteWarehouse(warehouse) : warehouse;
+  const index = SchemaIndex.open(options.indexPath ?? indexPathFor(source, DEFAULT_SCHEMA_INDEX_DIR));
   try {
-    return await index.exclusive(() => updateSchemaIndex(index, sqliteWarehouse(warehousePath), options));
+    return await index.exclusive(() => updateSchemaIndex(index, source, options));
   } finally {
     index.close();
   }

@@ -5,6 +5,7 @@
 // timestamps, json, arrays, uuid) as PostgreSQL's own text, so nothing is rounded or moved to
 // another time zone on the way. Errors name the connection, never its URL: the URL holds the password.
 import pg from 'pg';
+import { scrubSecrets } from '../../engine/connection-redaction.ts';
 import type { ResolvedConnection } from '../../engine/connections.ts';
 import { R1flowError } from '../../engine/errors.ts';
 
@@ -75,38 +76,13 @@ export async function connectPostgres(connection: ResolvedConnection): Promise<p
  * removed. Refused credentials (SQLSTATE class 28) are not retried: trying again cannot help.
  */
 export function postgresConnectionError(connection: ResolvedConnection, error: unknown): R1flowError {
-  const reason = withoutPassword((error as Error).message ?? String(error), connection.url);
+  const reason = scrubSecrets((error as Error).message ?? String(error), connection.url);
   const refused = String((error as { code?: unknown }).code ?? '').startsWith('28');
   return new R1flowError(
     'WAREHOUSE_CONNECT_FAILED',
     `cannot connect to PostgreSQL connection "${connection.name}": ${reason}`,
     { data: { connection: connection.name }, retryable: !refused },
   );
-}
-
-/** `text` with the URL's password (raw or percent-decoded) blanked, should a driver ever echo it. */
-export function withoutPassword(text: string, url: string): string {
-  let password = '';
-  try {
-    password = new URL(url).password;
-  } catch {
-    return text;
-  }
-  if (password === '') return text;
-  return [password, decodeURIComponent(password)].reduce(
-    (out, secret) => out.replaceAll(secret, '***'),
-    text,
-  );
-}
-
-/** A URL fit for messages and reports: scheme, host, port and database, without user or password. */
-export function describePostgresUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
-  } catch {
-    return 'postgres://(unparsable URL)';
-  }
 }
 
 /** Ends the client, ignoring a connection that is already gone. */

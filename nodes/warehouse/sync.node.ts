@@ -10,9 +10,8 @@ import { isR1flowError, R1flowError } from '../../engine/errors.ts';
 import type { Lookup } from '../../engine/host-settings.ts';
 import { AnyValue, optional } from '../../engine/ports.ts';
 import { DEFAULT_SCHEMA_INDEX_DIR, SCHEMA_INDEX_DIR_ENV } from '../schema/index-location.ts';
-import { updateSchemaIndex } from '../schema/reindex-warehouse.ts';
+import { reindexWarehouse } from '../schema/reindex-warehouse.ts';
 import { DEFAULT_WAREHOUSE } from '../schema/retrieve-schema.ts';
-import { SchemaIndex } from '../schema/schema-index.ts';
 import type { WarehouseSource } from '../schema/warehouse-source.ts';
 import { connectionWarehouse, indexPathFor, sqliteWarehouse } from '../schema/warehouse-source.ts';
 import { resolveInDataDir } from './data-dir.ts';
@@ -106,15 +105,10 @@ async function reindexAfterSync(
   indexPath: string,
   ctx: Pick<NodeContext, 'signal' | 'logger'>,
 ): Promise<SyncReport['reindex']> {
-  let index: SchemaIndex | undefined;
   try {
-    index = SchemaIndex.open(indexPath);
-    const opened = index;
-    const { tablesIndexed, tablesUnchanged, tablesRemoved, tablesEmbedded, ms } = await opened.exclusive(() =>
-      updateSchemaIndex(opened, warehouse, {
-        signal: ctx.signal,
-        warn: (message) => ctx.logger.warn(message),
-      }),
+    const { tablesIndexed, tablesUnchanged, tablesRemoved, tablesEmbedded, ms } = await reindexWarehouse(
+      warehouse,
+      { indexPath, signal: ctx.signal, warn: (message) => ctx.logger.warn(message) },
     );
     return { tablesIndexed, tablesUnchanged, tablesRemoved, tablesEmbedded, ms };
   } catch (error) {
@@ -123,7 +117,5 @@ async function reindexAfterSync(
       `the rows were copied and committed, but re-indexing the schema failed: ${(error as Error).message}`,
       { cause: error, retryable: true },
     );
-  } finally {
-    index?.close();
   }
 }

@@ -4,12 +4,15 @@
 // the lookup this returns for the host's settings; what is printed is `label`, never the URL.
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { displayUrl } from '../../engine/connection-redaction.ts';
 import type { ConnectionLookup, ResolvedConnection } from '../../engine/connections.ts';
 import { noConnections } from '../../engine/connections.ts';
 import { R1flowError } from '../../engine/errors.ts';
-import { redactedLocation } from '../../nodes/sql/postgres/postgres-errors.ts';
+import type { ResourceScope } from '../../engine/resources.ts';
+import type { SqlExecutor } from '../../nodes/sql/execute-candidates.ts';
 import type { WarehouseLocation } from '../../nodes/sql/warehouse-executor.ts';
-import { connectionDatabase, connectionNameOf } from '../../nodes/sql/warehouse-executor.ts';
+import { connectionDatabase, connectionNameOf, executorFor } from '../../nodes/sql/warehouse-executor.ts';
+import { resolveWarehousePath } from '../../nodes/warehouse/resolve-warehouse.ts';
 
 export interface WarehouseArg {
   /** What nodes get as the schema's `database` and `dialect`. */
@@ -36,6 +39,29 @@ export async function parseWarehouseArg(
   return { location: { database: value, dialect }, connection: connections, label: value };
 }
 
+/** A warehouse ready to run SQL on, as `sql.execute` would: its executor and what to hand it. */
+export interface WarehouseRunner {
+  executor: SqlExecutor;
+  /** The executor's `database`: the file's absolute path (checked to exist), or `connection:NAME`. */
+  database: string;
+}
+
+/** The executor `sql.execute` would pick for `warehouse`, from `resources` (the caller disposes them). */
+export async function warehouseRunner(
+  warehouse: WarehouseArg,
+  resources: ResourceScope,
+): Promise<WarehouseRunner> {
+  const { location } = warehouse;
+  const database =
+    connectionNameOf(location.database) === undefined
+      ? resolveWarehousePath(location.database)
+      : location.database;
+  return {
+    executor: await executorFor({ resources, connection: warehouse.connection }, location),
+    database,
+  };
+}
+
 function adHocPostgres(url: string, connections: ConnectionLookup): WarehouseArg {
   let parsed: URL;
   try {
@@ -50,7 +76,7 @@ function adHocPostgres(url: string, connections: ConnectionLookup): WarehouseArg
   return {
     location: { database: connectionDatabase(name), dialect: 'postgres' },
     connection: async (asked) => (asked === name ? adHoc : connections(asked)),
-    label: redactedLocation(url),
+    label: displayUrl(url, 'postgres'),
   };
 }
 

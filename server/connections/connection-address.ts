@@ -3,6 +3,7 @@
 // (and the query, where drivers also accept one) out of listings. Errors name the connection and
 // never echo the address, which may hold a password.
 import { isAbsolute, resolve } from 'node:path';
+import { displayUrl } from '../../engine/connection-redaction.ts';
 import { CONNECTION_KINDS, CONNECTION_NAME, type ConnectionKind } from '../../engine/connections.ts';
 import { R1flowError } from '../../engine/errors.ts';
 
@@ -95,10 +96,7 @@ function networkAddress(
     );
   }
   if (url.hostname === '') throw invalid(name, 'its URL names no host');
-  const user = url.username ? `${url.username}@` : '';
-  const port = url.port ? `:${url.port}` : '';
-  const path = url.pathname === '/' ? '' : url.pathname;
-  return { kind, url: url.href, display: `${url.protocol}//${user}${url.hostname}${port}${path}` };
+  return { kind, url: url.href, display: displayUrl(url.href) };
 }
 
 function fileAddress(name: string, kind: ConnectionKind, text: string, base: string): ConnectionAddress {
@@ -107,29 +105,6 @@ function fileAddress(name: string, kind: ConnectionKind, text: string, base: str
   }
   const path = isAbsolute(text) ? text : resolve(base, text);
   return { kind, url: path, display: path };
-}
-
-/**
- * Replaces the address's password (raw and decoded) and the whole address in `message` with `***`:
- * driver errors are quoted to users and must not carry what the connection hides.
- */
-export function scrubAddress(message: string, address: string): string {
-  const secrets = new Set<string>([address]);
-  try {
-    const url = new URL(address);
-    if (url.password) {
-      secrets.add(url.password);
-      secrets.add(decodeURIComponent(url.password));
-    }
-    for (const [, value] of url.searchParams) if (value.length >= 4) secrets.add(value);
-  } catch {
-    // a file path: only the address itself
-  }
-  let scrubbed = message;
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
-    if (secret) scrubbed = scrubbed.split(secret).join('***');
-  }
-  return scrubbed;
 }
 
 function invalid(name: string, problem: string): R1flowError {

@@ -2,14 +2,16 @@
 // runs SELECT 1; a model server lists its models; a SQLite or DuckDB file opens read-only; Milvus
 // accepts a TCP connection. Failures come back as a message (never thrown), already scrubbed of the
 // address, so the caller can show and store it.
+
 import { existsSync } from 'node:fs';
 import { connect as connectTcp } from 'node:net';
 import { DuckDBInstance } from '@duckdb/node-api';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { scrubSecrets } from '../../engine/connection-redaction.ts';
 import type { ResolvedConnection } from '../../engine/connections.ts';
 import { splitApiKey } from '../../nodes/llm/model-server-connection.ts';
-import { DEFAULT_MILVUS_PORT, scrubAddress } from './connection-address.ts';
+import { DEFAULT_MILVUS_PORT } from './connection-address.ts';
 
 export interface ProbeResult {
   ok: boolean;
@@ -30,7 +32,7 @@ export async function probeConnection(
     const cause = error instanceof Error ? error.message : String(error);
     return {
       ok: false,
-      message: `connection "${connection.name}" (${connection.kind}) failed: ${scrubAddress(cause, connection.url) || 'no reason given'}`,
+      message: `connection "${connection.name}" (${connection.kind}) failed: ${scrubSecrets(cause, connection.url) || 'no reason given'}`,
     };
   }
 }

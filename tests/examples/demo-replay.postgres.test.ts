@@ -11,6 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareQueries, goldOrderMatters } from '../../eval/scoring/compare-queries.ts';
 import { type ResultRows, resultsEqual } from '../../eval/scoring/result-eq.ts';
 import type { RunSql, SqlRun } from '../../eval/scoring/run-sql.ts';
+import { PostgresExecutor } from '../../nodes/sql/postgres/postgres-executor.ts';
+import { SqlSandboxPool } from '../../nodes/sql/sandbox/sql-sandbox-pool.ts';
+import { sandboxRunSql } from '../../nodes/sql/sandbox-run-sql.ts';
 import type { Cell } from '../../nodes/types.ts';
 import { buildDemoWarehouse } from '../../server/demo/build-warehouse.ts';
 import { loadDemoIntoPostgres } from '../../server/demo/load-postgres.ts';
@@ -36,13 +39,17 @@ const ROUNDING_ONLY = new Set(['11/1', '11/4']);
 const temp = makeTempDir('demo-replay-pg');
 let server: PostgresServer;
 let sqlite: Database.Database;
+let sqlitePath: string;
 let client: pg.Client;
+let demoUrl: string;
 
 beforeAll(async () => {
   server = await startPostgresServer();
   const url = await server.createDatabase('demo');
+  demoUrl = url;
   await loadDemoIntoPostgres({ name: 'demo', kind: 'postgres', url });
   const path = join(temp.dir, 'warehouse.sqlite');
+  sqlitePath = path;
   buildDemoWarehouse(path);
   sqlite = new Database(path, { readonly: true });
   // Numbers as numbers (pg gives BIGINT and NUMERIC as text), as SQLite's cells are.
@@ -141,5 +148,40 @@ describe('the demo questions on PostgreSQL', () => {
     }
     expect(correct.postgres).toBe(correct.sqlite);
     expect(correct.sqlite).toBeGreaterThan(questions.length * 4);
+  });
+
+  it("through r1flow's own executors too (the sandbox, the read-only PostgreSQL one): the same rows", async () => {
+    const pool = new SqlSandboxPool({ size: 2, spares: 0 });
+    const postgres = new PostgresExecutor({ poolSize: 2 });
+    const limits = { timeoutMs: 30_000, maxRows: 100_000 };
+    const onPool = sandboxRunSql(pool, limits);
+    const onExecutor = sandboxRunSql(
+      postgres.forConnection({ name: 'demo', kind: 'postgres', url: demoUrl }),
+      limits,
+    );
+    try {
+      let compared = 0;
+      for (const [index, { question, responses }] of questions.entries()) {
+        const goldSql = gold[index]?.gold_sql ?? '';
+        const orderMatters = goldOrderMatters(goldSql);
+        for (const [at, sql] of [
+          goldSql,
+          ...responses.map((response) => lastSqlBlock(response) ?? ''),
+        ].entries()) {
+          if (sql === '' || ROUNDING_ONLY.has(`${index}/${at - 1}`)) continue;
+          const [onLite, onPg] = [await onPool(sqlitePath, sql), await onExecutor('connection:demo', sql)];
+          const label = `${question} ${at === 0 ? 'gold' : `#${at - 1}`}: ${sql}`;
+          expect(onPg.status, `${label}\n${onPg.error?.message ?? onLite.error?.message}`).toBe(
+            onLite.status,
+          );
+          expect(resultsEqual(onLite.rows, onPg.rows, orderMatters), label).toBe(true);
+          compared += 1;
+        }
+      }
+      expect(compared).toBeGreaterThan(170);
+    } finally {
+      await pool.close();
+      await postgres.close();
+    }
   });
 });

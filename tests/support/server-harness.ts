@@ -36,7 +36,7 @@ export async function startTestServer(
     replayGuard?: ReplayGuard;
     /** Schedules fire on this clock instead of the wall clock. */
     scheduleClock?: Clock;
-    /** Host settings of the runtime (model server, warehouse); the process environment when absent. */
+    /** The host's settings (model server, warehouse, index directory…); the process environment when absent. */
     settings?: HostSettings;
   } = {},
 ): Promise<ServerHarness> {

@@ -1,6 +1,6 @@
 // Turns PostgreSQL's text values into JSON cells that vote and compare like SQLite's, so equal
-// answers from differently typed columns land in one cluster: integers and NUMERIC as numbers when
-// the number reads back as the same decimal (else the exact text), floats as numbers, dates as
+// answers from differently typed columns land in one cluster: integers as numbers when exact (else
+// the exact text), NUMERIC as described at `numeric` below, floats as numbers, dates as
 // 'YYYY-MM-DD', timestamps as 'YYYY-MM-DD HH:MM:SS[.ffffff]', timestamptz as ISO text in UTC,
 // booleans as true/false (the vote's cell keys count them as 1 and 0, as Python does), bytea as
 // x'…' hex, json and arrays as JSON text. Parsers are handed to each query (`types`), so pg's
@@ -19,11 +19,28 @@ const integer: TextParser = (text) => {
   return value >= MIN_SAFE && value <= MAX_SAFE ? Number(value) : text;
 };
 
-/** NUMERIC: a number when it prints back as the same decimal ('3.10' → 3.1), else its exact text. */
+/**
+ * NUMERIC: a number when it prints back as the same decimal ('3.10' → 3.1). A fraction with more
+ * digits than a double holds (PostgreSQL's division and AVG give at least 16 significant digits:
+ * 100.0 * 61 / 1500 is 4.0666666666666667) is a rounded quotient already, so it becomes the nearest
+ * double, the number SQLite's float arithmetic gives for the same query (4.066666666666666), as long
+ * as the double keeps every digit of its integer part. Anything else (integers past 2^53, NaN, fractions of
+ * huge amounts) stays exact text.
+ */
 const numeric: TextParser = (text) => {
   const value = Number(text);
-  return Number.isFinite(value) && sameDecimal(String(value), text) ? value : text;
+  if (!Number.isFinite(value)) return text;
+  if (sameDecimal(String(value), text)) return value;
+  return isLongFraction(text) ? value : text;
 };
+
+/** Digits every double keeps exactly (DBL_DIG): an integer part this long survives the conversion. */
+const DOUBLE_DIGITS = 15;
+
+function isLongFraction(text: string): boolean {
+  const match = /^[+-]?0*(\d*)\.(\d+)$/.exec(text);
+  return match !== null && (match[1] ?? '').length <= DOUBLE_DIGITS && /[1-9]/.test(match[2] ?? '');
+}
 
 const float: TextParser = (text) => encodeCell(Number(text));
 

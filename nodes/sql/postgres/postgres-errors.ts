@@ -4,6 +4,7 @@
 // down) fails the node: no candidate could have run, and the vote must not read it as "every
 // candidate is wrong". Messages name the connection and where it points, never its password.
 import pg from 'pg';
+import { displayUrl, scrubSecrets } from '../../../engine/connection-redaction.ts';
 import type { ResolvedConnection } from '../../../engine/connections.ts';
 import { R1flowError } from '../../../engine/errors.ts';
 import type { ChildOutcome } from '../sandbox/sql-outcome.ts';
@@ -37,33 +38,11 @@ export function classifyPostgresError(error: unknown): ChildOutcome | undefined 
  * retried, as trying again cannot help.
  */
 export function warehouseConnectFailed(connection: ResolvedConnection, error: unknown): R1flowError {
-  let reason = error instanceof Error ? error.message : String(error);
-  const password = passwordOf(connection.url);
-  if (password !== undefined) reason = reason.replaceAll(password, '***');
+  const reason = scrubSecrets(error instanceof Error ? error.message : String(error), connection.url);
   const refused = String((error as { code?: unknown } | undefined)?.code ?? '').startsWith('28');
   return new R1flowError(
     'WAREHOUSE_CONNECT_FAILED',
-    `cannot reach the PostgreSQL warehouse of connection "${connection.name}" (${redactedLocation(connection.url)}): ${reason}`,
+    `cannot reach the PostgreSQL warehouse of connection "${connection.name}" (${displayUrl(connection.url, 'postgres')}): ${reason}`,
     { data: { connection: connection.name }, cause: error, ...(refused ? { retryable: false } : {}) },
   );
-}
-
-function passwordOf(url: string): string | undefined {
-  try {
-    const password = decodeURIComponent(new URL(url).password);
-    return password === '' ? undefined : password;
-  } catch {
-    return undefined;
-  }
-}
-
-/** `postgres://user@host:port/db` without the password, or `postgres` when the URL does not parse. */
-export function redactedLocation(url: string): string {
-  try {
-    const parsed = new URL(url);
-    const user = parsed.username === '' ? '' : `${decodeURIComponent(parsed.username)}@`;
-    return `${parsed.protocol}//${user}${parsed.host}${parsed.pathname}`;
-  } catch {
-    return 'postgres';
-  }
 }

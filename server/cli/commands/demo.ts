@@ -1,8 +1,9 @@
 // `r1flow demo load`: the demo warehouse into a PostgreSQL database, so the README's examples and
 // the demo questions can run on PostgreSQL as they do on the SQLite demo file.
+
+import { displayUrl } from '../../../engine/connection-redaction.ts';
 import type { ResolvedConnection } from '../../../engine/connections.ts';
 import { R1flowError } from '../../../engine/errors.ts';
-import { describePostgresUrl } from '../../../nodes/warehouse/postgres-client.ts';
 import { connectionLookupFromFlags } from '../../connections/cli-connection-lookup.ts';
 import { loadDemoIntoPostgres } from '../../demo/load-postgres.ts';
 import { parseFlags } from '../options.ts';
@@ -61,6 +62,6 @@ async function targetConnection(values: {
       `give --connection NAME or --db with a postgres:// URL\nusage: r1flow ${loadUsage}`,
     );
   }
-  // The URL stands in for a connection name in messages, without its user and password.
-  return { name: describePostgresUrl(url), kind: 'postgres', url };
+  // The URL stands in for a connection name in messages, without its password.
+  return { name: displayUrl(url), kind: 'postgres', url };
 }

@@ -1,7 +1,8 @@
 // `r1flow eval DATASET_DIR`: execution accuracy of a flow (or of a predictions file) on a
 // Spider-layout dataset, with test-suite's semantics and Spider's hardness levels. Scriptable:
 // stdout is the summary JSON and nothing else; progress, the table by hardness and, last, the
-// `EX 81.18% (384/473)` line go to stderr.
+// `EX 81.18% (384/473)` line go to stderr. `--warehouse` runs the flow and scores every question on
+// one warehouse (a PostgreSQL or DuckDB copy of the dataset's database) instead of its SQLite files.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { R1flowError } from '../../../engine/errors.ts';
@@ -15,12 +16,14 @@ import { runEvaluation } from '../../../eval/runner/run-evaluation.ts';
 import { sqlSandboxPoolResource } from '../../../nodes/sql/sandbox/sql-sandbox-resource.ts';
 import { sandboxRunSql } from '../../../nodes/sql/sandbox-run-sql.ts';
 import { parseVotePreset, VOTE_PRESETS } from '../../../nodes/sql/selection/vote-options.ts';
+import { connectionLookupFromFlags } from '../../connections/cli-connection-lookup.ts';
 import { defineCommand } from '../command.ts';
 import { readFlowFile } from '../load-flow-file.ts';
 import { dbFlag, parseFlags, parseIntegerFlag } from '../options.ts';
+import { parseWarehouseArg, warehouseRunner } from '../warehouse-arg.ts';
 
 const usage = `eval DATASET_DIR [--flow F] [--llm URL] [--predictions FILE] [--limit N] [--concurrency N]
-                   [--out FILE] [--keep-distinct] [--db PATH] [--preset sql-r1|r1flow]
+                   [--out FILE] [--keep-distinct] [--db PATH] [--preset sql-r1|r1flow] [--warehouse W]
 
   DATASET_DIR        questions.json, tables.json (Spider) and databases/<db_id>/<db_id>.sqlite
   --flow F           flow run for each question with input {question, database}; default examples/flows/nl2sql.flow.json
@@ -31,7 +34,11 @@ const usage = `eval DATASET_DIR [--flow F] [--llm URL] [--predictions FILE] [--l
   --concurrency N    questions in flight at once (default 8)
   --out FILE         per-question report (JSON array)
   --keep-distinct    keep DISTINCT when comparing (test-suite removes it by default)
-  --db PATH          store the flow's runs there (default: a temporary store)
+  --db PATH          store the flow's runs there (default: a temporary store); connection:NAME of
+                     --warehouse is read from this store (default R1FLOW_DB, else ./data/r1flow.db)
+  --warehouse W      run and score every question on this one warehouse instead of
+                     databases/<db_id>: a postgres://USER:PASSWORD@HOST/DB URL, connection:NAME,
+                     or a .duckdb/.sqlite file (a copy of the dataset's database, e.g. r1flow demo load)
   --preset P         the flow's sql.vote and sql.correct preset: ${VOTE_PRESETS.join(" (SQL-R1's vote, no self-correction) or ")} (default: the flow's own)`;
 
 const DEFAULT_CONCURRENCY = 8;
@@ -80,6 +87,7 @@ export default defineCommand({
         out: { type: 'string' },
         'keep-distinct': { type: 'boolean' },
         preset: { type: 'string' },
+        warehouse: { type: 'string' },
       },
       usage,
     );
@@ -107,24 +115,35 @@ export default defineCommand({
       throw new R1flowError('BAD_REQUEST', NO_MODEL_MESSAGE);
     }
 
-    const predictor: Predictor =
-      values.predictions !== undefined
-        ? predictionsFilePredictor(loadPredictions(values.predictions))
-        : await openFlowPredictor({
-            flowPath,
-            databasesDir: dataset.databasesDir,
-            llmUrl,
-            dbPath: values.db === undefined ? undefined : resolve(values.db),
-            datasetName: basename(dataset.dir),
-            votePreset,
-          });
+    // connection:NAME of --warehouse is read only when given (the store of --db, R1FLOW_DB or ./data).
+    const connections = connectionLookupFromFlags(values);
+    let predictor: Predictor | undefined;
     try {
-      const pool = await predictor.resources.get(sqlSandboxPoolResource);
+      const warehouse =
+        values.warehouse === undefined
+          ? undefined
+          : await parseWarehouseArg(values.warehouse, connections.lookup);
+      predictor =
+        values.predictions !== undefined
+          ? predictionsFilePredictor(loadPredictions(values.predictions))
+          : await openFlowPredictor({
+              flowPath,
+              databasesDir: dataset.databasesDir,
+              llmUrl,
+              dbPath: values.db === undefined ? undefined : resolve(values.db),
+              datasetName: basename(dataset.dir),
+              votePreset,
+              warehouse,
+            });
+      // Gold and prediction run with the executor the flow's nodes use, on the same warehouse.
+      const runner =
+        warehouse === undefined ? undefined : await warehouseRunner(warehouse, predictor.resources);
       let progress: ProgressBar | undefined;
       const { reports, summary } = await runEvaluation({
         dataset,
         predictor,
-        runSql: sandboxRunSql(pool),
+        runSql: sandboxRunSql(runner?.executor ?? (await predictor.resources.get(sqlSandboxPoolResource))),
+        databasesFor: runner === undefined ? undefined : () => runner.database,
         concurrency,
         limit,
         keepDistinct: values['keep-distinct'] ?? false,
@@ -147,11 +166,17 @@ export default defineCommand({
               ...(llmUrl === undefined ? {} : { llm: llmUrl }),
               ...(votePreset === undefined ? {} : { preset: votePreset }),
             };
-      const header = { dataset: dataset.dir, ...source, keepDistinct: values['keep-distinct'] ?? false };
+      const header = {
+        dataset: dataset.dir,
+        ...source,
+        ...(warehouse === undefined ? {} : { warehouse: warehouse.label }),
+        keepDistinct: values['keep-distinct'] ?? false,
+      };
       process.stdout.write(`${JSON.stringify({ ...header, ...summary }, null, 2)}\n`);
       return 0;
     } finally {
-      await predictor.close();
+      await predictor?.close();
+      await connections.close();
     }
   },
 });

@@ -1,26 +1,24 @@
 // `r1flow vote`: SQL-R1's self-consistency vote over a file of candidate SQL. Each distinct query
-// runs read-only in the SQL sandbox (child processes killed on timeout), then the vote prints
-// `{index, sql, votes, valid, rejected}` on stdout; `index` is -1 when every candidate failed, and
-// `rejected` says why each candidate that did not vote was left out.
+// runs read-only on the warehouse with the executor sql.execute would use (the SQL sandbox's child
+// processes for SQLite, a read-only transaction for PostgreSQL, a read-only DuckDB file), then the
+// vote prints `{index, sql, votes, valid, rejected}` on stdout; `index` is -1 when every candidate
+// failed, and `rejected` says why each candidate that did not vote was left out.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isR1flowError, R1flowError } from '../../../engine/errors.ts';
-import { executeCandidates } from '../../../nodes/sql/execute-candidates.ts';
-import { SqlSandboxPool } from '../../../nodes/sql/sandbox/sql-sandbox-pool.ts';
-import {
-  parseVotePreset,
-  resolveVoteOptions,
-  type VotePreset,
-} from '../../../nodes/sql/selection/vote-options.ts';
-import { summarizeVote } from '../../../nodes/sql/vote-on-results.ts';
-import type { Candidate, ExecutedCandidate } from '../../../nodes/types.ts';
-import { resolveWarehousePath } from '../../../nodes/warehouse/resolve-warehouse.ts';
+import { ResourcePool } from '../../../engine/resources.ts';
+import { parseVotePreset } from '../../../nodes/sql/selection/vote-options.ts';
+import { openConnectionLookup } from '../../connections/cli-connection-lookup.ts';
 import { defineCommand } from '../command.ts';
-import { parseFlags, parseIntegerFlag } from '../options.ts';
+import { dbPath, parseFlags, parseIntegerFlag } from '../options.ts';
+import { voteOnWarehouse } from '../vote-on-warehouse.ts';
+import { parseWarehouseArg, warehouseRunner } from '../warehouse-arg.ts';
 
-const usage = `vote --db FILE.sqlite --candidates FILE.json [--timeout-ms 10000] [--max-rows 100000] [--preset sql-r1|r1flow]
+const usage = `vote --db WAREHOUSE --candidates FILE.json [--store PATH] [--timeout-ms 10000] [--max-rows 100000] [--preset sql-r1|r1flow]
 
-  --db FILE          the SQLite database the candidates run on (read-only)
+  --db WAREHOUSE     where the candidates run (read-only): a SQLite file, a .duckdb file, a
+                     postgres://USER:PASSWORD@HOST/DB URL, or connection:NAME of the store's connections
+  --store PATH       the store whose connections connection:NAME reads (default R1FLOW_DB, else ./data/r1flow.db)
   --candidates FILE  a JSON array of SQL strings in the model's order: ["SELECT …", "SELECT …"]
   --timeout-ms N     each query is stopped after N ms (default 10000)
   --max-rows N       reading stops after N rows (default 100000)
@@ -40,32 +38,29 @@ export default defineCommand({
   summary: 'Run candidate SQL on a database and print the self-consistency vote as JSON',
   usage,
   async run(argv) {
-    let flags: { db: string; candidates: string; timeoutMs: number; maxRows: number; preset: VotePreset };
+    let flags: ReturnType<typeof parseVoteFlags>;
     try {
       flags = parseVoteFlags(argv);
     } catch (error) {
       return failWith(error, 2);
     }
-    let database: string;
-    let candidates: Candidate[];
+    // `--db` names the warehouse here; the store of named connections is `--store`, opened only
+    // when `connection:NAME` asks for it.
+    const connections = openConnectionLookup(dbPath(flags.store));
+    const resources = new ResourcePool();
     try {
-      database = resolveWarehousePath(flags.db);
-      candidates = readCandidates(flags.candidates);
+      const candidates = readCandidates(flags.candidates);
+      const warehouse = await warehouseRunner(
+        await parseWarehouseArg(flags.db, connections.lookup),
+        resources,
+      );
+      process.stdout.write(`${JSON.stringify(await voteOnWarehouse(warehouse, candidates, flags))}\n`);
+      return 0;
     } catch (error) {
       return failWith(error, 1);
-    }
-    const pool = new SqlSandboxPool({ spares: 0 });
-    try {
-      const executed = await executeCandidates(pool, database, candidates, {
-        timeoutMs: flags.timeoutMs,
-        maxRows: flags.maxRows,
-      });
-      process.stdout.write(
-        `${JSON.stringify({ ...summarizeVote(executed, resolveVoteOptions(flags.preset)), rejected: rejected(executed) })}\n`,
-      );
-      return 0;
     } finally {
-      await pool.close();
+      await resources.disposeAll();
+      await connections.close();
     }
   },
 });
@@ -75,6 +70,7 @@ function parseVoteFlags(argv: string[]) {
     argv,
     {
       db: { type: 'string' },
+      store: { type: 'string' },
       candidates: { type: 'string' },
       'timeout-ms': { type: 'string' },
       'max-rows': { type: 'string' },
@@ -90,25 +86,13 @@ function parseVoteFlags(argv: string[]) {
   }
   return {
     db: values.db,
+    store: values.store,
     candidates: values.candidates,
     timeoutMs: parseIntegerFlag(values['timeout-ms'], 'timeout-ms', DEFAULT_TIMEOUT_MS, 1),
     maxRows: parseIntegerFlag(values['max-rows'], 'max-rows', DEFAULT_MAX_ROWS, 1),
     // SQL-R1's vote unless asked: `r1flow vote` reproduces the published numbers.
-    preset: values.preset === undefined ? 'sql-r1' : parseVotePreset(values.preset),
+    preset: values.preset === undefined ? ('sql-r1' as const) : parseVotePreset(values.preset),
   };
-}
-
-/** Candidates that did not vote, in file order, each with the error that kept it out. */
-function rejected(executed: readonly ExecutedCandidate[]) {
-  return executed
-    .filter((candidate) => candidate.status !== 'ok')
-    .map(({ index, sql, status, error }) => ({
-      index,
-      sql,
-      status,
-      // The sandbox words an empty candidate as a model sample; here it is a line of the file.
-      error: status === 'empty' ? { code: 'SQL_EMPTY', message: 'the candidate is empty' } : error,
-    }));
 }
 
 /** Usage mistakes exit 2, unreadable inputs 1; anything unexpected goes to main's handler. */
@@ -119,7 +103,7 @@ function failWith(error: unknown, exitCode: number): number {
 }
 
 /** The candidates file: a JSON array of SQL strings, in the model's order (ties go to the first). */
-function readCandidates(path: string): Candidate[] {
+function readCandidates(path: string): string[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -147,5 +131,5 @@ function readCandidates(path: string): Candidate[] {
       `the candidates file ${path} must be a JSON array of SQL strings${where}`,
     );
   }
-  return parsed.data.map((sql, index) => ({ index, sql, reasoning: '', text: sql, finishReason: null }));
+  return parsed.data;
 }

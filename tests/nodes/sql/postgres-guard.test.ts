@@ -47,6 +47,20 @@ describe('PostgreSQL cells', () => {
     expect(parse(701, 'Infinity')).toBe('Infinity');
   });
 
+  it("turns a quotient's long fraction into the double SQLite computes for the same query", () => {
+    // SELECT 100.0 * 61 / 1500: PostgreSQL's NUMERIC, SQLite's REAL.
+    expect(parse(1700, '4.0666666666666667')).toBe((100.0 * 61) / 1500);
+    // AVG(numeric) carries 20 digits; the vote must put it with the same value computed in floats.
+    expect(parse(1700, '0.33333333333333333333')).toBe(1 / 3);
+    expect(parse(1700, '-2.5000000000000000001')).toBe(-2.5);
+    expect(parse(1700, '123456789012345.67')).toBe(123456789012345.67);
+    // Digits of the integer part are never rounded away: those stay exact text.
+    expect(parse(1700, '1234567890123456.7')).toBe('1234567890123456.7');
+    expect(parse(1700, '98765432109876543210.000000000000000001')).toBe(
+      '98765432109876543210.000000000000000001',
+    );
+  });
+
   it('writes timestamptz in UTC with its fraction, whatever the session zone', () => {
     expect(parse(1184, '2024-01-02 00:30:00.5-05:30')).toBe('2024-01-02T06:00:00.5Z');
     expect(parse(1184, 'infinity')).toBe('infinity');

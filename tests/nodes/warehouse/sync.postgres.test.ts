@@ -256,8 +256,11 @@ describe('warehouse.sync into PostgreSQL', () => {
       },
       { table_name: 'events', watermark_column: 'rowid', value_type: 'integer', value: '3', rows_copied: 3 },
     ]);
+    // Re-indexed incrementally: new rows in tables of the same definition re-read no table.
+    expect(second.reindex).toMatchObject({ tablesIndexed: 0, tablesUnchanged: 2 });
     const third = await sync(params);
     expect(third.rowsCopied).toBe(0);
+    expect(third.reindex).toMatchObject({ tablesIndexed: 0, tablesUnchanged: 2, tablesRemoved: 0 });
   });
 
   it('from CSV files: keyed rows are upserted, equal rows are not counted', async () => {

@@ -36,7 +36,7 @@ describe('r1flow demo load --db postgres://…', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /^loaded the demo warehouse into postgres:\/\/127\.0\.0\.1:\d+\/demo_full: \d+ rows \(regions 6, /,
+      /^loaded the demo warehouse into postgres:\/\/r1flow@127\.0\.0\.1:\d+\/demo_full: \d+ rows \(regions 6, /,
     );
     expect(result.stdout).not.toContain(server.password);
     // pg returns NUMERIC as text ('679.32'): every cell compared as text.
@@ -134,7 +134,7 @@ describe('r1flow demo load --db postgres://…', () => {
 
     expect(denied.code).toBe(1);
     expect(denied.stderr).toMatch(
-      /WAREHOUSE_CONNECT_FAILED: cannot connect to PostgreSQL connection "postgres:\/\/127\.0\.0\.1:\d+\/demo_denied": password authentication failed/,
+      /WAREHOUSE_CONNECT_FAILED: cannot connect to PostgreSQL connection "postgres:\/\/r1flow@127\.0\.0\.1:\d+\/demo_denied": password authentication failed/,
     );
     expect(denied.stderr + denied.stdout).not.toContain('Wrong-Secret-77');
 
