@@ -171,6 +171,7 @@ function prepare(job: NodeJob, host: ExecutionHost, hooks: JobHooks): PreparedJo
     settings: host.settings,
     resources: host.resources,
     runInput: job.runInput,
+    access: job.access ?? null,
     ...(onProgress ? { onProgress: (progress: NodeProgress) => onProgress(job, progress) } : {}),
   });
   return {

@@ -1,5 +1,6 @@
 // Builds the `ctx` a node receives. Shared by the inline transport, queue workers and tests so a
 // node sees the same thing wherever it runs.
+import type { RunAccess } from './actor.ts';
 import { noConnections } from './connections.ts';
 import type { Logger, NodeContext, NodeProgress } from './define-node.ts';
 import type { HostSettings } from './host-settings.ts';
@@ -20,6 +21,7 @@ export interface NodeContextOptions {
   settings?: HostSettings;
   resources?: ResourceScope;
   runInput?: unknown;
+  access?: RunAccess | null;
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -40,5 +42,6 @@ export function createNodeContext(options: NodeContextOptions = {}): NodeContext
     connection: settings.connection ?? noConnections,
     resources: options.resources ?? new ResourcePool(),
     runInput: options.runInput,
+    access: options.access ?? null,
   };
 }

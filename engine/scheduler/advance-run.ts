@@ -123,6 +123,7 @@ function dispatchNode(
     inputs,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(resolved.definition.family === 'trigger' ? { runInput: run.input } : {}),
+    ...(run.access ? { access: run.access } : {}),
   });
 }
 

@@ -265,6 +265,10 @@ export class SqliteStore implements Store {
       where.push('thread_id = ?');
       values.push(filter.threadId);
     }
+    if (filter.startedById) {
+      where.push("json_extract(started_by, '$.id') = ?");
+      values.push(filter.startedById);
+    }
     if (filter.status) {
       const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];
       where.push(`status IN (${statuses.map(() => '?').join(', ')})`);

@@ -51,6 +51,8 @@ function runRecord(overrides: Partial<RunRecord> = {}): RunRecord {
     rerunOf: null,
     threadId: null,
     idempotencyKey: null,
+    startedBy: null,
+    access: null,
     owner: null,
     leaseUntil: null,
     cancelRequested: false,

@@ -15,6 +15,7 @@ import { R1flowError } from '../../../engine/errors.ts';
 import { CappedRows } from '../capped-rows.ts';
 import type { SqlExecutor } from '../execute-candidates.ts';
 import type { ChildOutcome, SqlOutcome, SqlRequest } from '../sandbox/sql-outcome.ts';
+import { quoteIdentifier } from '../../schema/example-values.ts';
 import { failedOutcome } from '../sandbox/sql-outcome.ts';
 import { FairSlots } from './fair-slots.ts';
 import { PortalReader } from './portal-reader.ts';
@@ -196,6 +197,9 @@ async function runCandidate(client: pg.PoolClient, request: SqlRequest): Promise
     `BEGIN READ ONLY; SET LOCAL statement_timeout = ${timeout}; SET LOCAL lock_timeout = ${timeout}; ` +
       `SET LOCAL idle_in_transaction_session_timeout = ${timeout + 1000}`,
   );
+  // The caller's mapped role: the connection's user must be a member of it; the role's grants and
+  // row-level security policies then decide what the candidate sees. Ends with the transaction.
+  if (request.dbRole !== undefined) await client.query(`SET LOCAL ROLE ${quoteIdentifier(request.dbRole)}`);
   if (request.allowedTables !== undefined) {
     const relations = await relationsRead(client, request.sql);
     const forbidden = findForbiddenRelation(relations, request.allowedTables);
