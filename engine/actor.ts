@@ -9,8 +9,10 @@ export interface Actor {
   kind: ActorKind;
   /** The user, key or trigger id; null where there is none (the CLI, loopback without users). */
   id: string | null;
-  /** What a listing shows: the user's name, the key's name, the hook path, `cli`. */
+  /** What a listing shows: the user's name (for a key too), the hook path, `cli`. */
   name: string;
+  /** The user behind a session or API key, so a user's runs are found whichever way they asked. */
+  userId?: string;
 }
 
 /** A PostgreSQL role name as `SET LOCAL ROLE` takes it quoted; no quotes or control characters. */

@@ -76,6 +76,11 @@ export type ErrorCode =
   // server
   | 'AUTH_REQUIRED'
   | 'AUTH_FORBIDDEN'
+  | 'LOGIN_FAILED'
+  | 'USER_DISABLED'
+  | 'PERMISSION_DENIED'
+  | 'USER_NOT_FOUND'
+  | 'USER_EXISTS'
   | 'BAD_REQUEST'
   | 'NOT_FOUND'
   | 'RATE_LIMITED'

@@ -191,7 +191,7 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
         PRIMARY KEY (user_id, project)
       ) WITHOUT ROWID;
       ALTER TABLE api_keys ADD COLUMN user_id TEXT;
-      CREATE INDEX runs_by_starter ON runs (json_extract(started_by, '$.id'), created_at);
+      CREATE INDEX runs_by_starter ON runs (json_extract(started_by, '$.userId'), created_at);
     `),
 ];
 

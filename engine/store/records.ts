@@ -160,8 +160,8 @@ export interface RunFilter {
   flowId?: string;
   status?: RunStatus | RunStatus[];
   threadId?: string;
-  /** Runs started by this user (the `id` of their `startedBy`). */
-  startedById?: string;
+  /** Runs started by this user, in person or with one of their keys (`startedBy.userId`). */
+  startedByUser?: string;
   /** Runs created before this run id's creation (paging, newest first). */
   limit?: number;
   offset?: number;

@@ -3,6 +3,7 @@ import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { R1flowError } from '../errors.ts';
 import type { FlowDocument } from '../flow-schema.ts';
 import type { ApiKeyRecords } from './api-key-records.ts';
+import type { UserRecords } from './user-records.ts';
 import type { ConnectionRecords } from './connection-records.ts';
 import type { ExampleRecords, FeedbackRecords } from './feedback-records.ts';
 import { openStoreDatabase } from './open-database.ts';
@@ -33,6 +34,7 @@ import { SqliteConnectionRecords } from './sqlite-connection-records.ts';
 import { SqliteExampleRecords, SqliteFeedbackRecords } from './sqlite-feedback-records.ts';
 import { SqliteReplayRecords } from './sqlite-replay-records.ts';
 import { SqliteTriggerRecords } from './sqlite-trigger-records.ts';
+import { SqliteUserRecords } from './sqlite-user-records.ts';
 import { createStatementCache } from './statement-cache.ts';
 import type { Store, StoredRun } from './store.ts';
 import type { TriggerRecords } from './trigger-records.ts';
@@ -48,6 +50,7 @@ export class SqliteStore implements Store {
   >;
   readonly triggers: TriggerRecords;
   readonly apiKeys: ApiKeyRecords;
+  readonly users: UserRecords;
   readonly replays: ReplayRecords;
   readonly connections: ConnectionRecords;
   readonly feedback: FeedbackRecords;
@@ -62,6 +65,7 @@ export class SqliteStore implements Store {
     );
     this.triggers = new SqliteTriggerRecords(this.#db, this.#sql);
     this.apiKeys = new SqliteApiKeyRecords(this.#sql);
+    this.users = new SqliteUserRecords(this.#db, this.#sql);
     this.replays = new SqliteReplayRecords(this.#sql);
     this.connections = new SqliteConnectionRecords(this.#sql);
     const examples = new SqliteExampleRecords(this.#sql);
@@ -265,9 +269,9 @@ export class SqliteStore implements Store {
       where.push('thread_id = ?');
       values.push(filter.threadId);
     }
-    if (filter.startedById) {
-      where.push("json_extract(started_by, '$.id') = ?");
-      values.push(filter.startedById);
+    if (filter.startedByUser) {
+      where.push("json_extract(started_by, '$.userId') = ?");
+      values.push(filter.startedByUser);
     }
     if (filter.status) {
       const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];

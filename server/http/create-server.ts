@@ -3,6 +3,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../../engine/define-node.ts';
 import { ApiKeys } from '../auth/api-keys.ts';
+import { UserDirectory } from '../auth/users.ts';
 import type { ReplayGuard } from '../auth/replay-guard.ts';
 import type { Runtime } from '../runtime/local-runtime.ts';
 import {
@@ -16,6 +17,7 @@ import { sendError } from './http-errors.ts';
 import { NodeMetrics } from './node-metrics.ts';
 import { createRequestGuards } from './request-guards.ts';
 import { type RegisteredRoute, RouteTable } from './route.ts';
+import { routeRule } from './route-permissions.ts';
 import { registerConnectionRoutes } from './routes/connection-routes.ts';
 import { registerFeedbackRoutes } from './routes/feedback-routes.ts';
 import { registerFlowRoutes } from './routes/flow-routes.ts';
@@ -79,6 +81,7 @@ export function createServer(options: CreateServerOptions): R1flowServer {
   const context: ServerContext = {
     runtime,
     apiKeys: new ApiKeys(runtime.store.apiKeys),
+    users: new UserDirectory(runtime.store.users),
     triggers,
     replayGuard,
     serverKey: options.serverKey,
@@ -99,6 +102,14 @@ export function createServer(options: CreateServerOptions): R1flowServer {
     trustProxy: options.trustProxy ?? trustProxyFromEnv(),
   });
   app.decorateRequest('credential', null);
+  app.decorateRequest('principal', null);
+  app.decorateRequest('scope', null);
+  // Every route gets its rule from the one table; a route missing there fails to register.
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      route.config = { ...route.config, rule: routeRule(method, route.url) };
+    }
+  });
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
   app.addHook('onRequest', createRequestGuards(context));
   app.addHook('onRequest', createAuthHook(context));

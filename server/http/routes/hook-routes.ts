@@ -32,7 +32,7 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
       { parseAs: 'buffer', bodyLimit: GLOBAL_BODY_LIMIT },
       (_request, body, done) => done(null, body),
     );
-    scope.post('/hooks/*', { config: { access: 'webhook' } }, async (request, reply) => {
+    scope.post('/hooks/*', async (request, reply) => {
       const path = (request.params as { '*': string })['*'];
       const trigger = await context.triggers.byPath(path);
       const flow = trigger ? await store.getFlow(trigger.flowId) : null;
