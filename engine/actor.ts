@@ -42,7 +42,10 @@ export const RunAccessSchema = z
 export type RunAccess = z.infer<typeof RunAccessSchema>;
 
 /** The caller's limits for one warehouse (`connection` undefined for a file warehouse). */
-export function accessFor(access: RunAccess | null | undefined, connection: string | undefined): ConnectionAccess {
+export function accessFor(
+  access: RunAccess | null | undefined,
+  connection: string | undefined,
+): ConnectionAccess {
   if (!access) return {};
   return (connection === undefined ? undefined : access.connections[connection]) ?? access.default ?? {};
 }

@@ -15,7 +15,9 @@ export interface StoredApiKey {
 }
 
 export interface ApiKeyRecords {
-  insert(key: Omit<StoredApiKey, 'lastUsedAt' | 'revokedAt' | 'userId'> & { userId?: string | null }): Promise<void>;
+  insert(
+    key: Omit<StoredApiKey, 'lastUsedAt' | 'revokedAt' | 'userId'> & { userId?: string | null },
+  ): Promise<void>;
   /** Oldest first, revoked ones included. */
   list(): Promise<StoredApiKey[]>;
   hasActive(): Promise<boolean>;

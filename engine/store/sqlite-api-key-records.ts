@@ -27,7 +27,10 @@ export class SqliteApiKeyRecords implements ApiKeyRecords {
     return this.#sql('SELECT 1 FROM api_keys WHERE revoked_at IS NULL LIMIT 1').get() !== undefined;
   }
 
-  async recordUse(hash: string, at: number): Promise<{ id: string; name: string; userId: string | null } | null> {
+  async recordUse(
+    hash: string,
+    at: number,
+  ): Promise<{ id: string; name: string; userId: string | null } | null> {
     const row = this.#sql(
       'UPDATE api_keys SET last_used_at = ? WHERE hash = ? AND revoked_at IS NULL RETURNING id, name, user_id',
     ).get(at, hash) as { id: string; name: string; user_id: string | null } | undefined;

@@ -3,7 +3,6 @@ import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { R1flowError } from '../errors.ts';
 import type { FlowDocument } from '../flow-schema.ts';
 import type { ApiKeyRecords } from './api-key-records.ts';
-import type { UserRecords } from './user-records.ts';
 import type { ConnectionRecords } from './connection-records.ts';
 import type { ExampleRecords, FeedbackRecords } from './feedback-records.ts';
 import { openStoreDatabase } from './open-database.ts';
@@ -38,6 +37,7 @@ import { SqliteUserRecords } from './sqlite-user-records.ts';
 import { createStatementCache } from './statement-cache.ts';
 import type { Store, StoredRun } from './store.ts';
 import type { TriggerRecords } from './trigger-records.ts';
+import type { UserRecords } from './user-records.ts';
 
 const ACTIVE = "('queued', 'running')";
 

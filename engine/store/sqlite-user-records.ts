@@ -71,7 +71,8 @@ export class SqliteUserRecords implements UserRecords {
   }
 
   #setRole(userId: string, project: string, role: Role | null): void {
-    if (role === null) this.#sql('DELETE FROM user_roles WHERE user_id = ? AND project = ?').run(userId, project);
+    if (role === null)
+      this.#sql('DELETE FROM user_roles WHERE user_id = ? AND project = ?').run(userId, project);
     else {
       this.#sql(
         'INSERT INTO user_roles (user_id, project, role) VALUES (?, ?, ?) ON CONFLICT (user_id, project) DO UPDATE SET role = excluded.role',

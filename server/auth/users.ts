@@ -35,15 +35,16 @@ export interface NewUser {
 }
 
 export interface UserUpdate {
-  role?: Role | null;
-  project?: string;
-  disabled?: boolean;
-  password?: string;
-  access?: RunAccess | null;
+  role?: Role | null | undefined;
+  project?: string | undefined;
+  disabled?: boolean | undefined;
+  password?: string | undefined;
+  access?: RunAccess | null | undefined;
 }
 
 /** A hash no password matches, verified for unknown names so they take as long as known ones. */
-const NO_USER_HASH = hashPassword('r1flow-no-such-user');
+let noUserHash: Promise<string> | undefined;
+const dummyHash = () => (noUserHash ??= hashPassword('r1flow-no-such-user'));
 
 export class UserDirectory {
   readonly #records: UserRecords;
@@ -94,7 +95,8 @@ export class UserDirectory {
       const hash = await hashPassword(checkPassword(change.password));
       await this.#records.update(user.id, { kind: 'password', hash });
     }
-    if (change.access !== undefined) await this.#records.update(user.id, { kind: 'access', access: change.access });
+    if (change.access !== undefined)
+      await this.#records.update(user.id, { kind: 'access', access: change.access });
     return this.get(user.name);
   }
 
@@ -108,8 +110,8 @@ export class UserDirectory {
   /** The user behind a name and password; LOGIN_FAILED (never saying which was wrong) otherwise. */
   async signIn(name: string, password: string): Promise<StoredUser> {
     const user = USER_NAME.test(name) ? await this.#records.byName(name) : null;
-    const matches = await verifyPassword(password, user?.passwordHash ?? (await NO_USER_HASH));
-    if (!user || !user.passwordHash || !matches) {
+    const matches = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
+    if (!user?.passwordHash || !matches) {
       throw new R1flowError('LOGIN_FAILED', 'wrong user name or password');
     }
     if (user.disabledAt !== null) throw disabled(user.name);
@@ -120,7 +122,11 @@ export class UserDirectory {
    * What user `userId` may do in `project`, acting as `actor` (themselves, or one of their keys).
    * USER_DISABLED for a disabled user (and so their keys), PERMISSION_DENIED without a role there.
    */
-  async principal(userId: string, actor: Omit<Actor, 'name' | 'userId'>, project = DEFAULT_PROJECT): Promise<Principal> {
+  async principal(
+    userId: string,
+    actor: Omit<Actor, 'name' | 'userId'>,
+    project = DEFAULT_PROJECT,
+  ): Promise<Principal> {
     const user = await this.#records.byId(userId);
     if (!user) throw new R1flowError('AUTH_FORBIDDEN', 'the user behind this key or session was removed');
     if (user.disabledAt !== null) throw disabled(user.name);
@@ -128,7 +134,12 @@ export class UserDirectory {
     if (!role) {
       throw new R1flowError('PERMISSION_DENIED', `user "${user.name}" has no role in project "${project}"`);
     }
-    return { actor: { ...actor, name: user.name, userId: user.id }, role, userId: user.id, access: user.access };
+    return {
+      actor: { ...actor, name: user.name, userId: user.id },
+      role,
+      userId: user.id,
+      access: user.access,
+    };
   }
 
   /** Whether the user still may act (exists, not disabled): long-lived streams re-check it. */
@@ -149,7 +160,10 @@ function info({ passwordHash, ...user }: StoredUser): UserInfo {
 }
 
 function disabled(name: string): R1flowError {
-  return new R1flowError('USER_DISABLED', `user "${name}" is disabled; their sessions and API keys no longer work`);
+  return new R1flowError(
+    'USER_DISABLED',
+    `user "${name}" is disabled; their sessions and API keys no longer work`,
+  );
 }
 
 function checkName(name: string): void {
@@ -163,14 +177,20 @@ function checkName(name: string): void {
 
 function checkProject(project: string): string {
   if (!PROJECT_NAME.test(project)) {
-    throw new R1flowError('BAD_REQUEST', `"${project}" is not a project name: lower-case letters, digits, _ and -`);
+    throw new R1flowError(
+      'BAD_REQUEST',
+      `"${project}" is not a project name: lower-case letters, digits, _ and -`,
+    );
   }
   return project;
 }
 
 function checkPassword(password: string): string {
   if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new R1flowError('BAD_REQUEST', `the password is too short: use at least ${MIN_PASSWORD_LENGTH} characters`);
+    throw new R1flowError(
+      'BAD_REQUEST',
+      `the password is too short: use at least ${MIN_PASSWORD_LENGTH} characters`,
+    );
   }
   return password;
 }

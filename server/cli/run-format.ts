@@ -8,11 +8,17 @@ export function formatRunTable(runs: RunRecord[]): string {
     run.id,
     `${run.flowId}@${run.flowVersion}`,
     run.status,
+    startedByText(run),
     new Date(run.createdAt).toISOString().replace('T', ' ').slice(0, 19),
     duration(run.startedAt, run.finishedAt),
     run.error ? `${run.error.code}${run.error.nodeId ? ` at ${run.error.nodeId}` : ''}` : '',
   ]);
-  return table(['RUN', 'FLOW', 'STATUS', 'CREATED', 'TOOK', 'ERROR'], rows);
+  return table(['RUN', 'FLOW', 'STATUS', 'STARTED BY', 'CREATED', 'TOOK', 'ERROR'], rows);
+}
+
+/** `alice (api-key)`, `/hooks/ask (webhook)`; `-` for runs stored before starters were recorded. */
+export function startedByText(run: Pick<RunRecord, 'startedBy'>): string {
+  return run.startedBy ? `${run.startedBy.name} (${run.startedBy.kind})` : '-';
 }
 
 export function formatRunDetail(stored: StoredRun, attempts: NodeAttemptRecord[]): string {
@@ -22,6 +28,7 @@ export function formatRunDetail(stored: StoredRun, attempts: NodeAttemptRecord[]
     `flow     ${run.flowId} version ${run.flowVersion}`,
     `status   ${run.status}${runErrorText(run)}`,
     `trigger  ${run.trigger.kind}${run.rerunOf ? ` (re-run of ${run.rerunOf})` : ''}`,
+    `by       ${startedByText(run)}`,
     ...(run.threadId === null ? [] : [`thread   ${run.threadId}`]),
     `took     ${duration(run.startedAt, run.finishedAt)}`,
     '',

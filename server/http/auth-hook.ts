@@ -107,7 +107,12 @@ export function keyPrincipal(
   key: { id: string; name: string; userId: string | null },
 ): Promise<Principal> | Principal {
   if (key.userId === null) {
-    return { actor: { kind: 'api-key', id: key.id, name: key.name }, role: 'admin', userId: null, access: null };
+    return {
+      actor: { kind: 'api-key', id: key.id, name: key.name },
+      role: 'admin',
+      userId: null,
+      access: null,
+    };
   }
   return context.users.principal(key.userId, { kind: 'api-key', id: key.id });
 }

@@ -3,8 +3,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../../engine/define-node.ts';
 import { ApiKeys } from '../auth/api-keys.ts';
-import { UserDirectory } from '../auth/users.ts';
 import type { ReplayGuard } from '../auth/replay-guard.ts';
+import { UserDirectory } from '../auth/users.ts';
 import type { Runtime } from '../runtime/local-runtime.ts';
 import {
   type ScheduleDriver,
@@ -24,6 +24,7 @@ import { registerFlowRoutes } from './routes/flow-routes.ts';
 import { registerHookRoutes } from './routes/hook-routes.ts';
 import { registerRunRoutes } from './routes/run-routes.ts';
 import { registerSystemRoutes } from './routes/system-routes.ts';
+import { registerUserRoutes } from './routes/user-routes.ts';
 import type { ServerContext, ServerOptions } from './server-context.ts';
 import { registerEditorFiles } from './static-files.ts';
 
@@ -73,6 +74,7 @@ export function createServer(options: CreateServerOptions): R1flowServer {
         flowId: trigger.flowId,
         input: { ...trigger.config.input, firedAt: tickAt.toISOString() },
         trigger: { kind: 'schedule', detail: { nodeId: trigger.nodeId, tick: tickAt.toISOString() } },
+        startedBy: { kind: 'schedule', id: trigger.id, name: `${trigger.flowId}/${trigger.nodeId}` },
       });
     },
   };
@@ -122,6 +124,7 @@ export function createServer(options: CreateServerOptions): R1flowServer {
   registerRunRoutes(app, routes, context);
   registerConnectionRoutes(app, routes, context);
   registerFeedbackRoutes(app, routes, context, options.logger);
+  registerUserRoutes(app, routes, context);
   registerSystemRoutes(app, routes, context, metrics);
   registerHookRoutes(app, context);
   registerEditorFiles(app, options.editorDir);

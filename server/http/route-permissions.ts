@@ -62,7 +62,10 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
 export function routeRule(method: string, url: string): RouteRule {
   const rule = ROUTE_PERMISSIONS[`${method === 'HEAD' ? 'GET' : method} ${url}`];
   if (rule === undefined) {
-    throw new R1flowError('CONFIG_INVALID', `route ${method} ${url} has no entry in the route permission table`);
+    throw new R1flowError(
+      'CONFIG_INVALID',
+      `route ${method} ${url} has no entry in the route permission table`,
+    );
   }
   return rule;
 }

@@ -495,7 +495,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.apiKeys.insert(key('k1', 'hash-1', 1000));
         await store.apiKeys.insert(key('k2', 'hash-2', 2000));
         expect(await store.apiKeys.hasActive()).toBe(true);
-        expect(await store.apiKeys.recordUse('hash-1', 5000)).toEqual({ id: 'k1', name: 'name-k1', userId: null });
+        expect(await store.apiKeys.recordUse('hash-1', 5000)).toEqual({
+          id: 'k1',
+          name: 'name-k1',
+          userId: null,
+        });
         expect(await store.apiKeys.recordUse('hash-unknown', 5000)).toBeNull();
         expect(await store.apiKeys.list()).toEqual([
           { ...key('k1', 'hash-1', 1000), lastUsedAt: 5000, revokedAt: null },

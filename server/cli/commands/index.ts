@@ -10,6 +10,7 @@ import run from './run.ts';
 import { runsCommand } from './runs.ts';
 import simLlm from './sim-llm.ts';
 import start from './start.ts';
+import { usersCommand } from './users.ts';
 import validate from './validate.ts';
 import vote from './vote.ts';
 import { warehouseCommand } from './warehouse.ts';
@@ -25,6 +26,7 @@ export async function loadCommands(): Promise<CliCommand[]> {
     evalCommand,
     runsCommand,
     keysCommand,
+    usersCommand,
     connectionsCommand,
     exportCommand,
     warehouseCommand,

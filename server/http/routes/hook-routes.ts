@@ -96,6 +96,7 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
           flowId: trigger.flowId,
           input,
           trigger: { kind: 'webhook', detail: { path, nodeId: trigger.nodeId, bodySha256 } },
+          startedBy: { kind: 'webhook', id: trigger.id, name: `/hooks/${path}` },
           ...(key ? { idempotencyKey: key } : {}),
           ...threadHeaders(request.headers),
         }));

@@ -159,7 +159,8 @@ async function signInSubject(
 /** The principal behind a session's claims, or null when the session no longer holds. */
 async function sessionPrincipal(context: ServerContext, claims: SessionClaims): Promise<Principal | null> {
   try {
-    if (claims.userId) return await context.users.principal(claims.userId, { kind: 'user', id: claims.userId });
+    if (claims.userId)
+      return await context.users.principal(claims.userId, { kind: 'user', id: claims.userId });
     const key = claims.keyId ? await context.apiKeys.active(claims.keyId) : null;
     return key ? await keyPrincipal(context, key) : null;
   } catch {
