@@ -58,7 +58,9 @@ describe('the route permission table', () => {
     for (const route of registered) expect(ROUTE_PERMISSIONS, route).toHaveProperty([route]);
     const app = Fastify();
     app.addHook('onRoute', (route) => void routeRule(String(route.method), route.url));
-    expect(() => app.get('/api/unlisted', async () => 'open')).toThrow(/no entry in the route permission table/);
+    expect(() => app.get('/api/unlisted', async () => 'open')).toThrow(
+      /no entry in the route permission table/,
+    );
   });
 
   for (const { method, url, rule } of entries) {
