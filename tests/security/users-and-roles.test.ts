@@ -8,7 +8,7 @@ import type { ServerHarness } from '../support/server-harness.ts';
 import { startTestServer } from '../support/server-harness.ts';
 
 let h: ServerHarness;
-const key: Record<string, string> = {};
+const key = {} as Record<'ada' | 'eve' | 'rita' | 'rob' | 'vic', string>;
 const PASSWORD = 'correct horse battery';
 const ACCESS = { connections: { sales: { allowedTables: ['orders'], dbRole: 'analyst' } } };
 
