@@ -43,6 +43,7 @@ async function execute(sql: string[], access: RunAccess | null, params: Record<s
           text,
           finishReason: 'stop',
         })),
+        model: 'test',
       },
       schema,
     },
