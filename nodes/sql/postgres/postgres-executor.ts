@@ -197,9 +197,6 @@ async function runCandidate(client: pg.PoolClient, request: SqlRequest): Promise
     `BEGIN READ ONLY; SET LOCAL statement_timeout = ${timeout}; SET LOCAL lock_timeout = ${timeout}; ` +
       `SET LOCAL idle_in_transaction_session_timeout = ${timeout + 1000}`,
   );
-  // The caller's mapped role: the connection's user must be a member of it; the role's grants and
-  // row-level security policies then decide what the candidate sees. Ends with the transaction.
-  if (request.dbRole !== undefined) await client.query(`SET LOCAL ROLE ${quoteIdentifier(request.dbRole)}`);
   if (request.allowedTables !== undefined) {
     const relations = await relationsRead(client, request.sql);
     const forbidden = findForbiddenRelation(relations, request.allowedTables);
@@ -211,6 +208,10 @@ async function runCandidate(client: pg.PoolClient, request: SqlRequest): Promise
       );
     }
   }
+  // The caller's mapped role, after the table check (which reads the plan as the connection's
+  // user): the role's grants and row-level security then decide what the candidate sees. The
+  // connection's user must be a member of it; it ends with the transaction.
+  if (request.dbRole !== undefined) await client.query(`SET LOCAL ROLE ${quoteIdentifier(request.dbRole)}`);
   return readCapped(client, request.sql, request.maxRows, request.maxBytes);
 }
 
