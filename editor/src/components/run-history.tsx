@@ -17,6 +17,12 @@ export function RunHistory({ runs, shownId }: { runs: RunRecord[]; shownId: stri
               </span>
             ) : null}
             {new Date(run.createdAt).toLocaleTimeString()} · v{run.flowVersion} · {run.status}
+            {run.startedBy ? (
+              <span className="muted" data-testid="run-started-by" title={run.startedBy.kind}>
+                {' '}
+                · {run.startedBy.name}
+              </span>
+            ) : null}
             <span className="muted"> {describeInput(run.input)}</span>
           </button>
         </li>
