@@ -4,6 +4,7 @@
 import type { z } from 'zod';
 import type { RunAccess } from './actor.ts';
 import type { ResolvedConnection } from './connections.ts';
+import type { CostReport } from './node-cost.ts';
 import type { Ports, PortValues } from './ports.ts';
 import type { ResourceScope } from './resources.ts';
 
@@ -41,6 +42,11 @@ export interface NodeContext {
   readonly signal: AbortSignal;
   readonly logger: Logger;
   progress(update: NodeProgress): void;
+  /**
+   * Adds to what this attempt cost (model tokens and wait, SQL time and rows); reports add up.
+   * A node sharing one model call among batched runs reports each run's share on its own ctx.
+   */
+  cost(report: CostReport): void;
   /**
    * A setting of the host running the node (model server URL, warehouse, data directory), never
    * stored with the flow; undefined when unset.
@@ -92,6 +98,12 @@ export interface NodeDefinitionInput<P extends z.ZodType, I extends Ports, O ext
    * before the run is created (RUN_BAD_INPUT), and webhooks answer 400 with the failing paths.
    */
   inputSchema?: (params: z.output<P>) => z.ZodType;
+  /**
+   * The params a node placed from the editor's palette starts with (e.g. a trigger's `question`
+   * field; may leave out required params). Only a starting point: flow files are never filled in
+   * from it.
+   */
+  starterParams?: Partial<z.input<P>>;
   run(invocation: NodeInvocation<z.output<P>, PortValues<I>>): Promise<NodeOutputs<O>>;
   /** Many runs' calls at once; results in the same order, each ok or error. */
   runBatch?: (items: NodeInvocation<z.output<P>, PortValues<I>>[]) => Promise<Settled<NodeOutputs<O>>[]>;

@@ -26,6 +26,8 @@ export interface CatalogEntry {
   batched: boolean;
   /** JSON Schema of the params (input side: defaults may be left out). */
   params: unknown;
+  /** What a node placed from the palette starts with. */
+  starterParams: Record<string, unknown>;
   inputs: CatalogPort[];
   outputs: CatalogPort[];
   /** True when outputs depend on params (the editor asks the server to resolve them). */
@@ -90,6 +92,7 @@ function catalogEntry(definition: AnyNodeDefinition): CatalogEntry {
     description: definition.description ?? '',
     batched: typeof definition.runBatch === 'function',
     params: z.toJSONSchema(definition.params, { io: 'input', unrepresentable: 'any' }),
+    starterParams: (definition.starterParams as Record<string, unknown> | undefined) ?? {},
     inputs: catalogPorts(definition.inputs),
     outputs: catalogPorts(definition.outputs),
     dynamicOutputs: typeof definition.dynamicOutputs === 'function',

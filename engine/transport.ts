@@ -5,6 +5,7 @@
 import type { RunAccess } from './actor.ts';
 import type { Lane, NodeProgress } from './define-node.ts';
 import type { SerializedError } from './errors.ts';
+import type { NodeCost } from './node-cost.ts';
 
 export interface NodeJob {
   /** `<runId>-<nodeId>-<attempt>`: a repeated dispatch of the same attempt is the same job. */
@@ -42,6 +43,8 @@ export interface JobResult {
   /** Epoch ms when the node started and ended where it ran. */
   startedAt: number;
   finishedAt: number;
+  /** What the attempt cost, as its node reported it; absent when it reported nothing. */
+  cost?: NodeCost;
 }
 
 export interface JobProgress {

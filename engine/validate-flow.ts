@@ -2,12 +2,14 @@
 // each with a code and a JSON path, so the editor can mark every offending node in one pass.
 import type { z } from 'zod';
 import type { AnyNodeDefinition } from './define-node.ts';
+import { ERROR_PORT, onErrorOf, outputPortsOf } from './error-policy.ts';
 import type { ErrorCode } from './errors.ts';
 import { R1flowError } from './errors.ts';
 import type { FlowDocument, FlowNode } from './flow-schema.ts';
 import { FlowDocumentSchema } from './flow-schema.ts';
 import { findCycles } from './graph-cycles.ts';
 import { checkJsonDepth } from './json-limits.ts';
+import { plainIssueMessage } from './plain-issue.ts';
 import type { PortLike, Ports } from './ports.ts';
 import { isOptionalPort, portsConnect, portTypeOf } from './ports.ts';
 import type { NodeRegistry } from './registry.ts';
@@ -51,9 +53,19 @@ export function validateFlow(input: unknown, registry: NodeRegistry): FlowValida
     return { ok: false, issues: [{ code: 'JSON_TOO_DEEP', path: deep.path ?? '', message: deep.message }] };
   }
   const parsed = FlowDocumentSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, issues: zodIssues('FLOW_SCHEMA_INVALID', parsed.error, '') };
+  if (!parsed.success)
+    return { ok: false, issues: zodIssues('FLOW_SCHEMA_INVALID', parsed.error, '', input) };
   const document = parsed.data;
   const issues: FlowIssue[] = [];
+  // Saving an empty flow would "succeed" and every run of it would finish at once, doing nothing.
+  if (document.nodes.length === 0) {
+    issues.push({
+      code: 'FLOW_EMPTY',
+      path: 'nodes',
+      message:
+        'the flow has no nodes: start it with a trigger (e.g. trigger.manual) and connect the nodes it runs',
+    });
+  }
   const nodes = resolveNodes(document, registry, issues);
   connectEdges(document, nodes, issues);
   checkRequiredInputs(document, nodes, issues);
@@ -119,18 +131,19 @@ function resolveNodes(document: FlowDocument, registry: NodeRegistry, issues: Fl
     }
     const params = definition.params.safeParse(node.params);
     if (!params.success) {
-      for (const issue of zodIssues('FLOW_BAD_PARAMS', params.error, `${path}.params`)) {
+      for (const issue of zodIssues('FLOW_BAD_PARAMS', params.error, `${path}.params`, node.params)) {
         issues.push({ ...issue, nodeId: node.id, message: `${node.id}: ${issue.message}` });
       }
       return;
     }
-    const dynamic: Ports = definition.dynamicOutputs?.(params.data) ?? {};
+    const outputs = outputPortsOf(definition, params.data, node.options);
+    checkErrorOptions(node, definition, outputs, path, issues);
     nodes.set(node.id, {
       node,
       definition,
       params: params.data,
       inputs: definition.inputs,
-      outputs: { ...dynamic, ...definition.outputs },
+      outputs,
       incoming: new Map(),
       downstream: new Set(),
     });
@@ -202,6 +215,15 @@ function endpoint(
   const resolved = nodes.get(end.node);
   if (!resolved) return undefined; // the node itself is invalid and already reported
   const port = resolved[portSide][end.port];
+  if (!port && portSide === 'outputs' && end.port === ERROR_PORT) {
+    issues.push({
+      code: 'FLOW_EDGE_MISSING_PORT',
+      path: `${edgePath}.${side}.port`,
+      nodeId: end.node,
+      message: `${end.node} has an "${ERROR_PORT}" output only when its options.onError is "errorPort"`,
+    });
+    return undefined;
+  }
   if (!port) {
     const available = Object.keys(resolved[portSide]);
     issues.push({
@@ -213,6 +235,66 @@ function endpoint(
     return undefined;
   }
   return { resolved, port };
+}
+
+/**
+ * The error options fit together, and an error output is what the node's output ports accept.
+ * Problems inside errorOutput are reported at `options.errorOutput` (the one field the editor
+ * shows for it), their message naming the port.
+ */
+function checkErrorOptions(
+  node: FlowNode,
+  definition: AnyNodeDefinition,
+  outputs: Ports,
+  path: string,
+  issues: FlowIssue[],
+) {
+  const { options } = node;
+  const problem = (at: string, message: string) =>
+    issues.push({
+      code: 'FLOW_BAD_OPTIONS',
+      path: `${path}.options.${at}`,
+      nodeId: node.id,
+      message: `${node.id}: ${message}`,
+    });
+  if (options.continueOnError !== undefined && options.onError !== undefined) {
+    problem('continueOnError', 'continueOnError is the older spelling of onError; give only onError');
+  }
+  const onError = onErrorOf(options);
+  if (onError === 'errorPort' && ERROR_PORT in definition.outputs) {
+    problem(
+      'onError',
+      `${node.type} has an output of its own named "${ERROR_PORT}", so it cannot get an error port`,
+    );
+  }
+  if (options.errorOutput === undefined) return;
+  if (onError !== 'continue') {
+    problem('errorOutput', 'errorOutput is used only with onError "continue"');
+    return;
+  }
+  for (const [name, value] of Object.entries(options.errorOutput)) {
+    const port = outputs[name];
+    if (!port) {
+      problem(
+        'errorOutput',
+        `${node.type} has no output "${name}" (it has: ${Object.keys(outputs).join(', ')})`,
+      );
+      continue;
+    }
+    const parsed = portTypeOf(port).schema.safeParse(value);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0]!;
+      problem(
+        'errorOutput',
+        `${joinPath(`errorOutput.${name}`, first.path)}: ${first.message} (the output "${name}" is a "${portTypeOf(port).name}")`,
+      );
+    }
+  }
+  for (const [name, port] of Object.entries(outputs)) {
+    if (!isOptionalPort(port) && !(name in options.errorOutput)) {
+      problem('errorOutput', `errorOutput needs a value for the output "${name}" (${portTypeOf(port).name})`);
+    }
+  }
 }
 
 function checkRequiredInputs(document: FlowDocument, nodes: Map<string, ResolvedNode>, issues: FlowIssue[]) {
@@ -256,11 +338,11 @@ function topologicalOrder(document: FlowDocument, nodes: Map<string, ResolvedNod
   return order;
 }
 
-function zodIssues(code: ErrorCode, error: z.ZodError, prefix: string): FlowIssue[] {
+function zodIssues(code: ErrorCode, error: z.ZodError, prefix: string, input: unknown): FlowIssue[] {
   return error.issues.map((issue) => ({
     code,
     path: joinPath(prefix, issue.path),
-    message: issue.message,
+    message: plainIssueMessage(issue, input),
   }));
 }
 

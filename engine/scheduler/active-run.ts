@@ -2,6 +2,7 @@
 // resume, and every change to it is recorded in the current tick before it is committed.
 import type { RunAccess } from '../actor.ts';
 import type { SerializedError } from '../errors.ts';
+import type { NodeCost } from '../node-cost.ts';
 import type { NodeStatus, RunStatus } from '../run-machine.ts';
 import type { NodeRunRecord, RunRecord } from '../store/records.ts';
 import type { ResolvedFlow } from '../validate-flow.ts';
@@ -14,6 +15,8 @@ export interface ActiveNode {
   retryAt: number | null;
   /** Set when this process dispatched (or found in flight) the current attempt's job. */
   jobId: string | null;
+  /** Its attempts' costs so far. */
+  cost: NodeCost | null;
 }
 
 export interface ActiveRun {
@@ -27,6 +30,8 @@ export interface ActiveRun {
   flow: ResolvedFlow;
   nodes: Map<string, ActiveNode>;
   error: SerializedError | null;
+  /** Its node runs' costs so far. */
+  cost: NodeCost | null;
 }
 
 export function activeRunFromStored(run: RunRecord, nodes: NodeRunRecord[], flow: ResolvedFlow): ActiveRun {
@@ -40,6 +45,7 @@ export function activeRunFromStored(run: RunRecord, nodes: NodeRunRecord[], flow
     access: run.access,
     flow,
     error: run.error,
+    cost: run.cost,
     nodes: new Map(
       flow.order.map((id) => {
         const stored = byId.get(id);
@@ -52,6 +58,7 @@ export function activeRunFromStored(run: RunRecord, nodes: NodeRunRecord[], flow
             outputs: (stored?.output as Record<string, unknown> | null) ?? null,
             retryAt: stored?.retryAt ?? null,
             jobId: null,
+            cost: stored?.cost ?? null,
           },
         ];
       }),

@@ -2,6 +2,7 @@
 import type { Actor, RunAccess } from '../actor.ts';
 import type { SerializedError } from '../errors.ts';
 import type { FlowDocument } from '../flow-schema.ts';
+import type { NodeCost } from '../node-cost.ts';
 import type { NodeStatus, RunStatus } from '../run-machine.ts';
 
 export interface FlowSummary {
@@ -21,7 +22,7 @@ export interface FlowVersion {
   createdAt: number;
 }
 
-export type TriggerKind = 'manual' | 'api' | 'webhook' | 'schedule' | 'rerun' | 'eval';
+export type TriggerKind = 'manual' | 'api' | 'webhook' | 'schedule' | 'rerun' | 'eval' | 'error';
 
 export interface RunTrigger {
   kind: TriggerKind;
@@ -51,6 +52,8 @@ export interface RunRecord {
   owner: string | null;
   leaseUntil: number | null;
   cancelRequested: boolean;
+  /** The sum of its node runs' costs; null while nothing was spent. */
+  cost: NodeCost | null;
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
@@ -75,6 +78,10 @@ export interface NodeRunRecord {
   durationMs: number | null;
   /** Output copied from an earlier run (re-run from a node). */
   reused: boolean;
+  /** Output taken from the flow's pin for this node instead of running it. */
+  pinned: boolean;
+  /** The sum of its attempts' costs; null while nothing was spent. */
+  cost: NodeCost | null;
 }
 
 export interface NodeAttemptRecord {
@@ -85,6 +92,8 @@ export interface NodeAttemptRecord {
   error: SerializedError | null;
   startedAt: number | null;
   finishedAt: number;
+  /** What this attempt cost; null when it reported nothing. */
+  cost: NodeCost | null;
 }
 
 export type RunEventType =
@@ -115,7 +124,15 @@ export interface RunEvent {
 export type RunPatch = Partial<
   Pick<
     RunRecord,
-    'status' | 'output' | 'error' | 'owner' | 'leaseUntil' | 'cancelRequested' | 'startedAt' | 'finishedAt'
+    | 'status'
+    | 'output'
+    | 'error'
+    | 'owner'
+    | 'leaseUntil'
+    | 'cancelRequested'
+    | 'startedAt'
+    | 'finishedAt'
+    | 'cost'
   >
 >;
 export type NodePatch = Partial<
@@ -131,6 +148,7 @@ export type NodePatch = Partial<
     | 'startedAt'
     | 'finishedAt'
     | 'durationMs'
+    | 'cost'
   >
 >;
 

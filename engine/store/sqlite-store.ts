@@ -6,6 +6,7 @@ import type { ApiKeyRecords } from './api-key-records.ts';
 import type { ConnectionRecords } from './connection-records.ts';
 import type { ExampleRecords, FeedbackRecords } from './feedback-records.ts';
 import { openStoreDatabase } from './open-database.ts';
+import type { PinRecords } from './pin-records.ts';
 import type {
   FlowSummary,
   FlowVersion,
@@ -31,6 +32,7 @@ import {
 import { SqliteApiKeyRecords } from './sqlite-api-key-records.ts';
 import { SqliteConnectionRecords } from './sqlite-connection-records.ts';
 import { SqliteExampleRecords, SqliteFeedbackRecords } from './sqlite-feedback-records.ts';
+import { SqlitePinRecords } from './sqlite-pin-records.ts';
 import { SqliteReplayRecords } from './sqlite-replay-records.ts';
 import { SqliteTriggerRecords } from './sqlite-trigger-records.ts';
 import { SqliteUserRecords } from './sqlite-user-records.ts';
@@ -55,6 +57,7 @@ export class SqliteStore implements Store {
   readonly connections: ConnectionRecords;
   readonly feedback: FeedbackRecords;
   readonly examples: ExampleRecords;
+  readonly pins: PinRecords;
 
   constructor(path: string) {
     this.path = path;
@@ -71,6 +74,7 @@ export class SqliteStore implements Store {
     const examples = new SqliteExampleRecords(this.#sql);
     this.examples = examples;
     this.feedback = new SqliteFeedbackRecords(this.#db, this.#sql, examples);
+    this.pins = new SqlitePinRecords(this.#sql);
   }
 
   async saveFlow(document: FlowDocument): Promise<FlowVersion> {
@@ -191,8 +195,17 @@ export class SqliteStore implements Store {
         case 'insertAttempt': {
           const a = change.attempt;
           this.#sql(
-            'INSERT OR REPLACE INTO node_attempts (run_id, node_id, attempt, status, error, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          ).run(a.runId, a.nodeId, a.attempt, a.status, toJson(a.error), a.startedAt, a.finishedAt);
+            'INSERT OR REPLACE INTO node_attempts (run_id, node_id, attempt, status, error, started_at, finished_at, cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          ).run(
+            a.runId,
+            a.nodeId,
+            a.attempt,
+            a.status,
+            toJson(a.error),
+            a.startedAt,
+            a.finishedAt,
+            toJson(a.cost),
+          );
           break;
         }
         case 'event': {

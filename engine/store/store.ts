@@ -5,6 +5,7 @@ import type { FlowDocument } from '../flow-schema.ts';
 import type { ApiKeyRecords } from './api-key-records.ts';
 import type { ConnectionRecords } from './connection-records.ts';
 import type { ExampleRecords, FeedbackRecords } from './feedback-records.ts';
+import type { PinRecords } from './pin-records.ts';
 import type {
   FlowSummary,
   FlowVersion,
@@ -95,6 +96,8 @@ export interface Store {
   readonly feedback: FeedbackRecords;
   /** Verified question → SQL examples per warehouse. */
   readonly examples: ExampleRecords;
+  /** Node outputs pinned per flow, for runs started from the editor. */
+  readonly pins: PinRecords;
 
   close(): Promise<void>;
 }

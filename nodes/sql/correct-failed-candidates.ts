@@ -10,7 +10,12 @@ import { buildCorrectionPrompt } from '../llm/correction-prompt.ts';
 import type { GenerateParams } from '../llm/generate-params.ts';
 import { sampleForMessage } from '../llm/sample-candidates.ts';
 import type { CorrectionAttempt, ExecutedCandidate, ExecutionResults, SchemaContext } from '../types.ts';
-import { type ExecuteLimits, executeCandidates, type SqlExecutor } from './execute-candidates.ts';
+import {
+  chargeQuery,
+  type ExecuteLimits,
+  executeCandidates,
+  type SqlExecutor,
+} from './execute-candidates.ts';
 
 export interface CorrectionSettings {
   model: GenerateParams;
@@ -96,6 +101,7 @@ async function correctOnce(
     ...settings.limits,
     signal: ctx.signal,
     owner: ctx.runId,
+    onRan: (outcome) => chargeQuery(ctx, outcome),
   });
   if (ctx.signal.aborted) throw cancelled(ctx, ctx.signal.reason);
   candidates.push(...executed);

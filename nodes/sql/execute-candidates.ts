@@ -4,6 +4,7 @@
 // `stopWhenDecided`, once the candidates still to run could not change the vote's answer (the
 // leading group has more votes than the runner-up plus every candidate left, and none left comes
 // before the leader's first member), they are cancelled and answer `skipped`.
+import type { NodeContext } from '../../engine/define-node.ts';
 import type { Candidate, ExecutedCandidate } from '../types.ts';
 import type { SqlOutcome, SqlRequest } from './sandbox/sql-outcome.ts';
 import type { SqlSandboxPool } from './sandbox/sql-sandbox-pool.ts';
@@ -29,6 +30,8 @@ export interface ExecuteCandidatesOptions extends ExecuteLimits {
   stopWhenDecided?: boolean | undefined;
   /** Called after each distinct query finishes (skipped ones count as finished). */
   onProgress?: (done: number, total: number) => void;
+  /** Called with the outcome of each distinct query that ran (what it cost: time and rows). */
+  onRan?: (outcome: SqlOutcome) => void;
 }
 
 /** One query through the sandbox, for the CLI and evaluation. */
@@ -51,7 +54,7 @@ export async function executeCandidates(
   candidates: readonly Candidate[],
   options: ExecuteCandidatesOptions,
 ): Promise<ExecutedCandidate[]> {
-  const { concurrency, onProgress, stopWhenDecided, signal, ...once } = options;
+  const { concurrency, onProgress, onRan, stopWhenDecided, signal, ...once } = options;
   const distinct = [...new Set(candidates.map((candidate) => candidate.sql).filter(hasSql))];
   const outcomes = new Map<string, SqlOutcome>();
   // Aborted by the caller's signal, or by this call once the vote is decided.
@@ -65,7 +68,9 @@ export async function executeCandidates(
     while (next < distinct.length && !stop.signal.aborted) {
       const sql = distinct[next++] as string;
       try {
-        outcomes.set(sql, await executeOnce(pool, database, sql, { ...once, signal: stop.signal }));
+        const outcome = await executeOnce(pool, database, sql, { ...once, signal: stop.signal });
+        outcomes.set(sql, outcome);
+        onRan?.(outcome);
       } catch (error) {
         if (skipped === undefined) throw error;
         return;
@@ -122,6 +127,11 @@ const EMPTY_OUTCOME: CandidateOutcome = {
   error: { code: 'SQL_EMPTY', message: 'the sample has no ```sql block with a query' },
   durationMs: 0,
 };
+
+/** What one query cost its node: its time and the rows it returned. */
+export function chargeQuery(ctx: Pick<NodeContext, 'cost'>, outcome: SqlOutcome): void {
+  ctx.cost({ sqlMs: Math.round(outcome.durationMs), rows: outcome.rowCount });
+}
 
 function hasSql(sql: string | null): sql is string {
   return sql !== null && sql.trim() !== '';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { defineNode } from '../../engine/define-node.ts';
 import { ExecutionResultsPort, SchemaContextPort, SqlCandidatesPort } from '../types.ts';
 import { callerLimits } from './caller-limits.ts';
-import { executeCandidates } from './execute-candidates.ts';
+import { chargeQuery, executeCandidates } from './execute-candidates.ts';
 import { executionDatabase } from './execution-database.ts';
 import { executorFor } from './warehouse-executor.ts';
 
@@ -58,6 +58,7 @@ export default defineNode({
       ...callerLimits(ctx, database, params.allowedTables),
       signal: ctx.signal,
       owner: ctx.runId,
+      onRan: (outcome) => chargeQuery(ctx, outcome),
       onProgress: (done, total) =>
         ctx.progress({ message: `ran ${done} of ${total} distinct queries`, fraction: done / total }),
     });

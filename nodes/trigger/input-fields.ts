@@ -34,6 +34,11 @@ export const InputFieldsSchema = z
   )
   .describe('Fields the run input must have; each becomes an output port');
 
+/** What a trigger placed from the palette asks for: the question an NL2SQL flow answers. */
+export const STARTER_FIELDS: z.input<typeof InputFieldsSchema> = [
+  { name: 'question', type: 'string', required: true, description: 'The question to answer' },
+];
+
 function fieldSchema(field: InputField): z.ZodType {
   switch (field.type) {
     case 'string': {

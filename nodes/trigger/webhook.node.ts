@@ -3,7 +3,7 @@
 // and the body becomes the run's input.
 import { z } from 'zod';
 import { defineNode } from '../../engine/define-node.ts';
-import { fieldsTrigger, InputFieldsSchema } from './input-fields.ts';
+import { fieldsTrigger, InputFieldsSchema, STARTER_FIELDS } from './input-fields.ts';
 
 export const WebhookParamsSchema = z.object({
   path: z
@@ -42,5 +42,6 @@ export default defineNode({
   lane: 'cpu',
   description: 'Starts a run when an app POSTs to /hooks/<path>; the JSON body is the run input.',
   params: WebhookParamsSchema,
+  starterParams: { fields: STARTER_FIELDS },
   ...fieldsTrigger,
 });

@@ -8,17 +8,30 @@ export function formatRunTable(runs: RunRecord[]): string {
     run.id,
     `${run.flowId}@${run.flowVersion}`,
     run.status,
-    startedByText(run),
     new Date(run.createdAt).toISOString().replace('T', ' ').slice(0, 19),
     duration(run.startedAt, run.finishedAt),
     run.error ? `${run.error.code}${run.error.nodeId ? ` at ${run.error.nodeId}` : ''}` : '',
+    startedByText(run),
+    questionOf(run),
   ]);
-  return table(['RUN', 'FLOW', 'STATUS', 'STARTED BY', 'CREATED', 'TOOK', 'ERROR'], rows);
+  return table(['RUN', 'FLOW', 'STATUS', 'CREATED', 'TOOK', 'ERROR', 'BY', 'QUESTION'], rows);
 }
 
-/** `alice (api-key)`, `/hooks/ask (webhook)`; `-` for runs stored before starters were recorded. */
-export function startedByText(run: Pick<RunRecord, 'startedBy'>): string {
-  return run.startedBy ? `${run.startedBy.name} (${run.startedBy.kind})` : '-';
+/**
+ * Who started the run: its recorded starter (`alice (api-key)`, `/hooks/ask (webhook)`); for runs
+ * stored before starters were recorded, editor or cli for manual runs that say so, else the trigger kind.
+ */
+export function startedByText(run: Pick<RunRecord, 'startedBy' | 'trigger'>): string {
+  if (run.startedBy) return `${run.startedBy.name} (${run.startedBy.kind})`;
+  const source = run.trigger.detail?.source;
+  return run.trigger.kind === 'manual' && typeof source === 'string' ? source : run.trigger.kind;
+}
+
+function questionOf(run: RunRecord): string {
+  const question = (run.input as { question?: unknown } | null)?.question;
+  if (typeof question !== 'string') return '';
+  const line = question.replace(/\s+/g, ' ');
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
 }
 
 export function formatRunDetail(stored: StoredRun, attempts: NodeAttemptRecord[]): string {
@@ -38,7 +51,7 @@ export function formatRunDetail(stored: StoredRun, attempts: NodeAttemptRecord[]
     return [
       node.nodeId,
       node.nodeKey,
-      node.status + (node.reused ? ' (reused)' : ''),
+      node.status + (node.reused ? ' (reused)' : node.pinned ? ' (pinned)' : ''),
       String(Math.max(node.attempt, tries)),
       node.durationMs === null ? '' : `${Math.round(node.durationMs)} ms`,
       node.error ? `${node.error.code}: ${node.error.message}` : '',

@@ -18,6 +18,11 @@ export interface ServerOptions {
   /** Folder of the built editor; served at `/` when it exists. */
   editorDir?: string;
   version: string;
+  /**
+   * Questions the model server is known to answer (the demo replay's, while the simulated server
+   * answers from it); the editor's Run tab suggests them for flows that take a `question`.
+   */
+  suggestedQuestions?: readonly string[];
 }
 
 export interface ServerContext {

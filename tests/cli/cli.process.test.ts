@@ -40,6 +40,22 @@ describe('the r1flow CLI', () => {
     expect(result.stderr).toContain('FLOW_CYCLE');
   });
 
+  it('validate refuses an empty flow, and a bad param only where it is', async () => {
+    const empty = writeFlow('empty.flow.json', { id: 'empty', name: 'Empty', nodes: [], edges: [] });
+    const result = await runCli(['validate', empty]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('FLOW_EMPTY');
+
+    const nl2sql = JSON.parse(readFileSync('examples/flows/nl2sql.flow.json', 'utf8')) as {
+      nodes: { id: string; params: Record<string, unknown> }[];
+    };
+    nl2sql.nodes.find((node) => node.id === 'generate')!.params.n = 999;
+    const bad = await runCli(['validate', writeFlow('n999.flow.json', nl2sql)]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('generate: "n" must be at most');
+    expect(bad.stderr).not.toContain('FLOW_MISSING_INPUT');
+  });
+
   it('run prints the output JSON on stdout and progress on stderr', async () => {
     const result = await runCli([
       'run',

@@ -5,7 +5,13 @@ import { describe, expect, test } from 'vitest';
 import { edgeCount, node } from './editor-page.ts';
 import { setUpEditorSession } from './editor-session.ts';
 
-const session = setUpEditorSession({ path: '/#/flows/nl2sql', waitForFlow: true });
+// Wide enough for the whole pipeline at the readable zoom the editor opens a flow at: every node
+// and edge is drawn.
+const session = setUpEditorSession({
+  path: '/#/flows/nl2sql',
+  waitForFlow: true,
+  viewport: { width: 2800, height: 1000 },
+});
 const PIPELINE = ['start', 'retrieve', 'generate', 'execute', 'correct', 'vote', 'answer'];
 
 async function nodeX(page: Page, id: string): Promise<number> {

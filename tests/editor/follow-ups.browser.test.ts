@@ -21,9 +21,11 @@ describe('follow-up questions in the editor', () => {
     await expect
       .poll(() => page.getByTestId('run-status').textContent(), { timeout: 60_000 })
       .toBe('succeeded');
-    const cell = page.getByTestId('answer-table').locator('tbody tr td').first();
-    await expect.poll(() => cell.textContent()).toMatch(/^\d+$/);
-    const allOrders = Number(await cell.textContent());
+    // A count is one value: shown as a number (with thousands separators), not as a table.
+    const cell = page.getByTestId('answer-value').locator('.answer-value-number');
+    const count = async () => Number((await cell.textContent())?.replace(/\D/g, ''));
+    await expect.poll(() => cell.textContent()).toMatch(/^[\d,]+$/);
+    const allOrders = await count();
     expect(await page.getByTestId('thread-turns').count()).toBe(0);
 
     await page.getByTestId('follow-up-input').fill('and only for 2023?');
@@ -32,8 +34,8 @@ describe('follow-up questions in the editor', () => {
       .poll(() => page.getByTestId('answer-sql').textContent(), { timeout: 60_000 })
       .toContain('2023');
     await expect.poll(() => page.getByTestId('run-status').textContent()).toBe('succeeded');
-    await expect.poll(async () => Number(await cell.textContent())).toBeGreaterThan(0);
-    const orders2023 = Number(await cell.textContent());
+    await expect.poll(count).toBeGreaterThan(0);
+    const orders2023 = await count();
     expect(orders2023).toBeLessThan(allOrders);
 
     // The earlier turn is shown above the answer, with the SQL chosen for it.

@@ -5,7 +5,13 @@ import { saveScreenshot } from '../support/browser.ts';
 import { node, notice, waitForEditor } from './editor-page.ts';
 import { setUpEditorSession } from './editor-session.ts';
 
-const session = setUpEditorSession({ path: '/#/flows/nl2sql', waitForFlow: true });
+// Wide enough for the whole pipeline at the readable zoom the editor opens a flow at: every node
+// is drawn.
+const session = setUpEditorSession({
+  path: '/#/flows/nl2sql',
+  waitForFlow: true,
+  viewport: { width: 2800, height: 1000 },
+});
 
 // Reloading with unsaved edits asks "leave the page?": the user says yes.
 beforeAll(() => {

@@ -6,7 +6,13 @@ import { saveScreenshot } from '../support/browser.ts';
 import { field, notice, selectNode, waitForEditor } from './editor-page.ts';
 import { setUpEditorSession } from './editor-session.ts';
 
-const session = setUpEditorSession({ path: '/#/flows/nl2sql', waitForFlow: true });
+// Wide enough for the whole pipeline at the readable zoom the editor opens a flow at: every node
+// is drawn.
+const session = setUpEditorSession({
+  path: '/#/flows/nl2sql',
+  waitForFlow: true,
+  viewport: { width: 2800, height: 1000 },
+});
 
 interface FlowFile {
   id: string;

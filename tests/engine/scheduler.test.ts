@@ -253,6 +253,10 @@ describe('scheduling', () => {
       'run.succeeded',
     ]);
     expect(events.map((e) => e.seq)).toEqual([...events.map((e) => e.seq)].sort((a, b) => a - b));
+    // The end event carries the run's output: a client following the events needs no extra call.
+    const run = await h.store.getRun(id);
+    expect(events.at(-1)!.data).toEqual({ output: run!.run.output });
+    expect(run!.run.output).not.toBeNull();
   });
 
   it('re-running from a node reuses the outputs upstream of it', async () => {

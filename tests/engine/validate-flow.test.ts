@@ -89,6 +89,24 @@ describe('flow validation', () => {
     expect(issues.map((i) => [i.code, i.nodeId])).toEqual([['FLOW_BAD_PARAMS', generate.id]]);
   });
 
+  it('an empty flow is invalid: saving it would "succeed" and every run would do nothing', () => {
+    const issues = issuesOf({ id: 'empty', name: 'Empty', nodes: [], edges: [] });
+    expect(issues).toEqual([expect.objectContaining({ code: 'FLOW_EMPTY', path: 'nodes' })]);
+    expect(issues[0]!.message).toContain('trigger');
+  });
+
+  it('param problems read as plain sentences naming the field', () => {
+    const issues = issuesOf(
+      flowOf({ t: ['trigger.manual', { fields: [{ type: 'string' }] }], a: ['test.step', { sleepMs: -5 }] }, [
+        't.payload->a.in',
+      ]),
+    );
+    expect(issues.map((i) => i.message)).toEqual([
+      't: "fields[0].name" is required',
+      expect.stringMatching(/^a: "sleepMs" must be at least 0$/),
+    ]);
+  });
+
   it('refuses to connect ports whose types differ', () => {
     const issues = issuesOf(
       flowOf({ t: ['trigger.manual', { fields: [{ name: 'n', type: 'number' }] }], a: ['output.answer'] }, [

@@ -4,9 +4,17 @@ import { apiRequest } from './http-client.ts';
 
 const runPath = (id: string) => `/api/runs/${encodeURIComponent(id)}`;
 
-/** Starts a run; with `followUpOf`, as the next turn of that run's thread. */
+/**
+ * Starts a run from the editor; with `followUpOf`, as the next turn of that run's thread. Runs
+ * started in the editor take the flow's pinned outputs.
+ */
 export async function startRun(flowId: string, input: unknown, followUpOf?: string): Promise<RunRecord> {
-  const body = followUpOf === undefined ? { input } : { input, followUpOf };
+  const body = {
+    input,
+    source: 'editor',
+    usePins: true,
+    ...(followUpOf === undefined ? {} : { followUpOf }),
+  };
   return (await apiRequest<{ run: RunRecord }>('POST', `/api/flows/${encodeURIComponent(flowId)}/runs`, body))
     .run;
 }
@@ -31,8 +39,18 @@ export async function cancelRun(id: string): Promise<RunRecord> {
 }
 
 export async function rerun(id: string, fromNode?: string): Promise<RunRecord> {
-  const body = fromNode === undefined ? {} : { fromNode };
+  const body = fromNode === undefined ? { usePins: true } : { fromNode, usePins: true };
   return (await apiRequest<{ run: RunRecord }>('POST', `${runPath(id)}/rerun`, body)).run;
+}
+
+/** Questions to try on the flow (the demo replay's while the simulated model answers). */
+export async function suggestedQuestions(flowId: string): Promise<string[]> {
+  return (
+    await apiRequest<{ questions: string[] }>(
+      'GET',
+      `/api/flows/${encodeURIComponent(flowId)}/suggested-questions`,
+    )
+  ).questions;
 }
 
 export function runEventsUrl(id: string): string {

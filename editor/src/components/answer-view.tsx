@@ -1,7 +1,7 @@
-// A run's answer: the SQL, the confidence, the result as a table and a chart, the explanation, and
-// the vote's clusters; a finished run's rows download as CSV (the session cookie authenticates
-// the plain link), and its answer can be rated.
-import type { Answer } from '../run/answer.ts';
+// A run's answer: the SQL, the confidence, the result as a table and a chart (a single value as
+// one number), the explanation, and the vote's clusters; a finished run's rows download as CSV
+// (the session cookie authenticates the plain link), and its answer can be rated.
+import { type Answer, type Cell, singleValue } from '../run/answer.ts';
 import { AnswerFeedback } from './answer-feedback.tsx';
 import { ConfidenceMeter } from './confidence-meter.tsx';
 import { CopyButton } from './copy-button.tsx';
@@ -10,6 +10,7 @@ import { RowsTable } from './rows-table.tsx';
 import { VoteClusters } from './vote-clusters.tsx';
 
 export function AnswerView({ answer, runId }: { answer: Answer; runId?: string | undefined }) {
+  const single = singleValue(answer);
   const capped = answer.totalRows !== undefined && answer.totalRows > answer.rows.length;
   return (
     <section className="answer" data-testid="answer">
@@ -31,7 +32,14 @@ export function AnswerView({ answer, runId }: { answer: Answer; runId?: string |
           </pre>
         </div>
       ) : null}
-      <RowsTable columns={answer.columns} rows={answer.rows} truncated={answer.truncated} />
+      {single ? (
+        <p className="answer-value" data-testid="answer-value">
+          <span className="answer-value-number">{formatCell(single.value)}</span>
+          <span className="muted">{single.label}</span>
+        </p>
+      ) : (
+        <RowsTable columns={answer.columns} rows={answer.rows} truncated={answer.truncated} />
+      )}
       {capped ? (
         <p className="muted" data-testid="answer-capped">
           Showing {answer.rows.length} of {answer.totalRows} rows (the Answer node's maxRows)
@@ -43,7 +51,7 @@ export function AnswerView({ answer, runId }: { answer: Answer; runId?: string |
         </a>
       ) : null}
       {runId && !answer.abstained ? <AnswerFeedback key={runId} runId={runId} /> : null}
-      <RowsChart columns={answer.columns} rows={answer.rows} />
+      {single ? null : <RowsChart columns={answer.columns} rows={answer.rows} />}
       {answer.explanation ? <p className="answer-explanation">{answer.explanation}</p> : null}
       {answer.clusters && answer.clusters.length > 0 ? (
         <details className="answer-clusters">
@@ -53,4 +61,9 @@ export function AnswerView({ answer, runId }: { answer: Answer; runId?: string |
       ) : null}
     </section>
   );
+}
+
+function formatCell(value: Cell): string {
+  if (value === null) return 'NULL';
+  return typeof value === 'number' ? value.toLocaleString() : String(value);
 }

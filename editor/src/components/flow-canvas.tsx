@@ -1,24 +1,27 @@
 // The canvas: nodes and typed edges from the editor store, drops from the palette, connections
-// checked against port types (a refused one says why), minimap, zoom controls. Only visible
-// elements render, so large flows stay smooth.
+// checked against port types (a refused one says why), zoom controls and a minimap on request.
+// Only visible elements render, so large flows stay smooth.
 import {
   Background,
   type Connection,
+  ControlButton,
   Controls,
   type FinalConnectionState,
   MiniMap,
   ReactFlow,
   useReactFlow,
 } from '@xyflow/react';
-import { type DragEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
+import { ERROR_PORT } from '../../../engine/error-policy.ts';
 import type { CanvasEdge, CanvasNode } from '../flow/canvas-types.ts';
-import { type ConnectionAttempt, checkConnection } from '../flow/check-connection.ts';
+import { initialViewport } from '../flow/initial-view.ts';
 import { PALETTE_DRAG_TYPE } from '../flow/palette-drag.ts';
+import { attemptOf, checkAttempt } from '../state/connection-attempts.ts';
 import { addNode, beginMove, connect, onEdgesChange, onNodesChange } from '../state/editor-edits.ts';
 import { editorStore } from '../state/editor-store.ts';
 import { dismissTopic, notify } from '../state/notices-store.ts';
-import { portsOfNode, validationStore } from '../state/validation-store.ts';
+import { validationStore } from '../state/validation-store.ts';
 import { FlowNode } from './flow-node.tsx';
 
 const nodeTypes = { flow: FlowNode };
@@ -28,27 +31,33 @@ const selectEdges = (state: { edges: CanvasEdge[] }) => state.edges;
 export function FlowCanvas() {
   const nodes = useStore(editorStore, selectNodes);
   const edges = useStore(editorStore, selectEdges);
+  const drawnEdges = useMemo(() => edges.map(markErrorEdge), [edges]);
   const fitRequest = useStore(editorStore, (state) => state.fitRequest);
   const checked = useStore(validationStore, (state) => state.ok !== null);
-  const { screenToFlowPosition, fitView, setViewport } = useReactFlow();
+  const { screenToFlowPosition, getNodesBounds, setViewport } = useReactFlow();
   // Every node has its size: the canvas can fit them.
   const measured = useStore(editorStore, (state) =>
     state.nodes.every((node) => node.measured?.width !== undefined),
   );
   const fitted = useRef(-1);
+  const canvasRef = useRef<HTMLDivElement>(null);
   const [viewReady, setViewReady] = useState(false);
+  const [minimap, setMinimap] = useState(false);
 
-  // Fit once the nodes of a newly opened (or laid out) flow have their sizes; an empty flow starts
-  // at the origin, unzoomed.
+  // Place the view once the nodes of a newly opened (or laid out) flow have their sizes, at a zoom
+  // where their text is readable (initial-view.ts); an empty flow starts at the origin, unzoomed.
   useEffect(() => {
     if (fitted.current === fitRequest) return;
     setViewReady(false);
     if (nodes.length > 0 && !measured) return;
     fitted.current = fitRequest;
-    const fit =
-      nodes.length === 0 ? setViewport({ x: 0, y: 0, zoom: 1 }) : fitView({ padding: 0.12, maxZoom: 1 });
-    void fit.then(() => setViewReady(true));
-  }, [measured, fitRequest, fitView, setViewport, nodes.length]);
+    const canvas = canvasRef.current?.getBoundingClientRect();
+    const view =
+      nodes.length === 0 || !canvas
+        ? { x: 0, y: 0, zoom: 1 }
+        : initialViewport(getNodesBounds(nodes), { width: canvas.width, height: canvas.height });
+    void setViewport(view).then(() => setViewReady(true));
+  }, [measured, fitRequest, getNodesBounds, setViewport, nodes]);
 
   const isValidConnection = useCallback(
     (connection: Connection | CanvasEdge) => checkAttempt(attemptOf(connection)).ok,
@@ -105,6 +114,7 @@ export function FlowCanvas() {
 
   return (
     <div
+      ref={canvasRef}
       className="canvas"
       role="application"
       aria-label="Flow canvas: drop node types here"
@@ -116,7 +126,7 @@ export function FlowCanvas() {
     >
       <ReactFlow<CanvasNode, CanvasEdge>
         nodes={nodes}
-        edges={edges}
+        edges={drawnEdges}
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
@@ -130,10 +140,22 @@ export function FlowCanvas() {
         onlyRenderVisibleElements
         minZoom={0.03}
         maxZoom={2}
+        // A connection dropped near a port snaps to it.
+        connectionRadius={32}
       >
         <Background gap={20} />
-        <Controls showInteractive={false} />
-        <MiniMap pannable zoomable nodeStrokeWidth={3} nodeClassName={minimapClass} />
+        <Controls showInteractive={false}>
+          {/* Off by default: over the canvas it would hide the nodes in its corner. */}
+          <ControlButton
+            onClick={() => setMinimap((shown) => !shown)}
+            title={minimap ? 'Hide the minimap' : 'Show the minimap'}
+            aria-pressed={minimap}
+            data-testid="toggle-minimap"
+          >
+            ▦
+          </ControlButton>
+        </Controls>
+        {minimap ? <MiniMap pannable zoomable nodeStrokeWidth={3} nodeClassName={minimapClass} /> : null}
       </ReactFlow>
     </div>
   );
@@ -144,25 +166,7 @@ function minimapClass(node: CanvasNode): string {
   return `family-${node.data.type.slice(0, node.data.type.indexOf('.'))}`;
 }
 
-function attemptOf(connection: Connection | CanvasEdge): ConnectionAttempt {
-  return {
-    source: connection.source,
-    sourcePort: connection.sourceHandle ?? '',
-    target: connection.target,
-    targetPort: connection.targetHandle ?? '',
-  };
-}
-
-function checkAttempt(attempt: ConnectionAttempt) {
-  const { nodes, edges } = editorStore.getState();
-  const validation = validationStore.getState();
-  const typeOf = new Map(nodes.map((node) => [node.id, node.data.type]));
-  return checkConnection(
-    attempt,
-    (nodeId) => {
-      const type = typeOf.get(nodeId);
-      return type === undefined ? undefined : portsOfNode(validation, nodeId, type);
-    },
-    edges,
-  );
+/** An edge leaving a node's error port is drawn as an error path. */
+function markErrorEdge(edge: CanvasEdge): CanvasEdge {
+  return edge.sourceHandle === ERROR_PORT ? { ...edge, className: 'edge-error' } : edge;
 }

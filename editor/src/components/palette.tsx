@@ -1,11 +1,13 @@
 // The node types from the catalog, grouped by family and searchable. Drag one onto the canvas, or
-// click it to drop it in the middle of the view.
+// click it to place it in the free space nearest the middle of the view.
 import { useReactFlow } from '@xyflow/react';
 import { type DragEvent, useMemo, useState } from 'react';
 import { useStore } from 'zustand';
 import type { CatalogEntry } from '../api/api-types.ts';
+import { freeSpotNear } from '../flow/free-spot.ts';
+import { estimatedNodeSize } from '../flow/layout-draft.ts';
 import { PALETTE_DRAG_TYPE } from '../flow/palette-drag.ts';
-import { catalogStore } from '../state/catalog-store.ts';
+import { catalogPortsOf, catalogStore } from '../state/catalog-store.ts';
 import { addNode } from '../state/editor-edits.ts';
 import { editorStore } from '../state/editor-store.ts';
 
@@ -22,13 +24,20 @@ export function Palette() {
     event.dataTransfer.setData(PALETTE_DRAG_TYPE, key);
     event.dataTransfer.effectAllowed = 'move';
   };
-  const addAtCentre = (key: string) => {
+  const addNearCentre = (key: string) => {
     const canvas = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
     if (!canvas) return;
-    addNode(
-      key,
-      screenToFlowPosition({ x: canvas.left + canvas.width / 2, y: canvas.top + canvas.height / 2 }),
-    );
+    const centre = screenToFlowPosition({
+      x: canvas.left + canvas.width / 2,
+      y: canvas.top + canvas.height / 2,
+    });
+    const size = estimatedNodeSize(catalogPortsOf(key));
+    const occupied = editorStore.getState().nodes.map((node) => ({
+      ...node.position,
+      width: node.measured?.width ?? size.width,
+      height: node.measured?.height ?? size.height,
+    }));
+    addNode(key, freeSpotNear(centre, size, occupied));
   };
 
   return (
@@ -54,7 +63,7 @@ export function Palette() {
               draggable={flowOpen}
               disabled={!flowOpen}
               onDragStart={(event) => onDragStart(event, entry.key)}
-              onClick={() => addAtCentre(entry.key)}
+              onClick={() => addNearCentre(entry.key)}
               title={`${entry.description}\nDrag onto the canvas, or click to add.`}
               data-testid={`palette-item-${entry.key}`}
             >

@@ -1,6 +1,7 @@
-// The flow's recent runs; click one to show it on the canvas. A thread's first run is marked, its
-// follow-ups indented under a badge.
+// The flow's recent runs, each with who started it and its question; click one to show it on the
+// canvas. A thread's first run is marked, its follow-ups indented under a badge.
 import type { RunRecord } from '../api/api-types.ts';
+import { formatTokens } from '../run/format-cost.ts';
 import { showRun } from '../run/run-session.ts';
 
 export function RunHistory({ runs, shownId }: { runs: RunRecord[]; shownId: string | undefined }) {
@@ -16,6 +17,9 @@ export function RunHistory({ runs, shownId }: { runs: RunRecord[]; shownId: stri
                 {run.threadId === run.id ? 'thread' : '↳ follow-up'}
               </span>
             ) : null}
+            <span className="pill run-origin" data-testid="run-origin">
+              {runOrigin(run)}
+            </span>
             {new Date(run.createdAt).toLocaleTimeString()} · v{run.flowVersion} · {run.status}
             {run.startedBy ? (
               <span className="muted" data-testid="run-started-by" title={run.startedBy.kind}>
@@ -23,7 +27,13 @@ export function RunHistory({ runs, shownId }: { runs: RunRecord[]; shownId: stri
                 · {run.startedBy.name}
               </span>
             ) : null}
-            <span className="muted"> {describeInput(run.input)}</span>
+            {run.cost ? (
+              <span data-testid="run-history-cost">{` · ${formatTokens(run.cost) || 'no tokens'}`}</span>
+            ) : null}
+            <span className="muted" data-testid="run-question">
+              {' '}
+              {describeInput(run.input)}
+            </span>
           </button>
         </li>
       ))}
@@ -39,8 +49,19 @@ function classes(run: RunRecord, shownId: string | undefined): string {
   return names.filter(Boolean).join(' ');
 }
 
-/** The input at a glance; a follow-up's history (the earlier turns) would crowd out its question. */
+/** Who started the run: the editor, the CLI, an app through the API, a webhook, a schedule... */
+export function runOrigin(run: RunRecord): string {
+  const source = run.trigger.detail?.source;
+  return run.trigger.kind === 'manual' && typeof source === 'string' ? source : run.trigger.kind;
+}
+
+/**
+ * The input at a glance: its question when it has one, else its JSON; a follow-up's history (the
+ * earlier turns) would crowd out its question.
+ */
 function describeInput(input: unknown): string {
+  const question = (input as { question?: unknown } | null)?.question;
+  if (typeof question === 'string') return question.length > 80 ? `${question.slice(0, 79)}…` : question;
   const shown =
     typeof input === 'object' && input !== null && 'history' in input
       ? Object.fromEntries(Object.entries(input).filter(([key]) => key !== 'history'))

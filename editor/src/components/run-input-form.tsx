@@ -1,17 +1,19 @@
-// The input of a new run, one control per trigger field. Runs the saved flow; unsaved edits are
-// saved first (a run always pins a stored version).
+// The input of a new run, one control per trigger field, and questions to try when the server knows
+// some. Runs the saved flow; unsaved edits are saved first (a run always pins a stored version).
 import { type FormEvent, useState } from 'react';
 import { FieldIssues, FieldShell } from '../forms/field-shell.tsx';
 import { buildRunInput, type InputField, type InputValues } from '../run/run-input.ts';
 
 interface RunInputFormProps {
   fields: InputField[];
+  /** Questions to try (the demo replay's), offered for a text field named `question`. */
+  suggestions: readonly string[];
   busy: boolean;
   runLabel: string;
   onRun(input: Record<string, unknown>): void;
 }
 
-export function RunInputForm({ fields, busy, runLabel, onRun }: RunInputFormProps) {
+export function RunInputForm({ fields, suggestions, busy, runLabel, onRun }: RunInputFormProps) {
   const [values, setValues] = useState<InputValues>({});
   const [error, setError] = useState<string | null>(null);
   const submit = (event: FormEvent) => {
@@ -41,6 +43,20 @@ export function RunInputForm({ fields, busy, runLabel, onRun }: RunInputFormProp
           />
         </FieldShell>
       ))}
+      {suggestions.length > 0 && fields.some(isQuestionField) ? (
+        <>
+          <p className="muted">Questions the demo knows (click one to use it):</p>
+          <ul className="run-suggestions" data-testid="run-suggestions">
+            {suggestions.map((question) => (
+              <li key={question}>
+                <button type="button" className="link" onClick={() => set('question', question)}>
+                  {question}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <FieldIssues issues={error ? [error] : []} />
       <button type="submit" className="primary" disabled={busy} data-testid="run-button">
         {runLabel}
@@ -90,4 +106,8 @@ function RunInputControl({ field, value, onChange }: RunInputControlProps) {
       data-testid={id}
     />
   );
+}
+
+function isQuestionField(field: InputField): boolean {
+  return field.name === 'question' && field.type === 'string';
 }

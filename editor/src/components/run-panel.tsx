@@ -4,8 +4,10 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { useStoreWithEqualityFn } from 'zustand/traditional';
+import { suggestedQuestions } from '../api/runs-api.ts';
 import { findAnswer } from '../run/answer.ts';
 import { earlierTurns, followUpInput, questionField } from '../run/follow-up.ts';
+import { loadPins } from '../run/pins.ts';
 import { runInputFieldsEqual, selectRunInputFields } from '../run/run-input-selectors.ts';
 import { refreshRunHistory, runFlow } from '../run/run-session.ts';
 import { runStore } from '../run/run-store.ts';
@@ -24,10 +26,28 @@ export function RunPanel() {
   const fields = useStoreWithEqualityFn(editorStore, selectRunInputFields, runInputFieldsEqual);
   const { run, details, thread, history } = useStore(runStore, (state) => state);
   const [starting, setStarting] = useState(false);
+  const [suggestions, setSuggestions] = useState<string[]>([]);
 
   useEffect(() => {
-    if (flowId) void refreshRunHistory(flowId);
+    if (flowId) {
+      void refreshRunHistory(flowId);
+      void loadPins(flowId);
+    }
   }, [flowId]);
+
+  // Asked again after a save: a trigger may have gained its question field.
+  const savedVersion = useStore(editorStore, (state) => state.serverVersion);
+  useEffect(() => {
+    setSuggestions([]);
+    if (!flowId || savedVersion === null) return;
+    let current = true;
+    suggestedQuestions(flowId)
+      .then((questions) => current && setSuggestions(questions))
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+  }, [flowId, savedVersion]);
 
   if (!flowId) return <p className="muted">Open a flow to run it.</p>;
   const answer = findAnswer(run, details);
@@ -45,7 +65,13 @@ export function RunPanel() {
 
   return (
     <div className="run-panel" data-testid="run-panel">
-      <RunInputForm fields={fields} busy={starting} runLabel={dirty ? 'Save and run' : 'Run'} onRun={start} />
+      <RunInputForm
+        fields={fields}
+        suggestions={suggestions}
+        busy={starting}
+        runLabel={dirty ? 'Save and run' : 'Run'}
+        onRun={start}
+      />
       {run && run.flowId === flowId ? (
         <section className="run-current">
           {turns.length > 0 ? <ThreadTurns turns={turns} /> : null}

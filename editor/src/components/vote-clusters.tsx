@@ -1,6 +1,7 @@
 // The candidates of a self-consistency vote grouped by result, most votes first. The vote itself
 // keeps the groups in the order first seen, and a tie goes to the earlier group (as in SQL-R1), so
-// the sort is stable.
+// the sort is stable. Candidates are numbered as in the run's JSON (`members`, from 0), so what the
+// editor says matches what a builder reads in the node's output.
 import type { VoteCluster } from '../run/answer.ts';
 
 export function VoteClusters({ clusters }: { clusters: VoteCluster[] }) {
@@ -24,7 +25,7 @@ export function VoteClusters({ clusters }: { clusters: VoteCluster[] }) {
                 {cluster.votes} vote{cluster.votes === 1 ? '' : 's'}
               </span>
               <span className="muted">
-                candidates {cluster.members.map((m) => `#${m + 1}`).join(', ')} · {cluster.rowCount} row
+                candidates {cluster.members.map((m) => `#${m}`).join(', ')} · {cluster.rowCount} row
                 {cluster.rowCount === 1 ? '' : 's'}
               </span>
               {index === 0 ? <span className="pill success">most votes</span> : null}

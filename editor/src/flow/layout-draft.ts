@@ -23,12 +23,12 @@ export async function layoutDraft(
   const positions = await layoutFlow(
     draft.nodes.map((node) => {
       const ports = portsOf(node.id, node.type);
-      const rows = (ports?.inputs.length ?? 0) + (ports?.outputs.length ?? 0);
       const size = measured.get(node.id);
+      const estimate = estimatedNodeSize(ports);
       return {
         id: node.id,
-        width: size?.width ?? NODE_WIDTH,
-        height: size?.height ?? HEADER_HEIGHT + 8 + rows * PORT_ROW_HEIGHT,
+        width: size?.width ?? estimate.width,
+        height: size?.height ?? estimate.height,
         inputs: ports?.inputs.map((port) => port.name) ?? [],
         outputs: ports?.outputs.map((port) => port.name) ?? [],
       };
@@ -43,6 +43,12 @@ export async function layoutDraft(
   );
   performance.measure(LAYOUT_MEASURE, { start: started, detail: { nodes: draft.nodes.length } });
   return positions;
+}
+
+/** A node's size before the canvas has drawn it: fixed width, a header and a row per port. */
+export function estimatedNodeSize(ports: NodePorts | undefined): { width: number; height: number } {
+  const rows = (ports?.inputs.length ?? 0) + (ports?.outputs.length ?? 0);
+  return { width: NODE_WIDTH, height: HEADER_HEIGHT + 8 + rows * PORT_ROW_HEIGHT };
 }
 
 export function withPositions(draft: FlowDraft, positions: Positions): FlowDraft {

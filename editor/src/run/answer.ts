@@ -43,6 +43,12 @@ export function isVoteClusters(value: unknown): value is VoteCluster[] {
   );
 }
 
+/** The one value of a one-row, one-column answer ("How many customers?"): shown as a number. */
+export function singleValue(answer: Answer): { label: string; value: Cell } | null {
+  if (answer.abstained || answer.rows.length !== 1 || answer.columns.length !== 1) return null;
+  return { label: answer.columns[0]!, value: answer.rows[0]![0] ?? null };
+}
+
 /** The first answer among the run's outputs, or among its nodes' outputs. */
 export function findAnswer(run: RunRecord | null, details: RunDetails | null): Answer | null {
   for (const value of outputValues(run?.output)) if (isAnswer(value)) return value;

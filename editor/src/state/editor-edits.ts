@@ -12,6 +12,7 @@ import type { Clipboard } from '../flow/copy-paste.ts';
 import type { Positions } from '../flow/layout-flow.ts';
 import { draftToCanvas } from '../flow/to-canvas.ts';
 import { nodeIdBase, uniqueId } from '../flow/unique-id.ts';
+import { catalogStore } from './catalog-store.ts';
 import { changeDraft, type EditorState, editorStore } from './editor-store.ts';
 
 export function onNodesChange(changes: NodeChange<CanvasNode>[]): void {
@@ -59,7 +60,12 @@ export function addNode(type: string, position: { x: number; y: number }): strin
       type: 'flow',
       position,
       selected: true,
-      data: { type, params: {}, options: {} },
+      // A new trigger already asks for a question, so the flow can be run straight away.
+      data: {
+        type,
+        params: structuredClone(catalogStore.getState().byKey.get(type)?.starterParams ?? {}),
+        options: {},
+      },
     };
     return { nodes: [...state.nodes.map(unselect), node] };
   });

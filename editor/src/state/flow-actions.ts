@@ -85,7 +85,8 @@ export async function saveCurrentFlow(): Promise<boolean> {
   if (!draft) return false;
   try {
     const version = await saveFlow(draft, state.serverVersion !== null);
-    if (selectDraft(editorStore.getState()) === draft) markSaved(version.version);
+    // Same content, not the same object: the canvas re-measuring a node during the save is no edit.
+    if (draftKey(selectDraft(editorStore.getState())) === draftKey(draft)) markSaved(version.version);
     else editorStore.setState({ serverVersion: version.version });
     removeLocalDraft(draft.id);
     notify('success', `Saved "${draft.name}" as version ${version.version}.`, 'save');

@@ -19,6 +19,7 @@ import {
   importExampleFlows,
   LLM_URL_ENV,
 } from '../../demo/demo-defaults.ts';
+import { demoQuestions } from '../../demo/demo-questions.ts';
 import { createServer } from '../../http/create-server.ts';
 import { isLoopbackHost } from '../../http/loopback.ts';
 import { createRuntime, type Runtime } from '../../runtime/local-runtime.ts';
@@ -120,7 +121,10 @@ export default defineCommand({
     const warehouse = ensureWarehouse(settings);
     overrides[WAREHOUSE_ENV] = warehouse;
     const sim = await ensureModelServer(settings, logger);
-    if (sim) overrides[LLM_URL_ENV] = sim.url;
+    if (sim) {
+      overrides[LLM_URL_ENV] = sim.url;
+      server.context.options.suggestedQuestions = demoQuestions();
+    }
     const imported = await importExampleFlows(runtime.store, runtime.registry, logger);
     // Never the secret itself: logs are copied and kept. HMAC secrets are readable with a key at
     // GET /api/flows/<id>/triggers; a token is only ever shown by rotating it.

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { R1flowError } from '../../../engine/errors.ts';
-import { NodeIdSchema } from '../../../engine/flow-schema.ts';
+import { type FlowDocument, NodeIdSchema } from '../../../engine/flow-schema.ts';
 import { portsOfNodes } from '../../../engine/node-ports.ts';
 import { validateFlow } from '../../../engine/validate-flow.ts';
 import type { RouteTable } from '../route.ts';
@@ -100,6 +100,20 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
       const version = await store.getFlowVersion(params.id);
       if (!flow || !version) throw new R1flowError('FLOW_NOT_FOUND', `no flow "${params.id}"`);
       return { flow, version, triggers: await describeTriggers(context, params.id) };
+    },
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/api/flows/:id/suggested-questions',
+    tag: 'flows',
+    summary:
+      "Questions to try (the demo replay's, while the simulated model answers), for a flow that takes a question",
+    params: FlowParams,
+    handler: async ({ params }) => {
+      const version = await store.getFlowVersion(params.id);
+      if (!version) throw new R1flowError('FLOW_NOT_FOUND', `no flow "${params.id}"`);
+      return { questions: takesQuestion(version.document) ? (context.options.suggestedQuestions ?? []) : [] };
     },
   });
 
@@ -205,5 +219,17 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
       context.onTriggersChanged();
       return { trigger: await context.triggers.get(params.id) };
     },
+  });
+}
+
+/** Whether one of the flow's triggers has a `question` input field. */
+function takesQuestion(document: FlowDocument): boolean {
+  return document.nodes.some((node) => {
+    const fields = (node.params as { fields?: unknown } | undefined)?.fields;
+    return (
+      node.type.startsWith('trigger.') &&
+      Array.isArray(fields) &&
+      fields.some((field) => (field as { name?: unknown } | null)?.name === 'question')
+    );
   });
 }

@@ -122,6 +122,7 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
             status: finished.status,
             output: finished.output,
             error: finished.error,
+            cost: finished.cost,
             ...links,
           });
         }

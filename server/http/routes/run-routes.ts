@@ -32,6 +32,10 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
         version: z.number().int().min(1).optional(),
         threadId: RunId.optional(),
         followUpOf: RunId.optional(),
+        /** The editor's Run tab says so: its runs are started by hand, not by an app. */
+        source: z.literal('editor').optional(),
+        /** Take the flow's pinned node outputs (the editor's runs); off unless asked. */
+        usePins: z.boolean().optional(),
       })
       .strict()
       .default({}),
@@ -48,7 +52,11 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
         ...(body.version === undefined ? {} : { version: body.version }),
         ...(body.threadId === undefined ? {} : { threadId: body.threadId }),
         ...(body.followUpOf === undefined ? {} : { followUpOf: body.followUpOf }),
-        trigger: { kind: 'api', detail: { ip: request.ip } },
+        ...(body.usePins ? { usePins: true } : {}),
+        trigger:
+          body.source === 'editor'
+            ? { kind: 'manual', detail: { source: 'editor', ip: request.ip } }
+            : { kind: 'api', detail: { ip: request.ip } },
         ...runCaller(request),
       });
       if (query.wait === undefined) return reply.status(201).send({ run });
@@ -88,7 +96,8 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     method: 'GET',
     url: '/api/runs/:id',
     tag: 'runs',
-    summary: "A run with every node's input, output, error, attempts and timings",
+    summary:
+      "A run with every node's input, output, error, attempts, timings and cost, and the run's total cost",
     params: RunParams,
     handler: async ({ params }, request) => {
       const stored = found(await store.getRun(params.id), params.id);
@@ -135,7 +144,10 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     tag: 'runs',
     summary: 'Run again with the same input and flow version; fromNode reuses the outputs upstream of it',
     params: RunParams,
-    body: z.object({ fromNode: NodeIdSchema.optional() }).strict().default({}),
+    body: z
+      .object({ fromNode: NodeIdSchema.optional(), usePins: z.boolean().optional() })
+      .strict()
+      .default({}),
     responses: { 201: 'Started' },
     handler: async ({ params, body }, request, reply) => {
       const previous = found(await store.getRun(params.id), params.id);
@@ -144,6 +156,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
         flowId: previous.run.flowId,
         rerun: { runId: params.id, ...(body.fromNode ? { fromNode: body.fromNode } : {}) },
         ...runCaller(request),
+        ...(body.usePins ? { usePins: true } : {}),
       });
       return reply.status(201).send({ run });
     },

@@ -151,6 +151,52 @@ describe('the HTTP API', () => {
     expect([...resumed.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))).toEqual(ids.slice(3));
   });
 
+  it("labels the editor's runs as manual runs from the editor; run.succeeded carries the output", async () => {
+    await h.api('/api/flows', { method: 'POST', json: twoSteps });
+    const fromEditor = await h.api('/api/flows/two-steps/runs?wait=10s', {
+      method: 'POST',
+      json: { input: { q: 'x' }, source: 'editor' },
+    });
+    expect(fromEditor.body.run.trigger).toMatchObject({ kind: 'manual', detail: { source: 'editor' } });
+    const fromApp = await h.api('/api/flows/two-steps/runs', { method: 'POST', json: { input: { q: 'y' } } });
+    expect(fromApp.body.run.trigger.kind).toBe('api');
+    expect(
+      (await h.api('/api/flows/two-steps/runs', { method: 'POST', json: { input: {}, source: 'cron' } }))
+        .status,
+    ).toBe(400);
+
+    const events = await fetch(`${h.url}/api/runs/${fromEditor.body.run.id}/events`).then((r) => r.text());
+    const succeeded = JSON.parse(/event: run\.succeeded\ndata: (.*)\n/.exec(events)![1]!);
+    expect(succeeded.data.output).toEqual(fromEditor.body.run.output);
+    expect(succeeded.data.output).not.toBeNull();
+  });
+
+  it('suggests questions only for flows that take a question', async () => {
+    h.server.context.options.suggestedQuestions = ['How many customers do we have?'];
+    try {
+      await h.api('/api/flows', { method: 'POST', json: twoSteps });
+      const asks = flowOf({ t: ['trigger.manual', { fields: [{ name: 'question' }] }] }, [], 'asks');
+      await h.api('/api/flows', { method: 'POST', json: asks });
+      expect((await h.api('/api/flows/asks/suggested-questions')).body.questions).toEqual([
+        'How many customers do we have?',
+      ]);
+      expect((await h.api('/api/flows/two-steps/suggested-questions')).body.questions).toEqual([]);
+      expect((await h.api('/api/flows/nope/suggested-questions')).status).toBe(404);
+    } finally {
+      delete h.server.context.options.suggestedQuestions;
+    }
+  });
+
+  it('refuses to save an empty flow', async () => {
+    const response = await h.api('/api/flows', {
+      method: 'POST',
+      json: { id: 'empty', name: 'Empty', nodes: [], edges: [] },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('FLOW_EMPTY');
+    expect((await h.api('/api/flows/empty')).status).toBe(404);
+  });
+
   it('serves the node catalog with JSON Schemas, health, metrics and the OpenAPI document', async () => {
     const nodes = (await h.api('/api/nodes')).body.nodes as { key: string; params: { type: string } }[];
     expect(nodes.map((n) => n.key)).toContain('sql.vote@1');
