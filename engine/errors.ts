@@ -87,6 +87,7 @@ export type ErrorCode =
   | 'PERMISSION_DENIED'
   | 'USER_NOT_FOUND'
   | 'USER_EXISTS'
+  | 'LAST_ADMIN'
   | 'BAD_REQUEST'
   | 'NOT_FOUND'
   | 'RATE_LIMITED'

@@ -84,6 +84,11 @@ export class UserDirectory {
 
   async update(name: string, change: UserUpdate): Promise<UserInfo> {
     const user = await this.#named(name);
+    const demotes =
+      change.role !== undefined &&
+      (change.project ?? DEFAULT_PROJECT) === DEFAULT_PROJECT &&
+      change.role !== 'admin';
+    if (demotes || change.disabled === true) await this.#keepAnAdmin(user);
     if (change.role !== undefined) {
       const project = checkProject(change.project ?? DEFAULT_PROJECT);
       await this.#records.update(user.id, { kind: 'role', project, role: change.role });
@@ -103,6 +108,7 @@ export class UserDirectory {
   /** Removes the user with their roles and API keys. */
   async remove(name: string): Promise<UserInfo> {
     const user = await this.#named(name);
+    await this.#keepAnAdmin(user);
     await this.#records.remove(user.id);
     return info(user);
   }
@@ -146,6 +152,20 @@ export class UserDirectory {
   async isActive(userId: string): Promise<boolean> {
     const user = await this.#records.byId(userId);
     return user !== null && user.disabledAt === null;
+  }
+
+  /** Refuses to remove, disable or demote the last active admin: nobody could manage users after. */
+  async #keepAnAdmin(user: StoredUser): Promise<void> {
+    if (user.roles[DEFAULT_PROJECT] !== 'admin' || user.disabledAt !== null) return;
+    const admins = (await this.#records.list()).filter(
+      (other) => other.roles[DEFAULT_PROJECT] === 'admin' && other.disabledAt === null,
+    );
+    if (admins.length <= 1) {
+      throw new R1flowError(
+        'LAST_ADMIN',
+        `"${user.name}" is the last active admin; make another admin first`,
+      );
+    }
   }
 
   async #named(name: string): Promise<StoredUser> {

@@ -118,6 +118,23 @@ describe('refusals change nothing', () => {
     expect(JSON.stringify(asAdmin.body)).not.toContain('s3cret');
   });
 
+  it('the last active admin cannot be removed, disabled or demoted', async () => {
+    for (const [method, body] of [
+      ['DELETE', undefined],
+      ['PATCH', { disabled: true }],
+      ['PATCH', { role: 'viewer' }],
+    ] as const) {
+      const refused = await h.api('/api/users/ada', {
+        method,
+        ...(body ? { json: body } : {}),
+        key: key.ada,
+      });
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toMatchObject({ code: 'LAST_ADMIN' });
+    }
+    expect((await h.api('/api/flows', { key: key.ada })).status).toBe(200);
+  });
+
   it('users and keys are managed by admins only', async () => {
     const add = await h.api('/api/users', {
       method: 'POST',
