@@ -2,6 +2,7 @@
 // needs arrives through its argument (`params`, `inputs`, `ctx`), so it runs the same in the
 // inline transport, a BullMQ worker on another host, or a test.
 import type { z } from 'zod';
+import type { RunAccess } from './actor.ts';
 import type { ResolvedConnection } from './connections.ts';
 import type { CostReport } from './node-cost.ts';
 import type { Ports, PortValues } from './ports.ts';
@@ -62,6 +63,11 @@ export interface NodeContext {
   readonly resources: ResourceScope;
   /** The run's input as given when it started; trigger nodes turn it into outputs. */
   readonly runInput: unknown;
+  /**
+   * The limits of whoever started the run (tables per connection, a database role), applied on
+   * top of the node's own params; null when the caller brought none.
+   */
+  readonly access: RunAccess | null;
 }
 
 export interface NodeInvocation<Params, Inputs> {

@@ -86,6 +86,12 @@ export type ErrorCode =
   // server
   | 'AUTH_REQUIRED'
   | 'AUTH_FORBIDDEN'
+  | 'LOGIN_FAILED'
+  | 'USER_DISABLED'
+  | 'PERMISSION_DENIED'
+  | 'USER_NOT_FOUND'
+  | 'USER_EXISTS'
+  | 'LAST_ADMIN'
   | 'BAD_REQUEST'
   | 'NOT_FOUND'
   | 'RATE_LIMITED'

@@ -175,6 +175,7 @@ function prepare(job: NodeJob, host: ExecutionHost, hooks: JobHooks): PreparedJo
     settings: host.settings,
     resources: host.resources,
     runInput: job.runInput,
+    access: job.access ?? null,
     onCost: (report) => {
       spent.cost = addCost(spent.cost, report);
     },

@@ -1,5 +1,6 @@
 // Builds the `ctx` a node receives. Shared by the inline transport, queue workers and tests so a
 // node sees the same thing wherever it runs.
+import type { RunAccess } from './actor.ts';
 import { noConnections } from './connections.ts';
 import type { Logger, NodeContext, NodeProgress } from './define-node.ts';
 import { R1flowError } from './errors.ts';
@@ -24,6 +25,7 @@ export interface NodeContextOptions {
   settings?: HostSettings;
   resources?: ResourceScope;
   runInput?: unknown;
+  access?: RunAccess | null;
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -57,5 +59,6 @@ export function createNodeContext(options: NodeContextOptions = {}): NodeContext
     connection: settings.connection ?? noConnections,
     resources: options.resources ?? new ResourcePool(),
     runInput: options.runInput,
+    access: options.access ?? null,
   };
 }

@@ -2,6 +2,7 @@
 // them in this process; the queue transport (workers/) carries them over BullMQ. Retries,
 // backoff, timeouts and cancel are decided by the engine, so both behave the same.
 
+import type { RunAccess } from './actor.ts';
 import type { Lane, NodeProgress } from './define-node.ts';
 import type { SerializedError } from './errors.ts';
 import type { NodeCost } from './node-cost.ts';
@@ -20,6 +21,8 @@ export interface NodeJob {
   timeoutMs?: number;
   /** Present for trigger nodes only: the run's input. */
   runInput?: unknown;
+  /** The limits of whoever started the run (ctx.access); absent: none of the caller's own. */
+  access?: RunAccess;
   /**
    * How many times a transport has handed this job to a node, 1 the first time; a queue that
    * redelivers a job after a lost worker says 2, 3, … (the node sees it as `ctx.delivery`).

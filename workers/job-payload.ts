@@ -3,6 +3,7 @@
 // capped in size: Redis keeps everything in memory, so a large payload should travel by
 // reference (a file, a table) instead. The cap is a clear error rather than silent compression.
 import { z } from 'zod';
+import { RunAccessSchema } from '../engine/actor.ts';
 import { LANES } from '../engine/define-node.ts';
 import type { ErrorCode } from '../engine/errors.ts';
 import { R1flowError } from '../engine/errors.ts';
@@ -26,6 +27,7 @@ export const NodeJobSchema = z.object({
   inputs: z.record(z.string(), z.unknown()),
   timeoutMs: z.number().int().positive().optional(),
   runInput: z.unknown().optional(),
+  access: RunAccessSchema.optional(),
   requeued: z.number().int().min(0).optional(),
 });
 

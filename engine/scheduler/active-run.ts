@@ -1,5 +1,6 @@
 // The in-memory mirror of a run this process drives. It is rebuilt from the stored rows on
 // resume, and every change to it is recorded in the current tick before it is committed.
+import type { RunAccess } from '../actor.ts';
 import type { SerializedError } from '../errors.ts';
 import type { NodeCost } from '../node-cost.ts';
 import type { NodeStatus, RunStatus } from '../run-machine.ts';
@@ -24,6 +25,8 @@ export interface ActiveRun {
   flowVersion: number;
   status: RunStatus;
   input: unknown;
+  /** The caller's limits, carried by every node job. */
+  access: RunAccess | null;
   flow: ResolvedFlow;
   nodes: Map<string, ActiveNode>;
   error: SerializedError | null;
@@ -39,6 +42,7 @@ export function activeRunFromStored(run: RunRecord, nodes: NodeRunRecord[], flow
     flowVersion: run.flowVersion,
     status: run.status,
     input: run.input,
+    access: run.access,
     flow,
     error: run.error,
     cost: run.cost,

@@ -131,6 +131,7 @@ function dispatchNode(
     inputs,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     ...(resolved.definition.family === 'trigger' ? { runInput: run.input } : {}),
+    ...(run.access ? { access: run.access } : {}),
   });
 }
 

@@ -1,6 +1,7 @@
 // The rows a new run starts with: its record (owned and leased by the process that starts it)
 // and one pending row per node, or, for a re-run, the reused outputs of the nodes upstream of
 // `fromNode`, and the pinned outputs it was given.
+import type { Actor, RunAccess } from '../actor.ts';
 import { newRunId } from '../ids.ts';
 import type { PinRecord } from '../store/pin-records.ts';
 import type { NodeRunRecord, RunRecord, RunTrigger } from '../store/records.ts';
@@ -15,7 +16,13 @@ export interface NewRun {
   input: unknown;
   /** The thread the run is a turn of. */
   threadId: string | null;
-  request: { trigger?: RunTrigger; idempotencyKey?: string; rerun?: { runId: string; fromNode?: string } };
+  request: {
+    trigger?: RunTrigger;
+    idempotencyKey?: string;
+    rerun?: { runId: string; fromNode?: string };
+    startedBy?: Actor;
+    access?: RunAccess | null;
+  };
   /** The run being re-run. */
   source: StoredRun | null;
   /** Pinned outputs the run takes instead of running those nodes (editor runs only). */
@@ -39,6 +46,8 @@ export function newRunRows(n: NewRun): { record: RunRecord; nodes: NodeRunRecord
     rerunOf: request.rerun?.runId ?? null,
     threadId: n.threadId,
     idempotencyKey: request.idempotencyKey ?? null,
+    startedBy: request.startedBy ?? null,
+    access: request.access ?? null,
     owner: n.owner,
     leaseUntil: now + n.leaseMs,
     cancelRequested: false,

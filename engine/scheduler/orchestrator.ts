@@ -1,6 +1,7 @@
 // The orchestrator drives runs: it turns job results, timers and cancel requests into state
 // changes, commits each tick's changes in one transaction *before* dispatching, and holds a lease
 // on its runs so that several processes can share one store without running a run twice.
+import type { Actor, RunAccess } from '../actor.ts';
 import type { Logger } from '../define-node.ts';
 import { R1flowError, serializeError } from '../errors.ts';
 import { checkJsonDepth } from '../json-limits.ts';
@@ -62,6 +63,10 @@ export interface StartRunRequest extends ThreadRequest {
   idempotencyKey?: string;
   /** Re-run of an earlier run: outputs of nodes not downstream of `fromNode` are reused. */
   rerun?: { runId: string; fromNode?: string };
+  /** Who starts it (stored with the run; listings show it). */
+  startedBy?: Actor;
+  /** The caller's limits per connection, handed to every node job of the run. */
+  access?: RunAccess | null;
   /**
    * Take the flow's pinned outputs instead of running those nodes. Only for runs a builder starts
    * to try a flow (the editor); webhooks and schedules never set it.

@@ -7,18 +7,22 @@ export interface StoredApiKey {
   prefix: string;
   /** SHA-256 hex of the key; unique. */
   hash: string;
+  /** The user the key acts as; null for keys made before users (they act as an admin). */
+  userId: string | null;
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
 }
 
 export interface ApiKeyRecords {
-  insert(key: Omit<StoredApiKey, 'lastUsedAt' | 'revokedAt'>): Promise<void>;
+  insert(
+    key: Omit<StoredApiKey, 'lastUsedAt' | 'revokedAt' | 'userId'> & { userId?: string | null },
+  ): Promise<void>;
   /** Oldest first, revoked ones included. */
   list(): Promise<StoredApiKey[]>;
   hasActive(): Promise<boolean>;
-  /** The id of the unrevoked key with this hash, stamping its last use with `at`; null if none. */
-  recordUse(hash: string, at: number): Promise<string | null>;
+  /** The unrevoked key with this hash (its id and user), stamping its last use with `at`; null if none. */
+  recordUse(hash: string, at: number): Promise<{ id: string; name: string; userId: string | null } | null>;
   isActive(id: string): Promise<boolean>;
   /** False when there is no such key or it was already revoked (the first revocation time stays). */
   revoke(id: string, at: number): Promise<boolean>;

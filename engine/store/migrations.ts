@@ -210,6 +210,28 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
         updated_by TEXT
       ) WITHOUT ROWID;
     `),
+  // teams: who started each run and the caller's access; users with a role per project, keys owned by a user.
+  (db) =>
+    db.exec(`
+      ALTER TABLE runs ADD COLUMN started_by TEXT;
+      ALTER TABLE runs ADD COLUMN access TEXT;
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        password_hash TEXT,
+        disabled_at INTEGER,
+        access TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE user_roles (
+        user_id TEXT NOT NULL,
+        project TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'editor', 'runner', 'viewer')),
+        PRIMARY KEY (user_id, project)
+      ) WITHOUT ROWID;
+      ALTER TABLE api_keys ADD COLUMN user_id TEXT;
+      CREATE INDEX runs_by_starter ON runs (json_extract(started_by, '$.userId'), created_at);
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,4 +1,5 @@
 // What the store holds, as plain records. JSON columns come back parsed; absent values are null.
+import type { Actor, RunAccess } from '../actor.ts';
 import type { SerializedError } from '../errors.ts';
 import type { FlowDocument } from '../flow-schema.ts';
 import type { NodeCost } from '../node-cost.ts';
@@ -55,6 +56,10 @@ export interface RunRecord {
   /** The conversation the run is a turn of (the id of the thread's first run); null outside one. */
   threadId: string | null;
   idempotencyKey: string | null;
+  /** Who started the run; null for runs stored before it was recorded. */
+  startedBy: Actor | null;
+  /** The caller's table limits and database roles per connection; null: none of the caller's own. */
+  access: RunAccess | null;
   /** The orchestrator process that drives the run, and until when its claim holds. */
   owner: string | null;
   leaseUntil: number | null;
@@ -185,6 +190,8 @@ export interface RunFilter {
   flowId?: string;
   status?: RunStatus | RunStatus[];
   threadId?: string;
+  /** Runs started by this user, in person or with one of their keys (`startedBy.userId`). */
+  startedByUser?: string;
   /** Runs created before this run id's creation (paging, newest first). */
   limit?: number;
   offset?: number;

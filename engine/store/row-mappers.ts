@@ -1,4 +1,5 @@
 // Converts between SQLite rows and store records (JSON columns, 0/1 booleans, nulls).
+import type { Actor, RunAccess } from '../actor.ts';
 import type { SerializedError } from '../errors.ts';
 import type { NodeCost } from '../node-cost.ts';
 import type { NodeStatus, RunStatus } from '../run-machine.ts';
@@ -27,6 +28,8 @@ export function runFromRow(row: Row): RunRecord {
     rerunOf: (row.rerun_of as string | null) ?? null,
     threadId: (row.thread_id as string | null) ?? null,
     idempotencyKey: (row.idempotency_key as string | null) ?? null,
+    startedBy: fromJson<Actor>(row.started_by),
+    access: fromJson<RunAccess>(row.access),
     owner: (row.owner as string | null) ?? null,
     leaseUntil: (row.lease_until as number | null) ?? null,
     cancelRequested: row.cancel_requested === 1,
@@ -50,6 +53,8 @@ export function runToRow(run: RunRecord): Row {
     rerun_of: run.rerunOf,
     thread_id: run.threadId,
     idempotency_key: run.idempotencyKey,
+    started_by: toJson(run.startedBy),
+    access: toJson(run.access),
     owner: run.owner,
     lease_until: run.leaseUntil,
     cancel_requested: run.cancelRequested ? 1 : 0,

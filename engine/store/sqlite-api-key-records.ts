@@ -11,14 +11,12 @@ export class SqliteApiKeyRecords implements ApiKeyRecords {
     this.#sql = sql;
   }
 
-  async insert(key: Omit<StoredApiKey, 'lastUsedAt' | 'revokedAt'>): Promise<void> {
-    this.#sql('INSERT INTO api_keys (id, name, prefix, hash, created_at) VALUES (?, ?, ?, ?, ?)').run(
-      key.id,
-      key.name,
-      key.prefix,
-      key.hash,
-      key.createdAt,
-    );
+  async insert(
+    key: Omit<StoredApiKey, 'lastUsedAt' | 'revokedAt' | 'userId'> & { userId?: string | null },
+  ): Promise<void> {
+    this.#sql(
+      'INSERT INTO api_keys (id, name, prefix, hash, user_id, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(key.id, key.name, key.prefix, key.hash, key.userId ?? null, key.createdAt);
   }
 
   async list(): Promise<StoredApiKey[]> {
@@ -29,13 +27,14 @@ export class SqliteApiKeyRecords implements ApiKeyRecords {
     return this.#sql('SELECT 1 FROM api_keys WHERE revoked_at IS NULL LIMIT 1').get() !== undefined;
   }
 
-  async recordUse(hash: string, at: number): Promise<string | null> {
-    const id = this.#sql(
-      'UPDATE api_keys SET last_used_at = ? WHERE hash = ? AND revoked_at IS NULL RETURNING id',
-    )
-      .pluck()
-      .get(at, hash) as string | undefined;
-    return id ?? null;
+  async recordUse(
+    hash: string,
+    at: number,
+  ): Promise<{ id: string; name: string; userId: string | null } | null> {
+    const row = this.#sql(
+      'UPDATE api_keys SET last_used_at = ? WHERE hash = ? AND revoked_at IS NULL RETURNING id, name, user_id',
+    ).get(at, hash) as { id: string; name: string; user_id: string | null } | undefined;
+    return row ? { id: row.id, name: row.name, userId: row.user_id ?? null } : null;
   }
 
   async isActive(id: string): Promise<boolean> {
@@ -56,6 +55,7 @@ function keyFromRow(row: Row): StoredApiKey {
     name: row.name as string,
     prefix: row.prefix as string,
     hash: row.hash as string,
+    userId: (row.user_id as string | null) ?? null,
     createdAt: row.created_at as number,
     lastUsedAt: (row.last_used_at as number | null) ?? null,
     revokedAt: (row.revoked_at as number | null) ?? null,

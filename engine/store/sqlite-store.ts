@@ -37,9 +37,11 @@ import { SqliteExampleRecords, SqliteFeedbackRecords } from './sqlite-feedback-r
 import { SqlitePinRecords } from './sqlite-pin-records.ts';
 import { SqliteReplayRecords } from './sqlite-replay-records.ts';
 import { SqliteTriggerRecords } from './sqlite-trigger-records.ts';
+import { SqliteUserRecords } from './sqlite-user-records.ts';
 import { createStatementCache } from './statement-cache.ts';
 import type { Store, StoredRun } from './store.ts';
 import type { TriggerRecords } from './trigger-records.ts';
+import type { UserRecords } from './user-records.ts';
 
 const ACTIVE = "('queued', 'running')";
 
@@ -53,6 +55,7 @@ export class SqliteStore implements Store {
   readonly drafts: DraftRecords;
   readonly triggers: TriggerRecords;
   readonly apiKeys: ApiKeyRecords;
+  readonly users: UserRecords;
   readonly replays: ReplayRecords;
   readonly connections: ConnectionRecords;
   readonly feedback: FeedbackRecords;
@@ -69,6 +72,7 @@ export class SqliteStore implements Store {
     this.drafts = new SqliteDraftRecords(this.#db, this.#sql);
     this.triggers = new SqliteTriggerRecords(this.#db, this.#sql);
     this.apiKeys = new SqliteApiKeyRecords(this.#sql);
+    this.users = new SqliteUserRecords(this.#db, this.#sql);
     this.replays = new SqliteReplayRecords(this.#sql);
     this.connections = new SqliteConnectionRecords(this.#sql);
     const examples = new SqliteExampleRecords(this.#sql);
@@ -301,6 +305,10 @@ export class SqliteStore implements Store {
     if (filter.threadId) {
       where.push('thread_id = ?');
       values.push(filter.threadId);
+    }
+    if (filter.startedByUser) {
+      where.push("json_extract(started_by, '$.userId') = ?");
+      values.push(filter.startedByUser);
     }
     if (filter.status) {
       const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];

@@ -19,6 +19,7 @@ import type {
 } from './records.ts';
 import type { ReplayRecords } from './replay-records.ts';
 import type { TriggerRecords } from './trigger-records.ts';
+import type { UserRecords } from './user-records.ts';
 
 export interface StoredRun {
   run: RunRecord;
@@ -100,6 +101,8 @@ export interface Store {
   readonly triggers: TriggerRecords;
   /** API keys, stored as hashes (the server makes and hashes the keys). */
   readonly apiKeys: ApiKeyRecords;
+  /** Local users with their role per project (the server hashes their passwords). */
+  readonly users: UserRecords;
   /** Accepted webhook signatures within their replay window. */
   readonly replays: ReplayRecords;
   /** Named connections, their URLs sealed by the server (the store never sees the key). */

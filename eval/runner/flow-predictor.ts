@@ -143,6 +143,7 @@ export async function openFlowPredictor(options: FlowPredictorOptions): Promise<
               kind: 'eval',
               detail: { dataset: options.datasetName, questionId: question.question_id },
             },
+            startedBy: { kind: 'system', id: null, name: 'eval' },
           });
           return predictionFromRun((await runtime.orchestrator.waitForRun(run.id)).run);
         } catch (error) {

@@ -8,6 +8,7 @@ import { defineNode } from '../../engine/define-node.ts';
 import { Text } from '../../engine/ports.ts';
 import { GenerateParamsSchema } from '../llm/generate-params.ts';
 import { CorrectionAttemptsPort, ExecutionResultsPort, SchemaContextPort } from '../types.ts';
+import { callerLimits } from './caller-limits.ts';
 import { correctFailedCandidates, needsCorrection } from './correct-failed-candidates.ts';
 import executeNode from './execute.node.ts';
 import { executionDatabase } from './execution-database.ts';
@@ -67,7 +68,7 @@ export default defineNode({
       {
         model,
         maxAttempts,
-        limits: { timeoutMs, maxRows, maxBytes, allowedTables },
+        limits: { timeoutMs, maxRows, maxBytes, ...callerLimits(ctx, database, allowedTables) },
       },
       ctx,
     );

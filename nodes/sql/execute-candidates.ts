@@ -10,7 +10,10 @@ import type { SqlOutcome, SqlRequest } from './sandbox/sql-outcome.ts';
 import type { SqlSandboxPool } from './sandbox/sql-sandbox-pool.ts';
 import { voteOnResults } from './vote-on-results.ts';
 
-export type ExecuteLimits = Pick<SqlRequest, 'timeoutMs' | 'maxRows' | 'maxBytes' | 'allowedTables'>;
+export type ExecuteLimits = Pick<
+  SqlRequest,
+  'timeoutMs' | 'maxRows' | 'maxBytes' | 'allowedTables' | 'dbRole'
+>;
 
 type CandidateOutcome = Omit<ExecutedCandidate, 'index' | 'sql'>;
 

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { defineNode } from '../../engine/define-node.ts';
 import { ExecutionResultsPort, SchemaContextPort, SqlCandidatesPort } from '../types.ts';
+import { callerLimits } from './caller-limits.ts';
 import { chargeQuery, executeCandidates } from './execute-candidates.ts';
 import { executionDatabase } from './execution-database.ts';
 import { executorFor } from './warehouse-executor.ts';
@@ -26,7 +27,10 @@ const ExecuteParamsSchema = z.object({
    * reports becomes a lower bound (and depends on which candidates finished first).
    */
   stopWhenDecided: z.boolean().default(false),
-  /** When set, a candidate reading any other table is `forbidden` (SQLite: its own compiler; PostgreSQL: the query's plan). */
+  /**
+   * When set, a candidate reading any other table is `forbidden` (SQLite: its own compiler; PostgreSQL: the query's plan).
+   * The run's caller may narrow it further (their role's tables, ctx.access), never widen it.
+   */
   allowedTables: z.array(z.string().min(1)).optional(),
   /** This node's distinct queries in the sandbox at once; default all (the pool's size bounds them). */
   concurrency: z.number().int().min(1).max(64).optional(),
@@ -51,6 +55,7 @@ export default defineNode({
     const executor = await executorFor(ctx, { database, dialect });
     const candidates = await executeCandidates(executor, database, inputs.candidates.candidates, {
       ...params,
+      ...callerLimits(ctx, database, params.allowedTables),
       signal: ctx.signal,
       owner: ctx.runId,
       onRan: (outcome) => chargeQuery(ctx, outcome),

@@ -9,6 +9,8 @@ export interface ApiKeyInfo {
   id: string;
   name: string;
   prefix: string;
+  /** The user the key acts as; null for keys made before users (they act as an admin). */
+  userId: string | null;
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
@@ -23,12 +25,13 @@ export class ApiKeys {
     this.#records = records;
   }
 
-  async create(name: string): Promise<{ key: string; info: ApiKeyInfo }> {
+  async create(name: string, userId: string | null = null): Promise<{ key: string; info: ApiKeyInfo }> {
     const key = `r1f_${randomBytes(18).toString('base64url')}`;
     const info: ApiKeyInfo = {
       id: newId('key_', 6),
       name,
       prefix: key.slice(0, 10),
+      userId,
       createdAt: Date.now(),
       lastUsedAt: null,
       revokedAt: null,
@@ -45,9 +48,14 @@ export class ApiKeys {
     return this.#records.hasActive();
   }
 
-  /** The key's id when it is valid and not revoked. */
-  async verify(key: string): Promise<string | null> {
+  /** The key's id, name and user when it is valid and not revoked. */
+  async verify(key: string): Promise<{ id: string; name: string; userId: string | null } | null> {
     return this.#records.recordUse(hashKey(key), Date.now());
+  }
+
+  /** The key with this id when it is not revoked. */
+  async active(id: string): Promise<ApiKeyInfo | null> {
+    return (await this.list()).find((key) => key.id === id && key.revokedAt === null) ?? null;
   }
 
   async isActive(id: string): Promise<boolean> {

@@ -2,8 +2,10 @@
 // headers, so SSE authenticates by cookie, never with the API key itself).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
+/** A session is signed in with an API key (`keyId`) or as a user by password (`userId`). */
 export interface SessionClaims {
-  keyId: string;
+  keyId?: string;
+  userId?: string;
   expiresAt: number;
 }
 
@@ -20,7 +22,8 @@ export function verifySession(key: Buffer, token: string, now = Date.now()): Ses
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   try {
     const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as SessionClaims;
-    return typeof claims.keyId === 'string' && claims.expiresAt > now ? claims : null;
+    const subject = typeof claims.keyId === 'string' || typeof claims.userId === 'string';
+    return subject && claims.expiresAt > now ? claims : null;
   } catch {
     return null;
   }

@@ -11,14 +11,18 @@ export function formatRunTable(runs: RunRecord[]): string {
     new Date(run.createdAt).toISOString().replace('T', ' ').slice(0, 19),
     duration(run.startedAt, run.finishedAt),
     run.error ? `${run.error.code}${run.error.nodeId ? ` at ${run.error.nodeId}` : ''}` : '',
-    startedBy(run),
+    startedByText(run),
     questionOf(run),
   ]);
   return table(['RUN', 'FLOW', 'STATUS', 'CREATED', 'TOOK', 'ERROR', 'BY', 'QUESTION'], rows);
 }
 
-/** Who started the run: editor or cli for manual runs that say so, else the trigger kind. */
-function startedBy(run: RunRecord): string {
+/**
+ * Who started the run: its recorded starter (`alice (api-key)`, `/hooks/ask (webhook)`); for runs
+ * stored before starters were recorded, editor or cli for manual runs that say so, else the trigger kind.
+ */
+export function startedByText(run: Pick<RunRecord, 'startedBy' | 'trigger'>): string {
+  if (run.startedBy) return `${run.startedBy.name} (${run.startedBy.kind})`;
   const source = run.trigger.detail?.source;
   return run.trigger.kind === 'manual' && typeof source === 'string' ? source : run.trigger.kind;
 }
@@ -37,6 +41,7 @@ export function formatRunDetail(stored: StoredRun, attempts: NodeAttemptRecord[]
     `flow     ${run.flowId} version ${run.flowVersion}`,
     `status   ${run.status}${runErrorText(run)}`,
     `trigger  ${run.trigger.kind}${run.rerunOf ? ` (re-run of ${run.rerunOf})` : ''}`,
+    `by       ${startedByText(run)}`,
     ...(run.threadId === null ? [] : [`thread   ${run.threadId}`]),
     `took     ${duration(run.startedAt, run.finishedAt)}`,
     '',

@@ -1,72 +1,133 @@
-// API authentication: `Authorization: Bearer <key>` or `X-API-Key`, or the editor's session cookie.
-// Decided on the route fastify matched (its `config.access`), never on the raw request-target: the
-// router decodes `%61pi` to `api`, so a prefix test on the URL can be walked around. Routes are
-// keyed by default; only health, the session (login) routes, the editor's files and webhooks (which
-// check their own signature or token) are public. Keys are required when the server listens beyond
-// loopback or runs with --require-key.
+// Authentication and permission, decided on the route fastify matched (its `config.rule`, set from
+// the route permission table when the route was registered), never on the raw request-target: the
+// router decodes `%61pi` to `api`, so a prefix test on the URL can be walked around.
+//
+// A caller presents an API key (`Authorization: Bearer <key>` or `X-API-Key`) or the editor's
+// session cookie (signed in with a key, or a user's name and password). A key acts as its user; a
+// key made before users acts as an admin. Without credentials, a server on loopback without
+// --require-key treats the caller as the local operator (an admin, as before users existed);
+// anywhere else the call is refused. Then the caller's role must hold the route's permission.
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Actor } from '../../engine/actor.ts';
 import { R1flowError } from '../../engine/errors.ts';
+import { describePermission, type Permission, type Scope, scopeOf } from '../auth/permissions.ts';
 import { verifySession } from '../auth/session-token.ts';
+import type { Principal } from '../auth/users.ts';
+import type { RouteRule } from './route-permissions.ts';
 import type { ServerContext } from './server-context.ts';
 
 export const SESSION_COOKIE = 'r1flow_session';
 
-/** Who may call a route: anyone, an API key holder, or a webhook caller (checked by the hook). */
+/** Who may call a route: anyone, an authenticated caller, or a webhook caller (checked by the hook). */
 export type RouteAccess = 'public' | 'key' | 'webhook';
 
-/** The key a request authenticated with, so long-lived answers (SSE) can re-check it. */
+/** What a request authenticated with, so long-lived answers (SSE) can re-check it. */
 export interface Credential {
-  keyId: string;
+  keyId: string | null;
+  userId: string | null;
   /** A session cookie's end; null for a key sent with the request. */
   expiresAt: number | null;
 }
 
+/** The loopback operator: no credentials, on a server that asks for none. */
+export const LOOPBACK_OPERATOR: Principal = {
+  actor: { kind: 'editor', id: null, name: 'loopback' },
+  role: 'admin',
+  userId: null,
+  access: null,
+};
+
 declare module 'fastify' {
   interface FastifyContextConfig {
-    access?: RouteAccess;
+    rule?: RouteRule;
   }
   interface FastifyRequest {
     credential: Credential | null;
+    /** Who the request acts as; null on public and webhook routes. */
+    principal: Principal | null;
+    /** How far the caller's role holds the route's permission (`own`: only what they started). */
+    scope: Scope | null;
   }
 }
 
 export function routeAccess(request: FastifyRequest): RouteAccess {
-  return request.routeOptions.config?.access ?? 'key';
+  const rule = request.routeOptions.config?.rule;
+  return rule === 'public' || rule === 'webhook' ? rule : 'key';
 }
 
 export function createAuthHook(context: ServerContext) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     // The not-found handler serves nothing, so it answers 404 whoever asks.
-    if (request.is404 || routeAccess(request) !== 'key' || !context.options.requireKey) return;
-    const key = presentedKey(request);
-    if (key !== undefined) {
-      const keyId = await context.apiKeys.verify(key);
-      if (keyId === null) {
-        throw new R1flowError('AUTH_FORBIDDEN', 'the API key is not valid (revoked or mistyped)');
-      }
-      request.credential = { keyId, expiresAt: null };
-      return;
-    }
-    const session = cookies(request)[SESSION_COOKIE];
-    if (session) {
-      const claims = verifySession(context.serverKey, session);
-      if (claims && (await context.apiKeys.isActive(claims.keyId))) {
-        request.credential = { keyId: claims.keyId, expiresAt: claims.expiresAt };
-        return;
-      }
-      throw new R1flowError(
-        'AUTH_FORBIDDEN',
-        'the session expired or its API key was revoked; sign in again',
-      );
-    }
-    throw new R1flowError(
-      'AUTH_REQUIRED',
-      'an API key is required: send "Authorization: Bearer <key>" (create one with "r1flow keys create")',
-    );
+    if (request.is404) return;
+    const rule = request.routeOptions.config?.rule;
+    if (rule === 'public' || rule === 'webhook') return;
+    const principal = await authenticate(context, request);
+    // A route without a rule was registered around the table: refused, never open.
+    const scope = rule === undefined ? null : scopeOf(principal.role, rule);
+    if (scope === null) throw denied(principal, rule, request);
+    request.principal = principal;
+    request.scope = scope;
   };
 }
 
-/** Whether the key behind a request still holds (not revoked, session not expired). */
+async function authenticate(context: ServerContext, request: FastifyRequest): Promise<Principal> {
+  const key = presentedKey(request);
+  if (key !== undefined) {
+    const found = await context.apiKeys.verify(key);
+    if (found === null) {
+      throw new R1flowError('AUTH_FORBIDDEN', 'the API key is not valid (revoked or mistyped)');
+    }
+    request.credential = { keyId: found.id, userId: found.userId, expiresAt: null };
+    return keyPrincipal(context, found);
+  }
+  const session = cookies(request)[SESSION_COOKIE];
+  if (session) {
+    const claims = verifySession(context.serverKey, session);
+    if (claims?.userId) {
+      request.credential = { keyId: null, userId: claims.userId, expiresAt: claims.expiresAt };
+      return context.users.principal(claims.userId, { kind: 'user', id: claims.userId });
+    }
+    const found = claims?.keyId ? await context.apiKeys.active(claims.keyId) : null;
+    if (claims && found) {
+      request.credential = { keyId: found.id, userId: found.userId, expiresAt: claims.expiresAt };
+      return keyPrincipal(context, found);
+    }
+    throw new R1flowError('AUTH_FORBIDDEN', 'the session expired or its API key was revoked; sign in again');
+  }
+  if (!context.options.requireKey) return LOOPBACK_OPERATOR;
+  throw new R1flowError(
+    'AUTH_REQUIRED',
+    'sign in first: send "Authorization: Bearer <key>" (create one with "r1flow keys create --user NAME") or sign in to the editor',
+  );
+}
+
+/** A key acts as its user; a key made before users acts as an admin under its own name. */
+export function keyPrincipal(
+  context: ServerContext,
+  key: { id: string; name: string; userId: string | null },
+): Promise<Principal> | Principal {
+  if (key.userId === null) {
+    return {
+      actor: { kind: 'api-key', id: key.id, name: key.name },
+      role: 'admin',
+      userId: null,
+      access: null,
+    };
+  }
+  return context.users.principal(key.userId, { kind: 'api-key', id: key.id });
+}
+
+function denied(principal: Principal, rule: Permission | undefined, request: FastifyRequest): R1flowError {
+  const route = `${request.method} ${request.routeOptions.url ?? ''}`;
+  if (rule === undefined) return new R1flowError('PERMISSION_DENIED', `${route} has no permission rule`);
+  return new R1flowError(
+    'PERMISSION_DENIED',
+    `${principal.actor.name} (${principal.role}) may not ${describePermission(rule)} (${route} needs ${rule})`,
+    { data: { permission: rule, role: principal.role } },
+  );
+}
+
+/** Whether the credential behind a request still holds (key not revoked, user not disabled, session not expired). */
 export async function credentialHolds(
   context: ServerContext,
   request: FastifyRequest,
@@ -75,7 +136,8 @@ export async function credentialHolds(
   const credential = request.credential;
   if (!credential) return true;
   if (credential.expiresAt !== null && credential.expiresAt <= now) return false;
-  return context.apiKeys.isActive(credential.keyId);
+  if (credential.keyId !== null && !(await context.apiKeys.isActive(credential.keyId))) return false;
+  return credential.userId === null || context.users.isActive(credential.userId);
 }
 
 function presentedKey(request: FastifyRequest): string | undefined {
@@ -97,4 +159,9 @@ export function cookies(request: FastifyRequest): Record<string, string> {
     }
   }
   return out;
+}
+
+/** The actor a route starts a run as: the principal's (the loopback operator when none). */
+export function requestActor(request: FastifyRequest): Actor {
+  return (request.principal ?? LOOPBACK_OPERATOR).actor;
 }

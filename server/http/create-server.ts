@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../../engine/define-node.ts';
 import { ApiKeys } from '../auth/api-keys.ts';
 import type { ReplayGuard } from '../auth/replay-guard.ts';
+import { UserDirectory } from '../auth/users.ts';
 import type { Runtime } from '../runtime/local-runtime.ts';
 import {
   type ScheduleDriver,
@@ -16,6 +17,7 @@ import { sendError } from './http-errors.ts';
 import { NodeMetrics } from './node-metrics.ts';
 import { createRequestGuards } from './request-guards.ts';
 import { type RegisteredRoute, RouteTable } from './route.ts';
+import { routeRule } from './route-permissions.ts';
 import { registerConnectionRoutes } from './routes/connection-routes.ts';
 import { registerFeedbackRoutes } from './routes/feedback-routes.ts';
 import { registerFlowRoutes } from './routes/flow-routes.ts';
@@ -23,6 +25,7 @@ import { registerHookRoutes } from './routes/hook-routes.ts';
 import { registerPinRoutes } from './routes/pin-routes.ts';
 import { registerRunRoutes } from './routes/run-routes.ts';
 import { registerSystemRoutes } from './routes/system-routes.ts';
+import { registerUserRoutes } from './routes/user-routes.ts';
 import type { ServerContext, ServerOptions } from './server-context.ts';
 import { registerEditorFiles } from './static-files.ts';
 
@@ -76,6 +79,7 @@ export function createServer(options: CreateServerOptions): R1flowServer {
         version: trigger.flowVersion,
         input: { ...trigger.config.input, firedAt: tickAt.toISOString() },
         trigger: { kind: 'schedule', detail: { nodeId: trigger.nodeId, tick: tickAt.toISOString() } },
+        startedBy: { kind: 'schedule', id: trigger.id, name: `${trigger.flowId}/${trigger.nodeId}` },
       });
     },
   };
@@ -84,6 +88,7 @@ export function createServer(options: CreateServerOptions): R1flowServer {
   const context: ServerContext = {
     runtime,
     apiKeys: new ApiKeys(runtime.store.apiKeys),
+    users: new UserDirectory(runtime.store.users),
     triggers,
     replayGuard,
     serverKey: options.serverKey,
@@ -105,6 +110,14 @@ export function createServer(options: CreateServerOptions): R1flowServer {
     trustProxy: options.trustProxy ?? trustProxyFromEnv(),
   });
   app.decorateRequest('credential', null);
+  app.decorateRequest('principal', null);
+  app.decorateRequest('scope', null);
+  // Every route gets its rule from the one table; a route missing there fails to register.
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      route.config = { ...route.config, rule: routeRule(method, route.url) };
+    }
+  });
   app.setErrorHandler((error, request, reply) => sendError(request, reply, error));
   app.addHook('onRequest', createRequestGuards(context));
   app.addHook('onRequest', createAuthHook(context));
@@ -121,6 +134,7 @@ export function createServer(options: CreateServerOptions): R1flowServer {
   registerPinRoutes(app, routes, context);
   registerConnectionRoutes(app, routes, context);
   registerFeedbackRoutes(app, routes, context, options.logger);
+  registerUserRoutes(app, routes, context);
   registerSystemRoutes(app, routes, context, metrics);
   registerHookRoutes(app, context);
   registerEditorFiles(app, options.editorDir);

@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document, built from the same zod schemas that validate requests.
 import { z } from 'zod';
 import type { RegisteredRoute } from './route.ts';
+import { routeRule } from './route-permissions.ts';
 
 export function buildOpenApi(routes: readonly RegisteredRoute[], version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -18,7 +19,7 @@ export function buildOpenApi(routes: readonly RegisteredRoute[], version: string
       ),
     };
     // Public routes (the sign-in routes) need no key, whatever the document's default says.
-    if (route.access === 'public') operation.security = [];
+    if (routeRule(route.method, route.url) === 'public') operation.security = [];
     if (route.body) {
       operation.requestBody = {
         required: true,

@@ -1,10 +1,10 @@
 // Routes are declared with zod schemas for params, query and body; the same schemas validate
-// every request (400 with the failing paths) and describe the API in /api/openapi.json.
+// every request (400 with the failing paths) and describe the API in /api/openapi.json. Who may
+// call a route is not said here but in the route permission table (route-permissions.ts).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { R1flowError } from '../../engine/errors.ts';
 import { joinPath } from '../../engine/validate-flow.ts';
-import type { RouteAccess } from './auth-hook.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -13,8 +13,6 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   url: string;
   summary: string;
   tag: string;
-  /** Who may call it; an API key holder unless said otherwise (deny by default). */
-  access?: RouteAccess;
   params?: P;
   query?: Q;
   body?: B;
@@ -32,7 +30,6 @@ export interface RegisteredRoute {
   url: string;
   summary: string;
   tag: string;
-  access?: RouteAccess;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -51,7 +48,6 @@ export class RouteTable {
     app.route({
       method: spec.method,
       url: spec.url,
-      config: { access: spec.access ?? 'key' },
       handler: async (request, reply) => {
         const params = parsePart(spec.params, request.params, 'params');
         const query = parsePart(spec.query, request.query, 'query');

@@ -3,6 +3,7 @@
 
 import type { ApiKeys } from '../auth/api-keys.ts';
 import type { ReplayGuard } from '../auth/replay-guard.ts';
+import type { UserDirectory } from '../auth/users.ts';
 import type { Runtime } from '../runtime/local-runtime.ts';
 import type { TriggerStore } from '../triggers/trigger-store.ts';
 
@@ -27,6 +28,7 @@ export interface ServerOptions {
 export interface ServerContext {
   runtime: Runtime;
   apiKeys: ApiKeys;
+  users: UserDirectory;
   triggers: TriggerStore;
   /** Accepted webhook signatures, refused when sent again inside the replay window. */
   replayGuard: ReplayGuard;

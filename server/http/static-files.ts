@@ -1,5 +1,5 @@
 // Serves the built editor (a single-page app) with @fastify/static: its files, and index.html for
-// client routes. Public by design (`config.access: 'public'`); @fastify/send keeps every file
+// client routes. Public by design (the route permission table); @fastify/send keeps every file
 // inside the editor folder, and a path it refuses (`..`, backslashes, non-canonical forms) is
 // answered like a missing file rather than with an error.
 import { existsSync } from 'node:fs';
@@ -48,7 +48,6 @@ export function registerEditorFiles(app: FastifyInstance, editorDir: string | un
   app.get(
     '/*',
     {
-      config: { access: 'public' },
       // A path @fastify/static refuses (403: it would leave the folder or is not canonical) names
       // no editor file; answer it as one that is missing.
       errorHandler: (error, request, reply) => {

@@ -33,7 +33,7 @@ describe('r1flow keys', () => {
     expect(listed.stdout).not.toContain(key);
 
     const store = new SqliteStore(db);
-    expect(await new ApiKeys(store.apiKeys).verify(key)).toBe(info!.id);
+    expect(await new ApiKeys(store.apiKeys).verify(key)).toEqual({ id: info!.id, name: 'ci', userId: null });
     await store.close();
 
     const revoked = await runCli(['keys', 'revoke', info!.id, '--db', db]);

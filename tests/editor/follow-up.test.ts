@@ -16,6 +16,8 @@ const run = (id: string, createdAt: number, question: string, sql: string | null
   rerunOf: null,
   threadId: 'r1',
   idempotencyKey: null,
+  startedBy: null,
+  access: null,
   owner: null,
   leaseUntil: null,
   cancelRequested: false,

@@ -51,6 +51,8 @@ function runRecord(overrides: Partial<RunRecord> = {}): RunRecord {
     rerunOf: null,
     threadId: null,
     idempotencyKey: null,
+    startedBy: null,
+    access: null,
     owner: null,
     leaseUntil: null,
     cancelRequested: false,
@@ -575,6 +577,57 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('user records', () => {
+      const user = (id: string, name: string, createdAt: number) => ({
+        id,
+        name,
+        passwordHash: `hash-${id}`,
+        roles: { default: 'runner' as const },
+        createdAt,
+      });
+
+      it('stores users with a role per project, finds them by id or name (any case), changes and removes them', async () => {
+        expect(await store.users.count()).toBe(0);
+        await store.users.insert(user('u1', 'Rita', 1000));
+        await store.users.insert(user('u2', 'vic', 2000));
+        await expect(store.users.insert(user('u3', 'RITA', 3000))).rejects.toThrow();
+        expect(await store.users.byName('rita')).toEqual({
+          ...user('u1', 'Rita', 1000),
+          disabledAt: null,
+          access: null,
+        });
+        expect((await store.users.list()).map((u) => u.id)).toEqual(['u1', 'u2']);
+
+        const access = { connections: { sales: { allowedTables: ['orders'], dbRole: 'analyst' } } };
+        expect(await store.users.update('u1', { kind: 'role', project: 'sales', role: 'editor' })).toBe(true);
+        expect(await store.users.update('u1', { kind: 'role', project: 'default', role: null })).toBe(true);
+        expect(await store.users.update('u1', { kind: 'access', access })).toBe(true);
+        expect(await store.users.update('u1', { kind: 'disabled', at: 5000 })).toBe(true);
+        expect(await store.users.update('none', { kind: 'disabled', at: 5000 })).toBe(false);
+        expect(await store.users.byId('u1')).toMatchObject({
+          roles: { sales: 'editor' },
+          access,
+          disabledAt: 5000,
+        });
+
+        await store.apiKeys.insert({
+          id: 'k1',
+          name: 'ci',
+          prefix: 'r1f_k1',
+          hash: 'h1',
+          userId: 'u1',
+          createdAt: 1,
+        });
+        expect(await store.apiKeys.recordUse('h1', 2)).toEqual({ id: 'k1', name: 'ci', userId: 'u1' });
+        expect(await store.users.remove('u1')).toBe(true);
+        expect(await store.users.remove('u1')).toBe(false);
+        expect(await store.users.byId('u1')).toBeNull();
+        // A removed user's keys go with them.
+        expect(await store.apiKeys.recordUse('h1', 3)).toBeNull();
+        expect(await store.users.count()).toBe(1);
+      });
+    });
+
     describe('API key records', () => {
       const key = (
         id: string,
@@ -585,6 +638,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         name: `name-${id}`,
         prefix: `r1f_${id}`,
         hash,
+        userId: null,
         createdAt,
       });
 
@@ -593,7 +647,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.apiKeys.insert(key('k1', 'hash-1', 1000));
         await store.apiKeys.insert(key('k2', 'hash-2', 2000));
         expect(await store.apiKeys.hasActive()).toBe(true);
-        expect(await store.apiKeys.recordUse('hash-1', 5000)).toBe('k1');
+        expect(await store.apiKeys.recordUse('hash-1', 5000)).toEqual({
+          id: 'k1',
+          name: 'name-k1',
+          userId: null,
+        });
         expect(await store.apiKeys.recordUse('hash-unknown', 5000)).toBeNull();
         expect(await store.apiKeys.list()).toEqual([
           { ...key('k1', 'hash-1', 1000), lastUsedAt: 5000, revokedAt: null },

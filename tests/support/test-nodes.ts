@@ -108,6 +108,21 @@ export const connectionNode = defineNode({
   },
 });
 
-export const TEST_NODES = [stepNode, batchedNode, tableNode, connectionNode];
+/** Outputs the caller's access the node was handed (ctx.access), as sql.execute would apply it. */
+export const accessNode = defineNode({
+  type: 'test.access',
+  version: 1,
+  title: 'Test access',
+  family: 'control',
+  lane: 'cpu',
+  params: z.object({}),
+  inputs: { in: optional(AnyValue) },
+  outputs: { out: Json },
+  async run({ ctx }) {
+    return { out: { access: ctx.access } };
+  },
+});
+
+export const TEST_NODES = [stepNode, batchedNode, tableNode, connectionNode, accessNode];
 
 export default TEST_NODES;

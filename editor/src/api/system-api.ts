@@ -1,4 +1,4 @@
-// The node catalog, the session (sign-in with an API key) and health.
+// The node catalog, the session (sign-in as a user or with an API key) and health.
 import type { CatalogEntry, SessionState } from './api-types.ts';
 import { apiRequest } from './http-client.ts';
 
@@ -10,8 +10,11 @@ export function getSession(): Promise<SessionState> {
   return apiRequest('GET', '/api/session');
 }
 
-export async function signIn(apiKey: string): Promise<void> {
-  await apiRequest('POST', '/api/session', { apiKey });
+/** Signs in as a user by name and password, or with an API key. */
+export async function signIn(
+  credentials: { apiKey: string } | { name: string; password: string },
+): Promise<void> {
+  await apiRequest('POST', '/api/session', credentials);
 }
 
 export async function checkHealth(): Promise<void> {

@@ -21,6 +21,12 @@ export function RunHistory({ runs, shownId }: { runs: RunRecord[]; shownId: stri
               {runOrigin(run)}
             </span>
             {new Date(run.createdAt).toLocaleTimeString()} · v{run.flowVersion} · {run.status}
+            {run.startedBy ? (
+              <span className="muted" data-testid="run-started-by" title={run.startedBy.kind}>
+                {' '}
+                · {run.startedBy.name}
+              </span>
+            ) : null}
             {run.cost ? (
               <span data-testid="run-history-cost">{` · ${formatTokens(run.cost) || 'no tokens'}`}</span>
             ) : null}

@@ -1,5 +1,6 @@
-// The API wants a key (the server listens beyond loopback or runs with --require-key): trade one
-// for an HttpOnly session cookie, which also authenticates the live run stream.
+// The API wants credentials (the server listens beyond loopback or runs with --require-key): sign
+// in as a user (name and password) or with an API key, for an HttpOnly session cookie, which also
+// authenticates the live run stream.
 import { type FormEvent, useState } from 'react';
 import { describeError } from '../api/http-client.ts';
 import { signIn } from '../api/system-api.ts';
@@ -8,12 +9,14 @@ import { markSignInRequired } from '../state/connectivity-store.ts';
 import { Modal } from './modal.tsx';
 
 export function SignIn({ onSignedIn }: { onSignedIn(): void }) {
-  const [apiKey, setApiKey] = useState('');
+  const [withKey, setWithKey] = useState(false);
+  const [name, setName] = useState('');
+  const [secret, setSecret] = useState('');
   const [error, setError] = useState<string | null>(null);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      await signIn(apiKey);
+      await signIn(withKey ? { apiKey: secret } : { name, password: secret });
       markSignInRequired(false);
       onSignedIn();
     } catch (failure) {
@@ -26,22 +29,56 @@ export function SignIn({ onSignedIn }: { onSignedIn(): void }) {
       testId="sign-in"
       onSubmit={submit}
       actions={
-        <button type="submit" className="primary" disabled={apiKey === ''}>
-          Sign in
-        </button>
+        <>
+          <button
+            type="button"
+            className="link"
+            onClick={() => setWithKey(!withKey)}
+            data-testid="sign-in-mode"
+          >
+            {withKey ? 'Sign in with a user name' : 'Use an API key instead'}
+          </button>
+          <button type="submit" className="primary" disabled={secret === '' || (!withKey && name === '')}>
+            Sign in
+          </button>
+        </>
       }
     >
       <p>
-        This server requires an API key. Create one with <code>r1flow keys create --name me</code>.
+        {withKey ? (
+          <>
+            Create a key with <code>r1flow keys create --user NAME</code>.
+          </>
+        ) : (
+          <>
+            The first start printed the admin's password; an admin adds users with{' '}
+            <code>r1flow users add NAME --role runner</code>.
+          </>
+        )}
       </p>
-      <FieldShell label="API key" htmlFor="api-key" issues={error ? [error] : []}>
+      {withKey ? null : (
+        <FieldShell label="User name" htmlFor="sign-in-name" issues={[]}>
+          <input
+            id="sign-in-name"
+            autoComplete="username"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            data-testid="sign-in-name"
+          />
+        </FieldShell>
+      )}
+      <FieldShell
+        label={withKey ? 'API key' : 'Password'}
+        htmlFor="sign-in-secret"
+        issues={error ? [error] : []}
+      >
         <input
-          id="api-key"
+          id="sign-in-secret"
           type="password"
           autoComplete="current-password"
-          value={apiKey}
-          onChange={(event) => setApiKey(event.target.value)}
-          data-testid="sign-in-key"
+          value={secret}
+          onChange={(event) => setSecret(event.target.value)}
+          data-testid={withKey ? 'sign-in-key' : 'sign-in-password'}
         />
       </FieldShell>
     </Modal>

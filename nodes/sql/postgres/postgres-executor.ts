@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import type { ResolvedConnection } from '../../../engine/connections.ts';
 import { R1flowError } from '../../../engine/errors.ts';
+import { quoteIdentifier } from '../../schema/example-values.ts';
 import { CappedRows } from '../capped-rows.ts';
 import type { SqlExecutor } from '../execute-candidates.ts';
 import type { ChildOutcome, SqlOutcome, SqlRequest } from '../sandbox/sql-outcome.ts';
@@ -207,6 +208,10 @@ async function runCandidate(client: pg.PoolClient, request: SqlRequest): Promise
       );
     }
   }
+  // The caller's mapped role, after the table check (which reads the plan as the connection's
+  // user): the role's grants and row-level security then decide what the candidate sees. The
+  // connection's user must be a member of it; it ends with the transaction.
+  if (request.dbRole !== undefined) await client.query(`SET LOCAL ROLE ${quoteIdentifier(request.dbRole)}`);
   return readCapped(client, request.sql, request.maxRows, request.maxBytes);
 }
 

@@ -14,6 +14,8 @@ export interface SqlRequest {
   maxBytes?: number | undefined;
   /** When set, reading any other table (or the schema table) answers `forbidden`. Case-insensitive. */
   allowedTables?: readonly string[] | undefined;
+  /** PostgreSQL only: the query runs under `SET LOCAL ROLE` to this role (the caller's mapped role). */
+  dbRole?: string | undefined;
 }
 
 /** A candidate only has status `empty` when it had no SQL at all; anything that ran has one of these. */

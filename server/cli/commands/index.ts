@@ -11,6 +11,7 @@ import run from './run.ts';
 import { runsCommand } from './runs.ts';
 import simLlm from './sim-llm.ts';
 import start from './start.ts';
+import { usersCommand } from './users.ts';
 import validate from './validate.ts';
 import vote from './vote.ts';
 import { warehouseCommand } from './warehouse.ts';
@@ -27,6 +28,7 @@ export async function loadCommands(): Promise<CliCommand[]> {
     runsCommand,
     flowsCommand,
     keysCommand,
+    usersCommand,
     connectionsCommand,
     exportCommand,
     warehouseCommand,

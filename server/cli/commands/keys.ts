@@ -1,29 +1,43 @@
 import { SqliteStore } from '../../../engine/store/sqlite-store.ts';
 import { ApiKeys } from '../../auth/api-keys.ts';
+import { UserDirectory } from '../../auth/users.ts';
 import { dbFlag, dbPath, parseFlags } from '../options.ts';
 import { defineCommandGroup } from './command-group.ts';
 
-async function withKeys<T>(db: string | undefined, use: (keys: ApiKeys) => Promise<T>): Promise<T> {
+async function withKeys<T>(
+  db: string | undefined,
+  use: (keys: ApiKeys, users: UserDirectory) => Promise<T>,
+): Promise<T> {
   const store = new SqliteStore(dbPath(db));
   try {
-    return await use(new ApiKeys(store.apiKeys));
+    return await use(new ApiKeys(store.apiKeys), new UserDirectory(store.users));
   } finally {
     await store.close();
   }
 }
 
-const createUsage = 'keys create --name NAME [--db PATH]';
+const createUsage = 'keys create --user NAME [--name KEY_NAME] [--db PATH]';
 const listUsage = 'keys list [--json] [--db PATH]';
 const revokeUsage = 'keys revoke ID [--db PATH]';
 
 export const keysCommand = defineCommandGroup('keys', 'Create, list and revoke API keys', [
   {
     name: 'create',
-    summary: 'Create an API key (printed once; stored hashed)',
+    summary: 'Create an API key acting as a user (printed once; stored hashed)',
     usage: createUsage,
     async run(argv) {
-      const { values } = parseFlags(argv, { ...dbFlag, name: { type: 'string' } }, createUsage);
-      const created = await withKeys(values.db, (keys) => keys.create(values.name ?? 'default'));
+      const { values } = parseFlags(
+        argv,
+        { ...dbFlag, name: { type: 'string' }, user: { type: 'string' } },
+        createUsage,
+      );
+      // Without --user the key acts as an admin, as keys did before users existed.
+      const created = await withKeys(values.db, async (keys, users) =>
+        keys.create(
+          values.name ?? values.user ?? 'default',
+          values.user === undefined ? null : (await users.get(values.user)).id,
+        ),
+      );
       process.stderr.write(
         `created key ${created.info.id} (${created.info.name}); store it now, it is not shown again:\n`,
       );

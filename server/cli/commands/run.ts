@@ -73,6 +73,7 @@ export default defineCommand({
         version: saved.version,
         input,
         trigger: { kind: 'manual', detail: { source: 'cli' } },
+        startedBy: { kind: 'system', id: null, name: 'cli' },
         ...(values.thread === undefined ? {} : { threadId: values.thread }),
         ...(values['follow-up-of'] === undefined ? {} : { followUpOf: values['follow-up-of'] }),
       });

@@ -10,6 +10,7 @@ import { queueStats } from '../../../workers/queue-stats.ts';
 import { createQueueTransport, type QueueTransport } from '../../../workers/queue-transport.ts';
 import { redactRedisUrl, resolveRedisUrl, settleWithin } from '../../../workers/redis-connection.ts';
 import { type QueueWorker, startQueueWorker } from '../../../workers/start-worker.ts';
+import { ensureFirstAdmin, firstAdminNotice } from '../../auth/first-admin.ts';
 import { RedisReplayGuard } from '../../auth/replay-guard.ts';
 import { loadServerSecret } from '../../auth/server-secret.ts';
 import {
@@ -115,13 +116,8 @@ export default defineCommand({
           }
         : {}),
     });
-    if (keyRequired && !(await server.context.apiKeys.hasActiveKeys())) {
-      await runtime.close();
-      throw new R1flowError(
-        'CONFIG_INVALID',
-        `listening on ${host} requires an API key and none exists: create one with "r1flow keys create --name admin --db ${database}"`,
-      );
-    }
+    // Callers sign in with a key or as a user; the first start makes the admin they start from.
+    const firstAdmin = await ensureFirstAdmin(server.context.users, process.env);
     const warehouse = ensureWarehouse(settings);
     overrides[WAREHOUSE_ENV] = warehouse;
     const sim = await ensureModelServer(settings, logger);
@@ -176,6 +172,7 @@ export default defineCommand({
         ? `queue (${redactRedisUrl(redisUrl)}; lanes here: ${values.lanes ?? 'none'})`
         : 'inline',
     });
+    if (firstAdmin) process.stderr.write(firstAdminNotice(firstAdmin, address));
     if (sim) logger.info(VLLM_HINT);
     process.stderr.write(`\n  r1flow is running at ${address}  (Ctrl-C stops it)\n\n`);
     await new Promise<void>((resolve) => {

@@ -1,8 +1,10 @@
 // /api/connections: the named connections nodes use. A URL goes in once (POST) and never comes
-// back out: listings and test results show the address without its password.
-import type { FastifyInstance } from 'fastify';
+// back out: listings and test results show the address without its password, to admins only.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CONNECTION_KINDS, CONNECTION_NAME } from '../../../engine/connections.ts';
+import { scopeOf } from '../../auth/permissions.ts';
+import type { ConnectionView } from '../../connections/connections.ts';
 import type { RouteTable } from '../route.ts';
 import type { ServerContext } from '../server-context.ts';
 
@@ -19,8 +21,10 @@ export function registerConnectionRoutes(
     method: 'GET',
     url: '/api/connections',
     tag: 'connections',
-    summary: 'List named connections: name, kind, address without password, last test',
-    handler: async () => ({ connections: await connections.list() }),
+    summary: 'List named connections: name, kind, last test, and for admins the address without password',
+    handler: async (_input, request) => ({
+      connections: (await connections.list()).map((c) => shown(request, c)),
+    }),
   });
 
   routes.add(app, {
@@ -52,7 +56,9 @@ export function registerConnectionRoutes(
     summary: 'Try a connection and remember the outcome (ok, or the error naming the connection)',
     params: ConnectionParams,
     responses: { 200: 'Tested: see lastTest.ok', 404: 'No such connection' },
-    handler: async ({ params }) => ({ connection: await connections.test(params.name) }),
+    handler: async ({ params }, request) => ({
+      connection: shown(request, await connections.test(params.name)),
+    }),
   });
 
   routes.add(app, {
@@ -67,4 +73,15 @@ export function registerConnectionRoutes(
       return reply.status(204).send();
     },
   });
+}
+
+/** Editors work with connections by name: the address (host, user, database) stays with admins. */
+function shown(
+  request: FastifyRequest,
+  view: ConnectionView,
+): ConnectionView | Omit<ConnectionView, 'address'> {
+  const role = request.principal?.role;
+  if (role !== undefined && scopeOf(role, 'connections.write') !== null) return view;
+  const { address: _address, ...byName } = view;
+  return byName;
 }

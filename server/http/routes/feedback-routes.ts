@@ -6,6 +6,7 @@ import type { Logger } from '../../../engine/define-node.ts';
 import { FeedbackService } from '../../feedback/feedback-service.ts';
 import { trainingRecords } from '../../feedback/training-export.ts';
 import type { RouteTable } from '../route.ts';
+import { ownRunsOnly, visibleRun } from '../run-visibility.ts';
 import type { ServerContext } from '../server-context.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
@@ -40,8 +41,12 @@ export function registerFeedbackRoutes(
       })
       .strict(),
     responses: { 201: 'Recorded, pending review', 404: 'No such run', 409: 'The run has no answer' },
-    handler: async ({ params, body }, _request, reply) =>
-      reply.status(201).send({ feedback: await service.record(params.id, body) }),
+    handler: async ({ params, body }, request, reply) => {
+      if (ownRunsOnly(request) !== undefined) {
+        visibleRun(request, await runtime.store.getRunRecord(params.id), params.id);
+      }
+      return reply.status(201).send({ feedback: await service.record(params.id, body) });
+    },
   });
 
   routes.add(app, {

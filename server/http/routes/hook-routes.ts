@@ -33,7 +33,7 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
       { parseAs: 'buffer', bodyLimit: GLOBAL_BODY_LIMIT },
       (_request, body, done) => done(null, body),
     );
-    scope.post('/hooks/*', { config: { access: 'webhook' } }, async (request, reply) => {
+    scope.post('/hooks/*', async (request, reply) => {
       const path = (request.params as { '*': string })['*'];
       const trigger = await context.triggers.byPath(path);
       const flow = trigger ? await store.getFlow(trigger.flowId) : null;
@@ -107,6 +107,7 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
           version: trigger.flowVersion,
           input,
           trigger: { kind: 'webhook', detail: { path, nodeId: trigger.nodeId, bodySha256 } },
+          startedBy: { kind: 'webhook', id: trigger.id, name: `/hooks/${path}` },
           ...(key ? { idempotencyKey: key } : {}),
           ...threadHeaders(request.headers),
         }));

@@ -1,12 +1,14 @@
 // Runs: start (optionally waiting for the answer), list, inspect with node runs and attempts,
 // download its answer as CSV, cancel, re-run (optionally from a node, reusing upstream outputs), and live events over SSE.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { R1flowError } from '../../../engine/errors.ts';
 import { NodeIdSchema } from '../../../engine/flow-schema.ts';
 import { draftVersion } from '../../flows/draft-version.ts';
 import { answerToCsv, runAnswer } from '../answer-csv.ts';
+import { requestActor } from '../auth-hook.ts';
 import { DurationSchema, type RouteTable } from '../route.ts';
+import { ownRunsOnly, visibleRun } from '../run-visibility.ts';
 import type { ServerContext } from '../server-context.ts';
 import { streamRunEvents } from '../sse.ts';
 
@@ -75,6 +77,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
             ...(body.draft ? { draft: true } : {}),
           },
         },
+        ...runCaller(request),
       });
       if (query.wait === undefined) return reply.status(201).send({ run });
       const { run: finished, timedOut } = await orchestrator.waitForRun(run.id, query.wait);
@@ -94,15 +97,19 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
       limit: z.coerce.number().int().min(1).max(500).default(50),
       offset: z.coerce.number().int().min(0).default(0),
     }),
-    handler: async ({ query }) => ({
-      runs: await store.listRuns({
-        ...(query.flow ? { flowId: query.flow } : {}),
-        ...(query.status ? { status: query.status } : {}),
-        ...(query.threadId ? { threadId: query.threadId } : {}),
-        limit: query.limit,
-        offset: query.offset,
-      }),
-    }),
+    handler: async ({ query }, request) => {
+      const owner = ownRunsOnly(request);
+      return {
+        runs: await store.listRuns({
+          ...(owner === undefined ? {} : { startedByUser: owner }),
+          ...(query.flow ? { flowId: query.flow } : {}),
+          ...(query.status ? { status: query.status } : {}),
+          ...(query.threadId ? { threadId: query.threadId } : {}),
+          limit: query.limit,
+          offset: query.offset,
+        }),
+      };
+    },
   });
 
   routes.add(app, {
@@ -112,8 +119,9 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     summary:
       "A run with every node's input, output, error, attempts, timings and cost, and the run's total cost",
     params: RunParams,
-    handler: async ({ params }) => {
+    handler: async ({ params }, request) => {
       const stored = found(await store.getRun(params.id), params.id);
+      visibleRun(request, stored.run, params.id);
       return { ...stored, attempts: await store.listAttempts(params.id) };
     },
   });
@@ -125,8 +133,8 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     summary: "The run's answer rows as CSV (header row from the column names)",
     params: RunParams,
     responses: { 200: 'text/csv', 409: 'The run has no answer (not finished, failed or abstained)' },
-    handler: async ({ params }, _request, reply) => {
-      const run = found(await store.getRunRecord(params.id), params.id);
+    handler: async ({ params }, request, reply) => {
+      const run = visibleRun(request, await store.getRunRecord(params.id), params.id);
       const csv = answerToCsv(runAnswer(run));
       return reply
         .type('text/csv; charset=utf-8')
@@ -142,7 +150,8 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     summary: 'Cancel a queued or running run',
     params: RunParams,
     responses: { 202: 'Cancel requested or done', 409: 'The run already finished' },
-    handler: async ({ params }, _request, reply) => {
+    handler: async ({ params }, request, reply) => {
+      visibleRun(request, await store.getRunRecord(params.id), params.id);
       await orchestrator.cancelRun(params.id);
       const { run } = await orchestrator.waitForRun(params.id, 2000);
       return reply.status(202).send({ run });
@@ -160,11 +169,13 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
       .strict()
       .default({}),
     responses: { 201: 'Started' },
-    handler: async ({ params, body }, _request, reply) => {
+    handler: async ({ params, body }, request, reply) => {
       const previous = found(await store.getRun(params.id), params.id);
+      visibleRun(request, previous.run, params.id);
       const run = await orchestrator.startRun({
         flowId: previous.run.flowId,
         rerun: { runId: params.id, ...(body.fromNode ? { fromNode: body.fromNode } : {}) },
+        ...runCaller(request),
         ...(body.usePins ? { usePins: true } : {}),
       });
       return reply.status(201).send({ run });
@@ -180,7 +191,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     query: z.object({ after: z.coerce.number().int().min(0).optional() }),
     handler: async ({ params, query }, request, reply) => {
       // The record alone: the stream reads the events itself.
-      found(await store.getRunRecord(params.id), params.id);
+      visibleRun(request, await store.getRunRecord(params.id), params.id);
       await streamRunEvents(context, request, reply, {
         runId: params.id,
         ...(query.after === undefined ? {} : { after: query.after }),
@@ -195,9 +206,20 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     summary: 'Server-Sent Events of every run (the editor keeps its run lists live with it)',
     query: z.object({ after: z.coerce.number().int().min(0).optional() }),
     handler: async ({ query }, request, reply) => {
+      if (ownRunsOnly(request) !== undefined) {
+        throw new R1flowError(
+          'PERMISSION_DENIED',
+          'this role sees only its own runs: follow each at /api/runs/:id/events',
+        );
+      }
       await streamRunEvents(context, request, reply, query.after === undefined ? {} : { after: query.after });
     },
   });
+}
+
+/** Who starts a run from this request and the table access it runs with. */
+function runCaller(request: FastifyRequest) {
+  return { startedBy: requestActor(request), access: request.principal?.access ?? null };
 }
 
 /** The stored run, or RUN_NOT_FOUND (404) naming the id. */

@@ -2,9 +2,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { R1flowError } from '../../../engine/errors.ts';
-import { signSession, verifySession } from '../../auth/session-token.ts';
+import { type SessionClaims, signSession, verifySession } from '../../auth/session-token.ts';
+import type { Principal } from '../../auth/users.ts';
 import { RateLimiter } from '../../triggers/rate-limiter.ts';
-import { cookies, SESSION_COOKIE } from '../auth-hook.ts';
+import { cookies, keyPrincipal, SESSION_COOKIE } from '../auth-hook.ts';
 import type { NodeMetrics } from '../node-metrics.ts';
 import { buildOpenApi } from '../openapi.ts';
 import type { RouteTable } from '../route.ts';
@@ -35,14 +36,16 @@ export function registerSystemRoutes(
     method: 'GET',
     url: '/api/session',
     tag: 'auth',
-    access: 'public',
-    summary: 'Whether this browser must sign in (an API key is required) and whether it is signed in',
+    summary:
+      'Whether this browser must sign in, whether it is signed in, and as whom (name and role in the default project)',
     handler: async (_input, request) => {
       const token = cookies(request)[SESSION_COOKIE];
       const claims = token ? verifySession(context.serverKey, token) : null;
+      const who = claims ? await sessionPrincipal(context, claims) : null;
       return {
         keyRequired: context.options.requireKey,
-        signedIn: claims !== null && (await context.apiKeys.isActive(claims.keyId)),
+        signedIn: who !== null,
+        user: who ? { name: who.actor.name, role: who.role } : null,
       };
     },
   });
@@ -51,12 +54,16 @@ export function registerSystemRoutes(
     method: 'POST',
     url: '/api/session',
     tag: 'auth',
-    access: 'public',
-    summary: 'Exchange an API key for an HttpOnly session cookie (the editor and its SSE use it)',
-    body: z.object({ apiKey: z.string().min(1) }).strict(),
+    summary:
+      "Sign in with a user's name and password, or an API key, for an HttpOnly session cookie (the editor and its SSE use it)",
+    body: z.union([
+      z.object({ apiKey: z.string().min(1).max(200) }).strict(),
+      z.object({ name: z.string().min(1).max(64), password: z.string().min(1).max(1024) }).strict(),
+    ]),
     responses: {
       200: 'Signed in',
-      403: 'Not a valid key',
+      401: 'Wrong user name or password',
+      403: 'Not a valid key, or the user is disabled',
       429: 'Too many failed attempts from this address',
     },
     handler: async ({ body }, request, reply) => {
@@ -69,13 +76,15 @@ export function registerSystemRoutes(
           `too many failed sign-ins from this address; retry in ${wait} s`,
         );
       }
-      const keyId = await context.apiKeys.verify(body.apiKey);
-      if (!keyId) {
+      let subject: { keyId: string } | { userId: string };
+      try {
+        subject = await signInSubject(context, body);
+      } catch (error) {
         loginFailures.take(request.ip, LOGIN_FAILURES_PER_MINUTE);
-        throw new R1flowError('AUTH_FORBIDDEN', 'the API key is not valid (revoked or mistyped)');
+        throw error;
       }
       const expiresAt = Date.now() + SESSION_HOURS * 3_600_000;
-      const token = signSession(context.serverKey, { keyId, expiresAt });
+      const token = signSession(context.serverKey, { ...subject, expiresAt });
       reply.header('set-cookie', sessionCookie(context, request, token, SESSION_HOURS * 3600));
       return { signedIn: true, expiresAt };
     },
@@ -85,7 +94,6 @@ export function registerSystemRoutes(
     method: 'DELETE',
     url: '/api/session',
     tag: 'auth',
-    access: 'public',
     summary: 'Sign out',
     handler: async (_input, request, reply) => {
       reply.header('set-cookie', sessionCookie(context, request, '', 0));
@@ -101,7 +109,7 @@ export function registerSystemRoutes(
     handler: async () => buildOpenApi(routes.routes, context.options.version),
   });
 
-  app.get('/healthz', { config: { access: 'public' } }, async (_request, reply) => {
+  app.get('/healthz', async (_request, reply) => {
     const extra = await context.health();
     const runs = await store.countRunsByStatus();
     const ok = extra.ok !== false;
@@ -115,7 +123,7 @@ export function registerSystemRoutes(
     });
   });
 
-  app.get('/metrics', { config: { access: 'key' } }, async (_request, reply) => {
+  app.get('/metrics', async (_request, reply) => {
     const runs = await store.countRunsByStatus();
     const extra = await context.health();
     const lines = [
@@ -132,6 +140,32 @@ export function registerSystemRoutes(
     ];
     return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
   });
+}
+
+/** Who a sign-in is for: a valid key, or a user whose password matches (and who is not disabled). */
+async function signInSubject(
+  context: ServerContext,
+  body: { apiKey: string } | { name: string; password: string },
+): Promise<{ keyId: string } | { userId: string }> {
+  if ('apiKey' in body) {
+    const key = await context.apiKeys.verify(body.apiKey);
+    if (!key) throw new R1flowError('AUTH_FORBIDDEN', 'the API key is not valid (revoked or mistyped)');
+    return { keyId: key.id };
+  }
+  const user = await context.users.signIn(body.name, body.password);
+  return { userId: user.id };
+}
+
+/** The principal behind a session's claims, or null when the session no longer holds. */
+async function sessionPrincipal(context: ServerContext, claims: SessionClaims): Promise<Principal | null> {
+  try {
+    if (claims.userId)
+      return await context.users.principal(claims.userId, { kind: 'user', id: claims.userId });
+    const key = claims.keyId ? await context.apiKeys.active(claims.keyId) : null;
+    return key ? await keyPrincipal(context, key) : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

@@ -15,6 +15,8 @@ function finishedRun(patch: Partial<RunRecord>): RunRecord {
     rerunOf: null,
     threadId: null,
     idempotencyKey: null,
+    startedBy: null,
+    access: null,
     owner: null,
     leaseUntil: null,
     cancelRequested: false,

@@ -41,7 +41,7 @@ describe('API keys', () => {
 
   it('the editor exchanges a key for a session cookie that also authenticates SSE', async () => {
     const { key, info } = await h.server.context.apiKeys.create('editor');
-    expect((await h.api('/api/session')).body).toEqual({ keyRequired: true, signedIn: false });
+    expect((await h.api('/api/session')).body).toEqual({ keyRequired: true, signedIn: false, user: null });
     const login = await h.api('/api/session', { method: 'POST', json: { apiKey: key } });
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     expect(cookie).toMatch(/^r1flow_session=/);

@@ -1,0 +1,43 @@
+// The users and user_roles tables as plain records. Passwords are never stored: the server
+// hashes them (scrypt) and the store keeps the hash.
+import type { RunAccess } from '../actor.ts';
+
+export const ROLES = ['admin', 'editor', 'runner', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The project every flow belongs to until projects are assigned per flow. */
+export const DEFAULT_PROJECT = 'default';
+
+export interface StoredUser {
+  id: string;
+  name: string;
+  /** `scrypt$N$r$p$salt$hash`; null for a user who signs in with API keys only. */
+  passwordHash: string | null;
+  disabledAt: number | null;
+  /** Table limits and database roles per connection, applied to the runs the user starts. */
+  access: RunAccess | null;
+  /** The user's role in each project they belong to. */
+  roles: Record<string, Role>;
+  createdAt: number;
+}
+
+export type UserChange =
+  | { kind: 'role'; project: string; role: Role | null }
+  | { kind: 'disabled'; at: number | null }
+  | { kind: 'password'; hash: string | null }
+  | { kind: 'access'; access: RunAccess | null };
+
+export interface UserRecords {
+  /** Refuses (throws) a name taken by another user, case-insensitively. */
+  insert(user: Omit<StoredUser, 'disabledAt' | 'access'>): Promise<void>;
+  byId(id: string): Promise<StoredUser | null>;
+  /** Case-insensitive. */
+  byName(name: string): Promise<StoredUser | null>;
+  /** Oldest first. */
+  list(): Promise<StoredUser[]>;
+  count(): Promise<number>;
+  /** False when there is no such user. */
+  update(id: string, change: UserChange): Promise<boolean>;
+  /** Removes the user, their roles and their API keys; false when there is no such user. */
+  remove(id: string): Promise<boolean>;
+}

@@ -1,0 +1,201 @@
+// `r1flow users …`: local users with a role per project, their password and table access. Works
+// on the store directly (like `keys`), so the first admin can be made before any server runs.
+import { createInterface } from 'node:readline';
+import { RunAccessSchema } from '../../../engine/actor.ts';
+import { R1flowError } from '../../../engine/errors.ts';
+import { SqliteStore } from '../../../engine/store/sqlite-store.ts';
+import { ROLES, type Role } from '../../../engine/store/user-records.ts';
+import { UserDirectory } from '../../auth/users.ts';
+import { dbFlag, dbPath, parseFlags, parseJsonFlag } from '../options.ts';
+import { defineCommandGroup } from './command-group.ts';
+
+async function withUsers<T>(db: string | undefined, use: (users: UserDirectory) => Promise<T>): Promise<T> {
+  const store = new SqliteStore(dbPath(db));
+  try {
+    return await use(new UserDirectory(store.users));
+  } finally {
+    await store.close();
+  }
+}
+
+function role(value: string | undefined, usage: string): Role {
+  if (!ROLES.includes(value as Role)) {
+    throw new R1flowError(
+      'BAD_REQUEST',
+      `--role must be one of ${ROLES.join(', ')} (usage: r1flow ${usage})`,
+    );
+  }
+  return value as Role;
+}
+
+/** The password from stdin (--password-stdin), a prompt on a terminal, or none (key-only user). */
+async function readPassword(fromStdin: boolean | undefined): Promise<string | undefined> {
+  if (fromStdin) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
+    if (text === '') throw new R1flowError('BAD_REQUEST', '--password-stdin read an empty password');
+    return text;
+  }
+  if (!process.stdin.isTTY) return undefined;
+  return promptHidden('password: ');
+}
+
+/** Asks on the terminal without echoing what is typed. */
+function promptHidden(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  const output = rl as unknown as { _writeToOutput: (text: string) => void };
+  process.stderr.write(question);
+  output._writeToOutput = () => undefined;
+  return new Promise((resolve) =>
+    rl.question('', (answer) => {
+      rl.close();
+      process.stderr.write('\n');
+      resolve(answer);
+    }),
+  );
+}
+
+const addUsage =
+  'users add NAME --role admin|editor|runner|viewer [--project P] [--password-stdin] [--db PATH]';
+const listUsage = 'users list [--json] [--db PATH]';
+const removeUsage = 'users remove NAME [--db PATH]';
+const passwdUsage = 'users passwd NAME [--password-stdin] [--db PATH]';
+const setUsage =
+  'users set NAME [--role R|none] [--project P] [--disable|--enable] [--access JSON|none] [--db PATH]';
+
+function requireName(name: string | undefined, usage: string): string {
+  if (!name) throw new R1flowError('BAD_REQUEST', `a user name is required (usage: r1flow ${usage})`);
+  return name;
+}
+
+export const usersCommand = defineCommandGroup('users', 'Add, list, change and remove users', [
+  {
+    name: 'add',
+    summary: 'Add a user with a role in a project (password from a prompt or --password-stdin)',
+    usage: addUsage,
+    async run(argv) {
+      const { values, positionals } = parseFlags(
+        argv,
+        {
+          ...dbFlag,
+          role: { type: 'string' },
+          project: { type: 'string' },
+          'password-stdin': { type: 'boolean' },
+        },
+        addUsage,
+      );
+      const name = requireName(positionals[0], addUsage);
+      const userRole = role(values.role, addUsage);
+      const password = await readPassword(values['password-stdin']);
+      const user = await withUsers(values.db, (users) =>
+        users.add({ name, role: userRole, project: values.project, password }),
+      );
+      const roles = Object.entries(user.roles).map(([p, r]) => `${r} in ${p}`);
+      process.stdout.write(
+        `added user ${user.name} (${roles.join(', ')})${user.hasPassword ? '' : '; no password: create a key with "r1flow keys create --user NAME"'}\n`,
+      );
+      return 0;
+    },
+  },
+  {
+    name: 'list',
+    summary: 'List users: roles per project, password or not, disabled, table access',
+    usage: listUsage,
+    async run(argv) {
+      const { values } = parseFlags(argv, { ...dbFlag, json: { type: 'boolean' } }, listUsage);
+      const list = await withUsers(values.db, (users) => users.list());
+      if (values.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+      else {
+        for (const user of list) {
+          const roles =
+            Object.entries(user.roles)
+              .map(([p, r]) => `${p}:${r}`)
+              .join(',') || 'no role';
+          const state = user.disabledAt === null ? 'active' : 'disabled';
+          const access = user.access ? `  access ${JSON.stringify(user.access)}` : '';
+          process.stdout.write(
+            `${user.name}  ${roles}  ${state}${user.hasPassword ? '' : '  key-only'}${access}\n`,
+          );
+        }
+        if (list.length === 0) process.stdout.write('no users\n');
+      }
+      return 0;
+    },
+  },
+  {
+    name: 'remove',
+    summary: 'Remove a user with their roles and API keys',
+    usage: removeUsage,
+    async run(argv) {
+      const { values, positionals } = parseFlags(argv, { ...dbFlag }, removeUsage);
+      const removed = await withUsers(values.db, (users) =>
+        users.remove(requireName(positionals[0], removeUsage)),
+      );
+      process.stdout.write(`removed user ${removed.name} and their API keys\n`);
+      return 0;
+    },
+  },
+  {
+    name: 'passwd',
+    summary: "Set a user's password (from a prompt or --password-stdin)",
+    usage: passwdUsage,
+    async run(argv) {
+      const { values, positionals } = parseFlags(
+        argv,
+        { ...dbFlag, 'password-stdin': { type: 'boolean' } },
+        passwdUsage,
+      );
+      const name = requireName(positionals[0], passwdUsage);
+      const password = await readPassword(values['password-stdin']);
+      if (password === undefined) {
+        throw new R1flowError('BAD_REQUEST', 'no password: type it at the prompt or pass --password-stdin');
+      }
+      await withUsers(values.db, (users) => users.update(name, { password }));
+      process.stdout.write(`password of ${name} changed\n`);
+      return 0;
+    },
+  },
+  {
+    name: 'set',
+    summary: "Change a user's role in a project, disable or enable them, or set their table access",
+    usage: setUsage,
+    async run(argv) {
+      const { values, positionals } = parseFlags(
+        argv,
+        {
+          ...dbFlag,
+          role: { type: 'string' },
+          project: { type: 'string' },
+          disable: { type: 'boolean' },
+          enable: { type: 'boolean' },
+          access: { type: 'string' },
+        },
+        setUsage,
+      );
+      const name = requireName(positionals[0], setUsage);
+      if (values.disable && values.enable)
+        throw new R1flowError('BAD_REQUEST', 'give --disable or --enable, not both');
+      const access =
+        values.access === undefined
+          ? undefined
+          : values.access === 'none'
+            ? null
+            : RunAccessSchema.parse(parseJsonFlag(values.access, 'access'));
+      const user = await withUsers(values.db, (users) =>
+        users.update(name, {
+          ...(values.role === undefined
+            ? {}
+            : { role: values.role === 'none' ? null : role(values.role, setUsage) }),
+          project: values.project,
+          ...(values.disable || values.enable ? { disabled: values.disable === true } : {}),
+          access,
+        }),
+      );
+      process.stdout.write(`${JSON.stringify(user)}\n`);
+      return 0;
+    },
+  },
+]);

@@ -1,0 +1,106 @@
+// /api/users and /api/keys: local users with their role per project and table access, and the
+// API keys that act as them. Admins only (the route permission table says users.manage). A key
+// is shown once, when it is created; passwords never come back.
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { RunAccessSchema } from '../../../engine/actor.ts';
+import { ROLES } from '../../../engine/store/user-records.ts';
+import type { RouteTable } from '../route.ts';
+import type { ServerContext } from '../server-context.ts';
+
+const UserParams = z.object({ name: z.string().min(1).max(64) });
+const Project = z.string().min(1).max(64).optional();
+
+export function registerUserRoutes(app: FastifyInstance, routes: RouteTable, context: ServerContext): void {
+  const { users, apiKeys } = context;
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/api/users',
+    tag: 'users',
+    summary: 'Users with their role per project, table access and whether they are disabled',
+    handler: async () => ({ users: await users.list() }),
+  });
+
+  routes.add(app, {
+    method: 'POST',
+    url: '/api/users',
+    tag: 'users',
+    summary: 'Add a user with a role in a project (default project "default"); the password is optional',
+    body: z
+      .object({
+        name: z.string().min(1).max(64),
+        role: z.enum(ROLES),
+        project: Project,
+        password: z.string().min(1).max(1024).optional(),
+      })
+      .strict(),
+    responses: { 201: 'Added', 400: 'Bad name, project or password', 409: 'The name is taken' },
+    handler: async ({ body }, _request, reply) => reply.status(201).send({ user: await users.add(body) }),
+  });
+
+  routes.add(app, {
+    method: 'PATCH',
+    url: '/api/users/:name',
+    tag: 'users',
+    summary:
+      "Change a user's role in a project (null removes it), disable or enable them, set their password or table access",
+    params: UserParams,
+    body: z
+      .object({
+        role: z.enum(ROLES).nullable().optional(),
+        project: z.string().min(1).max(64).optional(),
+        disabled: z.boolean().optional(),
+        password: z.string().min(1).max(1024).optional(),
+        access: RunAccessSchema.nullable().optional(),
+      })
+      .strict(),
+    responses: { 200: 'Changed', 404: 'No such user' },
+    handler: async ({ params, body }) => ({ user: await users.update(params.name, body) }),
+  });
+
+  routes.add(app, {
+    method: 'DELETE',
+    url: '/api/users/:name',
+    tag: 'users',
+    summary: 'Remove a user with their roles and API keys',
+    params: UserParams,
+    responses: { 204: 'Removed', 404: 'No such user' },
+    handler: async ({ params }, _request, reply) => {
+      await users.remove(params.name);
+      return reply.status(204).send();
+    },
+  });
+
+  routes.add(app, {
+    method: 'GET',
+    url: '/api/keys',
+    tag: 'users',
+    summary: 'API keys: id, name, prefix, user, last use, revocation',
+    handler: async () => ({ keys: await apiKeys.list() }),
+  });
+
+  routes.add(app, {
+    method: 'POST',
+    url: '/api/keys',
+    tag: 'users',
+    summary: 'Create an API key acting as a user; the key is in this answer only',
+    body: z.object({ name: z.string().min(1).max(200), user: z.string().min(1).max(64) }).strict(),
+    responses: { 201: 'Created', 404: 'No such user' },
+    handler: async ({ body }, _request, reply) => {
+      const user = await users.get(body.user);
+      const { key, info } = await apiKeys.create(body.name, user.id);
+      return reply.status(201).send({ key, info });
+    },
+  });
+
+  routes.add(app, {
+    method: 'DELETE',
+    url: '/api/keys/:id',
+    tag: 'users',
+    summary: 'Revoke an API key by id or prefix',
+    params: z.object({ id: z.string().min(1).max(64) }),
+    responses: { 200: 'Revoked', 404: 'No such key' },
+    handler: async ({ params }) => ({ key: await apiKeys.revoke(params.id) }),
+  });
+}
