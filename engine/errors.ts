@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'FLOW_BAD_PARAMS'
   | 'FLOW_CYCLE'
   | 'FLOW_UNKNOWN_LANE'
+  | 'FLOW_BAD_EXPRESSION'
   | 'JSON_TOO_DEEP'
   | 'FLOW_NOT_FOUND'
   // runs and nodes
@@ -33,6 +34,7 @@ export type ErrorCode =
   | 'NODE_TYPE_UNAVAILABLE'
   | 'NODE_OUTPUT_TOO_LARGE'
   | 'ILLEGAL_TRANSITION'
+  | 'PARAM_EXPRESSION_FAILED'
   // store
   | 'STORE_NOT_R1FLOW'
   | 'STORE_TOO_NEW'
@@ -58,6 +60,13 @@ export type ErrorCode =
   | 'CONNECTION_EXISTS'
   | 'CONNECTION_UNREADABLE'
   | 'PATH_OUTSIDE_DATA_DIR'
+  // http.request
+  | 'HTTP_HOST_NOT_ALLOWED'
+  | 'HTTP_REDIRECT_REFUSED'
+  | 'HTTP_RESPONSE_TOO_LARGE'
+  | 'HTTP_TIMEOUT'
+  | 'HTTP_REQUEST_FAILED'
+  | 'HTTP_STATUS'
   // schema retrieval / sync
   | 'SCHEMA_INDEX_ERROR'
   | 'SYNC_SOURCE_MISSING'
