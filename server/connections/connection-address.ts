@@ -5,6 +5,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { CONNECTION_KINDS, CONNECTION_NAME, type ConnectionKind } from '../../engine/connections.ts';
 import { R1flowError } from '../../engine/errors.ts';
+import { parseHttpConnection } from '../../nodes/http/http-target.ts';
 
 export const DEFAULT_MILVUS_PORT = 19530;
 
@@ -53,6 +54,8 @@ export function parseConnectionAddress(
         'http:',
         'https:',
       ]);
+    case 'http':
+      return httpAddress(name, text);
     case 'sqlite':
     case 'duckdb':
       return fileAddress(name, chosen, text, base);
@@ -101,6 +104,17 @@ function networkAddress(
   return { kind, url: url.href, display: `${url.protocol}//${user}${url.hostname}${port}${path}` };
 }
 
+/** An HTTP endpoint: r1flow's settings (hosts, headers, hmac) ride in the fragment, sealed too. */
+function httpAddress(name: string, text: string): ConnectionAddress {
+  try {
+    parseHttpConnection(text);
+  } catch (error) {
+    throw invalid(name, (error as Error).message);
+  }
+  const { display } = networkAddress(name, 'http', text.replace(/#.*$/s, ''), ['http:', 'https:']);
+  return { kind: 'http', url: text, display };
+}
+
 function fileAddress(name: string, kind: ConnectionKind, text: string, base: string): ConnectionAddress {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
     throw invalid(name, `a ${kind} connection is a file path, not a URL`);
@@ -122,6 +136,10 @@ export function scrubAddress(message: string, address: string): string {
       secrets.add(decodeURIComponent(url.password));
     }
     for (const [, value] of url.searchParams) if (value.length >= 4) secrets.add(value);
+    // An http connection's headers and hmac secret.
+    for (const [, value] of new URLSearchParams(url.hash.replace(/^#/, ''))) {
+      if (value.length >= 4) secrets.add(value);
+    }
   } catch {
     // a file path: only the address itself
   }
