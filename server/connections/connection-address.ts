@@ -139,6 +139,9 @@ export function scrubAddress(message: string, address: string): string {
     // An http connection's headers and hmac secret.
     for (const [, value] of new URLSearchParams(url.hash.replace(/^#/, ''))) {
       if (value.length >= 4) secrets.add(value);
+      // `Bearer <token>`: the credential alone, too.
+      const credential = value.split(' ').slice(1).join(' ');
+      if (credential.length >= 4) secrets.add(credential);
     }
   } catch {
     // a file path: only the address itself

@@ -88,3 +88,30 @@ describe('scrubAddress', () => {
     expect(scrubbed).toBe('failed for ***: *** *** ***');
   });
 });
+
+describe('http connections', () => {
+  const address =
+    'https://hooks.example.com/services/T0?x=1#hosts=api.example.com&header.Authorization=Bearer%20tok-123&hmac=sign-me';
+
+  it('keep their fragment settings sealed and list only scheme, host and path', () => {
+    const parsed = parseConnectionAddress('chat', address, 'http');
+    expect(parsed).toEqual({ kind: 'http', url: address, display: 'https://hooks.example.com/services/T0' });
+  });
+
+  it('refuse unknown settings, bad header names and host lists, naming the connection', () => {
+    for (const [url, problem] of [
+      ['https://h.example.com#token=abc', /#token= setting is not one r1flow knows/],
+      ['https://h.example.com#header.Bad%20Name=1', /not a valid HTTP header name/],
+      ['https://h.example.com#hosts=ok.example.com,bad/host', /"bad\/host" is not a host name/],
+      ['ftp://h.example.com', /starts with http:\/\/ or https:\/\//],
+    ] as const) {
+      const error = failure(() => parseConnectionAddress('chat', url, 'http'));
+      expect(error.message).toMatch(problem);
+      expect(error.message).toContain('connection "chat"');
+    }
+  });
+
+  it("scrub the headers' and hmac secrets from messages", () => {
+    expect(scrubAddress('sent tok-123 signed sign-me', address)).toBe('sent *** signed ***');
+  });
+});
