@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { defineNode, type NodeContext } from '../../engine/define-node.ts';
 import { R1flowError } from '../../engine/errors.ts';
-import { Json, NumberValue, optional } from '../../engine/ports.ts';
+import { AnyValue, Json, NumberValue, optional } from '../../engine/ports.ts';
 import { ALLOW_PRIVATE_SETTING } from './address-guard.ts';
 import { SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from './hmac-signature.ts';
 import {
@@ -79,7 +79,12 @@ export default defineNode({
   description:
     'Sends a JSON request to an allowed host (an http connection or an allow-listed URL), optionally HMAC-signed; outputs the status, headers and body.',
   params: HttpRequestParamsSchema,
-  inputs: { body: optional(Json) },
+  inputs: {
+    body: optional(Json),
+    // Not sent: connect the output the params map with expressions (e.g. answer.answer), so the
+    // request waits for that node and `$node.<id>` may read it and everything before it.
+    data: optional(AnyValue),
+  },
   outputs: { status: NumberValue, headers: Json, body: Json },
   async run({ params, inputs, ctx }) {
     const target = await targetOf(params, ctx);
