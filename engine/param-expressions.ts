@@ -7,7 +7,7 @@
 // start with `=` changing meaning. Pure module (no Node APIs): the editor uses it for its preview.
 import jsonata from 'jsonata';
 import { R1flowError } from './errors.ts';
-import { checkJsonDepth, formatBytes, jsonByteSize } from './json-limits.ts';
+import { checkJsonDepth, formatBytes } from './json-limits.ts';
 
 export const EXPRESSION_KEY = '$expr';
 /** Longest expression accepted, in characters. */
@@ -222,14 +222,16 @@ function toJson(expression: ParamExpression, value: unknown): unknown {
   } catch (error) {
     throw new ExpressionFailure(expression, (error as R1flowError).message);
   }
-  const bytes = jsonByteSize(value, MAX_EXPRESSION_RESULT_BYTES);
-  if (bytes > MAX_EXPRESSION_RESULT_BYTES) {
+  // Measured on the text (TextEncoder, not Buffer: the editor's preview runs this too); the
+  // evaluation's time bound already keeps the value from growing without end.
+  const text = JSON.stringify(value);
+  if (new TextEncoder().encode(text).length > MAX_EXPRESSION_RESULT_BYTES) {
     throw new ExpressionFailure(
       expression,
       `the expression gave more than ${formatBytes(MAX_EXPRESSION_RESULT_BYTES)} of JSON`,
     );
   }
-  return JSON.parse(JSON.stringify(value)) as unknown;
+  return JSON.parse(text) as unknown;
 }
 
 function jsonataMessage(error: unknown): string {

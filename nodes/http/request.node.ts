@@ -28,7 +28,7 @@ export const HttpRequestParamsSchema = z
       .min(1)
       .optional()
       .describe('An http connection: its base URL, allowed hosts, headers and signing secret'),
-    path: z.string().max(2000).default('').describe('Appended to the connection’s base URL'),
+    path: z.string().max(2000).optional().describe('Appended to the connection’s base URL'),
     url: z
       .string()
       .max(2000)
@@ -147,7 +147,7 @@ async function targetOf(params: HttpRequestParams, ctx: NodeContext): Promise<Re
       data: { connection: name },
     });
   }
-  return connectionTarget(name, parsed, params.path);
+  return connectionTarget(name, parsed, params.path ?? '');
 }
 
 function signingSecret(
