@@ -41,10 +41,13 @@ export type ParsedExpression =
   | { ok: true; expression: jsonata.Expression; references: ExpressionReference[] }
   | { ok: false; message: string };
 
+/** `{"$expr": "<text>"}` exactly; anything else (another key beside it, a non-string) is a literal. */
 export function isExpression(value: unknown): value is { $expr: string } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const keys = Object.keys(value);
-  return keys.length === 1 && keys[0] === EXPRESSION_KEY;
+  return (
+    keys.length === 1 && keys[0] === EXPRESSION_KEY && typeof (value as { $expr: unknown }).$expr === 'string'
+  );
 }
 
 /** Every expression in `params`, outermost first; an expression's own object is not searched. */
@@ -54,7 +57,7 @@ export function findExpressions(params: unknown): ParamExpression[] {
   while (stack.length > 0) {
     const { value, path } = stack.pop()!;
     if (isExpression(value)) {
-      found.push({ path, source: typeof value.$expr === 'string' ? value.$expr : String(value.$expr) });
+      found.push({ path, source: value.$expr });
     } else if (Array.isArray(value)) {
       value.forEach((item, index) => {
         stack.push({ value: item, path: [...path, index] });

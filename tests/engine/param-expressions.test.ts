@@ -116,6 +116,13 @@ describe('validating flows with expressions', () => {
     expect(issues.map((i) => [i.code, i.path])).toEqual([['FLOW_BAD_PARAMS', 'nodes[1].params.sleepMs']]);
   });
 
+  it('an $expr that is not a string is a literal, checked as one', () => {
+    const issues = issuesOf(
+      flowOf({ t: ['trigger.manual'], a: ['test.step', { label: { $expr: 5 } }] }, ['t.payload->a.in']),
+    );
+    expect(issues.map((i) => [i.code, i.path])).toEqual([['FLOW_BAD_PARAMS', 'nodes[1].params.label']]);
+  });
+
   it('rejects reading a node that is not upstream, naming node, param and expression', () => {
     const issues = issuesOf(
       flowOf(
