@@ -3,10 +3,13 @@
 // - an edge is live when its source succeeded and emitted that port (control.branch emits one);
 // - a node whose required input is dead, or whose inputs are all dead, is skipped, and skips
 //   propagate downstream; nodes without inputs start at once; ready nodes all dispatch together;
-// - a failure retries with backoff while attempts remain, then fails the run (cancelling what
-//   still runs) unless the node has `continueOnError`.
+// - a failure retries with backoff while attempts remain, then follows the node's `onError`: fail
+//   the run (cancelling what still runs), or keep the node `failed` with the outputs its policy
+//   gives (error-policy.ts: the error output, or only the `error` port), which feed downstream
+//   like a success's outputs; ports it does not emit skip their branch.
 
 import { backoffDelayMs } from '../backoff.ts';
+import { onErrorOf, outputsOnFailure } from '../error-policy.ts';
 import type { SerializedError } from '../errors.ts';
 import { nextNodeStatus, nextRunStatus, TERMINAL_NODE_STATUSES } from '../run-machine.ts';
 import type { JobResult } from '../transport.ts';
@@ -67,7 +70,9 @@ function readinessOf(run: ActiveRun, resolved: ResolvedNode): Readiness {
   for (const [input, source] of resolved.incoming) {
     const upstream = run.nodes.get(source.node)!;
     if (!TERMINAL_NODE_STATUSES.has(upstream.status)) return { kind: 'wait' };
-    const value = upstream.status === 'succeeded' ? upstream.outputs?.[source.port] : undefined;
+    // A failed node that did not fail the run may still emit outputs (its onError policy's).
+    const emits = upstream.status === 'succeeded' || upstream.status === 'failed';
+    const value = emits ? upstream.outputs?.[source.port] : undefined;
     if (value === undefined) {
       if (resolved.inputs[input]?.kind !== 'optional-port') deadRequired.push(input);
       continue;
@@ -159,9 +164,15 @@ export function applyResult(run: ActiveRun, result: JobResult, tick: Tick): numb
     return node.retryAt;
   }
   node.status = nextNodeStatus(node.status, 'FAIL');
-  tick.patchNode(run.id, node.id, { status: node.status, error, ...timing });
-  tick.event(run.id, 'node.failed', node.id, { attempt: node.attempt, error });
-  if (!resolved.node.options.continueOnError) {
+  const options = resolved.node.options;
+  node.outputs = outputsOnFailure(node.id, options, error, node.attempt);
+  tick.patchNode(run.id, node.id, { status: node.status, error, output: node.outputs, ...timing });
+  tick.event(run.id, 'node.failed', node.id, {
+    attempt: node.attempt,
+    error,
+    ...(node.outputs === null ? {} : { onError: onErrorOf(options) }),
+  });
+  if (node.outputs === null) {
     endRun(
       run,
       'FAIL',

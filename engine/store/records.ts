@@ -20,7 +20,7 @@ export interface FlowVersion {
   createdAt: number;
 }
 
-export type TriggerKind = 'manual' | 'api' | 'webhook' | 'schedule' | 'rerun' | 'eval';
+export type TriggerKind = 'manual' | 'api' | 'webhook' | 'schedule' | 'rerun' | 'eval' | 'error';
 
 export interface RunTrigger {
   kind: TriggerKind;

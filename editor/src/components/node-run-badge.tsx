@@ -13,6 +13,11 @@ export function NodeRunBadge({ view }: { view: NodeRunView }) {
         <span className="node-run-duration">{formatDuration(view.durationMs)}</span>
       ) : null}
       {view.attempt > 1 ? <span className="node-run-attempt">try {view.attempt}</span> : null}
+      {view.handled ? (
+        <span className="node-run-handled" data-testid="node-run-handled">
+          handled
+        </span>
+      ) : null}
     </div>
   );
 }
