@@ -18,8 +18,8 @@ export function displayUrl(url: string, fallback = '(unparsable URL)'): string {
 }
 
 /**
- * `text` with the whole URL, its password (raw and percent-decoded) and its query values of four
- * characters or more replaced by `***`, longest first so no part of a secret is left behind.
+ * `text` with the whole URL, its password (raw and percent-decoded), its query values and its
+ * fragment settings (an http connection's headers and hmac secret) of four characters or more replaced by `***`, longest first so no part of a secret is left behind.
  */
 export function scrubSecrets(text: string, url: string): string {
   const secrets = new Set<string>([url]);
@@ -30,6 +30,13 @@ export function scrubSecrets(text: string, url: string): string {
       secrets.add(safeDecode(parsed.password));
     }
     for (const [, value] of parsed.searchParams) if (value.length >= 4) secrets.add(value);
+    // An http connection's settings ride in the fragment: its headers and hmac secret.
+    for (const [, value] of new URLSearchParams(parsed.hash.replace(/^#/, ''))) {
+      if (value.length >= 4) secrets.add(value);
+      // `Bearer <token>`: the credential alone, too.
+      const credential = value.split(' ').slice(1).join(' ');
+      if (credential.length >= 4) secrets.add(credential);
+    }
   } catch {
     // A file path, or text that is not a URL: only the whole of it can be hidden.
   }

@@ -1,9 +1,9 @@
-// Named connections: a warehouse, a model server or a vector store that flows refer to by name
+// Named connections: a warehouse, a model server, a vector store or an HTTP endpoint that flows refer to by name
 // (`connection: "sales"`), so URLs and passwords live sealed in the store, never in a flow, an
 // export, a node output or a log. The host resolves a name when a node asks (`ctx.connection`).
 import { R1flowError } from './errors.ts';
 
-export const CONNECTION_KINDS = ['postgres', 'sqlite', 'duckdb', 'openai', 'milvus'] as const;
+export const CONNECTION_KINDS = ['postgres', 'sqlite', 'duckdb', 'openai', 'milvus', 'http'] as const;
 export type ConnectionKind = (typeof CONNECTION_KINDS)[number];
 
 export interface ResolvedConnection {

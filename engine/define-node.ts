@@ -12,7 +12,7 @@ import type { ResourceScope } from './resources.ts';
 export type Lane = 'cpu' | 'sql' | 'llm' | 'io';
 export const LANES: readonly Lane[] = ['cpu', 'sql', 'llm', 'io'];
 
-export type NodeFamily = 'trigger' | 'schema' | 'llm' | 'sql' | 'warehouse' | 'control' | 'output';
+export type NodeFamily = 'trigger' | 'schema' | 'llm' | 'sql' | 'warehouse' | 'control' | 'http' | 'output';
 
 export interface Logger {
   debug(message: string, data?: Record<string, unknown>): void;

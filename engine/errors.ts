@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'FLOW_CYCLE'
   | 'FLOW_EMPTY'
   | 'FLOW_UNKNOWN_LANE'
+  | 'FLOW_BAD_EXPRESSION'
   | 'JSON_TOO_DEEP'
   | 'FLOW_NOT_FOUND'
   | 'FLOW_NO_DRAFT'
@@ -43,6 +44,7 @@ export type ErrorCode =
   | 'PIN_NOT_FOUND'
   | 'PIN_NO_OUTPUT'
   | 'ILLEGAL_TRANSITION'
+  | 'PARAM_EXPRESSION_FAILED'
   // store
   | 'STORE_NOT_R1FLOW'
   | 'STORE_TOO_NEW'
@@ -68,6 +70,13 @@ export type ErrorCode =
   | 'CONNECTION_EXISTS'
   | 'CONNECTION_UNREADABLE'
   | 'PATH_OUTSIDE_DATA_DIR'
+  // http.request
+  | 'HTTP_HOST_NOT_ALLOWED'
+  | 'HTTP_REDIRECT_REFUSED'
+  | 'HTTP_RESPONSE_TOO_LARGE'
+  | 'HTTP_TIMEOUT'
+  | 'HTTP_REQUEST_FAILED'
+  | 'HTTP_STATUS'
   // schema retrieval / sync
   | 'SCHEMA_INDEX_ERROR'
   | 'SYNC_SOURCE_MISSING'

@@ -9,6 +9,13 @@ import type { FlowDocument, FlowNode } from './flow-schema.ts';
 import { FlowDocumentSchema } from './flow-schema.ts';
 import { findCycles } from './graph-cycles.ts';
 import { checkJsonDepth } from './json-limits.ts';
+import {
+  findExpressions,
+  type ParamExpression,
+  paramPath,
+  parseExpression,
+  pathStartsWith,
+} from './param-expressions.ts';
 import { plainIssueMessage } from './plain-issue.ts';
 import type { PortLike, Ports } from './ports.ts';
 import { isOptionalPort, portsConnect, portTypeOf } from './ports.ts';
@@ -54,7 +61,7 @@ export function validateFlow(input: unknown, registry: NodeRegistry): FlowValida
   }
   const parsed = FlowDocumentSchema.safeParse(input);
   if (!parsed.success)
-    return { ok: false, issues: zodIssues('FLOW_SCHEMA_INVALID', parsed.error, '', input) };
+    return { ok: false, issues: zodIssues('FLOW_SCHEMA_INVALID', parsed.error.issues, '', input) };
   const document = parsed.data;
   const issues: FlowIssue[] = [];
   // Saving an empty flow would "succeed" and every run of it would finish at once, doing nothing.
@@ -68,6 +75,7 @@ export function validateFlow(input: unknown, registry: NodeRegistry): FlowValida
   }
   const nodes = resolveNodes(document, registry, issues);
   connectEdges(document, nodes, issues);
+  checkExpressions(document, nodes, issues);
   checkRequiredInputs(document, nodes, issues);
   const cycles = findCycles(
     document.nodes.map((n) => n.id),
@@ -129,19 +137,37 @@ function resolveNodes(document: FlowDocument, registry: NodeRegistry, issues: Fl
       });
       return;
     }
+    const expressions = findExpressions(node.params);
+    if (expressions.length > 0 && (definition.dynamicOutputs || definition.inputSchema)) {
+      issues.push({
+        code: 'FLOW_BAD_EXPRESSION',
+        path: joinPath(`${path}.params`, expressions[0]!.path),
+        nodeId: node.id,
+        message: `${node.id}: the params of ${definition.type} decide the flow's ports and run input, so they cannot be expressions`,
+      });
+      return;
+    }
     const params = definition.params.safeParse(node.params);
-    if (!params.success) {
-      for (const issue of zodIssues('FLOW_BAD_PARAMS', params.error, `${path}.params`, node.params)) {
+    // A param that is an expression gets its value when the node runs, where the node's schema
+    // checks it; here only the literal params are checked.
+    const literalIssues: z.core.$ZodIssue[] = params.success
+      ? []
+      : params.error.issues.filter(
+          (issue: z.core.$ZodIssue) => !expressions.some((e) => pathStartsWith(issue.path, e.path)),
+        );
+    if (literalIssues.length > 0) {
+      for (const issue of zodIssues('FLOW_BAD_PARAMS', literalIssues, `${path}.params`, node.params)) {
         issues.push({ ...issue, nodeId: node.id, message: `${node.id}: ${issue.message}` });
       }
       return;
     }
-    const outputs = outputPortsOf(definition, params.data, node.options);
+    const parsedParams: unknown = params.success ? params.data : node.params;
+    const outputs = outputPortsOf(definition, parsedParams, node.options);
     checkErrorOptions(node, definition, outputs, path, issues);
     nodes.set(node.id, {
       node,
       definition,
-      params: params.data,
+      params: parsedParams,
       inputs: definition.inputs,
       outputs,
       incoming: new Map(),
@@ -235,6 +261,68 @@ function endpoint(
     return undefined;
   }
   return { resolved, port };
+}
+
+/**
+ * Each expression parses, and reads only nodes upstream of its own node (so their outputs exist
+ * when it runs) and ports those nodes have.
+ */
+function checkExpressions(document: FlowDocument, nodes: Map<string, ResolvedNode>, issues: FlowIssue[]) {
+  document.nodes.forEach((node, index) => {
+    const resolved = nodes.get(node.id);
+    if (!resolved || resolved.node !== node) return;
+    const expressions = findExpressions(node.params);
+    if (expressions.length === 0) return;
+    const upstream = upstreamOf(node.id, nodes);
+    for (const expression of expressions) {
+      const problem = expressionProblem(expression, node.id, upstream, nodes);
+      if (!problem) continue;
+      issues.push({
+        code: 'FLOW_BAD_EXPRESSION',
+        path: joinPath(`nodes[${index}].params`, expression.path),
+        nodeId: node.id,
+        message: `${node.id}: param ${paramPath(expression.path) || '(all params)'} = {"$expr": ${JSON.stringify(expression.source.slice(0, 200))}}: ${problem}`,
+      });
+    }
+  });
+}
+
+function expressionProblem(
+  expression: ParamExpression,
+  nodeId: string,
+  upstream: Set<string>,
+  nodes: Map<string, ResolvedNode>,
+): string | undefined {
+  const parsed = parseExpression(expression.source);
+  if (!parsed.ok) return parsed.message;
+  for (const reference of parsed.references) {
+    const source = nodes.get(reference.node);
+    if (!upstream.has(reference.node)) {
+      return source
+        ? `it reads $node.${reference.node}, which is not upstream of ${nodeId}: connect ${reference.node} (or a node after it) to ${nodeId}`
+        : `it reads $node.${reference.node}, which is not a node of the flow`;
+    }
+    if (reference.port !== undefined && source && !(reference.port in source.outputs)) {
+      return `it reads $node.${reference.node}.${reference.port}, but ${reference.node} (${source.definition.type}) has no output "${reference.port}" (it has: ${Object.keys(source.outputs).join(', ') || 'none'})`;
+    }
+  }
+  return undefined;
+}
+
+/** Every node with a path of edges to `nodeId`. */
+function upstreamOf(nodeId: string, nodes: Map<string, ResolvedNode>): Set<string> {
+  const seen = new Set<string>();
+  const stack = [nodeId];
+  while (stack.length > 0) {
+    const current = nodes.get(stack.pop()!);
+    for (const source of current?.incoming.values() ?? []) {
+      if (seen.has(source.node)) continue;
+      seen.add(source.node);
+      stack.push(source.node);
+    }
+  }
+  seen.delete(nodeId);
+  return seen;
 }
 
 /**
@@ -338,8 +426,13 @@ function topologicalOrder(document: FlowDocument, nodes: Map<string, ResolvedNod
   return order;
 }
 
-function zodIssues(code: ErrorCode, error: z.ZodError, prefix: string, input: unknown): FlowIssue[] {
-  return error.issues.map((issue) => ({
+function zodIssues(
+  code: ErrorCode,
+  zodIssueList: readonly z.core.$ZodIssue[],
+  prefix: string,
+  input: unknown,
+): FlowIssue[] {
+  return zodIssueList.map((issue) => ({
     code,
     path: joinPath(prefix, issue.path),
     message: plainIssueMessage(issue, input),

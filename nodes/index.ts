@@ -3,6 +3,7 @@ import type { AnyNodeDefinition } from '../engine/define-node.ts';
 import { NodeRegistry } from '../engine/registry.ts';
 import branch from './control/branch.node.ts';
 import examplesRetrieve from './examples/retrieve.node.ts';
+import httpRequest from './http/request.node.ts';
 import generate from './llm/generate.node.ts';
 import answer from './output/answer.node.ts';
 import retrieve from './schema/retrieve.node.ts';
@@ -35,6 +36,7 @@ export const BUILTIN_NODES: readonly AnyNodeDefinition[] = [
   judge,
   reward,
   warehouseSync,
+  httpRequest,
 ];
 
 export function createNodeRegistry(extra: readonly AnyNodeDefinition[] = []): NodeRegistry {

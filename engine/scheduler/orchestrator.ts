@@ -3,7 +3,7 @@
 // on its runs so that several processes can share one store without running a run twice.
 import type { Actor, RunAccess } from '../actor.ts';
 import type { Logger } from '../define-node.ts';
-import { R1flowError, serializeError } from '../errors.ts';
+import { R1flowError, type SerializedError, serializeError } from '../errors.ts';
 import { checkJsonDepth } from '../json-limits.ts';
 import { silentLogger } from '../node-context.ts';
 import { createOwnerId } from '../owner.ts';
@@ -21,6 +21,7 @@ import { ErrorFlows } from './error-flows.ts';
 import { checkNoCallerHistory, joinThread, type ThreadRequest } from './join-thread.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import { newRunRows } from './new-run.ts';
+import { hasExpressions, resolveJobParams } from './resolve-job-params.ts';
 import { resolveStoredFlow } from './resolve-stored-flow.ts';
 import { claimOrphans, FlowVersions, loadForResume, markInFlight } from './resume-runs.ts';
 import { checkRunInput } from './run-input.ts';
@@ -506,22 +507,47 @@ export class Orchestrator {
    * of each job; retries follow the node's policy.
    */
   #submit(jobs: NodeJob[], dispatchedAt: number): void {
+    if (!jobs.some(hasExpressions)) {
+      this.#send(jobs, dispatchedAt);
+      return;
+    }
+    void Promise.all(jobs.map((job) => this.#withParams(job, dispatchedAt))).then((resolved) => {
+      const ready = resolved.filter((job): job is NodeJob => job !== null);
+      if (ready.length > 0) this.#send(ready, dispatchedAt);
+    });
+  }
+
+  /** The job with its param expressions evaluated; null (and a failed attempt) when one fails. */
+  async #withParams(job: NodeJob, dispatchedAt: number): Promise<NodeJob | null> {
+    const run = this.#active.get(job.runId);
+    if (!run || !hasExpressions(job)) return job;
+    try {
+      return await resolveJobParams(job, run);
+    } catch (error) {
+      this.#pushFailure(job, serializeError(error), dispatchedAt);
+      return null;
+    }
+  }
+
+  #send(jobs: NodeJob[], dispatchedAt: number): void {
     this.#transport.submit(jobs).catch((error: unknown) => {
       const failure = serializeError(error, 'INTERNAL');
-      for (const job of jobs) {
-        this.#push({
-          type: 'settled',
-          result: {
-            jobId: job.jobId,
-            runId: job.runId,
-            nodeId: job.nodeId,
-            attempt: job.attempt,
-            outcome: { ok: false, error: { ...failure, retryable: true } },
-            startedAt: dispatchedAt,
-            finishedAt: Date.now(),
-          },
-        });
-      }
+      for (const job of jobs) this.#pushFailure(job, { ...failure, retryable: true }, dispatchedAt);
+    });
+  }
+
+  #pushFailure(job: NodeJob, error: SerializedError, dispatchedAt: number): void {
+    this.#push({
+      type: 'settled',
+      result: {
+        jobId: job.jobId,
+        runId: job.runId,
+        nodeId: job.nodeId,
+        attempt: job.attempt,
+        outcome: { ok: false, error },
+        startedAt: dispatchedAt,
+        finishedAt: Date.now(),
+      },
     });
   }
 

@@ -6,6 +6,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { displayUrl } from '../../engine/connection-redaction.ts';
 import { CONNECTION_KINDS, CONNECTION_NAME, type ConnectionKind } from '../../engine/connections.ts';
 import { R1flowError } from '../../engine/errors.ts';
+import { parseHttpConnection } from '../../nodes/http/http-target.ts';
 
 export const DEFAULT_MILVUS_PORT = 19530;
 
@@ -54,6 +55,8 @@ export function parseConnectionAddress(
         'http:',
         'https:',
       ]);
+    case 'http':
+      return httpAddress(name, text);
     case 'sqlite':
     case 'duckdb':
       return fileAddress(name, chosen, text, base);
@@ -97,6 +100,17 @@ function networkAddress(
   }
   if (url.hostname === '') throw invalid(name, 'its URL names no host');
   return { kind, url: url.href, display: displayUrl(url.href) };
+}
+
+/** An HTTP endpoint: r1flow's settings (hosts, headers, hmac) ride in the fragment, sealed too. */
+function httpAddress(name: string, text: string): ConnectionAddress {
+  try {
+    parseHttpConnection(text);
+  } catch (error) {
+    throw invalid(name, (error as Error).message);
+  }
+  const { display } = networkAddress(name, 'http', text.replace(/#.*$/s, ''), ['http:', 'https:']);
+  return { kind: 'http', url: text, display };
 }
 
 function fileAddress(name: string, kind: ConnectionKind, text: string, base: string): ConnectionAddress {

@@ -1,6 +1,6 @@
 // `connections test`: whether a connection answers, in a few seconds at most. Postgres connects and
 // runs SELECT 1; a model server lists its models; a SQLite or DuckDB file opens read-only; Milvus
-// accepts a TCP connection. Failures come back as a message (never thrown), already scrubbed of the
+// accepts a TCP connection; an HTTP endpoint answers HEAD. Failures come back as a message (never thrown), already scrubbed of the
 // address, so the caller can show and store it.
 
 import { existsSync } from 'node:fs';
@@ -43,6 +43,7 @@ const PROBES: Record<ResolvedConnection['kind'], (url: string, timeoutMs: number
   sqlite: probeSqlite,
   duckdb: probeDuckdb,
   milvus: probeTcp,
+  http: probeHttp,
 };
 
 async function probePostgres(url: string, timeoutMs: number): Promise<string> {
@@ -76,6 +77,19 @@ async function probeModelServer(url: string, timeoutMs: number): Promise<string>
   if (!Array.isArray(body?.data)) throw new Error('GET /models did not answer an OpenAI-style model list');
   const ids = body.data.map((model) => String(model.id)).slice(0, 3);
   return `GET /models lists ${body.data.length} model(s)${ids.length ? `: ${ids.join(', ')}` : ''}`;
+}
+
+/** HEAD on the base URL: any HTTP answer means the endpoint is there (nothing is posted). */
+async function probeHttp(url: string, timeoutMs: number): Promise<string> {
+  const base = url.replace(/#.*$/s, '');
+  const response = await fetch(base, {
+    method: 'HEAD',
+    redirect: 'manual',
+    signal: AbortSignal.timeout(timeoutMs),
+  }).catch((error: unknown) => {
+    throw new Error(networkFailure(error, timeoutMs));
+  });
+  return `HEAD answered HTTP ${response.status}`;
 }
 
 async function probeSqlite(path: string): Promise<string> {

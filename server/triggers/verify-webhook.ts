@@ -2,15 +2,14 @@
 // `X-R1flow-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>`; timestamps
 // outside the replay window are refused, and the caller refuses a signature it already accepted
 // (see server/auth/replay-guard.ts). Token mode: `Authorization: Bearer <token>`.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { R1flowError } from '../../engine/errors.ts';
+import { signWebhook } from '../../nodes/http/hmac-signature.ts';
 import type { WebhookParams } from '../../nodes/trigger/webhook.node.ts';
 import type { TriggerStore } from './trigger-store.ts';
 
-export function signWebhook(secret: string, timestamp: number, body: Buffer | string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex')}`;
-}
+export { signWebhook };
 
 /** Throws unless the call is authentic; returns the verified signature in HMAC mode. */
 export async function verifyWebhook(

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { AnyNodeDefinition, Logger } from '../../engine/define-node.ts';
 import type { FlowDocumentInput } from '../../engine/flow-schema.ts';
 import { FlowDocumentSchema } from '../../engine/flow-schema.ts';
+import type { HostSettings } from '../../engine/host-settings.ts';
 import type { StartRunRequest } from '../../engine/scheduler/orchestrator.ts';
 import { Orchestrator } from '../../engine/scheduler/orchestrator.ts';
 import { SqliteStore } from '../../engine/store/sqlite-store.ts';
@@ -31,6 +32,8 @@ export interface HarnessOptions {
   /** Builds the store (e.g. a SqliteStore subclass that fails chosen commits). */
   createStore?: (path: string) => SqliteStore;
   logger?: Logger;
+  /** Settings, secrets and connections the nodes see; the process environment when absent. */
+  settings?: HostSettings;
 }
 
 export async function createHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -42,6 +45,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     registry,
     ...(options.lanes ? { lanes: options.lanes } : {}),
     ...(options.maxOutputBytes === undefined ? {} : { maxOutputBytes: options.maxOutputBytes }),
+    ...(options.settings ? { settings: options.settings } : {}),
   });
   const orchestrator = new Orchestrator({
     store,

@@ -206,7 +206,7 @@ function AddConnectionForm({ onAdded }: { onAdded(): Promise<void> }) {
       <FieldShell
         label="Kind"
         htmlFor="connection-kind"
-        help="Left to the URL when not chosen; Milvus needs it."
+        help="Left to the URL when not chosen; Milvus and HTTP endpoints (http) need it."
       >
         <select
           id="connection-kind"

@@ -4,9 +4,12 @@ import { useCallback, useMemo } from 'react';
 import { z } from 'zod';
 import { useStore } from 'zustand';
 import { NodeOptionsSchema } from '../../../engine/flow-schema.ts';
+import { ParamField } from '../forms/expression-field.tsx';
+import type { FieldProps } from '../forms/field-props.ts';
 import { FieldShell } from '../forms/field-shell.tsx';
 import type { JsonSchema } from '../forms/json-schema.ts';
 import { ObjectProperties } from '../forms/object-properties.tsx';
+import { usePreviewScope } from '../run/preview-scope.ts';
 import { catalogStore } from '../state/catalog-store.ts';
 import { updateNode } from '../state/editor-edits.ts';
 import { editorStore } from '../state/editor-store.ts';
@@ -23,6 +26,8 @@ const NEW_OPTIONS_SCHEMA = z.toJSONSchema(NodeOptionsSchema.omit({ continueOnErr
 
 export function NodeInspector({ nodeId }: { nodeId: string }) {
   const data = useStore(editorStore, (state) => state.nodes.find((node) => node.id === nodeId)?.data);
+  const flowId = useStore(editorStore, (state) => state.meta?.id);
+  const preview = usePreviewScope(flowId);
   const entry = useStore(catalogStore, (state) => (data ? state.byKey.get(data.type) : undefined));
   const issues = useStore(validationStore, (state) => state.byNode.get(nodeId) ?? NO_ISSUES);
   const issuesAt = useCallback(
@@ -67,6 +72,10 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
             path="params"
             value={data.params}
             issuesAt={issuesAt}
+            // Trigger params shape the flow's ports and input: they stay fixed values.
+            {...(entry.family === 'trigger'
+              ? {}
+              : { field: (props: FieldProps) => <ParamField {...props} preview={preview} /> })}
             onChange={(params) =>
               updateNode(nodeId, { params: params as Record<string, unknown> }, `params:${nodeId}`)
             }

@@ -11,7 +11,7 @@ import { catalogPortsOf, catalogStore } from '../state/catalog-store.ts';
 import { addNode } from '../state/editor-edits.ts';
 import { editorStore } from '../state/editor-store.ts';
 
-const FAMILY_ORDER = ['trigger', 'schema', 'llm', 'sql', 'warehouse', 'control', 'output'];
+const FAMILY_ORDER = ['trigger', 'schema', 'llm', 'sql', 'warehouse', 'control', 'http', 'output'];
 
 export function Palette() {
   const entries = useStore(catalogStore, (state) => state.entries);

@@ -1,6 +1,7 @@
 // What a connection's address may be: kinds inferred from schemes and extensions, addresses
 // checked per kind, listings without passwords, and errors that never echo the address.
 import { describe, expect, it } from 'vitest';
+import { scrubSecrets } from '../../../engine/connection-redaction.ts';
 import { R1flowError } from '../../../engine/errors.ts';
 import {
   checkConnectionName,
@@ -75,5 +76,32 @@ describe('checkConnectionName', () => {
     for (const name of ['', '2sales', 'sales db', 'a/b', 'x'.repeat(65), 'postgres://u:p@h/d']) {
       expect(failure(() => checkConnectionName(name)).code).toBe('CONNECTION_INVALID');
     }
+  });
+});
+
+describe('http connections', () => {
+  const address =
+    'https://hooks.example.com/services/T0?x=1#hosts=api.example.com&header.Authorization=Bearer%20tok-123&hmac=sign-me';
+
+  it('keep their fragment settings sealed and list only scheme, host and path', () => {
+    const parsed = parseConnectionAddress('chat', address, 'http');
+    expect(parsed).toEqual({ kind: 'http', url: address, display: 'https://hooks.example.com/services/T0' });
+  });
+
+  it('refuse unknown settings, bad header names and host lists, naming the connection', () => {
+    for (const [url, problem] of [
+      ['https://h.example.com#token=abc', /#token= setting is not one r1flow knows/],
+      ['https://h.example.com#header.Bad%20Name=1', /not a valid HTTP header name/],
+      ['https://h.example.com#hosts=ok.example.com,bad/host', /"bad\/host" is not a host name/],
+      ['ftp://h.example.com', /starts with http:\/\/ or https:\/\//],
+    ] as const) {
+      const error = failure(() => parseConnectionAddress('chat', url, 'http'));
+      expect(error.message).toMatch(problem);
+      expect(error.message).toContain('connection "chat"');
+    }
+  });
+
+  it("scrub the headers' and hmac secrets from messages", () => {
+    expect(scrubSecrets('sent tok-123 signed sign-me', address)).toBe('sent *** signed ***');
   });
 });

@@ -53,6 +53,17 @@ describe('the HTTP API', () => {
     expect((await h.api('/api/flows')).body.flows).toHaveLength(0);
   });
 
+  it('refuses a flow whose expression reads a node not upstream with 400, naming the param', async () => {
+    const bad = flowOf(
+      { t: ['trigger.manual'], a: ['test.step', { label: { $expr: '$node.b.out' } }], b: ['test.step'] },
+      ['t.payload->a.in', 'a.out->b.in'],
+      'bad-expression',
+    );
+    const response = await h.api('/api/flows', { method: 'POST', json: bad });
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ code: 'FLOW_BAD_EXPRESSION', path: 'nodes[1].params.label' });
+  });
+
   it('validates drafts and returns the ports of every node, trigger fields included', async () => {
     const response = await h.api('/api/flows/validate', { method: 'POST', json: twoSteps });
     expect(response.body.ok).toBe(true);
