@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { ResolvedConnection } from './connections.ts';
 import type { Ports, PortValues } from './ports.ts';
 import type { ResourceScope } from './resources.ts';
+import type { SqlAuditReport } from './sql-audit.ts';
 
 /** Which worker queue runs a node: CPU-bound work, warehouse SQL, model inference, other I/O. */
 export type Lane = 'cpu' | 'sql' | 'llm' | 'io';
@@ -56,6 +57,11 @@ export interface NodeContext {
   readonly resources: ResourceScope;
   /** The run's input as given when it started; trigger nodes turn it into outputs. */
   readonly runInput: unknown;
+  /**
+   * Reports a SQL statement this node sent to a warehouse, for the audit log (run, node and attempt
+   * are added). Every node that runs SQL calls it once per statement, whatever the outcome.
+   */
+  auditSql(report: SqlAuditReport): void;
 }
 
 export interface NodeInvocation<Params, Inputs> {

@@ -10,6 +10,7 @@ import type { Ports } from './ports.ts';
 import { isOptionalPort, portTypeOf } from './ports.ts';
 import type { NodeRegistry } from './registry.ts';
 import type { ResourceScope } from './resources.ts';
+import type { SqlAuditRecord } from './sql-audit.ts';
 import type { JobResult, NodeJob } from './transport.ts';
 import { joinPath } from './validate-flow.ts';
 
@@ -42,6 +43,11 @@ interface PreparedJob {
   dispose(): void;
   startedAt: number;
   maxOutputBytes: number | undefined;
+  /**
+   * The node's SQL audit reports. An interrupt aborts the node's signal before the job settles, so
+   * statements cut off by it are reported (as cancelled) in time to go back with the result.
+   */
+  audit: SqlAuditRecord[];
 }
 
 export async function executeJob(
@@ -161,6 +167,7 @@ function prepare(job: NodeJob, host: ExecutionHost, hooks: JobHooks): PreparedJo
   if (hooks.signal?.aborted) onCancel();
   else hooks.signal?.addEventListener('abort', onCancel, { once: true });
   const onProgress = hooks.onProgress;
+  const audit: SqlAuditRecord[] = [];
   const ctx = createNodeContext({
     runId: job.runId,
     nodeId: job.nodeId,
@@ -171,6 +178,7 @@ function prepare(job: NodeJob, host: ExecutionHost, hooks: JobHooks): PreparedJo
     settings: host.settings,
     resources: host.resources,
     runInput: job.runInput,
+    onAuditSql: (record) => audit.push(record),
     ...(onProgress ? { onProgress: (progress: NodeProgress) => onProgress(job, progress) } : {}),
   });
   return {
@@ -181,6 +189,7 @@ function prepare(job: NodeJob, host: ExecutionHost, hooks: JobHooks): PreparedJo
     interrupted,
     startedAt,
     maxOutputBytes: host.maxOutputBytes,
+    audit,
     dispose() {
       if (timer) clearTimeout(timer);
       hooks.signal?.removeEventListener('abort', onCancel);
@@ -190,6 +199,11 @@ function prepare(job: NodeJob, host: ExecutionHost, hooks: JobHooks): PreparedJo
 
 function finish(prepared: PreparedJob, settled: Settled<Record<string, unknown>>): JobResult {
   prepared.dispose();
+  const audit = prepared.audit.length === 0 ? {} : { audit: prepared.audit.slice() };
+  return { ...settle(prepared, settled), ...audit };
+}
+
+function settle(prepared: PreparedJob, settled: Settled<Record<string, unknown>>): JobResult {
   const { job, startedAt } = prepared;
   if (!settled.ok) return failedResult(job, startedAt, settled.error);
   try {

@@ -6,6 +6,7 @@ import type { HostSettings } from './host-settings.ts';
 import { environmentSettings } from './host-settings.ts';
 import type { ResourceScope } from './resources.ts';
 import { ResourcePool } from './resources.ts';
+import type { SqlAuditRecord } from './sql-audit.ts';
 
 export interface NodeContextOptions {
   runId?: string;
@@ -20,6 +21,8 @@ export interface NodeContextOptions {
   settings?: HostSettings;
   resources?: ResourceScope;
   runInput?: unknown;
+  /** Where the node's SQL audit reports go, with run, node and attempt; dropped when not given. */
+  onAuditSql?: (record: SqlAuditRecord) => void;
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -27,10 +30,14 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
 export function createNodeContext(options: NodeContextOptions = {}): NodeContext {
   const onProgress = options.onProgress;
   const settings = options.settings ?? environmentSettings;
+  const onAuditSql = options.onAuditSql;
+  const runId = options.runId ?? 'run-local';
+  const nodeId = options.nodeId ?? 'node';
+  const attempt = options.attempt ?? 1;
   return {
-    runId: options.runId ?? 'run-local',
-    nodeId: options.nodeId ?? 'node',
-    attempt: options.attempt ?? 1,
+    runId,
+    nodeId,
+    attempt,
     delivery: options.delivery ?? 1,
     signal: options.signal ?? new AbortController().signal,
     logger: options.logger ?? silentLogger,
@@ -40,5 +47,6 @@ export function createNodeContext(options: NodeContextOptions = {}): NodeContext
     connection: settings.connection ?? noConnections,
     resources: options.resources ?? new ResourcePool(),
     runInput: options.runInput,
+    auditSql: (report) => onAuditSql?.({ ...report, at: Date.now(), runId, nodeId, attempt }),
   };
 }

@@ -4,6 +4,7 @@
 
 import type { Lane, NodeProgress } from './define-node.ts';
 import type { SerializedError } from './errors.ts';
+import type { SqlAuditRecord } from './sql-audit.ts';
 
 export interface NodeJob {
   /** `<runId>-<nodeId>-<attempt>`: a repeated dispatch of the same attempt is the same job. */
@@ -39,6 +40,8 @@ export interface JobResult {
   /** Epoch ms when the node started and ended where it ran. */
   startedAt: number;
   finishedAt: number;
+  /** The SQL statements the node ran, for the audit log (failed and cancelled jobs too). */
+  audit?: SqlAuditRecord[];
 }
 
 export interface JobProgress {

@@ -8,6 +8,7 @@ import { silentLogger } from '../node-context.ts';
 import { createOwnerId } from '../owner.ts';
 import type { NodeRegistry } from '../registry.ts';
 import { nextRunStatus, TERMINAL_RUN_STATUSES } from '../run-machine.ts';
+import { type SqlAuditRecord, sqlAuditDraft } from '../sql-audit.ts';
 import type { NodeRunRecord, RunEvent, RunRecord, RunTrigger } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import type { JobProgress, JobResult, NodeJob, Transport } from '../transport.ts';
@@ -122,8 +123,22 @@ export class Orchestrator {
         if (this.#adoptOrphans && !this.#closed) await this.resumeOrphans();
       },
     });
-    this.#transport.onSettled((result) => this.#push({ type: 'settled', result }));
+    this.#transport.onSettled((result) => {
+      // Statements that ran are audited even when the result itself is stale or ignored.
+      if (result.audit?.length) this.#appendAudit(result.audit);
+      this.#push({ type: 'settled', result });
+    });
     this.#transport.onProgress((progress) => this.#push({ type: 'progress', progress }));
+  }
+
+  #appendAudit(records: readonly SqlAuditRecord[]): void {
+    this.#store.audit.append(records.map(sqlAuditDraft)).catch((error: Error) =>
+      this.#logger.error('writing the SQL audit log failed', {
+        error: error.message,
+        runId: records[0]?.runId,
+        statements: records.length,
+      }),
+    );
   }
 
   /** Takes over runs whose owner is gone, then keeps leases fresh. */

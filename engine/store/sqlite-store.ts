@@ -3,6 +3,7 @@ import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { R1flowError } from '../errors.ts';
 import type { FlowDocument } from '../flow-schema.ts';
 import type { ApiKeyRecords } from './api-key-records.ts';
+import type { AuditRecords } from './audit-records.ts';
 import type { ConnectionRecords } from './connection-records.ts';
 import type { ExampleRecords, FeedbackRecords } from './feedback-records.ts';
 import { openStoreDatabase } from './open-database.ts';
@@ -29,6 +30,7 @@ import {
   toJson,
 } from './row-mappers.ts';
 import { SqliteApiKeyRecords } from './sqlite-api-key-records.ts';
+import { SqliteAuditRecords } from './sqlite-audit-records.ts';
 import { SqliteConnectionRecords } from './sqlite-connection-records.ts';
 import { SqliteExampleRecords, SqliteFeedbackRecords } from './sqlite-feedback-records.ts';
 import { SqliteReplayRecords } from './sqlite-replay-records.ts';
@@ -52,6 +54,7 @@ export class SqliteStore implements Store {
   readonly connections: ConnectionRecords;
   readonly feedback: FeedbackRecords;
   readonly examples: ExampleRecords;
+  readonly audit: AuditRecords;
 
   constructor(path: string) {
     this.path = path;
@@ -67,6 +70,7 @@ export class SqliteStore implements Store {
     const examples = new SqliteExampleRecords(this.#sql);
     this.examples = examples;
     this.feedback = new SqliteFeedbackRecords(this.#db, this.#sql, examples);
+    this.audit = new SqliteAuditRecords(this.#db, this.#sql);
   }
 
   async saveFlow(document: FlowDocument): Promise<FlowVersion> {

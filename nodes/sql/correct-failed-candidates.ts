@@ -11,6 +11,7 @@ import type { GenerateParams } from '../llm/generate-params.ts';
 import { sampleForMessage } from '../llm/sample-candidates.ts';
 import type { CorrectionAttempt, ExecutedCandidate, ExecutionResults, SchemaContext } from '../types.ts';
 import { type ExecuteLimits, executeCandidates, type SqlExecutor } from './execute-candidates.ts';
+import { sqlAuditor } from './sql-auditor.ts';
 
 export interface CorrectionSettings {
   model: GenerateParams;
@@ -92,10 +93,12 @@ async function correctOnce(
   }
   const offset = candidates.length;
   const fresh = sampled.candidates.candidates.map((candidate, i) => ({ ...candidate, index: offset + i }));
+  const warehouse = { database: task.database, dialect: task.schema.dialect };
   const executed = await executeCandidates(task.executor, task.database, fresh, {
     ...settings.limits,
     signal: ctx.signal,
     owner: ctx.runId,
+    audit: sqlAuditor(ctx, warehouse, fresh),
   });
   if (ctx.signal.aborted) throw cancelled(ctx, ctx.signal.reason);
   candidates.push(...executed);

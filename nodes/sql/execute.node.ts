@@ -6,6 +6,7 @@ import { defineNode } from '../../engine/define-node.ts';
 import { ExecutionResultsPort, SchemaContextPort, SqlCandidatesPort } from '../types.ts';
 import { executeCandidates } from './execute-candidates.ts';
 import { executionDatabase } from './execution-database.ts';
+import { sqlAuditor } from './sql-auditor.ts';
 import { executorFor } from './warehouse-executor.ts';
 
 const ExecuteParamsSchema = z.object({
@@ -49,10 +50,12 @@ export default defineNode({
     const { dialect } = inputs.schema;
     const database = executionDatabase(ctx, inputs.schema);
     const executor = await executorFor(ctx, { database, dialect });
-    const candidates = await executeCandidates(executor, database, inputs.candidates.candidates, {
+    const asked = inputs.candidates.candidates;
+    const candidates = await executeCandidates(executor, database, asked, {
       ...params,
       signal: ctx.signal,
       owner: ctx.runId,
+      audit: sqlAuditor(ctx, { database, dialect }, asked),
       onProgress: (done, total) =>
         ctx.progress({ message: `ran ${done} of ${total} distinct queries`, fraction: done / total }),
     });
