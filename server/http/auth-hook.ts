@@ -11,8 +11,14 @@ import type { ServerContext } from './server-context.ts';
 
 export const SESSION_COOKIE = 'r1flow_session';
 
-/** Who may call a route: anyone, an API key holder, or a webhook caller (checked by the hook). */
-export type RouteAccess = 'public' | 'key' | 'webhook';
+/**
+ * Who may call a route: anyone, an API key holder, an administrator, or a webhook caller (checked
+ * by the hook). `admin` routes (the audit log) need a key today, like `key` routes; roles will
+ * narrow them to administrators here, in one place.
+ */
+export type RouteAccess = 'public' | 'key' | 'admin' | 'webhook';
+
+const NEEDS_KEY: ReadonlySet<RouteAccess> = new Set(['key', 'admin']);
 
 /** The key a request authenticated with, so long-lived answers (SSE) can re-check it. */
 export interface Credential {
@@ -37,7 +43,7 @@ export function routeAccess(request: FastifyRequest): RouteAccess {
 export function createAuthHook(context: ServerContext) {
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     // The not-found handler serves nothing, so it answers 404 whoever asks.
-    if (request.is404 || routeAccess(request) !== 'key' || !context.options.requireKey) return;
+    if (request.is404 || !NEEDS_KEY.has(routeAccess(request)) || !context.options.requireKey) return;
     const key = presentedKey(request);
     if (key !== undefined) {
       const keyId = await context.apiKeys.verify(key);

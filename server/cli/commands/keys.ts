@@ -1,12 +1,17 @@
 import { SqliteStore } from '../../../engine/store/sqlite-store.ts';
+import { AuditTrail } from '../../audit/audit-trail.ts';
+import { cliActor } from '../../audit/cli-actor.ts';
 import { ApiKeys } from '../../auth/api-keys.ts';
 import { dbFlag, dbPath, parseFlags } from '../options.ts';
 import { defineCommandGroup } from './command-group.ts';
 
-async function withKeys<T>(db: string | undefined, use: (keys: ApiKeys) => Promise<T>): Promise<T> {
+async function withKeys<T>(
+  db: string | undefined,
+  use: (keys: ApiKeys, audit: AuditTrail) => Promise<T>,
+): Promise<T> {
   const store = new SqliteStore(dbPath(db));
   try {
-    return await use(new ApiKeys(store.apiKeys));
+    return await use(new ApiKeys(store.apiKeys), new AuditTrail(store.audit));
   } finally {
     await store.close();
   }
@@ -23,7 +28,14 @@ export const keysCommand = defineCommandGroup('keys', 'Create, list and revoke A
     usage: createUsage,
     async run(argv) {
       const { values } = parseFlags(argv, { ...dbFlag, name: { type: 'string' } }, createUsage);
-      const created = await withKeys(values.db, (keys) => keys.create(values.name ?? 'default'));
+      // The entry names the new key (its id comes with the result); the key itself is printed once, below.
+      const created = await withKeys(values.db, (keys, audit) =>
+        audit.around(
+          { kind: 'key.create', actor: cliActor(), target: null },
+          () => keys.create(values.name ?? 'default'),
+          ({ info }) => ({ detail: { id: info.id, name: info.name } }),
+        ),
+      );
       process.stderr.write(
         `created key ${created.info.id} (${created.info.name}); store it now, it is not shown again:\n`,
       );
@@ -61,7 +73,9 @@ export const keysCommand = defineCommandGroup('keys', 'Create, list and revoke A
         process.stderr.write(`usage: r1flow ${revokeUsage}\n`);
         return 2;
       }
-      const revoked = await withKeys(values.db, (keys) => keys.revoke(id));
+      const revoked = await withKeys(values.db, (keys, audit) =>
+        audit.around({ kind: 'key.revoke', actor: cliActor(), target: id }, () => keys.revoke(id)),
+      );
       process.stdout.write(`revoked ${revoked.id} (${revoked.name})\n`);
       return 0;
     },

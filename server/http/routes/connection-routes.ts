@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CONNECTION_KINDS, CONNECTION_NAME } from '../../../engine/connections.ts';
+import { requestActor } from '../request-actor.ts';
 import type { RouteTable } from '../route.ts';
 import type { ServerContext } from '../server-context.ts';
 
@@ -38,8 +39,13 @@ export function registerConnectionRoutes(
       })
       .strict(),
     responses: { 201: 'Added', 400: 'Bad name or URL for the kind', 409: 'The name is taken' },
-    handler: async ({ body }, _request, reply) => {
-      const added = await connections.add(body);
+    handler: async ({ body }, request, reply) => {
+      // The entry names the connection and its kind, never the URL (it may hold a password).
+      const added = await context.audit.around(
+        { kind: 'connection.add', actor: await requestActor(context, request), target: body.name },
+        () => connections.add(body),
+        (connection) => ({ detail: { kind: connection.kind, replace: body.replace === true } }),
+      );
       reply.status(201);
       return { connection: added };
     },
@@ -52,7 +58,16 @@ export function registerConnectionRoutes(
     summary: 'Try a connection and remember the outcome (ok, or the error naming the connection)',
     params: ConnectionParams,
     responses: { 200: 'Tested: see lastTest.ok', 404: 'No such connection' },
-    handler: async ({ params }) => ({ connection: await connections.test(params.name) }),
+    handler: async ({ params }, request) => {
+      const actor = await requestActor(context, request);
+      const operation = { kind: 'connection.test' as const, actor, target: params.name };
+      const tested = await context.audit.around(
+        operation,
+        () => connections.test(params.name),
+        ({ lastTest }) => (lastTest.ok ? {} : { outcome: 'error', reason: lastTest.message }),
+      );
+      return { connection: tested };
+    },
   });
 
   routes.add(app, {
@@ -62,8 +77,13 @@ export function registerConnectionRoutes(
     summary: 'Remove a named connection',
     params: ConnectionParams,
     responses: { 204: 'Removed', 404: 'No such connection' },
-    handler: async ({ params }, _request, reply) => {
-      await connections.remove(params.name);
+    handler: async ({ params }, request, reply) => {
+      const operation = {
+        kind: 'connection.remove' as const,
+        actor: await requestActor(context, request),
+        target: params.name,
+      };
+      await context.audit.around(operation, () => connections.remove(params.name));
       return reply.status(204).send();
     },
   });

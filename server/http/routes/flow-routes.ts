@@ -1,11 +1,12 @@
 // Flows and their versions. Every save is a new immutable version and publishes it: the flow's
 // webhook and schedule triggers follow the latest version.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { R1flowError } from '../../../engine/errors.ts';
 import { NodeIdSchema } from '../../../engine/flow-schema.ts';
 import { portsOfNodes } from '../../../engine/node-ports.ts';
 import { validateFlow } from '../../../engine/validate-flow.ts';
+import { requestActor } from '../request-actor.ts';
 import type { RouteTable } from '../route.ts';
 import type { ServerContext } from '../server-context.ts';
 import { describeTriggers } from './trigger-views.ts';
@@ -15,6 +16,20 @@ const AnyBody = z.unknown();
 
 export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, context: ServerContext): void {
   const { store, registry } = context.runtime;
+
+  /** Saves and records it in the audit log (the flow's id and new version; never a new secret). */
+  async function auditedSave(request: FastifyRequest, document: unknown, expectedId?: string) {
+    const id = expectedId ?? (document as { id?: unknown } | null)?.id;
+    return context.audit.around(
+      {
+        kind: 'flow.save',
+        actor: await requestActor(context, request),
+        target: typeof id === 'string' ? id : null,
+      },
+      () => save(document, expectedId),
+      (saved) => ({ detail: { version: saved.version.version } }),
+    );
+  }
 
   /** Validates, saves a version, re-syncs triggers; returns what the API answers. */
   async function save(document: unknown, expectedId?: string) {
@@ -63,7 +78,7 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     summary: 'Create a flow (its first version)',
     body: AnyBody,
     responses: { 201: 'Created', 400: 'Invalid flow, with every issue', 409: 'A flow with this id exists' },
-    handler: async ({ body }, _request, reply) => {
+    handler: async ({ body }, request, reply) => {
       const id = (body as { id?: unknown } | null)?.id;
       if (typeof id === 'string' && (await store.getFlow(id))) {
         return reply.status(409).send({
@@ -73,7 +88,7 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
           },
         });
       }
-      return reply.status(201).send(await save(body));
+      return reply.status(201).send(await auditedSave(request, body));
     },
   });
 
@@ -110,10 +125,10 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     summary: 'Save a new version of a flow',
     params: FlowParams,
     body: AnyBody,
-    handler: async ({ params, body }) => {
+    handler: async ({ params, body }, request) => {
       if (!(await store.getFlow(params.id)))
         throw new R1flowError('FLOW_NOT_FOUND', `no flow "${params.id}"; POST /api/flows creates one`);
-      return save(body, params.id);
+      return auditedSave(request, body, params.id);
     },
   });
 
@@ -124,10 +139,17 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     summary: 'Enable or disable a flow (its webhooks and schedules stop while disabled)',
     params: FlowParams,
     body: z.object({ enabled: z.boolean() }).strict(),
-    handler: async ({ params, body }) => {
-      await store.setFlowEnabled(params.id, body.enabled);
-      context.onTriggersChanged();
-      return { flow: await store.getFlow(params.id) };
+    handler: async ({ params, body }, request) => {
+      const operation = {
+        kind: body.enabled ? ('flow.enable' as const) : ('flow.disable' as const),
+        actor: await requestActor(context, request),
+        target: params.id,
+      };
+      return context.audit.around(operation, async () => {
+        await store.setFlowEnabled(params.id, body.enabled);
+        context.onTriggersChanged();
+        return { flow: await store.getFlow(params.id) };
+      });
     },
   });
 
@@ -138,11 +160,18 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     summary: 'Delete a flow and its versions (its runs stay inspectable)',
     params: FlowParams,
     responses: { 204: 'Deleted' },
-    handler: async ({ params }, _request, reply) => {
-      if (!(await store.deleteFlow(params.id)))
-        throw new R1flowError('FLOW_NOT_FOUND', `no flow "${params.id}"`);
-      await context.triggers.removeFlow(params.id);
-      context.onTriggersChanged();
+    handler: async ({ params }, request, reply) => {
+      const operation = {
+        kind: 'flow.delete' as const,
+        actor: await requestActor(context, request),
+        target: params.id,
+      };
+      await context.audit.around(operation, async () => {
+        if (!(await store.deleteFlow(params.id)))
+          throw new R1flowError('FLOW_NOT_FOUND', `no flow "${params.id}"`);
+        await context.triggers.removeFlow(params.id);
+        context.onTriggersChanged();
+      });
       return reply.status(204).send();
     },
   });
@@ -188,7 +217,17 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     tag: 'triggers',
     summary: "Replace a webhook's HMAC secret or token (shown once); the old one stops working",
     params: z.object({ id: z.string().min(1) }),
-    handler: async ({ params }) => ({ secret: await context.triggers.rotateSecret(params.id) }),
+    handler: async ({ params }, request) => {
+      const operation = {
+        kind: 'trigger.rotate-secret' as const,
+        actor: await requestActor(context, request),
+        target: params.id,
+      };
+      // The new secret goes to the caller alone; the audit entry names the trigger.
+      return {
+        secret: await context.audit.around(operation, () => context.triggers.rotateSecret(params.id)),
+      };
+    },
   });
 
   routes.add(app, {
@@ -198,12 +237,19 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     summary: 'Switch a trigger on or off',
     params: z.object({ id: z.string().min(1) }),
     body: z.object({ enabled: z.boolean() }).strict(),
-    handler: async ({ params, body }) => {
-      if (!(await context.triggers.get(params.id)))
-        throw new R1flowError('NOT_FOUND', `no trigger "${params.id}"`);
-      await context.triggers.setEnabled(params.id, body.enabled);
-      context.onTriggersChanged();
-      return { trigger: await context.triggers.get(params.id) };
+    handler: async ({ params, body }, request) => {
+      const operation = {
+        kind: body.enabled ? ('trigger.enable' as const) : ('trigger.disable' as const),
+        actor: await requestActor(context, request),
+        target: params.id,
+      };
+      return context.audit.around(operation, async () => {
+        if (!(await context.triggers.get(params.id)))
+          throw new R1flowError('NOT_FOUND', `no trigger "${params.id}"`);
+        await context.triggers.setEnabled(params.id, body.enabled);
+        context.onTriggersChanged();
+        return { trigger: await context.triggers.get(params.id) };
+      });
     },
   });
 }
