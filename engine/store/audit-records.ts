@@ -31,7 +31,7 @@ export const AUDIT_KINDS = [
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
-/** `refused`: the warehouse was never asked (a write, a forbidden table) or the request was not allowed. */
+/** `refused`: a write or a forbidden table (stopped by r1flow's checks or the read-only transaction), or a caller not allowed. */
 export const AUDIT_OUTCOMES = ['ok', 'error', 'refused', 'cancelled'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 

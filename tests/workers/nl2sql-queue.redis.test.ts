@@ -60,7 +60,9 @@ describe('the NL2SQL example flow in queue mode', () => {
     // The SQL the worker ran came back with its results into the orchestrator's audit log.
     const audited = await h.store.audit.list({ runId: ids[0]!, kind: 'sql' });
     expect(audited.length).toBeGreaterThan(0);
-    expect(audited.every((entry) => entry.nodeId === 'execute' && entry.sql?.dialect === 'sqlite')).toBe(true);
+    expect(audited.every((entry) => entry.nodeId === 'execute' && entry.sql?.dialect === 'sqlite')).toBe(
+      true,
+    );
     const chosen = ((await h.store.getRunRecord(ids[0]!))!.output as { answer: Answer }).answer.sql;
     expect(audited.some((entry) => entry.outcome === 'ok' && entry.sql?.sql === chosen)).toBe(true);
   });
