@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Logger } from '../../../engine/define-node.ts';
 import { FeedbackService } from '../../feedback/feedback-service.ts';
 import { trainingRecords } from '../../feedback/training-export.ts';
+import { requestActor } from '../request-actor.ts';
 import type { RouteTable } from '../route.ts';
 import type { ServerContext } from '../server-context.ts';
 
@@ -75,7 +76,8 @@ export function registerFeedbackRoutes(
       409: 'Already reviewed',
       422: 'Nothing runnable to verify (a down-vote without SQL, or SQL that fails)',
     },
-    handler: async ({ params, body }) => service.review(params.id, body),
+    handler: async ({ params, body }, request) =>
+      service.review(params.id, body, await requestActor(context, request)),
   });
 
   routes.add(app, {
