@@ -3,6 +3,7 @@
 // inline transport, a BullMQ worker on another host, or a test.
 import type { z } from 'zod';
 import type { ResolvedConnection } from './connections.ts';
+import type { CostReport } from './node-cost.ts';
 import type { Ports, PortValues } from './ports.ts';
 import type { ResourceScope } from './resources.ts';
 import type { SqlAuditReport } from './sql-audit.ts';
@@ -41,6 +42,11 @@ export interface NodeContext {
   readonly signal: AbortSignal;
   readonly logger: Logger;
   progress(update: NodeProgress): void;
+  /**
+   * Adds to what this attempt cost (model tokens and wait, SQL time and rows); reports add up.
+   * A node sharing one model call among batched runs reports each run's share on its own ctx.
+   */
+  cost(report: CostReport): void;
   /**
    * A setting of the host running the node (model server URL, warehouse, data directory), never
    * stored with the flow; undefined when unset.

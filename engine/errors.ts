@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'FLOW_MISSING_INPUT'
   | 'FLOW_UNKNOWN_NODE_TYPE'
   | 'FLOW_BAD_PARAMS'
+  | 'FLOW_BAD_OPTIONS'
   | 'FLOW_CYCLE'
   | 'FLOW_UNKNOWN_LANE'
   | 'JSON_TOO_DEEP'
@@ -32,6 +33,10 @@ export type ErrorCode =
   | 'NODE_WORKER_LOST'
   | 'NODE_TYPE_UNAVAILABLE'
   | 'NODE_OUTPUT_TOO_LARGE'
+  | 'NODE_BAD_COST'
+  // pinned node outputs
+  | 'PIN_NOT_FOUND'
+  | 'PIN_NO_OUTPUT'
   | 'ILLEGAL_TRANSITION'
   // store
   | 'STORE_NOT_R1FLOW'

@@ -6,6 +6,7 @@ import { R1flowError, serializeError } from './errors.ts';
 import type { HostSettings } from './host-settings.ts';
 import { checkJsonDepth, formatBytes, jsonByteSize } from './json-limits.ts';
 import { createNodeContext } from './node-context.ts';
+import { addCost, isZeroCost, type NodeCost, zeroCost } from './node-cost.ts';
 import type { Ports } from './ports.ts';
 import { isOptionalPort, portTypeOf } from './ports.ts';
 import type { NodeRegistry } from './registry.ts';
@@ -48,6 +49,8 @@ interface PreparedJob {
    * statements cut off by it are reported (as cancelled) in time to go back with the result.
    */
   audit: SqlAuditRecord[];
+  /** What the node reported through `ctx.cost()` so far. */
+  spent: { cost: NodeCost };
 }
 
 export async function executeJob(
@@ -168,6 +171,7 @@ function prepare(job: NodeJob, host: ExecutionHost, hooks: JobHooks): PreparedJo
   else hooks.signal?.addEventListener('abort', onCancel, { once: true });
   const onProgress = hooks.onProgress;
   const audit: SqlAuditRecord[] = [];
+  const spent = { cost: zeroCost() };
   const ctx = createNodeContext({
     runId: job.runId,
     nodeId: job.nodeId,
@@ -179,6 +183,9 @@ function prepare(job: NodeJob, host: ExecutionHost, hooks: JobHooks): PreparedJo
     resources: host.resources,
     runInput: job.runInput,
     onAuditSql: (record) => audit.push(record),
+    onCost: (report) => {
+      spent.cost = addCost(spent.cost, report);
+    },
     ...(onProgress ? { onProgress: (progress: NodeProgress) => onProgress(job, progress) } : {}),
   });
   return {
@@ -190,6 +197,7 @@ function prepare(job: NodeJob, host: ExecutionHost, hooks: JobHooks): PreparedJo
     startedAt,
     maxOutputBytes: host.maxOutputBytes,
     audit,
+    spent,
     dispose() {
       if (timer) clearTimeout(timer);
       hooks.signal?.removeEventListener('abort', onCancel);
@@ -205,12 +213,20 @@ function finish(prepared: PreparedJob, settled: Settled<Record<string, unknown>>
 
 function settle(prepared: PreparedJob, settled: Settled<Record<string, unknown>>): JobResult {
   const { job, startedAt } = prepared;
-  if (!settled.ok) return failedResult(job, startedAt, settled.error);
+  // A failed attempt's tokens were spent all the same.
+  const cost = prepared.spent.cost;
+  if (!settled.ok) return failedResult(job, startedAt, settled.error, cost);
   try {
     const outputs = checkOutputs(prepared, settled.value);
-    return { ...jobIdentity(job), outcome: { ok: true, outputs }, startedAt, finishedAt: Date.now() };
+    return {
+      ...jobIdentity(job),
+      outcome: { ok: true, outputs },
+      startedAt,
+      finishedAt: Date.now(),
+      ...costField(cost),
+    };
   } catch (error) {
-    return failedResult(job, startedAt, error);
+    return failedResult(job, startedAt, error, cost);
   }
 }
 
@@ -286,11 +302,17 @@ function jobIdentity(job: NodeJob) {
   return { jobId: job.jobId, runId: job.runId, nodeId: job.nodeId, attempt: job.attempt };
 }
 
-export function failedResult(job: NodeJob, startedAt: number, error: unknown): JobResult {
+export function failedResult(job: NodeJob, startedAt: number, error: unknown, cost?: NodeCost): JobResult {
   return {
     ...jobIdentity(job),
     outcome: { ok: false, error: serializeError(error) },
     startedAt,
     finishedAt: Date.now(),
+    ...costField(cost),
   };
+}
+
+/** A result carries `cost` only when something was spent. */
+function costField(cost: NodeCost | undefined): { cost?: NodeCost } {
+  return cost === undefined || isZeroCost(cost) ? {} : { cost };
 }

@@ -21,7 +21,21 @@ export const NodeOptionsSchema = z
     retry: RetryOptionsSchema.optional(),
     /** Enforced where the node runs; the node's signal is aborted and the attempt fails with NODE_TIMEOUT. */
     timeoutMs: z.number().int().min(1).max(86_400_000).optional(),
-    /** A failure of this node does not fail the run; nodes fed only by it are skipped. */
+    /**
+     * What a failure (after the last retry) does: `fail` the run (the default); `continue` with
+     * `errorOutput` as the node's outputs; or `errorPort`: emit the error on an extra output port
+     * `error` and skip the normal outputs' branch. See docs/error-handling.md.
+     */
+    onError: z
+      .enum(['fail', 'continue', 'errorPort'])
+      .optional()
+      .describe('On failure: fail the run, continue with the error output, or follow the error port'),
+    /** With `onError: 'continue'`: the outputs the failed node emits, checked against its ports. */
+    errorOutput: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('With "continue": the outputs the node gives when it fails (one key per output port)'),
+    /** Older spelling of `onError: 'continue'` without an error output; still accepted. */
     continueOnError: z.boolean().optional(),
   })
   .strict();

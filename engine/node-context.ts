@@ -2,8 +2,10 @@
 // node sees the same thing wherever it runs.
 import { noConnections } from './connections.ts';
 import type { Logger, NodeContext, NodeProgress } from './define-node.ts';
+import { R1flowError } from './errors.ts';
 import type { HostSettings } from './host-settings.ts';
 import { environmentSettings } from './host-settings.ts';
+import { type CostReport, CostReportSchema } from './node-cost.ts';
 import type { ResourceScope } from './resources.ts';
 import { ResourcePool } from './resources.ts';
 import type { SqlAuditRecord } from './sql-audit.ts';
@@ -17,6 +19,8 @@ export interface NodeContextOptions {
   signal?: AbortSignal;
   logger?: Logger;
   onProgress?: (progress: NodeProgress) => void;
+  /** Receives each checked `ctx.cost()` report. */
+  onCost?: (report: CostReport) => void;
   /** The host's settings and secrets; defaults to the process environment. */
   settings?: HostSettings;
   resources?: ResourceScope;
@@ -29,6 +33,7 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
 
 export function createNodeContext(options: NodeContextOptions = {}): NodeContext {
   const onProgress = options.onProgress;
+  const onCost = options.onCost;
   const settings = options.settings ?? environmentSettings;
   const onAuditSql = options.onAuditSql;
   const runId = options.runId ?? 'run-local';
@@ -42,6 +47,18 @@ export function createNodeContext(options: NodeContextOptions = {}): NodeContext
     signal: options.signal ?? new AbortController().signal,
     logger: options.logger ?? silentLogger,
     progress: (update) => onProgress?.(update),
+    cost: (report) => {
+      const checked = CostReportSchema.safeParse(report);
+      if (!checked.success) {
+        const issue = checked.error.issues[0]!;
+        throw new R1flowError(
+          'NODE_BAD_COST',
+          `${options.nodeId ?? 'node'} reported a bad cost: ${issue.path.join('.') || 'report'}: ${issue.message}`,
+          { retryable: false },
+        );
+      }
+      onCost?.(checked.data);
+    },
     setting: settings.setting,
     secret: settings.secret,
     connection: settings.connection ?? noConnections,

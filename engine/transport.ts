@@ -4,6 +4,7 @@
 
 import type { Lane, NodeProgress } from './define-node.ts';
 import type { SerializedError } from './errors.ts';
+import type { NodeCost } from './node-cost.ts';
 import type { SqlAuditRecord } from './sql-audit.ts';
 
 export interface NodeJob {
@@ -42,6 +43,8 @@ export interface JobResult {
   finishedAt: number;
   /** The SQL statements the node ran, for the audit log (failed and cancelled jobs too). */
   audit?: SqlAuditRecord[];
+  /** What the attempt cost, as its node reported it; absent when it reported nothing. */
+  cost?: NodeCost;
 }
 
 export interface JobProgress {

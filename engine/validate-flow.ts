@@ -2,6 +2,7 @@
 // each with a code and a JSON path, so the editor can mark every offending node in one pass.
 import type { z } from 'zod';
 import type { AnyNodeDefinition } from './define-node.ts';
+import { ERROR_PORT, onErrorOf, outputPortsOf } from './error-policy.ts';
 import type { ErrorCode } from './errors.ts';
 import { R1flowError } from './errors.ts';
 import type { FlowDocument, FlowNode } from './flow-schema.ts';
@@ -124,13 +125,14 @@ function resolveNodes(document: FlowDocument, registry: NodeRegistry, issues: Fl
       }
       return;
     }
-    const dynamic: Ports = definition.dynamicOutputs?.(params.data) ?? {};
+    const outputs = outputPortsOf(definition, params.data, node.options);
+    checkErrorOptions(node, definition, outputs, path, issues);
     nodes.set(node.id, {
       node,
       definition,
       params: params.data,
       inputs: definition.inputs,
-      outputs: { ...dynamic, ...definition.outputs },
+      outputs,
       incoming: new Map(),
       downstream: new Set(),
     });
@@ -202,6 +204,15 @@ function endpoint(
   const resolved = nodes.get(end.node);
   if (!resolved) return undefined; // the node itself is invalid and already reported
   const port = resolved[portSide][end.port];
+  if (!port && portSide === 'outputs' && end.port === ERROR_PORT) {
+    issues.push({
+      code: 'FLOW_EDGE_MISSING_PORT',
+      path: `${edgePath}.${side}.port`,
+      nodeId: end.node,
+      message: `${end.node} has an "${ERROR_PORT}" output only when its options.onError is "errorPort"`,
+    });
+    return undefined;
+  }
   if (!port) {
     const available = Object.keys(resolved[portSide]);
     issues.push({
@@ -213,6 +224,66 @@ function endpoint(
     return undefined;
   }
   return { resolved, port };
+}
+
+/**
+ * The error options fit together, and an error output is what the node's output ports accept.
+ * Problems inside errorOutput are reported at `options.errorOutput` (the one field the editor
+ * shows for it), their message naming the port.
+ */
+function checkErrorOptions(
+  node: FlowNode,
+  definition: AnyNodeDefinition,
+  outputs: Ports,
+  path: string,
+  issues: FlowIssue[],
+) {
+  const { options } = node;
+  const problem = (at: string, message: string) =>
+    issues.push({
+      code: 'FLOW_BAD_OPTIONS',
+      path: `${path}.options.${at}`,
+      nodeId: node.id,
+      message: `${node.id}: ${message}`,
+    });
+  if (options.continueOnError !== undefined && options.onError !== undefined) {
+    problem('continueOnError', 'continueOnError is the older spelling of onError; give only onError');
+  }
+  const onError = onErrorOf(options);
+  if (onError === 'errorPort' && ERROR_PORT in definition.outputs) {
+    problem(
+      'onError',
+      `${node.type} has an output of its own named "${ERROR_PORT}", so it cannot get an error port`,
+    );
+  }
+  if (options.errorOutput === undefined) return;
+  if (onError !== 'continue') {
+    problem('errorOutput', 'errorOutput is used only with onError "continue"');
+    return;
+  }
+  for (const [name, value] of Object.entries(options.errorOutput)) {
+    const port = outputs[name];
+    if (!port) {
+      problem(
+        'errorOutput',
+        `${node.type} has no output "${name}" (it has: ${Object.keys(outputs).join(', ')})`,
+      );
+      continue;
+    }
+    const parsed = portTypeOf(port).schema.safeParse(value);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0]!;
+      problem(
+        'errorOutput',
+        `${joinPath(`errorOutput.${name}`, first.path)}: ${first.message} (the output "${name}" is a "${portTypeOf(port).name}")`,
+      );
+    }
+  }
+  for (const [name, port] of Object.entries(outputs)) {
+    if (!isOptionalPort(port) && !(name in options.errorOutput)) {
+      problem('errorOutput', `errorOutput needs a value for the output "${name}" (${portTypeOf(port).name})`);
+    }
+  }
 }
 
 function checkRequiredInputs(document: FlowDocument, nodes: Map<string, ResolvedNode>, issues: FlowIssue[]) {

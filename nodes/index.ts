@@ -12,6 +12,7 @@ import execute from './sql/execute.node.ts';
 import judge from './sql/judge.node.ts';
 import reward from './sql/reward.node.ts';
 import vote from './sql/vote.node.ts';
+import errorTrigger from './trigger/error.node.ts';
 import manualTrigger from './trigger/manual.node.ts';
 import scheduleTrigger from './trigger/schedule.node.ts';
 import webhookTrigger from './trigger/webhook.node.ts';
@@ -21,6 +22,7 @@ export const BUILTIN_NODES: readonly AnyNodeDefinition[] = [
   manualTrigger,
   webhookTrigger,
   scheduleTrigger,
+  errorTrigger,
   branch,
   answer,
   retrieve,

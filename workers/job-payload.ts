@@ -7,6 +7,7 @@ import { LANES } from '../engine/define-node.ts';
 import type { ErrorCode } from '../engine/errors.ts';
 import { R1flowError } from '../engine/errors.ts';
 import { DEFAULT_MAX_PAYLOAD_BYTES, formatBytes } from '../engine/json-limits.ts';
+import { NodeCostSchema } from '../engine/node-cost.ts';
 import { SqlAuditRecordSchema } from '../engine/sql-audit.ts';
 import type { JobResult, NodeJob } from '../engine/transport.ts';
 
@@ -55,6 +56,7 @@ const JobResultSchema = z.object({
   startedAt: z.number(),
   finishedAt: z.number(),
   audit: z.array(SqlAuditRecordSchema).optional(),
+  cost: NodeCostSchema.optional(),
 });
 
 /** A worker's view of a job's data: the NodeJob, or why it is not one. */

@@ -3,11 +3,15 @@
 // - an edge is live when its source succeeded and emitted that port (control.branch emits one);
 // - a node whose required input is dead, or whose inputs are all dead, is skipped, and skips
 //   propagate downstream; nodes without inputs start at once; ready nodes all dispatch together;
-// - a failure retries with backoff while attempts remain, then fails the run (cancelling what
-//   still runs) unless the node has `continueOnError`.
+// - a failure retries with backoff while attempts remain, then follows the node's `onError`: fail
+//   the run (cancelling what still runs), or keep the node `failed` with the outputs its policy
+//   gives (error-policy.ts: the error output, or only the `error` port), which feed downstream
+//   like a success's outputs; ports it does not emit skip their branch.
 
 import { backoffDelayMs } from '../backoff.ts';
+import { onErrorOf, outputsOnFailure } from '../error-policy.ts';
 import type { SerializedError } from '../errors.ts';
+import { addCost, type NodeCost, zeroCost } from '../node-cost.ts';
 import { nextNodeStatus, nextRunStatus, TERMINAL_NODE_STATUSES } from '../run-machine.ts';
 import type { JobResult } from '../transport.ts';
 import { jobIdFor } from '../transport.ts';
@@ -67,7 +71,9 @@ function readinessOf(run: ActiveRun, resolved: ResolvedNode): Readiness {
   for (const [input, source] of resolved.incoming) {
     const upstream = run.nodes.get(source.node)!;
     if (!TERMINAL_NODE_STATUSES.has(upstream.status)) return { kind: 'wait' };
-    const value = upstream.status === 'succeeded' ? upstream.outputs?.[source.port] : undefined;
+    // A failed node that did not fail the run may still emit outputs (its onError policy's).
+    const emits = upstream.status === 'succeeded' || upstream.status === 'failed';
+    const value = emits ? upstream.outputs?.[source.port] : undefined;
     if (value === undefined) {
       if (resolved.inputs[input]?.kind !== 'optional-port') deadRequired.push(input);
       continue;
@@ -139,29 +145,66 @@ export function applyResult(run: ActiveRun, result: JobResult, tick: Tick): numb
     finishedAt: result.finishedAt,
     durationMs: Math.max(0, result.finishedAt - result.startedAt),
   };
+  const spent = chargeCost(run, node, result.cost, tick);
+  // Events carry the attempt's own cost (metrics count it); rows carry the sums.
+  const costData = result.cost ? { cost: result.cost } : {};
   if (result.outcome.ok) {
     node.status = nextNodeStatus(node.status, 'SUCCEED');
     node.outputs = result.outcome.outputs;
-    tick.patchNode(run.id, node.id, { status: node.status, output: node.outputs, error: null, ...timing });
-    recordAttempt(run, node, 'succeeded', null, timing, tick);
-    tick.event(run.id, 'node.succeeded', node.id, { attempt: node.attempt, durationMs: timing.durationMs });
+    tick.patchNode(run.id, node.id, {
+      status: node.status,
+      output: node.outputs,
+      error: null,
+      ...timing,
+      ...spent,
+    });
+    recordAttempt(run, node, 'succeeded', null, timing, tick, result.cost);
+    tick.event(run.id, 'node.succeeded', node.id, {
+      attempt: node.attempt,
+      durationMs: timing.durationMs,
+      ...costData,
+    });
     return null;
   }
   const error = result.outcome.error;
   const resolved = run.flow.nodes.get(node.id)!;
   const attempts = resolved.node.options.retry?.attempts ?? 1;
-  recordAttempt(run, node, 'failed', error, timing, tick);
+  recordAttempt(run, node, 'failed', error, timing, tick, result.cost);
   if (shouldRetry(error, node.attempt, attempts)) {
     node.status = nextNodeStatus(node.status, 'RETRY');
     node.retryAt = tick.now + backoffDelayMs(resolved.node.options.retry?.backoffMs ?? 1000, node.attempt);
-    tick.patchNode(run.id, node.id, { status: node.status, error, retryAt: node.retryAt, ...timing });
-    tick.event(run.id, 'node.retrying', node.id, { attempt: node.attempt, error, retryAt: node.retryAt });
+    tick.patchNode(run.id, node.id, {
+      status: node.status,
+      error,
+      retryAt: node.retryAt,
+      ...timing,
+      ...spent,
+    });
+    tick.event(run.id, 'node.retrying', node.id, {
+      attempt: node.attempt,
+      error,
+      retryAt: node.retryAt,
+      ...costData,
+    });
     return node.retryAt;
   }
   node.status = nextNodeStatus(node.status, 'FAIL');
-  tick.patchNode(run.id, node.id, { status: node.status, error, ...timing });
-  tick.event(run.id, 'node.failed', node.id, { attempt: node.attempt, error });
-  if (!resolved.node.options.continueOnError) {
+  const options = resolved.node.options;
+  node.outputs = outputsOnFailure(node.id, options, error, node.attempt);
+  tick.patchNode(run.id, node.id, {
+    status: node.status,
+    error,
+    output: node.outputs,
+    ...timing,
+    ...spent,
+  });
+  tick.event(run.id, 'node.failed', node.id, {
+    attempt: node.attempt,
+    error,
+    ...(node.outputs === null ? {} : { onError: onErrorOf(options) }),
+    ...costData,
+  });
+  if (node.outputs === null) {
     endRun(
       run,
       'FAIL',
@@ -219,9 +262,35 @@ function recordAttempt(
   error: SerializedError | null,
   timing: { startedAt: number | null; finishedAt: number },
   tick: Tick,
+  cost: NodeCost | undefined = undefined,
 ): void {
   tick.changes.push({
     kind: 'insertAttempt',
-    attempt: { runId: run.id, nodeId: node.id, attempt: node.attempt, status, error, ...timing },
+    attempt: {
+      runId: run.id,
+      nodeId: node.id,
+      attempt: node.attempt,
+      status,
+      error,
+      ...timing,
+      cost: cost ?? null,
+    },
   });
+}
+
+/**
+ * Adds an attempt's cost to its node run and its run; the run's new sum is patched here, the
+ * node's is returned for the caller's own patch of that node.
+ */
+function chargeCost(
+  run: ActiveRun,
+  node: ActiveNode,
+  cost: NodeCost | undefined,
+  tick: Tick,
+): { cost?: NodeCost } {
+  if (!cost) return {};
+  node.cost = addCost(node.cost ?? zeroCost(), cost);
+  run.cost = addCost(run.cost ?? zeroCost(), cost);
+  tick.changes.push({ kind: 'updateRun', runId: run.id, patch: { cost: run.cost } });
+  return { cost: node.cost };
 }

@@ -1,11 +1,12 @@
 // The rows a new run starts with: its record (owned and leased by the process that starts it)
 // and one pending row per node, or, for a re-run, the reused outputs of the nodes upstream of
-// `fromNode`.
+// `fromNode`, and the pinned outputs it was given.
 import { newRunId } from '../ids.ts';
+import type { PinRecord } from '../store/pin-records.ts';
 import type { NodeRunRecord, RunRecord, RunTrigger } from '../store/records.ts';
 import type { StoredRun } from '../store/store.ts';
 import type { ResolvedFlow } from '../validate-flow.ts';
-import { reusedNodeRows } from './rerun.ts';
+import { pinnedNodeRows, reusedNodeRows } from './rerun.ts';
 
 export interface NewRun {
   flow: ResolvedFlow;
@@ -17,6 +18,8 @@ export interface NewRun {
   request: { trigger?: RunTrigger; idempotencyKey?: string; rerun?: { runId: string; fromNode?: string } };
   /** The run being re-run. */
   source: StoredRun | null;
+  /** Pinned outputs the run takes instead of running those nodes (editor runs only). */
+  pins?: readonly PinRecord[];
   owner: string;
   leaseMs: number;
 }
@@ -39,6 +42,7 @@ export function newRunRows(n: NewRun): { record: RunRecord; nodes: NodeRunRecord
     owner: n.owner,
     leaseUntil: now + n.leaseMs,
     cancelRequested: false,
+    cost: null,
     createdAt: now,
     startedAt: null,
     finishedAt: null,
@@ -47,6 +51,7 @@ export function newRunRows(n: NewRun): { record: RunRecord; nodes: NodeRunRecord
     emptyNodeRow(record.id, nodeId, n.flow.nodes.get(nodeId)!.definition.key),
   );
   if (n.source && request.rerun) reusedNodeRows(n.flow, n.source.nodes, nodes, request.rerun.fromNode);
+  if (n.pins) pinnedNodeRows(n.pins, nodes, now);
   return { record, nodes };
 }
 
@@ -67,5 +72,7 @@ export function emptyNodeRow(runId: string, nodeId: string, nodeKey: string): No
     finishedAt: null,
     durationMs: null,
     reused: false,
+    pinned: false,
+    cost: null,
   };
 }

@@ -17,6 +17,7 @@ import { activeRunFromStored } from './active-run.ts';
 import { advanceRun, applyResult, endRun, redispatchNode } from './advance-run.ts';
 import type { RunCommitFailure } from './commit-tick.ts';
 import { commitTick } from './commit-tick.ts';
+import { ErrorFlows } from './error-flows.ts';
 import { checkNoCallerHistory, joinThread, type ThreadRequest } from './join-thread.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import { newRunRows } from './new-run.ts';
@@ -45,6 +46,11 @@ export interface OrchestratorOptions {
    * `r1flow run` says false: it drives only its own run.
    */
   adoptOrphans?: boolean;
+  /**
+   * Whether a failed run starts the error flows watching its flow (scheduler/error-flows.ts).
+   * Defaults to `adoptOrphans`: one-shot commands report their failures themselves.
+   */
+  startErrorFlows?: boolean;
   logger?: Logger;
 }
 
@@ -57,6 +63,11 @@ export interface StartRunRequest extends ThreadRequest {
   idempotencyKey?: string;
   /** Re-run of an earlier run: outputs of nodes not downstream of `fromNode` are reused. */
   rerun?: { runId: string; fromNode?: string };
+  /**
+   * Take the flow's pinned outputs instead of running those nodes. Only for runs a builder starts
+   * to try a flow (the editor); webhooks and schedules never set it.
+   */
+  usePins?: boolean;
 }
 
 type InboxItem =
@@ -91,6 +102,7 @@ export class Orchestrator {
   readonly #listeners: ((events: RunEvent[]) => void)[] = [];
   readonly #pendingIdempotent = new Map<string, Promise<RunRecord>>();
   readonly #versions: FlowVersions;
+  readonly #errorFlows: ErrorFlows | null;
   #closed = false;
 
   constructor(options: OrchestratorOptions) {
@@ -104,6 +116,15 @@ export class Orchestrator {
     this.#logger = options.logger ?? silentLogger;
     this.#waiters = new RunWaiters(this.#store);
     this.#versions = new FlowVersions(this.#store);
+    this.#errorFlows =
+      (options.startErrorFlows ?? this.#adoptOrphans)
+        ? new ErrorFlows({
+            store: this.#store,
+            versions: this.#versions,
+            startRun: (request) => this.startRun(request),
+            logger: this.#logger,
+          })
+        : null;
     this.#loop = new TickLoop<InboxItem>(
       (items) => this.#tick(items),
       (error) => this.#logger.error('scheduler tick failed', { error: (error as Error).message }),
@@ -213,6 +234,7 @@ export class Orchestrator {
       threadId: thread?.threadId ?? null,
       request,
       source,
+      ...(request.usePins ? { pins: await this.#store.pins.list(stored.flowId) } : {}),
       owner: this.owner,
       leaseMs: this.#leaseMs,
     });
@@ -351,7 +373,9 @@ export class Orchestrator {
     }
     this.#emit(events);
     for (const run of touched) {
-      if (!unstored.has(run.id) && TERMINAL_RUN_STATUSES.has(run.status)) this.#forget(run.id);
+      if (unstored.has(run.id) || !TERMINAL_RUN_STATUSES.has(run.status)) continue;
+      this.#forget(run.id);
+      if (run.status === 'failed') this.#startErrorFlows(run);
     }
     for (const retry of retries) if (!unstored.has(retry.runId)) this.#armRetry(retry.runId, retry.at);
     // A timer may fire before `tick.now` reaches the retry time (timers run on the monotonic clock,
@@ -363,6 +387,17 @@ export class Orchestrator {
     for (const failure of failed) {
       await this.#failUnstored(failure, adopted.find((a) => a.runId === failure.runId)?.done);
     }
+  }
+
+  /** Not awaited: error flows start as new runs, in later ticks. */
+  #startErrorFlows(run: ActiveRun): void {
+    if (!this.#errorFlows || this.#closed) return;
+    this.#errorFlows.runFailed(run).catch((error: unknown) =>
+      this.#logger.error('could not look up error flows', {
+        runId: run.id,
+        error: (error as Error).message,
+      }),
+    );
   }
 
   /** A listener that throws (a broken SSE client) must not abort the tick that is mid-way. */

@@ -171,6 +171,28 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       );
       CREATE INDEX examples_by_warehouse ON examples (warehouse, created_at);
     `),
+  // cost-pins: what each attempt, node run and run cost (JSON of NodeCost), and which node runs
+  // took a pinned output.
+  (db) =>
+    db.exec(`
+      ALTER TABLE runs ADD COLUMN cost TEXT;
+      ALTER TABLE node_runs ADD COLUMN cost TEXT;
+      ALTER TABLE node_runs ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE node_attempts ADD COLUMN cost TEXT;
+    `),
+  // cost-pins: node outputs pinned per flow and node, copied from a past run.
+  (db) =>
+    db.exec(`
+      CREATE TABLE flow_pins (
+        flow_id TEXT NOT NULL,
+        node_id TEXT NOT NULL,
+        node_key TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        output TEXT NOT NULL,
+        pinned_at INTEGER NOT NULL,
+        PRIMARY KEY (flow_id, node_id)
+      ) WITHOUT ROWID;
+    `),
   // audit: the append-only audit log. Triggers refuse any UPDATE, and any DELETE except of
   // entries older than the retention cut-off that `prune` opens inside its own transaction.
   (db) =>

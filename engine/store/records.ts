@@ -1,6 +1,7 @@
 // What the store holds, as plain records. JSON columns come back parsed; absent values are null.
 import type { SerializedError } from '../errors.ts';
 import type { FlowDocument } from '../flow-schema.ts';
+import type { NodeCost } from '../node-cost.ts';
 import type { NodeStatus, RunStatus } from '../run-machine.ts';
 
 export interface FlowSummary {
@@ -20,7 +21,7 @@ export interface FlowVersion {
   createdAt: number;
 }
 
-export type TriggerKind = 'manual' | 'api' | 'webhook' | 'schedule' | 'rerun' | 'eval';
+export type TriggerKind = 'manual' | 'api' | 'webhook' | 'schedule' | 'rerun' | 'eval' | 'error';
 
 export interface RunTrigger {
   kind: TriggerKind;
@@ -46,6 +47,8 @@ export interface RunRecord {
   owner: string | null;
   leaseUntil: number | null;
   cancelRequested: boolean;
+  /** The sum of its node runs' costs; null while nothing was spent. */
+  cost: NodeCost | null;
   createdAt: number;
   startedAt: number | null;
   finishedAt: number | null;
@@ -70,6 +73,10 @@ export interface NodeRunRecord {
   durationMs: number | null;
   /** Output copied from an earlier run (re-run from a node). */
   reused: boolean;
+  /** Output taken from the flow's pin for this node instead of running it. */
+  pinned: boolean;
+  /** The sum of its attempts' costs; null while nothing was spent. */
+  cost: NodeCost | null;
 }
 
 export interface NodeAttemptRecord {
@@ -80,6 +87,8 @@ export interface NodeAttemptRecord {
   error: SerializedError | null;
   startedAt: number | null;
   finishedAt: number;
+  /** What this attempt cost; null when it reported nothing. */
+  cost: NodeCost | null;
 }
 
 export type RunEventType =
@@ -110,7 +119,15 @@ export interface RunEvent {
 export type RunPatch = Partial<
   Pick<
     RunRecord,
-    'status' | 'output' | 'error' | 'owner' | 'leaseUntil' | 'cancelRequested' | 'startedAt' | 'finishedAt'
+    | 'status'
+    | 'output'
+    | 'error'
+    | 'owner'
+    | 'leaseUntil'
+    | 'cancelRequested'
+    | 'startedAt'
+    | 'finishedAt'
+    | 'cost'
   >
 >;
 export type NodePatch = Partial<
@@ -126,6 +143,7 @@ export type NodePatch = Partial<
     | 'startedAt'
     | 'finishedAt'
     | 'durationMs'
+    | 'cost'
   >
 >;
 

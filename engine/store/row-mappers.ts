@@ -1,5 +1,6 @@
 // Converts between SQLite rows and store records (JSON columns, 0/1 booleans, nulls).
 import type { SerializedError } from '../errors.ts';
+import type { NodeCost } from '../node-cost.ts';
 import type { NodeStatus, RunStatus } from '../run-machine.ts';
 import type { NodeAttemptRecord, NodeRunRecord, RunEvent, RunEventType, RunRecord } from './records.ts';
 
@@ -29,6 +30,7 @@ export function runFromRow(row: Row): RunRecord {
     owner: (row.owner as string | null) ?? null,
     leaseUntil: (row.lease_until as number | null) ?? null,
     cancelRequested: row.cancel_requested === 1,
+    cost: fromJson<NodeCost>(row.cost),
     createdAt: row.created_at as number,
     startedAt: (row.started_at as number | null) ?? null,
     finishedAt: (row.finished_at as number | null) ?? null,
@@ -51,6 +53,7 @@ export function runToRow(run: RunRecord): Row {
     owner: run.owner,
     lease_until: run.leaseUntil,
     cancel_requested: run.cancelRequested ? 1 : 0,
+    cost: toJson(run.cost),
     created_at: run.createdAt,
     started_at: run.startedAt,
     finished_at: run.finishedAt,
@@ -73,6 +76,8 @@ export function nodeFromRow(row: Row): NodeRunRecord {
     finishedAt: (row.finished_at as number | null) ?? null,
     durationMs: (row.duration_ms as number | null) ?? null,
     reused: row.reused === 1,
+    pinned: row.pinned === 1,
+    cost: fromJson<NodeCost>(row.cost),
   };
 }
 
@@ -92,6 +97,8 @@ export function nodeToRow(node: NodeRunRecord): Row {
     finished_at: node.finishedAt,
     duration_ms: node.durationMs,
     reused: node.reused ? 1 : 0,
+    pinned: node.pinned ? 1 : 0,
+    cost: toJson(node.cost),
   };
 }
 
@@ -104,6 +111,7 @@ export function attemptFromRow(row: Row): NodeAttemptRecord {
     error: fromJson<SerializedError>(row.error),
     startedAt: (row.started_at as number | null) ?? null,
     finishedAt: row.finished_at as number,
+    cost: fromJson<NodeCost>(row.cost),
   };
 }
 
@@ -130,6 +138,7 @@ const COLUMN_OF: Record<string, { column: string; encode?: (value: unknown) => u
   startedAt: { column: 'started_at' },
   finishedAt: { column: 'finished_at' },
   durationMs: { column: 'duration_ms' },
+  cost: { column: 'cost', encode: toJson },
   owner: { column: 'owner' },
   leaseUntil: { column: 'lease_until' },
   cancelRequested: { column: 'cancel_requested', encode: (value) => (value ? 1 : 0) },

@@ -7,6 +7,7 @@ import type { AuditRecords } from './audit-records.ts';
 import type { ConnectionRecords } from './connection-records.ts';
 import type { ExampleRecords, FeedbackRecords } from './feedback-records.ts';
 import { openStoreDatabase } from './open-database.ts';
+import type { PinRecords } from './pin-records.ts';
 import type {
   FlowSummary,
   FlowVersion,
@@ -33,6 +34,7 @@ import { SqliteApiKeyRecords } from './sqlite-api-key-records.ts';
 import { SqliteAuditRecords } from './sqlite-audit-records.ts';
 import { SqliteConnectionRecords } from './sqlite-connection-records.ts';
 import { SqliteExampleRecords, SqliteFeedbackRecords } from './sqlite-feedback-records.ts';
+import { SqlitePinRecords } from './sqlite-pin-records.ts';
 import { SqliteReplayRecords } from './sqlite-replay-records.ts';
 import { SqliteTriggerRecords } from './sqlite-trigger-records.ts';
 import { createStatementCache } from './statement-cache.ts';
@@ -55,6 +57,7 @@ export class SqliteStore implements Store {
   readonly feedback: FeedbackRecords;
   readonly examples: ExampleRecords;
   readonly audit: AuditRecords;
+  readonly pins: PinRecords;
 
   constructor(path: string) {
     this.path = path;
@@ -71,6 +74,7 @@ export class SqliteStore implements Store {
     this.examples = examples;
     this.feedback = new SqliteFeedbackRecords(this.#db, this.#sql, examples);
     this.audit = new SqliteAuditRecords(this.#db, this.#sql);
+    this.pins = new SqlitePinRecords(this.#sql);
   }
 
   async saveFlow(document: FlowDocument): Promise<FlowVersion> {
@@ -191,8 +195,17 @@ export class SqliteStore implements Store {
         case 'insertAttempt': {
           const a = change.attempt;
           this.#sql(
-            'INSERT OR REPLACE INTO node_attempts (run_id, node_id, attempt, status, error, started_at, finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-          ).run(a.runId, a.nodeId, a.attempt, a.status, toJson(a.error), a.startedAt, a.finishedAt);
+            'INSERT OR REPLACE INTO node_attempts (run_id, node_id, attempt, status, error, started_at, finished_at, cost) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          ).run(
+            a.runId,
+            a.nodeId,
+            a.attempt,
+            a.status,
+            toJson(a.error),
+            a.startedAt,
+            a.finishedAt,
+            toJson(a.cost),
+          );
           break;
         }
         case 'event': {

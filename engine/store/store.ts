@@ -6,6 +6,7 @@ import type { ApiKeyRecords } from './api-key-records.ts';
 import type { AuditRecords } from './audit-records.ts';
 import type { ConnectionRecords } from './connection-records.ts';
 import type { ExampleRecords, FeedbackRecords } from './feedback-records.ts';
+import type { PinRecords } from './pin-records.ts';
 import type {
   FlowSummary,
   FlowVersion,
@@ -95,6 +96,8 @@ export interface Store {
   readonly examples: ExampleRecords;
   /** The append-only audit log: executed SQL and changes to flows, keys, connections and triggers. */
   readonly audit: AuditRecords;
+  /** Node outputs pinned per flow, for runs started from the editor. */
+  readonly pins: PinRecords;
 
   close(): Promise<void>;
 }

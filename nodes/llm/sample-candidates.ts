@@ -11,6 +11,7 @@ import { earlierTurnMessages } from './conversation.ts';
 import { toCandidate } from './extract-sql.ts';
 import type { GenerateParams } from './generate-params.ts';
 import { getModelClient, resolveModelServerConfig } from './model-client-resource.ts';
+import { chargeModelCall, chargeSharedModelCall, modelClock } from './model-cost.ts';
 import { modelServerOfConnection } from './model-server-connection.ts';
 import type { NamedModelClient } from './openai-client.ts';
 import { buildSqlR1Prompt, DB_ENGINE_NAMES, QWEN_END_OF_TURN, wrapInQwenChat } from './sql-r1-prompt.ts';
@@ -69,6 +70,7 @@ export async function sampleForMessage(
   const client = await clientFor({ params, ctx });
   const prompt = framed(params, message, earlier);
   const options = samplingOptions(params, ctx.signal);
+  const clock = modelClock();
   const [model, { samples, usage }] = await Promise.all([
     client.resolveModel(),
     params.promptStyle === 'chat'
@@ -77,6 +79,7 @@ export async function sampleForMessage(
           .complete([prompt], options)
           .then(({ samples, usage }) => ({ samples: samples[0] ?? [], usage })),
   ]);
+  chargeModelCall(ctx, usage, clock());
   const outputs = toOutputs(samples, model, prompt, params.source);
   if (usage) {
     outputs.candidates.promptTokens = usage.promptTokens;
@@ -99,10 +102,21 @@ export async function sampleCandidatesBatch(items: Invocation[]): Promise<Settle
   const signal = abortedWhenAll(items.map(({ ctx }) => ctx.signal));
   try {
     const client = await clientFor(first);
-    const [model, { samples }] = await Promise.all([
+    const clock = modelClock();
+    const [model, { samples, usage }] = await Promise.all([
       client.resolveModel(),
       client.complete(prompts, samplingOptions(first.params, signal)),
     ]);
+    const modelMs = clock();
+    chargeSharedModelCall(
+      items.map(({ ctx }, i) => ({
+        ctx,
+        promptChars: prompts[i]?.length ?? 0,
+        sampleChars: (samples[i] ?? []).reduce((sum, sample) => sum + sample.text.length, 0),
+      })),
+      usage,
+      modelMs,
+    );
     return items.map(({ ctx, params }, i): Settled<GenerateOutputs> => {
       if (ctx.signal.aborted) return { ok: false, error: ctx.signal.reason };
       return { ok: true, value: toOutputs(samples[i] ?? [], model, prompts[i] ?? '', params.source) };

@@ -10,7 +10,11 @@ import { buildCorrectionPrompt } from '../llm/correction-prompt.ts';
 import type { GenerateParams } from '../llm/generate-params.ts';
 import { sampleForMessage } from '../llm/sample-candidates.ts';
 import type { CorrectionAttempt, ExecutedCandidate, ExecutionResults, SchemaContext } from '../types.ts';
-import { type ExecuteLimits, executeCandidates, type SqlExecutor } from './execute-candidates.ts';
+import { 
+  chargeQuery,type ExecuteLimits, 
+  type ExecuteLimits,executeCandidates, 
+  executeCandidates,type SqlExecutor, 
+  type SqlExecutor,} from './execute-candidates.ts';
 import { sqlAuditor } from './sql-auditor.ts';
 
 export interface CorrectionSettings {
@@ -99,6 +103,7 @@ async function correctOnce(
     signal: ctx.signal,
     owner: ctx.runId,
     audit: sqlAuditor(ctx, warehouse, fresh),
+    onRan: (outcome) => chargeQuery(ctx, outcome),
   });
   if (ctx.signal.aborted) throw cancelled(ctx, ctx.signal.reason);
   candidates.push(...executed);

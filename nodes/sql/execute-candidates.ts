@@ -4,6 +4,8 @@
 // `stopWhenDecided`, once the candidates still to run could not change the vote's answer (the
 // leading group has more votes than the runner-up plus every candidate left, and none left comes
 // before the leader's first member), they are cancelled and answer `skipped`.
+
+import type { NodeContext } from '../../engine/define-node.ts';
 import { serializeError } from '../../engine/errors.ts';
 import type { Candidate, ExecutedCandidate } from '../types.ts';
 import type { SqlOutcome, SqlRequest } from './sandbox/sql-outcome.ts';
@@ -30,6 +32,8 @@ export interface ExecuteCandidatesOptions extends ExecuteLimits {
   onProgress?: (done: number, total: number) => void;
   /** Told of every distinct query sent to the warehouse and how it ended (the audit log). */
   audit?: SqlAuditor | undefined;
+  /** Called with the outcome of each distinct query that ran (what it cost: time and rows). */
+  onRan?: (outcome: SqlOutcome) => void;
 }
 
 /** One query through the sandbox, for the CLI and evaluation. */
@@ -53,6 +57,7 @@ export async function executeCandidates(
   options: ExecuteCandidatesOptions,
 ): Promise<ExecutedCandidate[]> {
   const { concurrency, onProgress, stopWhenDecided, signal, audit, ...once } = options;
+  const { concurrency, onProgress, onRan, stopWhenDecided, signal, ...once } = options;
   const distinct = [...new Set(candidates.map((candidate) => candidate.sql).filter(hasSql))];
   const outcomes = new Map<string, SqlOutcome>();
   // Aborted by the caller's signal, or by this call once the vote is decided.
@@ -79,6 +84,7 @@ export async function executeCandidates(
         const outcome = await executeOnce(pool, database, sql, { ...once, signal: stop.signal });
         if (running.has(sql)) audit?.ran(sql, outcome);
         outcomes.set(sql, outcome);
+        onRan?.(outcome);
       } catch (error) {
         if (running.has(sql)) audit?.stopped(sql, elapsed(sql), serializeError(error), 'error');
         if (skipped === undefined) throw error;
@@ -138,6 +144,11 @@ const EMPTY_OUTCOME: CandidateOutcome = {
   error: { code: 'SQL_EMPTY', message: 'the sample has no ```sql block with a query' },
   durationMs: 0,
 };
+
+/** What one query cost its node: its time and the rows it returned. */
+export function chargeQuery(ctx: Pick<NodeContext, 'cost'>, outcome: SqlOutcome): void {
+  ctx.cost({ sqlMs: Math.round(outcome.durationMs), rows: outcome.rowCount });
+}
 
 function hasSql(sql: string | null): sql is string {
   return sql !== null && sql.trim() !== '';

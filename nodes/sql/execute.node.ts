@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { defineNode } from '../../engine/define-node.ts';
 import { ExecutionResultsPort, SchemaContextPort, SqlCandidatesPort } from '../types.ts';
-import { executeCandidates } from './execute-candidates.ts';
+import { chargeQuery, executeCandidates } from './execute-candidates.ts';
 import { executionDatabase } from './execution-database.ts';
 import { sqlAuditor } from './sql-auditor.ts';
 import { executorFor } from './warehouse-executor.ts';
@@ -56,6 +56,7 @@ export default defineNode({
       signal: ctx.signal,
       owner: ctx.runId,
       audit: sqlAuditor(ctx, { database, dialect }, asked),
+      onRan: (outcome) => chargeQuery(ctx, outcome),
       onProgress: (done, total) =>
         ctx.progress({ message: `ran ${done} of ${total} distinct queries`, fraction: done / total }),
     });

@@ -9,6 +9,7 @@ import { defineNode, type NodeContext } from '../../engine/define-node.ts';
 import { BooleanValue, NumberValue, optional, Text } from '../../engine/ports.ts';
 import { GenerateParamsSchema, ONE_MODEL_SERVER } from '../llm/generate-params.ts';
 import { getModelClient, resolveModelServerConfig } from '../llm/model-client-resource.ts';
+import { chargeModelCall, modelClock } from '../llm/model-cost.ts';
 import { modelServerOfConnection } from '../llm/model-server-connection.ts';
 import type { ExecutedCandidate, Judged, VoteCluster } from '../types.ts';
 import {
@@ -79,12 +80,14 @@ async function askJudge(ctx: NodeContext, params: JudgeParams, prompt: string): 
     ...(params.connection === undefined ? {} : await modelServerOfConnection(ctx, params.connection)),
     timeoutMs: params.requestTimeoutMs,
   });
-  const { samples } = await client.chat([{ role: 'user', content: prompt }], {
+  const clock = modelClock();
+  const { samples, usage } = await client.chat([{ role: 'user', content: prompt }], {
     n: 1,
     temperature: params.temperature,
     maxTokens: params.maxTokens,
     signal: ctx.signal,
   });
+  chargeModelCall(ctx, usage, clock());
   return samples[0]?.text ?? '';
 }
 

@@ -31,7 +31,7 @@ export function formatRunDetail(stored: StoredRun, attempts: NodeAttemptRecord[]
     return [
       node.nodeId,
       node.nodeKey,
-      node.status + (node.reused ? ' (reused)' : ''),
+      node.status + (node.reused ? ' (reused)' : node.pinned ? ' (pinned)' : ''),
       String(Math.max(node.attempt, tries)),
       node.durationMs === null ? '' : `${Math.round(node.durationMs)} ms`,
       node.error ? `${node.error.code}: ${node.error.message}` : '',

@@ -23,6 +23,7 @@ import { registerConnectionRoutes } from './routes/connection-routes.ts';
 import { registerFeedbackRoutes } from './routes/feedback-routes.ts';
 import { registerFlowRoutes } from './routes/flow-routes.ts';
 import { registerHookRoutes } from './routes/hook-routes.ts';
+import { registerPinRoutes } from './routes/pin-routes.ts';
 import { registerRunRoutes } from './routes/run-routes.ts';
 import { registerSystemRoutes } from './routes/system-routes.ts';
 import type { ServerContext, ServerOptions } from './server-context.ts';
@@ -109,7 +110,10 @@ export function createServer(options: CreateServerOptions): R1flowServer {
   app.addHook('onRequest', createRequestGuards(context));
   app.addHook('onRequest', createAuthHook(context));
 
-  const metrics = new NodeMetrics((runId, nodeId) => runtime.store.getNodeKey(runId, nodeId));
+  const metrics = new NodeMetrics({
+    typeOf: (runId, nodeId) => runtime.store.getNodeKey(runId, nodeId),
+    flowOf: async (runId) => (await runtime.store.getRunRecord(runId))?.flowId ?? null,
+  });
   const stopMetrics = runtime.orchestrator.onEvents((events) => void metrics.record(events));
   const retention = startAuditRetention({
     records: runtime.store.audit,
@@ -120,6 +124,7 @@ export function createServer(options: CreateServerOptions): R1flowServer {
   const routes = new RouteTable();
   registerFlowRoutes(app, routes, context);
   registerRunRoutes(app, routes, context);
+  registerPinRoutes(app, routes, context);
   registerConnectionRoutes(app, routes, context);
   registerFeedbackRoutes(app, routes, context, options.logger);
   registerSystemRoutes(app, routes, context, metrics);

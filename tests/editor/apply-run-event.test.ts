@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { RunEvent } from '../../editor/src/api/api-types.ts';
-import { applyRunEvent, runStatusAfter } from '../../editor/src/run/apply-run-event.ts';
+import { applyRunEvent, runStatusAfter, viewsFromNodeRuns } from '../../editor/src/run/apply-run-event.ts';
 
 let seq = 0;
 const event = (
@@ -36,6 +36,25 @@ describe('live node states from run events', () => {
     nodes = applyRunEvent(nodes, event('node.running', 'exec', { attempt: 2 }));
     nodes = applyRunEvent(nodes, event('node.failed', 'exec', { attempt: 2, error: { message: 'boom' } }));
     expect(nodes.exec).toMatchObject({ status: 'failed', attempt: 2, message: 'boom' });
+    expect(nodes.exec?.handled).toBeUndefined();
+  });
+
+  test('a failure its onError policy handled is shown as handled, live and from the stored node run', () => {
+    const nodes = applyRunEvent(
+      {},
+      event('node.failed', 'exec', { attempt: 1, error: { message: 'boom' }, onError: 'errorPort' }),
+    );
+    expect(nodes.exec).toMatchObject({ status: 'failed', handled: true, message: 'boom' });
+    const stored = (output: unknown) =>
+      ({
+        nodeId: 'exec',
+        status: 'failed',
+        attempt: 1,
+        output,
+        error: { code: 'NODE_FAILED', message: 'boom' },
+      }) as never;
+    expect(viewsFromNodeRuns([stored({ error: { nodeId: 'exec' } })]).exec?.handled).toBe(true);
+    expect(viewsFromNodeRuns([stored(null)]).exec?.handled).toBeUndefined();
   });
 
   test('run events change the run status and leave nodes alone', () => {

@@ -19,6 +19,7 @@ const run = (id: string, createdAt: number, question: string, sql: string | null
   owner: null,
   leaseUntil: null,
   cancelRequested: false,
+  cost: null,
   createdAt,
   startedAt: createdAt,
   finishedAt: createdAt + 1,

@@ -55,6 +55,7 @@ function runRecord(overrides: Partial<RunRecord> = {}): RunRecord {
     owner: null,
     leaseUntil: null,
     cancelRequested: false,
+    cost: null,
     createdAt: clock,
     startedAt: null,
     finishedAt: null,
@@ -223,6 +224,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           error: null,
           startedAt: clock - 5,
           finishedAt: clock,
+          cost: { tokensIn: 120, tokensOut: 30, modelMs: 40, sqlMs: 0, rows: 0 },
         };
         await store.commit([insertRun(run, ['z', 'a', 'm'])]);
         await store.commit([
@@ -230,12 +232,23 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
             kind: 'updateNode',
             runId: run.id,
             nodeId: 'a',
-            patch: { status: 'succeeded', output: { rows: [1, 2] }, durationMs: 12.5, finishedAt: clock },
+            patch: {
+              status: 'succeeded',
+              output: { rows: [1, 2] },
+              durationMs: 12.5,
+              finishedAt: clock,
+              cost: attempt.cost!,
+            },
           },
           {
             kind: 'updateRun',
             runId: run.id,
-            patch: { status: 'failed', error: { code: 'NODE_FAILED', message: 'boom' }, finishedAt: clock },
+            patch: {
+              status: 'failed',
+              error: { code: 'NODE_FAILED', message: 'boom' },
+              finishedAt: clock,
+              cost: attempt.cost!,
+            },
           },
           { kind: 'insertAttempt', attempt },
         ]);
@@ -245,7 +258,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           status: 'succeeded',
           output: { rows: [1, 2] },
           durationMs: 12.5,
+          cost: attempt.cost,
+          pinned: false,
         });
+        expect(stored.nodes[0]!.cost).toBeNull();
+        expect(stored.run.cost).toEqual(attempt.cost);
         expect(stored.run).toMatchObject({
           status: 'failed',
           input: { question: 'how many?' },
@@ -304,6 +321,36 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await expect(store.commit([insertRun(runRecord({ idempotencyKey: 'order-7' }))])).rejects.toThrow();
         await addRun(store, { flowId: 'other-flow', idempotencyKey: 'order-7' });
         expect(await store.listRuns({ flowId: 'test-flow' })).toHaveLength(1);
+      });
+    });
+
+    describe('pin records', () => {
+      const pin = (nodeId: string, output: Record<string, unknown>, flowId = 'flow-a') => ({
+        flowId,
+        nodeId,
+        nodeKey: 'llm.generate@1',
+        runId: 'run-1',
+        output,
+        pinnedAt: clock,
+      });
+
+      it('keeps one pin per flow and node, replacing it, listed in node order and removed once', async () => {
+        await store.pins.put(pin('gen', { candidates: { candidates: [], model: 'm' } }));
+        await store.pins.put(pin('b', { out: 1 }));
+        await store.pins.put(pin('gen', { out: 'other' }, 'flow-b'));
+        await store.pins.put({ ...pin('b', { out: 2 }), runId: 'run-2' });
+        expect(await store.pins.get('flow-a', 'gen')).toEqual(
+          pin('gen', { candidates: { candidates: [], model: 'm' } }),
+        );
+        expect((await store.pins.list('flow-a')).map((p) => [p.nodeId, p.runId, p.output])).toEqual([
+          ['b', 'run-2', { out: 2 }],
+          ['gen', 'run-1', { candidates: { candidates: [], model: 'm' } }],
+        ]);
+        expect(await store.pins.remove('flow-a', 'gen')).toBe(true);
+        expect(await store.pins.remove('flow-a', 'gen')).toBe(false);
+        expect(await store.pins.get('flow-a', 'gen')).toBeNull();
+        expect(await store.pins.list('flow-b')).toHaveLength(1);
+        expect(await store.pins.list('flow-none')).toEqual([]);
       });
     });
 

@@ -3,6 +3,7 @@
 import { appendFileSync } from 'node:fs';
 import { z } from 'zod';
 import { defineNode } from '../../engine/define-node.ts';
+import { CostReportSchema } from '../../engine/node-cost.ts';
 import { AnyValue, Json, optional } from '../../engine/ports.ts';
 import { CellSchema, RowsPort, SqlText } from '../../nodes/types.ts';
 
@@ -30,11 +31,14 @@ export const stepNode = defineNode({
     badOutput: z.boolean().default(false),
     /** Append a line per execution to this file (counts side effects across processes). */
     logFile: z.string().optional(),
+    /** Reported through ctx.cost() on every attempt, failed ones too. */
+    cost: CostReportSchema.optional(),
   }),
   inputs: { in: optional(AnyValue), other: optional(AnyValue) },
   outputs: { out: Json },
   async run({ params, inputs, ctx }) {
     if (params.logFile) appendFileSync(params.logFile, `${ctx.runId} ${ctx.nodeId} ${ctx.attempt}\n`);
+    if (params.cost) ctx.cost(params.cost);
     if (params.sleepMs > 0) await sleep(params.sleepMs, params.ignoreSignal ? undefined : ctx.signal);
     if (ctx.attempt <= params.failTimes) throw new Error(`${params.label} failed on attempt ${ctx.attempt}`);
     if (params.badOutput) return { out: undefined as unknown as string };

@@ -65,5 +65,20 @@ describe('the NL2SQL example flow in queue mode', () => {
     );
     const chosen = ((await h.store.getRunRecord(ids[0]!))!.output as { answer: Answer }).answer.sql;
     expect(audited.some((entry) => entry.outcome === 'ok' && entry.sql?.sql === chosen)).toBe(true);
+
+    // Workers carry each node's cost back with its result; shared model requests are split among
+    // their runs so the runs' tokens add up to what the model server counted.
+    const runs = await Promise.all(ids.map(async (id) => (await h.store.getRun(id))!));
+    const total = (field: 'tokensIn' | 'tokensOut') =>
+      runs.reduce((sum, stored) => sum + (stored.run.cost?.[field] ?? 0), 0);
+    expect(total('tokensIn')).toBe(sim.metrics().promptTokens);
+    expect(total('tokensOut')).toBe(sim.metrics().completionTokens);
+    for (const stored of runs) {
+      const byType = (type: string) => stored.nodes.find((node) => node.nodeKey.startsWith(type))!.cost;
+      expect(byType('llm.generate')?.tokensIn).toBeGreaterThan(0);
+      expect(byType('sql.execute')?.rows).toBeGreaterThan(0);
+      const summed = stored.nodes.reduce((sum, node) => sum + (node.cost?.rows ?? 0), 0);
+      expect(stored.run.cost?.rows).toBe(summed);
+    }
   });
 });

@@ -4,9 +4,12 @@ import { apiRequest } from './http-client.ts';
 
 const runPath = (id: string) => `/api/runs/${encodeURIComponent(id)}`;
 
-/** Starts a run; with `followUpOf`, as the next turn of that run's thread. */
+/**
+ * Starts a run; with `followUpOf`, as the next turn of that run's thread. Runs started in the
+ * editor take the flow's pinned outputs.
+ */
 export async function startRun(flowId: string, input: unknown, followUpOf?: string): Promise<RunRecord> {
-  const body = followUpOf === undefined ? { input } : { input, followUpOf };
+  const body = followUpOf === undefined ? { input, usePins: true } : { input, followUpOf, usePins: true };
   return (await apiRequest<{ run: RunRecord }>('POST', `/api/flows/${encodeURIComponent(flowId)}/runs`, body))
     .run;
 }
@@ -31,7 +34,7 @@ export async function cancelRun(id: string): Promise<RunRecord> {
 }
 
 export async function rerun(id: string, fromNode?: string): Promise<RunRecord> {
-  const body = fromNode === undefined ? {} : { fromNode };
+  const body = fromNode === undefined ? { usePins: true } : { fromNode, usePins: true };
   return (await apiRequest<{ run: RunRecord }>('POST', `${runPath(id)}/rerun`, body)).run;
 }
 

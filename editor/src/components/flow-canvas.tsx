@@ -10,8 +10,9 @@ import {
   ReactFlow,
   useReactFlow,
 } from '@xyflow/react';
-import { type DragEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
+import { ERROR_PORT } from '../../../engine/error-policy.ts';
 import type { CanvasEdge, CanvasNode } from '../flow/canvas-types.ts';
 import { type ConnectionAttempt, checkConnection } from '../flow/check-connection.ts';
 import { PALETTE_DRAG_TYPE } from '../flow/palette-drag.ts';
@@ -28,6 +29,7 @@ const selectEdges = (state: { edges: CanvasEdge[] }) => state.edges;
 export function FlowCanvas() {
   const nodes = useStore(editorStore, selectNodes);
   const edges = useStore(editorStore, selectEdges);
+  const drawnEdges = useMemo(() => edges.map(markErrorEdge), [edges]);
   const fitRequest = useStore(editorStore, (state) => state.fitRequest);
   const checked = useStore(validationStore, (state) => state.ok !== null);
   const { screenToFlowPosition, fitView, setViewport } = useReactFlow();
@@ -116,7 +118,7 @@ export function FlowCanvas() {
     >
       <ReactFlow<CanvasNode, CanvasEdge>
         nodes={nodes}
-        edges={edges}
+        edges={drawnEdges}
         nodeTypes={nodeTypes}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
@@ -165,4 +167,9 @@ function checkAttempt(attempt: ConnectionAttempt) {
     },
     edges,
   );
+}
+
+/** An edge leaving a node's error port is drawn as an error path. */
+function markErrorEdge(edge: CanvasEdge): CanvasEdge {
+  return edge.sourceHandle === ERROR_PORT ? { ...edge, className: 'edge-error' } : edge;
 }

@@ -4,6 +4,7 @@ import { type NodeProps, useStore as useFlowStore, useUpdateNodeInternals } from
 import { memo, useEffect, useRef } from 'react';
 import { useStore } from 'zustand';
 import type { CanvasNode } from '../flow/canvas-types.ts';
+import { pinsStore } from '../run/pins.ts';
 import { runStore } from '../run/run-store.ts';
 import { catalogStore } from '../state/catalog-store.ts';
 import { NO_ISSUES, portsOfNode, validationStore } from '../state/validation-store.ts';
@@ -17,6 +18,7 @@ export const FlowNode = memo(function FlowNode({ id, data, selected, width, heig
   const ports = useStore(validationStore, (state) => portsOfNode(state, id, data.type));
   const issues = useStore(validationStore, (state) => state.byNode.get(id) ?? NO_ISSUES);
   const run = useStore(runStore, (state) => state.nodes[id]);
+  const pinned = useStore(pinsStore, (state) => state.pins[id] !== undefined);
   const updateNodeInternals = useUpdateNodeInternals();
   const portKey = ports ? `${ports.inputs.map((p) => p.name)}|${ports.outputs.map((p) => p.name)}` : '';
   // Handles moved or renamed (a trigger's fields changed): the canvas must measure them again. Not
@@ -51,6 +53,15 @@ export const FlowNode = memo(function FlowNode({ id, data, selected, width, heig
       <header className="flow-node-header">
         <span className="flow-node-title">{data.name ?? entry?.title ?? data.type}</span>
         <span className="flow-node-id">{id}</span>
+        {pinned ? (
+          <span
+            className="pin-badge"
+            data-testid={`pin-badge-${id}`}
+            title="Output pinned: runs started in the editor use it instead of running this node"
+          >
+            pinned
+          </span>
+        ) : null}
       </header>
       {entry ? null : <div className="flow-node-unknown">unknown node type {data.type}</div>}
       {/* Inputs above outputs, not side by side: nodes stay narrow enough for dense flows. */}

@@ -1,5 +1,5 @@
 // The selected node: id, display name, parameters (a form generated from the node's JSON Schema),
-// retry and timeout options, the server's messages, and what it did in the shown run.
+// retry, timeout and error options, the server's messages, and what it did in the shown run.
 import { useCallback, useMemo } from 'react';
 import { z } from 'zod';
 import { useStore } from 'zustand';
@@ -13,8 +13,13 @@ import { editorStore } from '../state/editor-store.ts';
 import { NO_ISSUES, validationStore } from '../state/validation-store.ts';
 import { NodeIdField } from './node-id-field.tsx';
 import { NodeRunDetails } from './node-run-details.tsx';
+import { PinControls } from './pin-controls.tsx';
 
 const OPTIONS_SCHEMA = z.toJSONSchema(NodeOptionsSchema, { io: 'input' }) as JsonSchema;
+// continueOnError (onError's older spelling) is offered only to a node that still has it.
+const NEW_OPTIONS_SCHEMA = z.toJSONSchema(NodeOptionsSchema.omit({ continueOnError: true }), {
+  io: 'input',
+}) as JsonSchema;
 
 export function NodeInspector({ nodeId }: { nodeId: string }) {
   const data = useStore(editorStore, (state) => state.nodes.find((node) => node.id === nodeId)?.data);
@@ -71,9 +76,9 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
         )}
       </section>
       <details className="inspector-section">
-        <summary>Retries and timeout</summary>
+        <summary>Retries, timeout and errors</summary>
         <ObjectProperties
-          schema={OPTIONS_SCHEMA}
+          schema={data.options.continueOnError === undefined ? NEW_OPTIONS_SCHEMA : OPTIONS_SCHEMA}
           path="options"
           value={data.options}
           issuesAt={issuesAt}
@@ -82,6 +87,7 @@ export function NodeInspector({ nodeId }: { nodeId: string }) {
           }
         />
       </details>
+      <PinControls nodeId={nodeId} />
       <NodeRunDetails nodeId={nodeId} type={data.type} />
     </div>
   );

@@ -8,11 +8,16 @@ export function NodeRunBadge({ view }: { view: NodeRunView }) {
       {view.status === 'running' || view.status === 'retrying' ? (
         <span className="spinner" aria-hidden />
       ) : null}
-      <span className="node-run-status">{view.reused ? 'reused' : view.status}</span>
+      <span className="node-run-status">{view.pinned ? 'pinned' : view.reused ? 'reused' : view.status}</span>
       {view.durationMs !== undefined ? (
         <span className="node-run-duration">{formatDuration(view.durationMs)}</span>
       ) : null}
       {view.attempt > 1 ? <span className="node-run-attempt">try {view.attempt}</span> : null}
+      {view.handled ? (
+        <span className="node-run-handled" data-testid="node-run-handled">
+          handled
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -1,8 +1,9 @@
-// What a node did in the shown run: state, tries, timings, its input, its output (per port) and its
-// error; and re-running the run from this node.
+// What a node did in the shown run: state, tries, timings, cost, its input, its output (per port)
+// and its error; and re-running the run from this node.
 
 import { useStore } from 'zustand';
 import type { NodeRunRecord } from '../api/api-types.ts';
+import { formatCost } from '../run/format-cost.ts';
 import { rerunShown } from '../run/run-session.ts';
 import { runStore } from '../run/run-store.ts';
 import { portsOfNode, validationStore } from '../state/validation-store.ts';
@@ -19,6 +20,7 @@ export function NodeRunDetails({ nodeId, type }: { nodeId: string; type: string 
   const attempts = useStore(runStore, (state) => state.details?.attempts);
   const ports = useStore(validationStore, (state) => portsOfNode(state, nodeId, type));
   if (!run) return null;
+  const cost = formatCost(record?.cost);
   const nodeAttempts = attempts?.filter((attempt) => attempt.nodeId === nodeId) ?? [];
   return (
     <section className="node-run-details" data-testid="node-run-details">
@@ -44,11 +46,17 @@ export function NodeRunDetails({ nodeId, type }: { nodeId: string; type: string 
         </span>{' '}
         {describeTiming(record)}
       </p>
+      {cost ? (
+        <p className="node-run-cost" data-testid="node-run-cost">
+          {cost}
+        </p>
+      ) : null}
       {nodeAttempts.length > 1 ? (
         <ul className="attempts">
           {nodeAttempts.map((attempt) => (
             <li key={attempt.attempt}>
               try {attempt.attempt}: {attempt.status}
+              {attempt.cost ? ` · ${formatCost(attempt.cost)}` : ''}
               {attempt.error ? ` — ${attempt.error.message}` : ''}
             </li>
           ))}
@@ -95,6 +103,7 @@ function describeTiming(record: NodeRunRecord | undefined): string {
     record.attempt > 0 ? `try ${record.attempt}` : '',
     record.durationMs !== null ? formatDuration(record.durationMs) : '',
     record.reused ? 'output reused from the earlier run' : '',
+    record.pinned ? 'pinned output, the node did not run' : '',
   ];
   return parts.filter(Boolean).join(' · ');
 }

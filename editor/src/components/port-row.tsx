@@ -2,6 +2,7 @@
 // look alike.
 import { Handle, Position } from '@xyflow/react';
 import { memo } from 'react';
+import { NodeErrorPort } from '../../../engine/error-policy.ts';
 import type { CatalogPort } from '../api/api-types.ts';
 import { portColor } from './port-color.ts';
 
@@ -14,7 +15,10 @@ interface PortRowProps {
 export const PortRow = memo(function PortRow({ nodeId, port, side }: PortRowProps) {
   const title = `${port.name}: ${port.type}${port.optional ? ' (optional)' : ''}${port.description ? ` — ${port.description}` : ''}`;
   return (
-    <div className={`port port-${side}${port.optional ? ' port-optional' : ''}`} title={title}>
+    <div
+      className={`port port-${side}${port.optional ? ' port-optional' : ''}${port.type === NodeErrorPort.name ? ' port-error' : ''}`}
+      title={title}
+    >
       <Handle
         type={side === 'in' ? 'target' : 'source'}
         position={side === 'in' ? Position.Left : Position.Right}

@@ -1,6 +1,7 @@
 // The flow's recent runs; click one to show it on the canvas. A thread's first run is marked, its
 // follow-ups indented under a badge.
 import type { RunRecord } from '../api/api-types.ts';
+import { formatTokens } from '../run/format-cost.ts';
 import { showRun } from '../run/run-session.ts';
 
 export function RunHistory({ runs, shownId }: { runs: RunRecord[]; shownId: string | undefined }) {
@@ -17,6 +18,9 @@ export function RunHistory({ runs, shownId }: { runs: RunRecord[]; shownId: stri
               </span>
             ) : null}
             {new Date(run.createdAt).toLocaleTimeString()} · v{run.flowVersion} · {run.status}
+            {run.cost ? (
+              <span data-testid="run-history-cost">{` · ${formatTokens(run.cost) || 'no tokens'}`}</span>
+            ) : null}
             <span className="muted"> {describeInput(run.input)}</span>
           </button>
         </li>

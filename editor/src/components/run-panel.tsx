@@ -6,6 +6,7 @@ import { useStore } from 'zustand';
 import { useStoreWithEqualityFn } from 'zustand/traditional';
 import { findAnswer } from '../run/answer.ts';
 import { earlierTurns, followUpInput, questionField } from '../run/follow-up.ts';
+import { loadPins } from '../run/pins.ts';
 import { runInputFieldsEqual, selectRunInputFields } from '../run/run-input-selectors.ts';
 import { refreshRunHistory, runFlow } from '../run/run-session.ts';
 import { runStore } from '../run/run-store.ts';
@@ -26,7 +27,10 @@ export function RunPanel() {
   const [starting, setStarting] = useState(false);
 
   useEffect(() => {
-    if (flowId) void refreshRunHistory(flowId);
+    if (flowId) {
+      void refreshRunHistory(flowId);
+      void loadPins(flowId);
+    }
   }, [flowId]);
 
   if (!flowId) return <p className="muted">Open a flow to run it.</p>;

@@ -1,5 +1,6 @@
 // The shown run at a glance: status, version, how long, and cancel / re-run.
 import type { RunRecord } from '../api/api-types.ts';
+import { formatCost } from '../run/format-cost.ts';
 import { cancelShownRun, rerunShown } from '../run/run-session.ts';
 import { formatDuration } from './format-duration.ts';
 
@@ -7,6 +8,7 @@ const ACTIVE = new Set(['queued', 'running']);
 
 export function RunSummary({ run }: { run: RunRecord }) {
   const active = ACTIVE.has(run.status);
+  const cost = formatCost(run.cost);
   const took =
     run.startedAt !== null && run.finishedAt !== null ? formatDuration(run.finishedAt - run.startedAt) : null;
   return (
@@ -20,6 +22,15 @@ export function RunSummary({ run }: { run: RunRecord }) {
         {took ? ` · ${took}` : ''}
         {run.rerunOf ? ' · re-run' : ''}
       </span>
+      {cost ? (
+        <span
+          className="run-cost"
+          data-testid="run-cost"
+          title="What the run cost: model tokens in → out, model and SQL time, rows"
+        >
+          {cost}
+        </span>
+      ) : null}
       {active ? (
         <button
           type="button"

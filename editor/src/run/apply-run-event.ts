@@ -9,6 +9,10 @@ export interface NodeRunView {
   durationMs?: number;
   message?: string;
   reused?: boolean;
+  /** The output came from the flow's pin: the node did not run. */
+  pinned?: boolean;
+  /** It failed, and its onError policy let the run go on (error output or error port). */
+  handled?: boolean;
 }
 
 const RUN_STATUS_OF_EVENT: Partial<Record<RunEvent['type'], RunRecord['status']>> = {
@@ -52,7 +56,13 @@ function nextView(
     case 'node.succeeded':
       return { ...withoutMessage(previous), status: 'succeeded', attempt, ...duration(data) };
     case 'node.failed':
-      return { ...previous, status: 'failed', attempt, message: errorMessage(data.error) };
+      return {
+        ...previous,
+        status: 'failed',
+        attempt,
+        message: errorMessage(data.error),
+        ...(typeof data.onError === 'string' ? { handled: true } : {}),
+      };
     case 'node.retrying':
       return { ...previous, status: 'retrying', attempt, message: `retrying: ${errorMessage(data.error)}` };
     case 'node.skipped':
@@ -79,6 +89,9 @@ export function viewsFromNodeRuns(records: readonly NodeRunRecord[]): Record<str
       ...(record.durationMs === null ? {} : { durationMs: record.durationMs }),
       ...(record.error ? { message: record.error.message } : {}),
       ...(record.reused ? { reused: true } : {}),
+      ...(record.pinned ? { pinned: true } : {}),
+      // A failed node keeps outputs only when its onError policy let the run go on.
+      ...(record.status === 'failed' && record.output !== null ? { handled: true } : {}),
     };
   }
   return views;

@@ -121,6 +121,7 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
             status: finished.status,
             output: finished.output,
             error: finished.error,
+            cost: finished.cost,
             ...links,
           });
         }

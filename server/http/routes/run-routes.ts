@@ -30,6 +30,8 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
         version: z.number().int().min(1).optional(),
         threadId: RunId.optional(),
         followUpOf: RunId.optional(),
+        /** Take the flow's pinned node outputs (the editor's runs); off unless asked. */
+        usePins: z.boolean().optional(),
       })
       .strict()
       .default({}),
@@ -46,6 +48,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
         ...(body.version === undefined ? {} : { version: body.version }),
         ...(body.threadId === undefined ? {} : { threadId: body.threadId }),
         ...(body.followUpOf === undefined ? {} : { followUpOf: body.followUpOf }),
+        ...(body.usePins ? { usePins: true } : {}),
         trigger: { kind: 'api', detail: { ip: request.ip } },
       });
       if (query.wait === undefined) return reply.status(201).send({ run });
@@ -81,7 +84,8 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     method: 'GET',
     url: '/api/runs/:id',
     tag: 'runs',
-    summary: "A run with every node's input, output, error, attempts and timings",
+    summary:
+      "A run with every node's input, output, error, attempts, timings and cost, and the run's total cost",
     params: RunParams,
     handler: async ({ params }) => {
       const stored = found(await store.getRun(params.id), params.id);
@@ -126,13 +130,17 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     tag: 'runs',
     summary: 'Run again with the same input and flow version; fromNode reuses the outputs upstream of it',
     params: RunParams,
-    body: z.object({ fromNode: NodeIdSchema.optional() }).strict().default({}),
+    body: z
+      .object({ fromNode: NodeIdSchema.optional(), usePins: z.boolean().optional() })
+      .strict()
+      .default({}),
     responses: { 201: 'Started' },
     handler: async ({ params, body }, _request, reply) => {
       const previous = found(await store.getRun(params.id), params.id);
       const run = await orchestrator.startRun({
         flowId: previous.run.flowId,
         rerun: { runId: params.id, ...(body.fromNode ? { fromNode: body.fromNode } : {}) },
+        ...(body.usePins ? { usePins: true } : {}),
       });
       return reply.status(201).send({ run });
     },

@@ -18,6 +18,7 @@ function finishedRun(patch: Partial<RunRecord>): RunRecord {
     owner: null,
     leaseUntil: null,
     cancelRequested: false,
+    cost: null,
     createdAt: 0,
     startedAt: 0,
     finishedAt: 1,

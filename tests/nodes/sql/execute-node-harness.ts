@@ -5,6 +5,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { NodeProgress } from '../../../engine/define-node.ts';
 import { settingsFrom } from '../../../engine/host-settings.ts';
 import { createNodeContext } from '../../../engine/node-context.ts';
+import { addCost, type NodeCost, zeroCost } from '../../../engine/node-cost.ts';
 import { ResourcePool, type ResourceScope } from '../../../engine/resources.ts';
 import executeNode from '../../../nodes/sql/execute.node.ts';
 import { type Candidate, type ExecutionResults, ExecutionResultsSchema } from '../../../nodes/types.ts';
@@ -56,9 +57,13 @@ export interface ExecuteNodeCall {
 
 export async function runExecuteNode(
   call: ExecuteNodeCall,
-): Promise<{ results: ExecutionResults; progress: NodeProgress[] }> {
+): Promise<{ results: ExecutionResults; progress: NodeProgress[]; cost: NodeCost }> {
   const progress: NodeProgress[] = [];
+  let cost = zeroCost();
   const ctx = createNodeContext({
+    onCost: (report) => {
+      cost = addCost(cost, report);
+    },
     resources: call.resources,
     settings: settingsFrom({ [DATA_DIR_ENV]: dirname(call.database), ...call.settings }),
     onProgress: (update) => progress.push(update),
@@ -72,5 +77,5 @@ export async function runExecuteNode(
     },
     ctx,
   });
-  return { results: ExecutionResultsSchema.parse(outputs.results), progress };
+  return { results: ExecutionResultsSchema.parse(outputs.results), progress, cost };
 }

@@ -30,6 +30,22 @@ function run(candidates: Candidate[], params: Record<string, unknown>, signal?: 
   });
 }
 
+describe('sql.execute@1 cost', () => {
+  test('charges the time and rows of each distinct query that ran, once however many candidates share it', async () => {
+    const all = 'SELECT * FROM singer';
+    const { results, cost } = await run(
+      [candidate(0, all), candidate(1, all), candidate(2, 'SELECT nope FROM singer'), candidate(3, null)],
+      {},
+    );
+    expect(results.candidates.map((c) => c.status)).toEqual(['ok', 'ok', 'error', 'empty']);
+    const ran = [results.candidates[0]!, results.candidates[2]!];
+    expect(cost.rows).toBe(results.candidates[0]!.rowCount);
+    expect(cost.rows).toBeGreaterThan(0);
+    expect(cost.sqlMs).toBe(ran.reduce((sum, c) => sum + Math.round(c.durationMs), 0));
+    expect(cost).toMatchObject({ tokensIn: 0, tokensOut: 0, modelMs: 0 });
+  });
+});
+
 describe('sql.execute@1 with runaway candidates', () => {
   test('a runaway candidate times out while the others answer', async () => {
     const { results } = await run(

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Logger } from '../../../engine/define-node.ts';
 import { settingsFrom } from '../../../engine/host-settings.ts';
 import { createNodeContext } from '../../../engine/node-context.ts';
+import type { CostReport } from '../../../engine/node-cost.ts';
 import { ResourcePool } from '../../../engine/resources.ts';
 import judge from '../../../nodes/sql/judge.node.ts';
 import { buildJudgePrompt, findJudgeQuestion, parseJudgeAnswer } from '../../../nodes/sql/judge-prompt.ts';
@@ -100,7 +101,11 @@ describe('sql.judge@1 with scripted verdicts from sim-llm', () => {
     verdicts.remove();
   });
 
+  /** What the last judge run charged its ctx. */
+  let charged: CostReport[] = [];
+
   async function voteThenJudge(question: string, candidates: ExecutedCandidate[], params = {}) {
+    charged = [];
     const results = { database: schema.database, candidates };
     const vote = await voteNode.run({
       params: voteNode.params.parse({}),
@@ -117,7 +122,12 @@ describe('sql.judge@1 with scripted verdicts from sim-llm', () => {
         abstained: vote.abstained,
         ...(vote.reason === undefined ? {} : { reason: vote.reason }),
       },
-      ctx: createNodeContext({ resources: pool, settings: settingsFrom({}), logger }),
+      ctx: createNodeContext({
+        resources: pool,
+        settings: settingsFrom({}),
+        logger,
+        onCost: (report) => charged.push(report),
+      }),
     });
     return { vote, judged };
   }
@@ -145,6 +155,10 @@ describe('sql.judge@1 with scripted verdicts from sim-llm', () => {
     });
     expect(judged.clusters.map((cluster) => cluster.votes)).toEqual([3, 4, 1]);
     expect(judged.clusters[0]?.members).toEqual([4, 5, 6]);
+    // The model call is charged to the node: sim-llm's usage for the one verdict.
+    expect(charged).toHaveLength(1);
+    expect(charged[0]!.tokensOut).toBe(Math.ceil('Candidate A filters on age.\nAnswer: B'.length / 4));
+    expect(charged[0]!.tokensIn).toBeGreaterThan(0);
   });
 
   it('on a close call where the model keeps A, answers exactly as the vote did', async () => {
@@ -158,6 +172,7 @@ describe('sql.judge@1 with scripted verdicts from sim-llm', () => {
     const before = chatRequests();
     // No verdict is scripted for this question: a call would fail the node.
     const { vote, judged } = await voteThenJudge('A question the judge never sees', clearMajority);
+    expect(charged).toEqual([]);
     expect(chatRequests()).toBe(before);
     expect(judged.judged).toEqual({
       asked: false,

@@ -95,6 +95,34 @@ describe('schedule triggers', () => {
 });
 
 /** Returns a function that waits until the trigger refreshes the server has started so far are done. */
+describe('schedule triggers and pinned outputs', () => {
+  it('a scheduled run runs its nodes even when one has a pinned output', async () => {
+    const clock = new ManualClock(Date.parse('2026-03-01T10:00:00.250Z'));
+    h = await startTestServer({ scheduleClock: clock });
+    const refreshed = trackRefreshes(h);
+    await h.api('/api/flows', { method: 'POST', json: scheduled('* * * * * *') });
+    await refreshed();
+    await h.runtime.store.pins.put({
+      flowId: 'nightly',
+      nodeId: 's',
+      nodeKey: 'test.step@1',
+      runId: 'r-earlier',
+      output: { out: 'pinned' },
+      pinnedAt: Date.now(),
+    });
+    clock.fireNext();
+    const server = h;
+    await waitFor(async () => (await server.runtime.store.listRuns()).length === 1, 10_000, 'a run');
+    const [run] = await h.runtime.store.listRuns();
+    const { run: finished } = await h.runtime.orchestrator.waitForRun(run!.id, 10_000);
+    expect(finished.status).toBe('succeeded');
+    const step = (await h.runtime.store.getRun(run!.id))!.nodes.find((n) => n.nodeId === 's')!;
+    expect(step.pinned).toBe(false);
+    expect(step.output).not.toEqual({ out: 'pinned' });
+    expect(step.attempt).toBe(1);
+  });
+});
+
 function trackRefreshes(server: ServerHarness): () => Promise<void> {
   const schedules = server.server.schedules;
   const refresh = schedules.refresh.bind(schedules);
