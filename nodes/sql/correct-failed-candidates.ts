@@ -10,11 +10,12 @@ import { buildCorrectionPrompt } from '../llm/correction-prompt.ts';
 import type { GenerateParams } from '../llm/generate-params.ts';
 import { sampleForMessage } from '../llm/sample-candidates.ts';
 import type { CorrectionAttempt, ExecutedCandidate, ExecutionResults, SchemaContext } from '../types.ts';
-import { 
-  chargeQuery,type ExecuteLimits, 
-  type ExecuteLimits,executeCandidates, 
-  executeCandidates,type SqlExecutor, 
-  type SqlExecutor,} from './execute-candidates.ts';
+import {
+  chargeQuery,
+  type ExecuteLimits,
+  executeCandidates,
+  type SqlExecutor,
+} from './execute-candidates.ts';
 import { sqlAuditor } from './sql-auditor.ts';
 
 export interface CorrectionSettings {

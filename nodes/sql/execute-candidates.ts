@@ -4,7 +4,6 @@
 // `stopWhenDecided`, once the candidates still to run could not change the vote's answer (the
 // leading group has more votes than the runner-up plus every candidate left, and none left comes
 // before the leader's first member), they are cancelled and answer `skipped`.
-
 import type { NodeContext } from '../../engine/define-node.ts';
 import { serializeError } from '../../engine/errors.ts';
 import type { Candidate, ExecutedCandidate } from '../types.ts';
@@ -56,8 +55,7 @@ export async function executeCandidates(
   candidates: readonly Candidate[],
   options: ExecuteCandidatesOptions,
 ): Promise<ExecutedCandidate[]> {
-  const { concurrency, onProgress, stopWhenDecided, signal, audit, ...once } = options;
-  const { concurrency, onProgress, onRan, stopWhenDecided, signal, ...once } = options;
+  const { concurrency, onProgress, onRan, stopWhenDecided, signal, audit, ...once } = options;
   const distinct = [...new Set(candidates.map((candidate) => candidate.sql).filter(hasSql))];
   const outcomes = new Map<string, SqlOutcome>();
   // Aborted by the caller's signal, or by this call once the vote is decided.
