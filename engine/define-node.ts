@@ -7,6 +7,7 @@ import type { ResolvedConnection } from './connections.ts';
 import type { CostReport } from './node-cost.ts';
 import type { Ports, PortValues } from './ports.ts';
 import type { ResourceScope } from './resources.ts';
+import type { SqlAuditReport } from './sql-audit.ts';
 
 /** Which worker queue runs a node: CPU-bound work, warehouse SQL, model inference, other I/O. */
 export type Lane = 'cpu' | 'sql' | 'llm' | 'io';
@@ -68,6 +69,11 @@ export interface NodeContext {
    * top of the node's own params; null when the caller brought none.
    */
   readonly access: RunAccess | null;
+  /**
+   * Reports a SQL statement this node sent to a warehouse, for the audit log (run, node and attempt
+   * are added). Every node that runs SQL calls it once per statement, whatever the outcome.
+   */
+  auditSql(report: SqlAuditReport): void;
 }
 
 export interface NodeInvocation<Params, Inputs> {

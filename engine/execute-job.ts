@@ -11,6 +11,7 @@ import type { Ports } from './ports.ts';
 import { isOptionalPort, portTypeOf } from './ports.ts';
 import type { NodeRegistry } from './registry.ts';
 import type { ResourceScope } from './resources.ts';
+import type { SqlAuditRecord } from './sql-audit.ts';
 import type { JobResult, NodeJob } from './transport.ts';
 import { joinPath } from './validate-flow.ts';
 
@@ -43,6 +44,11 @@ interface PreparedJob {
   dispose(): void;
   startedAt: number;
   maxOutputBytes: number | undefined;
+  /**
+   * The node's SQL audit reports. An interrupt aborts the node's signal before the job settles, so
+   * statements cut off by it are reported (as cancelled) in time to go back with the result.
+   */
+  audit: SqlAuditRecord[];
   /** What the node reported through `ctx.cost()` so far. */
   spent: { cost: NodeCost };
 }
@@ -164,6 +170,7 @@ function prepare(job: NodeJob, host: ExecutionHost, hooks: JobHooks): PreparedJo
   if (hooks.signal?.aborted) onCancel();
   else hooks.signal?.addEventListener('abort', onCancel, { once: true });
   const onProgress = hooks.onProgress;
+  const audit: SqlAuditRecord[] = [];
   const spent = { cost: zeroCost() };
   const ctx = createNodeContext({
     runId: job.runId,
@@ -176,6 +183,7 @@ function prepare(job: NodeJob, host: ExecutionHost, hooks: JobHooks): PreparedJo
     resources: host.resources,
     runInput: job.runInput,
     access: job.access ?? null,
+    onAuditSql: (record) => audit.push(record),
     onCost: (report) => {
       spent.cost = addCost(spent.cost, report);
     },
@@ -189,6 +197,7 @@ function prepare(job: NodeJob, host: ExecutionHost, hooks: JobHooks): PreparedJo
     interrupted,
     startedAt,
     maxOutputBytes: host.maxOutputBytes,
+    audit,
     spent,
     dispose() {
       if (timer) clearTimeout(timer);
@@ -199,6 +208,11 @@ function prepare(job: NodeJob, host: ExecutionHost, hooks: JobHooks): PreparedJo
 
 function finish(prepared: PreparedJob, settled: Settled<Record<string, unknown>>): JobResult {
   prepared.dispose();
+  const audit = prepared.audit.length === 0 ? {} : { audit: prepared.audit.slice() };
+  return { ...settle(prepared, settled), ...audit };
+}
+
+function settle(prepared: PreparedJob, settled: Settled<Record<string, unknown>>): JobResult {
   const { job, startedAt } = prepared;
   // A failed attempt's tokens were spent all the same.
   const cost = prepared.spent.cost;

@@ -9,6 +9,7 @@ import { environmentSettings } from './host-settings.ts';
 import { type CostReport, CostReportSchema } from './node-cost.ts';
 import type { ResourceScope } from './resources.ts';
 import { ResourcePool } from './resources.ts';
+import type { SqlAuditRecord } from './sql-audit.ts';
 
 export interface NodeContextOptions {
   runId?: string;
@@ -26,6 +27,8 @@ export interface NodeContextOptions {
   resources?: ResourceScope;
   runInput?: unknown;
   access?: RunAccess | null;
+  /** Where the node's SQL audit reports go, with run, node and attempt; dropped when not given. */
+  onAuditSql?: (record: SqlAuditRecord) => void;
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -34,10 +37,14 @@ export function createNodeContext(options: NodeContextOptions = {}): NodeContext
   const onProgress = options.onProgress;
   const onCost = options.onCost;
   const settings = options.settings ?? environmentSettings;
+  const onAuditSql = options.onAuditSql;
+  const runId = options.runId ?? 'run-local';
+  const nodeId = options.nodeId ?? 'node';
+  const attempt = options.attempt ?? 1;
   return {
-    runId: options.runId ?? 'run-local',
-    nodeId: options.nodeId ?? 'node',
-    attempt: options.attempt ?? 1,
+    runId,
+    nodeId,
+    attempt,
     delivery: options.delivery ?? 1,
     signal: options.signal ?? new AbortController().signal,
     logger: options.logger ?? silentLogger,
@@ -60,5 +67,6 @@ export function createNodeContext(options: NodeContextOptions = {}): NodeContext
     resources: options.resources ?? new ResourcePool(),
     runInput: options.runInput,
     access: options.access ?? null,
+    auditSql: (report) => onAuditSql?.({ ...report, at: Date.now(), runId, nodeId, attempt }),
   };
 }

@@ -6,6 +6,7 @@ import type { RunAccess } from './actor.ts';
 import type { Lane, NodeProgress } from './define-node.ts';
 import type { SerializedError } from './errors.ts';
 import type { NodeCost } from './node-cost.ts';
+import type { SqlAuditRecord } from './sql-audit.ts';
 
 export interface NodeJob {
   /** `<runId>-<nodeId>-<attempt>`: a repeated dispatch of the same attempt is the same job. */
@@ -43,6 +44,8 @@ export interface JobResult {
   /** Epoch ms when the node started and ended where it ran. */
   startedAt: number;
   finishedAt: number;
+  /** The SQL statements the node ran, for the audit log (failed and cancelled jobs too). */
+  audit?: SqlAuditRecord[];
   /** What the attempt cost, as its node reported it; absent when it reported nothing. */
   cost?: NodeCost;
 }

@@ -9,6 +9,7 @@ import type { ErrorCode } from '../engine/errors.ts';
 import { R1flowError } from '../engine/errors.ts';
 import { DEFAULT_MAX_PAYLOAD_BYTES, formatBytes } from '../engine/json-limits.ts';
 import { NodeCostSchema } from '../engine/node-cost.ts';
+import { SqlAuditRecordSchema } from '../engine/sql-audit.ts';
 import type { JobResult, NodeJob } from '../engine/transport.ts';
 
 export { DEFAULT_MAX_PAYLOAD_BYTES };
@@ -56,6 +57,7 @@ const JobResultSchema = z.object({
   ]),
   startedAt: z.number(),
   finishedAt: z.number(),
+  audit: z.array(SqlAuditRecordSchema).optional(),
   cost: NodeCostSchema.optional(),
 });
 

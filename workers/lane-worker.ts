@@ -71,9 +71,10 @@ export function startLaneWorker(lane: Lane, context: LaneWorkerContext): LaneWor
       `the result of node ${job.nodeId}`,
       'NODE_BAD_OUTPUT',
     );
+    // An oversized result still brings back the SQL it ran, for the audit log.
     const json = encoded.ok
       ? encoded.json
-      : JSON.stringify(failedResult(job, result.startedAt, encoded.error));
+      : JSON.stringify({ ...failedResult(job, result.startedAt, encoded.error), audit: result.audit });
     if (!(await finishJob(results, keys, result.jobId, json))) {
       logger.info(`dropped a second result of job ${result.jobId}: it had already finished`);
     }

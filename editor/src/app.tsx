@@ -1,6 +1,7 @@
 // The editor: flow menu, palette, canvas and side panel, plus the banners and dialogs around them.
 import { useCallback, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
+import { AuditPage } from './components/audit-page.tsx';
 import { ConfirmDialog } from './components/confirm-dialog.tsx';
 import { ConnectionsPage } from './components/connections-page.tsx';
 import { FlowCanvas } from './components/flow-canvas.tsx';
@@ -27,6 +28,7 @@ export function App() {
   const [creating, setCreating] = useState(false);
   const [help, setHelp] = useState(false);
   const [connections, setConnections] = useState(false);
+  const [audit, setAudit] = useState(false);
   const [started, setStarted] = useState(false);
   const toggleHelp = useCallback(() => setHelp((shown) => !shown), []);
   const onBack = useCallback(() => void reconnect(), []);
@@ -53,6 +55,7 @@ export function App() {
         onNewFlow={() => setCreating(true)}
         onHelp={toggleHelp}
         onConnections={() => setConnections(true)}
+        onAudit={() => setAudit(true)}
       />
       <OfflineBanner onBack={onBack} />
       <Notices />
@@ -71,6 +74,7 @@ export function App() {
         <SidePanel />
       </main>
       {connections ? <ConnectionsPage onClose={() => setConnections(false)} /> : null}
+      {audit ? <AuditPage onClose={() => setAudit(false)} /> : null}
       <ConfirmDialog />
       {creating ? (
         <NewFlowDialog

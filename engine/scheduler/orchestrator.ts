@@ -9,6 +9,7 @@ import { silentLogger } from '../node-context.ts';
 import { createOwnerId } from '../owner.ts';
 import type { NodeRegistry } from '../registry.ts';
 import { nextRunStatus, TERMINAL_RUN_STATUSES } from '../run-machine.ts';
+import { type SqlAuditRecord, sqlAuditDraft } from '../sql-audit.ts';
 import type { NodeRunRecord, RunEvent, RunRecord, RunTrigger } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import type { JobProgress, JobResult, NodeJob, Transport } from '../transport.ts';
@@ -149,8 +150,35 @@ export class Orchestrator {
         if (this.#adoptOrphans && !this.#closed) await this.resumeOrphans();
       },
     });
-    this.#transport.onSettled((result) => this.#push({ type: 'settled', result }));
+    this.#transport.onSettled((result) => {
+      // Statements that ran are audited even when the result itself is stale or ignored.
+      if (result.audit?.length) this.#appendAudit(result.audit);
+      this.#push({ type: 'settled', result });
+    });
     this.#transport.onProgress((progress) => this.#push({ type: 'progress', progress }));
+  }
+
+  /** Appends the statements of one job's result, as done by whoever started its run. */
+  #appendAudit(records: readonly SqlAuditRecord[]): void {
+    const runId = records[0]!.runId;
+    this.#store
+      .getRun(runId)
+      .then((stored) => {
+        const startedBy = stored?.run.startedBy ?? null;
+        const actor = startedBy && {
+          kind: startedBy.kind,
+          id: startedBy.userId ?? startedBy.id ?? startedBy.name,
+          name: startedBy.name,
+        };
+        return this.#store.audit.append(records.map((record) => sqlAuditDraft(record, actor)));
+      })
+      .catch((error: Error) =>
+        this.#logger.error('writing the SQL audit log failed', {
+          error: error.message,
+          runId,
+          statements: records.length,
+        }),
+      );
   }
 
   /** Takes over runs whose owner is gone, then keeps leases fresh. */

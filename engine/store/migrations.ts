@@ -232,6 +232,46 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       ALTER TABLE api_keys ADD COLUMN user_id TEXT;
       CREATE INDEX runs_by_starter ON runs (json_extract(started_by, '$.userId'), created_at);
     `),
+  // audit: the append-only audit log. Triggers refuse any UPDATE, and any DELETE except of
+  // entries older than the retention cut-off that `prune` opens inside its own transaction.
+  (db) =>
+    db.exec(`
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        actor_kind TEXT,
+        actor_id TEXT,
+        actor_name TEXT,
+        outcome TEXT NOT NULL CHECK (outcome IN ('ok', 'error', 'refused', 'cancelled')),
+        reason TEXT,
+        run_id TEXT,
+        node_id TEXT,
+        target TEXT,
+        attempt INTEGER,
+        candidates TEXT,
+        warehouse TEXT,
+        dialect TEXT,
+        sql TEXT,
+        duration_ms REAL,
+        row_count INTEGER,
+        detail TEXT
+      );
+      CREATE INDEX audit_by_at ON audit_log (at);
+      CREATE INDEX audit_by_run ON audit_log (run_id, seq) WHERE run_id IS NOT NULL;
+      CREATE INDEX audit_by_actor ON audit_log (actor_id, seq) WHERE actor_id IS NOT NULL;
+      CREATE INDEX audit_by_kind ON audit_log (kind, seq);
+      CREATE TABLE audit_prune_window (id INTEGER PRIMARY KEY CHECK (id = 1), cutoff INTEGER NOT NULL);
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+      BEGIN
+        SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be changed');
+      END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+      WHEN NOT EXISTS (SELECT 1 FROM audit_prune_window WHERE old.at < cutoff)
+      BEGIN
+        SELECT RAISE(ABORT, 'audit_log is append-only: entries leave only through retention pruning');
+      END;
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

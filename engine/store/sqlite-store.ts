@@ -3,6 +3,7 @@ import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { R1flowError } from '../errors.ts';
 import type { FlowDocument } from '../flow-schema.ts';
 import type { ApiKeyRecords } from './api-key-records.ts';
+import type { AuditRecords } from './audit-records.ts';
 import type { ConnectionRecords } from './connection-records.ts';
 import type { DraftRecords } from './draft-records.ts';
 import type { ExampleRecords, FeedbackRecords } from './feedback-records.ts';
@@ -31,6 +32,7 @@ import {
   toJson,
 } from './row-mappers.ts';
 import { SqliteApiKeyRecords } from './sqlite-api-key-records.ts';
+import { SqliteAuditRecords } from './sqlite-audit-records.ts';
 import { SqliteConnectionRecords } from './sqlite-connection-records.ts';
 import { SqliteDraftRecords } from './sqlite-draft-records.ts';
 import { SqliteExampleRecords, SqliteFeedbackRecords } from './sqlite-feedback-records.ts';
@@ -60,6 +62,7 @@ export class SqliteStore implements Store {
   readonly connections: ConnectionRecords;
   readonly feedback: FeedbackRecords;
   readonly examples: ExampleRecords;
+  readonly audit: AuditRecords;
   readonly pins: PinRecords;
 
   constructor(path: string) {
@@ -78,6 +81,7 @@ export class SqliteStore implements Store {
     const examples = new SqliteExampleRecords(this.#sql);
     this.examples = examples;
     this.feedback = new SqliteFeedbackRecords(this.#db, this.#sql, examples);
+    this.audit = new SqliteAuditRecords(this.#db, this.#sql);
     this.pins = new SqlitePinRecords(this.#sql);
   }
 

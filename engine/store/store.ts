@@ -3,6 +3,7 @@
 
 import type { FlowDocument } from '../flow-schema.ts';
 import type { ApiKeyRecords } from './api-key-records.ts';
+import type { AuditRecords } from './audit-records.ts';
 import type { ConnectionRecords } from './connection-records.ts';
 import type { DraftRecords } from './draft-records.ts';
 import type { ExampleRecords, FeedbackRecords } from './feedback-records.ts';
@@ -111,6 +112,8 @@ export interface Store {
   readonly feedback: FeedbackRecords;
   /** Verified question → SQL examples per warehouse. */
   readonly examples: ExampleRecords;
+  /** The append-only audit log: executed SQL and changes to flows, keys, connections and triggers. */
+  readonly audit: AuditRecords;
   /** Node outputs pinned per flow, for runs started from the editor. */
   readonly pins: PinRecords;
 

@@ -16,6 +16,7 @@ import {
   executeCandidates,
   type SqlExecutor,
 } from './execute-candidates.ts';
+import { sqlAuditor } from './sql-auditor.ts';
 
 export interface CorrectionSettings {
   model: GenerateParams;
@@ -97,10 +98,12 @@ async function correctOnce(
   }
   const offset = candidates.length;
   const fresh = sampled.candidates.candidates.map((candidate, i) => ({ ...candidate, index: offset + i }));
+  const warehouse = { database: task.database, dialect: task.schema.dialect };
   const executed = await executeCandidates(task.executor, task.database, fresh, {
     ...settings.limits,
     signal: ctx.signal,
     owner: ctx.runId,
+    audit: sqlAuditor(ctx, warehouse, fresh),
     onRan: (outcome) => chargeQuery(ctx, outcome),
   });
   if (ctx.signal.aborted) throw cancelled(ctx, ctx.signal.reason);

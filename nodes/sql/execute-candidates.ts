@@ -5,9 +5,11 @@
 // leading group has more votes than the runner-up plus every candidate left, and none left comes
 // before the leader's first member), they are cancelled and answer `skipped`.
 import type { NodeContext } from '../../engine/define-node.ts';
+import { serializeError } from '../../engine/errors.ts';
 import type { Candidate, ExecutedCandidate } from '../types.ts';
 import type { SqlOutcome, SqlRequest } from './sandbox/sql-outcome.ts';
 import type { SqlSandboxPool } from './sandbox/sql-sandbox-pool.ts';
+import type { SqlAuditor } from './sql-auditor.ts';
 import { voteOnResults } from './vote-on-results.ts';
 
 export type ExecuteLimits = Pick<
@@ -30,6 +32,8 @@ export interface ExecuteCandidatesOptions extends ExecuteLimits {
   stopWhenDecided?: boolean | undefined;
   /** Called after each distinct query finishes (skipped ones count as finished). */
   onProgress?: (done: number, total: number) => void;
+  /** Told of every distinct query sent to the warehouse and how it ended (the audit log). */
+  audit?: SqlAuditor | undefined;
   /** Called with the outcome of each distinct query that ran (what it cost: time and rows). */
   onRan?: (outcome: SqlOutcome) => void;
 }
@@ -54,26 +58,40 @@ export async function executeCandidates(
   candidates: readonly Candidate[],
   options: ExecuteCandidatesOptions,
 ): Promise<ExecutedCandidate[]> {
-  const { concurrency, onProgress, onRan, stopWhenDecided, signal, ...once } = options;
+  const { concurrency, onProgress, onRan, stopWhenDecided, signal, audit, ...once } = options;
   const distinct = [...new Set(candidates.map((candidate) => candidate.sql).filter(hasSql))];
   const outcomes = new Map<string, SqlOutcome>();
   // Aborted by the caller's signal, or by this call once the vote is decided.
   const stop = new AbortController();
-  const forwardAbort = () => stop.abort();
+  const forwardAbort = () => stop.abort(signal?.reason);
   signal?.addEventListener('abort', forwardAbort, { once: true });
-  if (signal?.aborted) stop.abort();
+  if (signal?.aborted) stop.abort(signal.reason);
+  // Queries sent and not yet answered, with when they were sent. An abort reports them at once
+  // (synchronously, so before the job settles and its audit reports go back with its result).
+  const running = new Map<string, number>();
+  const elapsed = (sql: string) => performance.now() - (running.get(sql) ?? performance.now());
   let skipped: CandidateOutcome | undefined;
+  stop.signal.addEventListener('abort', () => {
+    const reason = skipped?.error ?? serializeError(stop.signal.reason, 'NODE_CANCELLED');
+    for (const sql of running.keys()) audit?.stopped(sql, elapsed(sql), reason, 'cancelled');
+    running.clear();
+  });
   let next = 0;
   const work = async (): Promise<void> => {
     while (next < distinct.length && !stop.signal.aborted) {
       const sql = distinct[next++] as string;
+      running.set(sql, performance.now());
       try {
         const outcome = await executeOnce(pool, database, sql, { ...once, signal: stop.signal });
+        if (running.has(sql)) audit?.ran(sql, outcome);
         outcomes.set(sql, outcome);
         onRan?.(outcome);
       } catch (error) {
+        if (running.has(sql)) audit?.stopped(sql, elapsed(sql), serializeError(error), 'error');
         if (skipped === undefined) throw error;
         return;
+      } finally {
+        running.delete(sql);
       }
       onProgress?.(outcomes.size, distinct.length);
       skipped ??= stopWhenDecided ? describeDecided(candidates, outcomes) : undefined;

@@ -7,6 +7,7 @@ import { ExecutionResultsPort, SchemaContextPort, SqlCandidatesPort } from '../t
 import { callerLimits } from './caller-limits.ts';
 import { chargeQuery, executeCandidates } from './execute-candidates.ts';
 import { executionDatabase } from './execution-database.ts';
+import { sqlAuditor } from './sql-auditor.ts';
 import { executorFor } from './warehouse-executor.ts';
 
 const ExecuteParamsSchema = z.object({
@@ -53,11 +54,13 @@ export default defineNode({
     const { dialect } = inputs.schema;
     const database = executionDatabase(ctx, inputs.schema);
     const executor = await executorFor(ctx, { database, dialect });
-    const candidates = await executeCandidates(executor, database, inputs.candidates.candidates, {
+    const asked = inputs.candidates.candidates;
+    const candidates = await executeCandidates(executor, database, asked, {
       ...params,
       ...callerLimits(ctx, database, params.allowedTables),
       signal: ctx.signal,
       owner: ctx.runId,
+      audit: sqlAuditor(ctx, { database, dialect }, asked),
       onRan: (outcome) => chargeQuery(ctx, outcome),
       onProgress: (done, total) =>
         ctx.progress({ message: `ran ${done} of ${total} distinct queries`, fraction: done / total }),

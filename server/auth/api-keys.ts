@@ -44,6 +44,11 @@ export class ApiKeys {
     return (await this.#records.list()).map(({ hash: _hash, ...info }) => info);
   }
 
+  /** The key's name, for the audit log; null when there is no such key. */
+  async nameOf(id: string): Promise<string | null> {
+    return (await this.#records.list()).find((key) => key.id === id)?.name ?? null;
+  }
+
   async hasActiveKeys(): Promise<boolean> {
     return this.#records.hasActive();
   }

@@ -13,6 +13,7 @@ export const PERMISSIONS = [
   'connections.test',
   'connections.write',
   'users.manage',
+  'audit.read',
   'system.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -57,6 +58,7 @@ const WHAT: Record<Permission, string> = {
   'connections.test': 'test connections',
   'connections.write': 'add or remove connections (their URLs are secrets)',
   'users.manage': 'manage users and API keys',
+  'audit.read': 'read the audit log',
   'system.read': 'read metrics',
 };
 

@@ -3,8 +3,11 @@
 // deleting examples; every change to a warehouse's examples rewrites its examples index.
 import type { Logger } from '../../engine/define-node.ts';
 import { R1flowError } from '../../engine/errors.ts';
+import type { SqlAuditReport } from '../../engine/sql-audit.ts';
+import type { AuditActor } from '../../engine/store/audit-records.ts';
 import type { FeedbackRating, StoredExample, StoredFeedback } from '../../engine/store/feedback-records.ts';
 import type { Store } from '../../engine/store/store.ts';
+import { sqlAuditor } from '../../nodes/sql/sql-auditor.ts';
 import { refreshExamplesIndex } from './examples-index-writer.ts';
 import { runFacts } from './run-facts.ts';
 import { checkSqlRuns, type WarehouseHost, warehouseOf } from './warehouse-sql.ts';
@@ -47,12 +50,13 @@ export class FeedbackService {
 
   /**
    * Accepting makes a verified example of the reviewer's SQL, else the corrected SQL, else (for an
-   * up-vote) the answer's own SQL, after running it read-only on the run's warehouse. Rejecting
-   * only records the decision.
+   * up-vote) the answer's own SQL, after running it read-only on the run's warehouse (audited as
+   * the reviewer's SQL on the feedback's run). Rejecting only records the decision.
    */
   async review(
     id: string,
     decision: { accept: boolean; sql?: string | undefined },
+    reviewer: AuditActor | null = null,
   ): Promise<{ feedback: StoredFeedback; example: StoredExample | null }> {
     const feedback = await this.#host.store.feedback.get(id);
     if (!feedback) throw new R1flowError('FEEDBACK_NOT_FOUND', `no feedback "${id}"`);
@@ -82,7 +86,26 @@ export class FeedbackService {
         `the run of feedback "${id}" names no warehouse to check the SQL on`,
       );
     }
-    await checkSqlRuns(this.#host, warehouse, sql);
+    const reports: SqlAuditReport[] = [];
+    const audit = sqlAuditor({ auditSql: (report) => reports.push(report) }, warehouse, []);
+    try {
+      await checkSqlRuns(this.#host, warehouse, sql, audit);
+    } finally {
+      await this.#host.store.audit.append(
+        reports.map(({ candidates, outcome, reason, ...facts }) => ({
+          at: Date.now(),
+          kind: 'sql',
+          actor: reviewer,
+          outcome,
+          reason,
+          runId: feedback.runId,
+          nodeId: null,
+          target: id,
+          sql: { attempt: 1, candidates, ...facts },
+          detail: { feedbackReview: true },
+        })),
+      );
+    }
     const result = await this.#reviewed(id, {
       state: 'accepted',
       at: Date.now(),

@@ -3,13 +3,14 @@
 // checked the same way a candidate would be before it can become a verified example.
 
 import { noConnections } from '../../engine/connections.ts';
-import { R1flowError } from '../../engine/errors.ts';
+import { R1flowError, serializeError } from '../../engine/errors.ts';
 import type { HostSettings } from '../../engine/host-settings.ts';
 import type { ResourcePool } from '../../engine/resources.ts';
 import type { RunSql } from '../../eval/scoring/run-sql.ts';
 import { executeOnce } from '../../nodes/sql/execute-candidates.ts';
 import type { SqlOutcome } from '../../nodes/sql/sandbox/sql-outcome.ts';
 import { sandboxRunSql } from '../../nodes/sql/sandbox-run-sql.ts';
+import type { SqlAuditor } from '../../nodes/sql/sql-auditor.ts';
 import { executorFor, type WarehouseLocation } from '../../nodes/sql/warehouse-executor.ts';
 import { SchemaContextSchema } from '../../nodes/types.ts';
 
@@ -32,13 +33,25 @@ async function executor(host: WarehouseHost, warehouse: WarehouseLocation) {
   );
 }
 
-/** Runs `sql` read-only; FEEDBACK_NOT_VERIFIABLE naming the error when it does not run. */
+/**
+ * Runs `sql` read-only, telling `audit` how it went; FEEDBACK_NOT_VERIFIABLE naming the error when
+ * it does not run.
+ */
 export async function checkSqlRuns(
   host: WarehouseHost,
   warehouse: WarehouseLocation,
   sql: string,
+  audit?: SqlAuditor,
 ): Promise<SqlOutcome> {
-  const outcome = await executeOnce(await executor(host, warehouse), warehouse.database, sql, CHECK_LIMITS);
+  const started = performance.now();
+  let outcome: SqlOutcome;
+  try {
+    outcome = await executeOnce(await executor(host, warehouse), warehouse.database, sql, CHECK_LIMITS);
+  } catch (error) {
+    audit?.stopped(sql, performance.now() - started, serializeError(error), 'error');
+    throw error;
+  }
+  audit?.ran(sql, outcome);
   if (outcome.status !== 'ok') {
     throw new R1flowError(
       'FEEDBACK_NOT_VERIFIABLE',

@@ -2,6 +2,8 @@
 // editor's files. `listen()` is the caller's.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../../engine/define-node.ts';
+import { AUDIT_RETENTION_ENV, auditRetentionDays, startAuditRetention } from '../audit/audit-retention.ts';
+import { AuditTrail } from '../audit/audit-trail.ts';
 import { ApiKeys } from '../auth/api-keys.ts';
 import type { ReplayGuard } from '../auth/replay-guard.ts';
 import { UserDirectory } from '../auth/users.ts';
@@ -18,6 +20,7 @@ import { NodeMetrics } from './node-metrics.ts';
 import { createRequestGuards } from './request-guards.ts';
 import { type RegisteredRoute, RouteTable } from './route.ts';
 import { routeRule } from './route-permissions.ts';
+import { registerAuditRoutes } from './routes/audit-routes.ts';
 import { registerConnectionRoutes } from './routes/connection-routes.ts';
 import { registerFeedbackRoutes } from './routes/feedback-routes.ts';
 import { registerFlowRoutes } from './routes/flow-routes.ts';
@@ -55,6 +58,8 @@ export interface CreateServerOptions extends ServerOptions {
    * CIDRs); `R1FLOW_TRUST_PROXY` when not given. Off by default: the socket's address counts.
    */
   trustProxy?: boolean | string;
+  /** Days the audit log keeps entries (0: forever); `R1FLOW_AUDIT_RETENTION_DAYS`, else 90, when not given. */
+  auditRetentionDays?: number;
 }
 
 export function createServer(options: CreateServerOptions): R1flowServer {
@@ -89,6 +94,7 @@ export function createServer(options: CreateServerOptions): R1flowServer {
     runtime,
     apiKeys: new ApiKeys(runtime.store.apiKeys),
     users: new UserDirectory(runtime.store.users),
+    audit: new AuditTrail(runtime.store.audit),
     triggers,
     replayGuard,
     serverKey: options.serverKey,
@@ -127,6 +133,11 @@ export function createServer(options: CreateServerOptions): R1flowServer {
     flowOf: async (runId) => (await runtime.store.getRunRecord(runId))?.flowId ?? null,
   });
   const stopMetrics = runtime.orchestrator.onEvents((events) => void metrics.record(events));
+  const retention = startAuditRetention({
+    records: runtime.store.audit,
+    days: options.auditRetentionDays ?? auditRetentionDays(runtime.settings.setting(AUDIT_RETENTION_ENV)),
+    logger: options.logger,
+  });
 
   const routes = new RouteTable();
   registerFlowRoutes(app, routes, context);
@@ -136,6 +147,7 @@ export function createServer(options: CreateServerOptions): R1flowServer {
   registerFeedbackRoutes(app, routes, context, options.logger);
   registerUserRoutes(app, routes, context);
   registerSystemRoutes(app, routes, context, metrics);
+  registerAuditRoutes(app, routes, context);
   registerHookRoutes(app, context);
   registerEditorFiles(app, options.editorDir);
 
@@ -147,6 +159,7 @@ export function createServer(options: CreateServerOptions): R1flowServer {
     async close() {
       await schedules.close();
       stopMetrics();
+      retention.stop();
       await app.close();
       await replayGuard.close?.();
     },

@@ -53,6 +53,8 @@ export const ROUTE_PERMISSIONS: Readonly<Record<string, RouteRule>> = {
   'GET /api/keys': 'users.manage',
   'POST /api/keys': 'users.manage',
   'DELETE /api/keys/:id': 'users.manage',
+  'GET /api/audit': 'audit.read',
+  'GET /api/audit.csv': 'audit.read',
   'GET /api/nodes': 'flows.read',
   'GET /api/openapi.json': 'flows.read',
   'GET /api/session': 'public',

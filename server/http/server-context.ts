@@ -1,6 +1,7 @@
 // What the HTTP routes work with: the runtime (store, registry, orchestrator, transport) plus the
 // server's own services (API keys, triggers, schedules) and options.
 
+import type { AuditTrail } from '../audit/audit-trail.ts';
 import type { ApiKeys } from '../auth/api-keys.ts';
 import type { ReplayGuard } from '../auth/replay-guard.ts';
 import type { UserDirectory } from '../auth/users.ts';
@@ -29,6 +30,8 @@ export interface ServerContext {
   runtime: Runtime;
   apiKeys: ApiKeys;
   users: UserDirectory;
+  /** The audit log of operations on flows, triggers, keys and connections. */
+  audit: AuditTrail;
   triggers: TriggerStore;
   /** Accepted webhook signatures, refused when sent again inside the replay window. */
   replayGuard: ReplayGuard;

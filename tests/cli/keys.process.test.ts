@@ -44,7 +44,16 @@ describe('r1flow keys', () => {
 
     const again = new SqliteStore(db);
     expect(await new ApiKeys(again.apiKeys).verify(key)).toBeNull();
+    // Both are in the audit log, by the OS user who ran the CLI, and the key itself is not.
+    const audit = await again.audit.list();
     await again.close();
+    expect(audit.map((entry) => [entry.kind, entry.outcome, entry.actor?.kind])).toEqual([
+      ['key.revoke', 'ok', 'cli'],
+      ['key.create', 'ok', 'cli'],
+    ]);
+    expect(audit[1]!.detail).toEqual({ id: info!.id, name: 'ci' });
+    expect(audit[0]!.target).toBe(info!.id);
+    expect(JSON.stringify(audit)).not.toContain(key);
   });
 
   it('refuses to revoke a key nobody has', async () => {

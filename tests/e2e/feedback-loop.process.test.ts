@@ -195,5 +195,14 @@ describe('feedback → verified example → better answer', () => {
 
     expect((await h.api('/api/examples')).body.examples).toEqual([]);
     expect((await h.api(`/api/feedback?run=${run.runId}`)).body.feedback[0].state).toBe('pending');
+
+    // The review's SQL is in the audit log with the run's, named by the feedback it verified.
+    const audited = (await h.api(`/api/audit?run=${run.runId}&kind=sql`)).body.entries.filter(
+      (entry: { target: string | null }) => entry.target === vote.body.feedback.id,
+    );
+    expect(audited.map((e: { outcome: string; sql: { sql: string } }) => [e.outcome, e.sql.sql])).toEqual([
+      ['refused', "UPDATE orders SET status = 'shipped'"],
+      ['error', 'SELECT COUNT(*) FROM shipments'],
+    ]);
   });
 });

@@ -22,6 +22,7 @@ import type {
 import type { Store } from '../../engine/store/store.ts';
 import type { StoredTrigger, TriggerDraft } from '../../engine/store/trigger-records.ts';
 import { flowOf } from '../support/engine-harness.ts';
+import { describeAuditContract } from './audit-store-contract.ts';
 
 export interface StoreUnderTest {
   /** A fresh, empty store. */
@@ -110,6 +111,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     afterEach(async () => {
       await subject.dispose();
     });
+
+    describeAuditContract(() => store);
 
     describe('flows and versions', () => {
       it('each save makes a new immutable version; earlier versions keep their document', async () => {

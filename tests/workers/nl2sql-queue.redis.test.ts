@@ -57,6 +57,14 @@ describe('the NL2SQL example flow in queue mode', () => {
     expect(sim.metrics().generationRequests).toBeLessThan(questions.length);
     const nodes = (await h.store.getRun(ids[0]!))!.nodes;
     expect(nodes.map((node) => node.status)).toEqual(nodes.map(() => 'succeeded'));
+    // The SQL the worker ran came back with its results into the orchestrator's audit log.
+    const audited = await h.store.audit.list({ runId: ids[0]!, kind: 'sql' });
+    expect(audited.length).toBeGreaterThan(0);
+    expect(audited.every((entry) => entry.nodeId === 'execute' && entry.sql?.dialect === 'sqlite')).toBe(
+      true,
+    );
+    const chosen = ((await h.store.getRunRecord(ids[0]!))!.output as { answer: Answer }).answer.sql;
+    expect(audited.some((entry) => entry.outcome === 'ok' && entry.sql?.sql === chosen)).toBe(true);
 
     // Workers carry each node's cost back with its result; shared model requests are split among
     // their runs so the runs' tokens add up to what the model server counted.

@@ -21,10 +21,12 @@ export function TopBar({
   onNewFlow,
   onHelp,
   onConnections,
+  onAudit,
 }: {
   onNewFlow(): void;
   onHelp(): void;
   onConnections(): void;
+  onAudit(): void;
 }) {
   const open = useStore(editorStore, (state) => state.meta !== null);
   const canUndo = useStore(editorStore, (state) => state.history.past.length > 0);
@@ -124,6 +126,9 @@ export function TopBar({
       </button>
       <button type="button" onClick={onConnections} data-testid="open-connections">
         Connections
+      </button>
+      <button type="button" onClick={onAudit} data-testid="open-audit">
+        Audit
       </button>
       <button type="button" onClick={onHelp} aria-label="Keyboard shortcuts" title="?">
         ?

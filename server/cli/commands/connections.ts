@@ -4,6 +4,8 @@
 import { text } from 'node:stream/consumers';
 import { CONNECTION_KINDS } from '../../../engine/connections.ts';
 import { SqliteStore } from '../../../engine/store/sqlite-store.ts';
+import { AuditTrail } from '../../audit/audit-trail.ts';
+import { cliActor } from '../../audit/cli-actor.ts';
 import { loadServerSecret } from '../../auth/server-secret.ts';
 import { Connections, type ConnectionView } from '../../connections/connections.ts';
 import { dbFlag, dbPath, parseFlags } from '../options.ts';
@@ -11,12 +13,15 @@ import { defineCommandGroup } from './command-group.ts';
 
 async function withConnections<T>(
   db: string | undefined,
-  use: (connections: Connections) => Promise<T>,
+  use: (connections: Connections, audit: AuditTrail) => Promise<T>,
 ): Promise<T> {
   const path = dbPath(db);
   const store = new SqliteStore(path);
   try {
-    return await use(new Connections(store.connections, () => loadServerSecret(path).key));
+    return await use(
+      new Connections(store.connections, () => loadServerSecret(path).key),
+      new AuditTrail(store.audit),
+    );
   } finally {
     await store.close();
   }
@@ -45,8 +50,13 @@ export const connectionsCommand = defineCommandGroup(
         const [name, given] = positionals;
         if (!name || !given || positionals.length > 2) return usageError(addUsage);
         const url = given === '-' ? (await text(process.stdin)).trim() : given;
-        const added = await withConnections(values.db, (connections) =>
-          connections.add({ name, url, kind: values.kind, replace: values.replace }),
+        // Audited by name and kind, never the URL.
+        const added = await withConnections(values.db, (connections, audit) =>
+          audit.around(
+            { kind: 'connection.add', actor: cliActor(), target: name },
+            () => connections.add({ name, url, kind: values.kind, replace: values.replace }),
+            (connection) => ({ detail: { kind: connection.kind, replace: values.replace === true } }),
+          ),
         );
         process.stdout.write(`added ${added.name} (${added.kind}) ${added.address}\n`);
         return 0;
@@ -74,7 +84,13 @@ export const connectionsCommand = defineCommandGroup(
         const { values, positionals } = parseFlags(argv, { ...dbFlag }, testUsage);
         const [name] = positionals;
         if (!name || positionals.length > 1) return usageError(testUsage);
-        const tested = await withConnections(values.db, (connections) => connections.test(name));
+        const tested = await withConnections(values.db, (connections, audit) =>
+          audit.around(
+            { kind: 'connection.test', actor: cliActor(), target: name },
+            () => connections.test(name),
+            ({ lastTest }) => (lastTest.ok ? {} : { outcome: 'error', reason: lastTest.message }),
+          ),
+        );
         if (tested.lastTest.ok) {
           process.stdout.write(`ok ${tested.name}: ${tested.lastTest.message}\n`);
           return 0;
@@ -91,7 +107,11 @@ export const connectionsCommand = defineCommandGroup(
         const { values, positionals } = parseFlags(argv, { ...dbFlag }, removeUsage);
         const [name] = positionals;
         if (!name || positionals.length > 1) return usageError(removeUsage);
-        await withConnections(values.db, (connections) => connections.remove(name));
+        await withConnections(values.db, (connections, audit) =>
+          audit.around({ kind: 'connection.remove', actor: cliActor(), target: name }, () =>
+            connections.remove(name),
+          ),
+        );
         process.stdout.write(`removed ${name}\n`);
         return 0;
       },

@@ -1,4 +1,6 @@
 import { SqliteStore } from '../../../engine/store/sqlite-store.ts';
+import { AuditTrail } from '../../audit/audit-trail.ts';
+import { cliActor } from '../../audit/cli-actor.ts';
 import { ApiKeys } from '../../auth/api-keys.ts';
 import { UserDirectory } from '../../auth/users.ts';
 import { dbFlag, dbPath, parseFlags } from '../options.ts';
@@ -6,11 +8,11 @@ import { defineCommandGroup } from './command-group.ts';
 
 async function withKeys<T>(
   db: string | undefined,
-  use: (keys: ApiKeys, users: UserDirectory) => Promise<T>,
+  use: (keys: ApiKeys, users: UserDirectory, audit: AuditTrail) => Promise<T>,
 ): Promise<T> {
   const store = new SqliteStore(dbPath(db));
   try {
-    return await use(new ApiKeys(store.apiKeys), new UserDirectory(store.users));
+    return await use(new ApiKeys(store.apiKeys), new UserDirectory(store.users), new AuditTrail(store.audit));
   } finally {
     await store.close();
   }
@@ -31,13 +33,16 @@ export const keysCommand = defineCommandGroup('keys', 'Create, list and revoke A
         { ...dbFlag, name: { type: 'string' }, user: { type: 'string' } },
         createUsage,
       );
-      // Without --user the key acts as an admin, as keys did before users existed.
-      const created = await withKeys(values.db, async (keys, users) =>
-        keys.create(
-          values.name ?? values.user ?? 'default',
-          values.user === undefined ? null : (await users.get(values.user)).id,
-        ),
-      );
+      // Without --user the key acts as an admin, as keys did before users existed. The entry names
+      // the new key (its id comes with the result); the key itself is printed once, below.
+      const created = await withKeys(values.db, async (keys, users, audit) => {
+        const userId = values.user === undefined ? null : (await users.get(values.user)).id;
+        return audit.around(
+          { kind: 'key.create', actor: cliActor(), target: null },
+          () => keys.create(values.name ?? values.user ?? 'default', userId),
+          ({ info }) => ({ detail: { id: info.id, name: info.name } }),
+        );
+      });
       process.stderr.write(
         `created key ${created.info.id} (${created.info.name}); store it now, it is not shown again:\n`,
       );
@@ -75,7 +80,9 @@ export const keysCommand = defineCommandGroup('keys', 'Create, list and revoke A
         process.stderr.write(`usage: r1flow ${revokeUsage}\n`);
         return 2;
       }
-      const revoked = await withKeys(values.db, (keys) => keys.revoke(id));
+      const revoked = await withKeys(values.db, (keys, _users, audit) =>
+        audit.around({ kind: 'key.revoke', actor: cliActor(), target: id }, () => keys.revoke(id)),
+      );
       process.stdout.write(`revoked ${revoked.id} (${revoked.name})\n`);
       return 0;
     },

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { CONNECTION_KINDS, CONNECTION_NAME } from '../../../engine/connections.ts';
 import { scopeOf } from '../../auth/permissions.ts';
 import type { ConnectionView } from '../../connections/connections.ts';
+import { auditActor } from '../audit-actor.ts';
 import type { RouteTable } from '../route.ts';
 import type { ServerContext } from '../server-context.ts';
 
@@ -42,8 +43,13 @@ export function registerConnectionRoutes(
       })
       .strict(),
     responses: { 201: 'Added', 400: 'Bad name or URL for the kind', 409: 'The name is taken' },
-    handler: async ({ body }, _request, reply) => {
-      const added = await connections.add(body);
+    handler: async ({ body }, request, reply) => {
+      // The entry names the connection and its kind, never the URL (it may hold a password).
+      const added = await context.audit.around(
+        { kind: 'connection.add', actor: auditActor(request), target: body.name },
+        () => connections.add(body),
+        (connection) => ({ detail: { kind: connection.kind, replace: body.replace === true } }),
+      );
       reply.status(201);
       return { connection: added };
     },
@@ -56,9 +62,15 @@ export function registerConnectionRoutes(
     summary: 'Try a connection and remember the outcome (ok, or the error naming the connection)',
     params: ConnectionParams,
     responses: { 200: 'Tested: see lastTest.ok', 404: 'No such connection' },
-    handler: async ({ params }, request) => ({
-      connection: shown(request, await connections.test(params.name)),
-    }),
+    handler: async ({ params }, request) => {
+      const operation = { kind: 'connection.test' as const, actor: auditActor(request), target: params.name };
+      const tested = await context.audit.around(
+        operation,
+        () => connections.test(params.name),
+        ({ lastTest }) => (lastTest.ok ? {} : { outcome: 'error', reason: lastTest.message }),
+      );
+      return { connection: shown(request, tested) };
+    },
   });
 
   routes.add(app, {
@@ -68,8 +80,13 @@ export function registerConnectionRoutes(
     summary: 'Remove a named connection',
     params: ConnectionParams,
     responses: { 204: 'Removed', 404: 'No such connection' },
-    handler: async ({ params }, _request, reply) => {
-      await connections.remove(params.name);
+    handler: async ({ params }, request, reply) => {
+      const operation = {
+        kind: 'connection.remove' as const,
+        actor: auditActor(request),
+        target: params.name,
+      };
+      await context.audit.around(operation, () => connections.remove(params.name));
       return reply.status(204).send();
     },
   });

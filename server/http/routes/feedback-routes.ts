@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Logger } from '../../../engine/define-node.ts';
 import { FeedbackService } from '../../feedback/feedback-service.ts';
 import { trainingRecords } from '../../feedback/training-export.ts';
+import { auditActor } from '../audit-actor.ts';
 import type { RouteTable } from '../route.ts';
 import { ownRunsOnly, visibleRun } from '../run-visibility.ts';
 import type { ServerContext } from '../server-context.ts';
@@ -80,7 +81,7 @@ export function registerFeedbackRoutes(
       409: 'Already reviewed',
       422: 'Nothing runnable to verify (a down-vote without SQL, or SQL that fails)',
     },
-    handler: async ({ params, body }) => service.review(params.id, body),
+    handler: async ({ params, body }, request) => service.review(params.id, body, auditActor(request)),
   });
 
   routes.add(app, {

@@ -11,7 +11,9 @@ import { portsOfNodes } from '../../../engine/node-ports.ts';
 import type { FlowSummary } from '../../../engine/store/records.ts';
 import { validateFlow } from '../../../engine/validate-flow.ts';
 import { checkedFlow, checkId } from '../../flows/checked-flow.ts';
-import { publishFlow } from '../../flows/publish-flow.ts';
+import { type PublishResult, publishFlow } from '../../flows/publish-flow.ts';
+import { auditActor } from '../audit-actor.ts';
+import { requestActor } from '../auth-hook.ts';
 import type { RouteTable } from '../route.ts';
 import type { ServerContext } from '../server-context.ts';
 import { describeTriggers } from './trigger-views.ts';
@@ -31,11 +33,22 @@ const PublishBody = z
 export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, context: ServerContext): void {
   const { store, registry } = context.runtime;
 
-  /** Who publishes or saves: the API key's name; null on an open loopback server. */
-  async function actor(request: FastifyRequest): Promise<string | null> {
-    const keyId = request.credential?.keyId;
-    if (!keyId) return null;
-    return (await context.apiKeys.list()).find((key) => key.id === keyId)?.name ?? keyId;
+  /** Who publishes or saves, as versions and drafts record it: the caller's name. */
+  function actor(request: FastifyRequest): string {
+    return requestActor(request).name;
+  }
+
+  /** Runs a publish and records it in the audit log (the version, whether anything changed), refusals too. */
+  function audited(request: FastifyRequest, target: unknown, publish: () => Promise<PublishResult>) {
+    return context.audit.around(
+      {
+        kind: 'flow.publish',
+        actor: auditActor(request),
+        target: typeof target === 'string' ? target : null,
+      },
+      publish,
+      (result) => ({ detail: { version: result.version.version, published: result.published } }),
+    );
   }
 
   /** Whether `document` (the draft, else the latest version) differs from the published version. */
@@ -50,16 +63,17 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
   }
 
   /** Saves `document` as the draft and publishes it; returns what the API answers. */
-  async function saveAndPublish(
+  function saveAndPublish(
     document: unknown,
     request: FastifyRequest,
     note: string | null,
     expectedId?: string,
   ) {
-    const flow = checkedFlow(document, registry, expectedId);
-    const by = await actor(request);
-    await store.drafts.save(flow, by);
-    return publishFlow(context, flow, { by, note });
+    return audited(request, expectedId ?? (document as { id?: unknown } | null)?.id, async () => {
+      const flow = checkedFlow(document, registry, expectedId);
+      await store.drafts.save(flow, actor(request));
+      return publishFlow(context, flow, { by: actor(request), note });
+    });
   }
 
   routes.add(app, {
@@ -152,7 +166,7 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
         });
       }
       checkId(parsed.data.id, params.id);
-      const draft = await store.drafts.save(parsed.data, await actor(request));
+      const draft = await store.drafts.save(parsed.data, actor(request));
       const result = validateFlow(parsed.data, registry);
       const flow = await store.getFlow(params.id);
       return {
@@ -205,8 +219,9 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
             : `no flow "${params.id}"`,
         );
       }
-      const flow = checkedFlow(draft.document, registry, params.id);
-      return publishFlow(context, flow, { by: await actor(request), note });
+      return audited(request, params.id, () =>
+        publishFlow(context, checkedFlow(draft.document, registry, params.id), { by: actor(request), note }),
+      );
     },
   });
 
@@ -251,10 +266,17 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
       'Switch a flow on or off: while off its webhooks answer 404 FLOW_DISABLED and its schedules do not fire',
     params: FlowParams,
     body: z.object({ enabled: z.boolean() }).strict(),
-    handler: async ({ params, body }) => {
-      await store.setFlowEnabled(params.id, body.enabled);
-      context.onTriggersChanged();
-      return { flow: await store.getFlow(params.id) };
+    handler: async ({ params, body }, request) => {
+      const operation = {
+        kind: body.enabled ? ('flow.enable' as const) : ('flow.disable' as const),
+        actor: auditActor(request),
+        target: params.id,
+      };
+      return context.audit.around(operation, async () => {
+        await store.setFlowEnabled(params.id, body.enabled);
+        context.onTriggersChanged();
+        return { flow: await store.getFlow(params.id) };
+      });
     },
   });
 
@@ -265,11 +287,18 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     summary: 'Delete a flow and its versions (its runs stay inspectable)',
     params: FlowParams,
     responses: { 204: 'Deleted' },
-    handler: async ({ params }, _request, reply) => {
-      if (!(await store.deleteFlow(params.id)))
-        throw new R1flowError('FLOW_NOT_FOUND', `no flow "${params.id}"`);
-      await context.triggers.removeFlow(params.id);
-      context.onTriggersChanged();
+    handler: async ({ params }, request, reply) => {
+      const operation = {
+        kind: 'flow.delete' as const,
+        actor: auditActor(request),
+        target: params.id,
+      };
+      await context.audit.around(operation, async () => {
+        if (!(await store.deleteFlow(params.id)))
+          throw new R1flowError('FLOW_NOT_FOUND', `no flow "${params.id}"`);
+        await context.triggers.removeFlow(params.id);
+        context.onTriggersChanged();
+      });
       return reply.status(204).send();
     },
   });
@@ -315,7 +344,17 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     tag: 'triggers',
     summary: "Replace a webhook's HMAC secret or token (shown once); the old one stops working",
     params: z.object({ id: z.string().min(1) }),
-    handler: async ({ params }) => ({ secret: await context.triggers.rotateSecret(params.id) }),
+    handler: async ({ params }, request) => {
+      const operation = {
+        kind: 'trigger.rotate-secret' as const,
+        actor: auditActor(request),
+        target: params.id,
+      };
+      // The new secret goes to the caller alone; the audit entry names the trigger.
+      return {
+        secret: await context.audit.around(operation, () => context.triggers.rotateSecret(params.id)),
+      };
+    },
   });
 
   routes.add(app, {
@@ -325,12 +364,19 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     summary: 'Switch a trigger on or off',
     params: z.object({ id: z.string().min(1) }),
     body: z.object({ enabled: z.boolean() }).strict(),
-    handler: async ({ params, body }) => {
-      if (!(await context.triggers.get(params.id)))
-        throw new R1flowError('NOT_FOUND', `no trigger "${params.id}"`);
-      await context.triggers.setEnabled(params.id, body.enabled);
-      context.onTriggersChanged();
-      return { trigger: await context.triggers.get(params.id) };
+    handler: async ({ params, body }, request) => {
+      const operation = {
+        kind: body.enabled ? ('trigger.enable' as const) : ('trigger.disable' as const),
+        actor: auditActor(request),
+        target: params.id,
+      };
+      return context.audit.around(operation, async () => {
+        if (!(await context.triggers.get(params.id)))
+          throw new R1flowError('NOT_FOUND', `no trigger "${params.id}"`);
+        await context.triggers.setEnabled(params.id, body.enabled);
+        context.onTriggersChanged();
+        return { trigger: await context.triggers.get(params.id) };
+      });
     },
   });
 }

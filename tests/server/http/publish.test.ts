@@ -75,7 +75,7 @@ describe('drafts and publishing', () => {
     expect(published.body).toMatchObject({
       published: true,
       created: false,
-      version: { version: 1, publication: { note: 'first cut', by: null } },
+      version: { version: 1, publication: { note: 'first cut', by: 'loopback' } },
       flow: { publishedVersion: 1 },
     });
     const secret = published.body.newSecrets[0].secret as string;
