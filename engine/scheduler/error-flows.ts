@@ -40,8 +40,9 @@ export class ErrorFlows {
     };
     const started: string[] = [];
     for (const flow of await store.listFlows()) {
-      if (!flow.enabled || flow.id === run.flowId) continue;
-      const version = await versions.get(flow.id, undefined);
+      // Like webhooks and schedules, an error flow runs its published version; a draft never fires.
+      if (!flow.enabled || flow.id === run.flowId || flow.publishedVersion === null) continue;
+      const version = await versions.get(flow.id, flow.publishedVersion);
       if (!version || !watches(version.document, run.flowId)) continue;
       try {
         const errorRun = await startRun({

@@ -40,8 +40,10 @@ function errorFlow(id: string, flows: string[], failTimes = 0) {
   );
 }
 
+/** Saves and publishes: error flows, like webhooks and schedules, run their published version. */
 async function save(flow: ReturnType<typeof flowOf>) {
-  return h.store.saveFlow(FlowDocumentSchema.parse(flow));
+  const saved = await h.store.saveFlow(FlowDocumentSchema.parse(flow));
+  return h.store.publishVersion(saved.flowId, saved.version, { by: null, note: null });
 }
 
 async function errorRunOf(errorFlowId: string, failedRunId: string) {
@@ -114,9 +116,10 @@ describe('error flows', () => {
     expect(requests).toMatchObject([{ flowId: 'watch-all' }]);
   });
 
-  it('a disabled error flow does not run', async () => {
+  it('a disabled or never published error flow does not run', async () => {
     await save(errorFlow('quiet', ['*']));
     await h.store.setFlowEnabled('quiet', false);
+    await h.store.saveFlow(FlowDocumentSchema.parse(errorFlow('unpublished', ['*'])));
     const failedId = await h.run(failing('orders'));
     await h.finished(failedId);
     const { errorFlows, run, requests } = await errorFlowsFor(failedId);
