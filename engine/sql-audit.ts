@@ -10,19 +10,11 @@ import {
   type AuditActor,
   type AuditDraft,
   type AuditOutcome,
+  type AuditSqlFacts,
 } from './store/audit-records.ts';
 
-/** What a node says about one statement it ran. */
-export interface SqlAuditReport {
-  /** Indexes of the candidates with this SQL text (it ran once for all of them). */
-  candidates: number[];
-  /** `connection:NAME` or a file path, as the schema context names it: never a URL. */
-  warehouse: string;
-  dialect: string;
-  sql: string;
-  durationMs: number;
-  /** Rows it answered; null when it failed. */
-  rows: number | null;
+/** What a node says about one statement it ran: the entry's facts but the attempt (added by the host), and how it ended. */
+export interface SqlAuditReport extends Omit<AuditSqlFacts, 'attempt'> {
   outcome: AuditOutcome;
   /** The error or refusal (code and message); null when it ran. */
   reason: string | null;
