@@ -28,6 +28,8 @@ export const AUDIT_KINDS = [
   'connection.add',
   'connection.remove',
   'connection.test',
+  'access.denied',
+  'sign-in.failed',
 ] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 

@@ -10,6 +10,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../engine/actor.ts';
 import { R1flowError } from '../../engine/errors.ts';
+import type { AuditActor } from '../../engine/store/audit-records.ts';
 import { describePermission, type Permission, type Scope, scopeOf } from '../auth/permissions.ts';
 import { verifySession } from '../auth/session-token.ts';
 import type { Principal } from '../auth/users.ts';
@@ -61,13 +62,42 @@ export function createAuthHook(context: ServerContext) {
     if (request.is404) return;
     const rule = request.routeOptions.config?.rule;
     if (rule === 'public' || rule === 'webhook') return;
-    const principal = await authenticate(context, request);
-    // A route without a rule was registered around the table: refused, never open.
-    const scope = rule === undefined ? null : scopeOf(principal.role, rule);
-    if (scope === null) throw denied(principal, rule, request);
-    request.principal = principal;
-    request.scope = scope;
+    let principal: Principal | null = null;
+    try {
+      principal = await authenticate(context, request);
+      // A route without a rule was registered around the table: refused, never open.
+      const scope = rule === undefined ? null : scopeOf(principal.role, rule);
+      if (scope === null) throw denied(principal, rule, request);
+      request.principal = principal;
+      request.scope = scope;
+    } catch (error) {
+      await auditRefusal(context, request, principal, error);
+      throw error;
+    }
   };
+}
+
+/** Refusals of a credential someone presented; a request that presented none (AUTH_REQUIRED) is no one's. */
+const AUDITED_REFUSALS: ReadonlySet<string> = new Set([
+  'AUTH_FORBIDDEN',
+  'PERMISSION_DENIED',
+  'USER_DISABLED',
+]);
+
+async function auditRefusal(
+  context: ServerContext,
+  request: FastifyRequest,
+  principal: Principal | null,
+  error: unknown,
+): Promise<void> {
+  if (!(error instanceof R1flowError) || !AUDITED_REFUSALS.has(error.code)) return;
+  await context.audit.record({
+    kind: 'access.denied',
+    actor: refusedActor(principal, request.credential),
+    target: `${request.method} ${request.routeOptions.url ?? ''}`,
+    outcome: 'refused',
+    reason: `${error.code}: ${error.message}`,
+  });
 }
 
 async function authenticate(context: ServerContext, request: FastifyRequest): Promise<Principal> {
@@ -125,6 +155,18 @@ function denied(principal: Principal, rule: Permission | undefined, request: Fas
     `${principal.actor.name} (${principal.role}) may not ${describePermission(rule)} (${route} needs ${rule})`,
     { data: { permission: rule, role: principal.role } },
   );
+}
+
+/** Who was refused: the caller when known, else what they presented (a disabled user's key or session). */
+function refusedActor(
+  principal: Principal | null,
+  credential: Credential | null | undefined,
+): AuditActor | null {
+  const actor = principal?.actor;
+  if (actor) return { kind: actor.kind, id: actor.userId ?? actor.id ?? actor.name, name: actor.name };
+  const id = credential?.userId ?? credential?.keyId;
+  if (!credential || !id) return null;
+  return { kind: credential.keyId === null ? 'user' : 'api-key', id, name: id };
 }
 
 /** Whether the credential behind a request still holds (key not revoked, user not disabled, session not expired). */

@@ -95,6 +95,29 @@ describe('refusals change nothing', () => {
     expect((await h.runtime.store.listRuns({ limit: 500 })).length).toBe(before);
   });
 
+  it('every refusal above is in the audit log: who, which route, why; never the password', async () => {
+    const { audit } = h.runtime.store;
+    const denied = await audit.list({ kind: 'access.denied', limit: 500 });
+    const seen = denied.map((entry) => [entry.actor?.name, entry.target, entry.reason?.split(':')[0]]);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        ['rita', 'PUT /api/flows/:id', 'PERMISSION_DENIED'],
+        ['vic', 'POST /api/flows/:id/runs', 'PERMISSION_DENIED'],
+      ]),
+    );
+    // A disabled user's key is refused before it becomes a caller: the entry holds what was presented.
+    const disabled = denied.find((entry) => entry.reason?.startsWith('USER_DISABLED'));
+    expect(disabled).toMatchObject({ target: 'GET /api/flows', actor: { kind: 'api-key' } });
+    expect(disabled!.reason).toContain('"dora" is disabled');
+    for (const entry of denied) expect(entry.outcome).toBe('refused');
+    const failedSignIns = await audit.list({ kind: 'sign-in.failed', limit: 500 });
+    expect(failedSignIns.map((entry) => entry.target)).toEqual(expect.arrayContaining(['vic', 'nobody']));
+    expect(failedSignIns[0]!.reason).toMatch(/^LOGIN_FAILED: /);
+    const everything = JSON.stringify([...denied, ...failedSignIns]);
+    for (const secret of ['not the password', 'still wrong', PASSWORD])
+      expect(everything).not.toContain(secret);
+  });
+
   it('an editor may not add a connection (its URL is a secret) and lists them by name only', async () => {
     const add = await h.api('/api/connections', {
       method: 'POST',

@@ -1,7 +1,7 @@
 // The node catalog, sessions for the editor, health, Prometheus metrics and the OpenAPI document.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { R1flowError } from '../../../engine/errors.ts';
+import { R1flowError, serializeError } from '../../../engine/errors.ts';
 import { type SessionClaims, signSession, verifySession } from '../../auth/session-token.ts';
 import type { Principal } from '../../auth/users.ts';
 import { RateLimiter } from '../../triggers/rate-limiter.ts';
@@ -81,6 +81,16 @@ export function registerSystemRoutes(
         subject = await signInSubject(context, body);
       } catch (error) {
         loginFailures.take(request.ip, LOGIN_FAILURES_PER_MINUTE);
+        // The name tried (never the password or key), so an admin sees who is being guessed at.
+        const { code, message } = serializeError(error);
+        await context.audit.record({
+          kind: 'sign-in.failed',
+          actor: null,
+          target: 'name' in body ? body.name : 'api key',
+          outcome: 'refused',
+          reason: `${code}: ${message}`,
+          detail: { ip: request.ip },
+        });
         throw error;
       }
       const expiresAt = Date.now() + SESSION_HOURS * 3_600_000;
