@@ -168,7 +168,7 @@ describe('the editor at first sight', () => {
     await page.getByTestId('node-issues-generate').waitFor({ state: 'detached' });
   });
 
-  test('an empty flow does not save: it says the flow needs a trigger', async () => {
+  test('an empty flow does not publish: it says the flow needs a trigger, and no version is made', async () => {
     const { page } = session;
     await page.getByTestId('new-flow').click();
     const discard = page.getByRole('button', { name: /discard/i });
@@ -176,9 +176,16 @@ describe('the editor at first sight', () => {
     await page.getByTestId('new-flow-id').fill('first-flow');
     await page.getByTestId('new-flow-create').click();
     await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
-    await page.getByTestId('save-flow').click();
-    await expect.poll(() => notice(page, 'save').textContent()).toContain('no nodes');
+    // A draft may be unfinished; publishing it (what makes a version webhooks and runs use) may not.
+    await page.getByTestId('publish-flow').click();
+    await page.getByTestId('publish-confirm').click();
+    await expect.poll(() => notice(page, 'publish').textContent()).toContain('no nodes');
     expect(await page.getByTestId('save-state').textContent()).not.toContain('v1');
+    const versions = await session.server.api<{ versions: unknown[] }>(
+      'GET',
+      '/api/flows/first-flow/versions',
+    );
+    expect(versions.body.versions ?? []).toEqual([]);
     await page.getByTestId('tab-node').click();
     await expect.poll(() => page.getByTestId('flow-problems').textContent()).toContain('trigger');
   });
