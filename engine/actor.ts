@@ -35,7 +35,8 @@ export type ConnectionAccess = z.infer<typeof ConnectionAccessSchema>;
  */
 export const RunAccessSchema = z
   .object({
-    connections: z.record(z.string(), ConnectionAccessSchema),
+    // Optional, so a limit for every warehouse is just `{"default": {...}}`.
+    connections: z.record(z.string(), ConnectionAccessSchema).default({}),
     default: ConnectionAccessSchema.optional(),
   })
   .strict();

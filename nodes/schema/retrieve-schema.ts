@@ -2,9 +2,11 @@
 // its index up to date (incrementally), pick the tables for the question and render them as
 // SQL-R1's pseudo-DDL.
 import { basename, resolve } from 'node:path';
+import { accessFor } from '../../engine/actor.ts';
 import type { NodeContext, NodeInvocation } from '../../engine/define-node.ts';
 import { isR1flowError, R1flowError } from '../../engine/errors.ts';
 import { getModelClient, LLM_API_KEY_ENV } from '../llm/model-client-resource.ts';
+import { connectionNameOf } from '../sql/warehouse-executor.ts';
 import type { SchemaContext } from '../types.ts';
 import { resolveInDataDir } from '../warehouse/data-dir.ts';
 import {
@@ -20,7 +22,7 @@ import type { IndexSettings } from './reindex-warehouse.ts';
 import { refreshSchemaIndex } from './reindex-warehouse.ts';
 import { renderSchemaDdl } from './render-ddl.ts';
 import type { RetrieveParams } from './retrieve-params.ts';
-import { retrieveTables } from './retrieve-tables.ts';
+import { retrieveTables, type TableSelection } from './retrieve-tables.ts';
 import type { SchemaIndex } from './schema-index.ts';
 import { milvusStoreResource, schemaIndexResource } from './schema-resources.ts';
 import { readSpiderDatabase } from './spider-metadata.ts';
@@ -71,7 +73,7 @@ export async function retrieveSchema({
       params,
       ctx,
     );
-    const selection = await retrieveTables(index, inputs.question, {
+    const retrieved = await retrieveTables(index, inputs.question, {
       maxTables: params.maxTables,
       fusionK: params.fusionK,
       queryVector,
@@ -80,6 +82,7 @@ export async function retrieveSchema({
       signal: ctx.signal,
       dialect: warehouse.dialect,
     });
+    const selection = readableByCaller(ctx, warehouse.database, retrieved);
     return {
       schema: {
         database: warehouse.database,
@@ -90,6 +93,21 @@ export async function retrieveSchema({
       },
     };
   });
+}
+
+/**
+ * Leaves out the tables the run's caller may not read (their allowedTables for this warehouse,
+ * ctx.access): sql.execute would refuse them anyway, and their columns' example values are rows
+ * the caller must not see, in the prompt or in the run's record.
+ */
+function readableByCaller(ctx: NodeContext, database: string, selection: TableSelection): TableSelection {
+  const allowed = accessFor(ctx.access, connectionNameOf(database)).allowedTables;
+  if (allowed === undefined) return selection;
+  const readable = new Set(allowed.map((table) => table.toLowerCase()));
+  return {
+    tables: selection.tables.filter((table) => readable.has(table.name.toLowerCase())),
+    retrieval: selection.retrieval.filter((entry) => readable.has(entry.table.toLowerCase())),
+  };
 }
 
 /**

@@ -17,7 +17,10 @@ function describeFailures(candidates: readonly ExecutedCandidate[]): string {
   const counts = new Map<string, number>();
   for (const candidate of candidates) counts.set(candidate.status, (counts.get(candidate.status) ?? 0) + 1);
   const parts = [...counts].map(([status, count]) => `${count} ${status}`);
-  return `none of the ${candidates.length} candidates ran (${parts.join(', ')})`;
+  const summary = `none of the ${candidates.length} candidates ran (${parts.join(', ')})`;
+  // A refusal is the caller's or the flow's table limit: say which, so "forbidden" is not a riddle.
+  const refused = candidates.find((candidate) => candidate.status === 'forbidden' && candidate.error);
+  return refused ? `${summary}; refused: ${refused.error!.message}` : summary;
 }
 
 /** Why the vote is not sure enough to answer, or undefined when it answers. */

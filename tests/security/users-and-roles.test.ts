@@ -183,6 +183,18 @@ describe('refusals change nothing', () => {
     // Removing a user removes their keys.
     expect((await h.api('/api/flows', { key: made.body.key })).status).toBe(403);
   });
+
+  it('limits a user in every warehouse with `default` alone; an unknown field is a 400 naming it', async () => {
+    const limit = (access: unknown) =>
+      h.api('/api/users/rob', { method: 'PATCH', json: { access }, key: key.ada });
+    const limited = await limit({ default: { allowedTables: ['orders'] } });
+    expect(limited.status).toBe(200);
+    expect(limited.body.user.access).toEqual({ connections: {}, default: { allowedTables: ['orders'] } });
+    const typo = await limit({ default: { allowedTable: ['orders'] } });
+    expect(typo.status).toBe(400);
+    expect(typo.body.error.message).toContain('allowedTable');
+    expect((await limit(null)).body.user.access).toBeNull();
+  });
 });
 
 describe('who asked is part of the run', () => {

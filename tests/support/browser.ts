@@ -52,14 +52,23 @@ export interface EditorServer {
   close(): Promise<void>;
 }
 
+export interface EditorServerOptions {
+  /** More `r1flow start` arguments, e.g. `--require-key`. */
+  args?: string[];
+  /** More environment, e.g. `R1FLOW_ADMIN_PASSWORD`. */
+  env?: Record<string, string>;
+}
+
 /** `r1flow start` with a temp store and schema index, the simulated model server and the demo warehouse. */
-export async function startEditorServer(): Promise<EditorServer> {
+export async function startEditorServer(options: EditorServerOptions = {}): Promise<EditorServer> {
   const dir = mkdtempSync(join(tmpdir(), 'r1flow-editor-'));
-  const { child, done } = startCli(['start', '--port', '0', '--db', join(dir, 'r1flow.db')], {
+  const args = ['start', '--port', '0', '--db', join(dir, 'r1flow.db'), ...(options.args ?? [])];
+  const { child, done } = startCli(args, {
     R1FLOW_PLUGINS: '',
     R1FLOW_LLM_URL: '',
     R1FLOW_EMBEDDINGS_URL: '',
     R1FLOW_SCHEMA_INDEX_DIR: join(dir, 'schema-index'),
+    ...options.env,
   });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RunAccess } from '../../../engine/actor.ts';
 import type { Logger } from '../../../engine/define-node.ts';
 import { settingsFrom } from '../../../engine/host-settings.ts';
 import { createNodeContext } from '../../../engine/node-context.ts';
@@ -77,6 +78,7 @@ async function run(
   params: Record<string, unknown>,
   inputs: { question: string; database?: string },
   env: Record<string, string> = {},
+  access: RunAccess | null = null,
 ) {
   const settings = settingsFrom({
     R1FLOW_SCHEMA_INDEX_DIR: indexDir.dir,
@@ -89,6 +91,7 @@ async function run(
     logger,
     settings,
     onProgress: (update) => progress.push(update.message ?? ''),
+    access,
   });
   const { schema } = await retrieveNode.run({ params: retrieveNode.params.parse(params), inputs, ctx });
   return { schema: SchemaContextSchema.parse(schema), progress };
@@ -107,6 +110,27 @@ describe('schema.retrieve@1', () => {
       '    CONSTRAINT fk_orders_customer_id FOREIGN KEY (customer_id) REFERENCES customers (customer_id),',
     );
     expect(progress).toEqual(['schema index: 8 tables re-indexed']);
+  });
+
+  it("leaves out the tables the run's caller may not read, with their example values", async () => {
+    const { schema } = await run(
+      { warehouse, useEmbeddings: 'off' },
+      { question: 'List the names of customers located in Boston.' },
+      {},
+      { connections: {}, default: { allowedTables: ['ORDERS', 'order_items'] } },
+    );
+    expect(schema.tables).toEqual(['orders', 'order_items']);
+    expect(schema.retrieval.map((entry) => entry.table)).toEqual(['orders', 'order_items']);
+    expect(schema.ddl).not.toContain('CREATE TABLE customers');
+    expect(schema.ddl).not.toContain('Skyline Realty Ltd');
+    // A limit for another connection does not apply to this file warehouse.
+    const other = await run(
+      { warehouse, useEmbeddings: 'off' },
+      { question: 'List the names of customers located in Boston.' },
+      {},
+      { connections: { sales: { allowedTables: ['orders'] } } },
+    );
+    expect(other.schema.tables).toHaveLength(8);
   });
 
   it('keeps its index open between runs and re-indexes nothing when the warehouse did not change', async () => {

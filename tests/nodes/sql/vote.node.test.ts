@@ -115,6 +115,22 @@ describe('sql.vote node', () => {
     expect(output.reason).toBe('none of the 3 candidates ran (1 empty, 2 error)');
   });
 
+  it('says why candidates were refused when a table limit stopped them', async () => {
+    const forbidden = (index: number): ExecutedCandidate => ({
+      ...candidate(index, 'SELECT name FROM customers', 'error'),
+      status: 'forbidden',
+      error: {
+        code: 'SQL_TABLE_FORBIDDEN',
+        message: 'the query reads customers, which is not among the allowed tables (orders)',
+      },
+    });
+    const output = await vote([forbidden(0), forbidden(1), candidate(2, null, [])]);
+    expect(output.abstained).toBe(true);
+    expect(output.reason).toBe(
+      'none of the 3 candidates ran (2 forbidden, 1 empty); refused: the query reads customers, which is not among the allowed tables (orders)',
+    );
+  });
+
   it('declares the ports and checks the params the editor shows', () => {
     expect(voteNode.key).toBe('sql.vote@1');
     expect(voteNode.lane).toBe('cpu');
