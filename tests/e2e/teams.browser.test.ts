@@ -219,6 +219,13 @@ describe('a runner limited to orders, and the audit log an admin reads', () => {
     expect(refused.body.error.code).toBe('PERMISSION_DENIED');
     expect(refused.body.error.message).toContain('rita (runner)');
     expect(await page.evaluate(async () => (await fetch('/api/audit')).status)).toBe(403);
+    // In the editor she is told so, and stays signed in (no sign-in form over the page).
+    await page.getByTestId('open-audit').click();
+    await expect
+      .poll(() => page.getByTestId('audit-error').textContent())
+      .toContain('rita (runner) may not read the audit log');
+    expect(await page.getByTestId('sign-in').count()).toBe(0);
+    await page.getByTestId('audit-close').click();
 
     // The admin reads every SQL rita's three runs executed, with rita as the actor.
     const audit = await call<{ entries: AuditEntry[] }>('GET', '/api/audit?kind=sql&limit=500', {

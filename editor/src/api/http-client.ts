@@ -55,7 +55,11 @@ export async function apiRequest<T>(method: Method, path: string, body?: unknown
       error?: { code?: string; message?: string; issues?: FlowIssue[] } & Record<string, unknown>;
     } | null
   )?.error;
-  if (response.status === 401 || response.status === 403) markSignInRequired(true);
+  // A signed-in user whose role lacks a permission is still signed in: they read the refusal
+  // where they asked, instead of a sign-in form that would only sign them in as themselves again.
+  if (response.status === 401 || (response.status === 403 && error?.code !== 'PERMISSION_DENIED')) {
+    markSignInRequired(true);
+  }
   throw new ApiError(
     response.status,
     error?.code ?? 'HTTP_ERROR',
