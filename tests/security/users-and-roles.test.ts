@@ -182,6 +182,26 @@ describe('refusals change nothing', () => {
     expect((await h.api('/api/users/walt', { method: 'DELETE', key: key.ada })).status).toBe(204);
     // Removing a user removes their keys.
     expect((await h.api('/api/flows', { key: made.body.key })).status).toBe(403);
+    // Each change is in the audit log, by the admin, naming the user or key and never the key.
+    const entries = (await h.runtime.store.audit.list({ limit: 500 })).filter(
+      (entry) => entry.actor?.name === 'ada' && /^(user|key)\./.test(entry.kind),
+    );
+    // The newest three; the refused removal and demotions of the last admin come before them.
+    const changes = entries
+      .slice(0, 3)
+      .map((entry) => [entry.kind, entry.target, entry.outcome])
+      .reverse();
+    expect(changes).toEqual([
+      ['user.add', 'walt', 'ok'],
+      ['key.create', null, 'ok'],
+      ['user.remove', 'walt', 'ok'],
+    ]);
+    expect(JSON.stringify(entries)).not.toContain(made.body.key);
+    expect(entries.find((entry) => entry.kind === 'key.create')?.detail).toMatchObject({
+      id: made.body.info.id,
+      name: 'walt-ci',
+      user: 'walt',
+    });
   });
 
   it('limits a user in every warehouse with `default` alone; an unknown field is a 400 naming it', async () => {
@@ -194,6 +214,22 @@ describe('refusals change nothing', () => {
     expect(typo.status).toBe(400);
     expect(typo.body.error.message).toContain('allowedTable');
     expect((await limit(null)).body.user.access).toBeNull();
+    const password = await h.api('/api/users/rob', {
+      method: 'PATCH',
+      json: { password: 'a brand new password' },
+      key: key.ada,
+    });
+    expect(password.status).toBe(200);
+    // The misspelt access never reached the user (a 400 from the route's schema), so no entry.
+    const updates = (await h.runtime.store.audit.list({ kind: 'user.update', limit: 500 })).filter(
+      (entry) => entry.target === 'rob',
+    );
+    expect(updates.map((entry) => [entry.actor?.name, entry.outcome, entry.detail]).reverse()).toEqual([
+      ['ada', 'ok', { access: { connections: {}, default: { allowedTables: ['orders'] } } }],
+      ['ada', 'ok', { access: null }],
+      ['ada', 'ok', { password: 'changed' }],
+    ]);
+    expect(JSON.stringify(updates)).not.toContain('a brand new password');
   });
 });
 

@@ -1,10 +1,12 @@
 // /api/users and /api/keys: local users with their role per project and table access, and the
 // API keys that act as them. Admins only (the route permission table says users.manage). A key
-// is shown once, when it is created; passwords never come back.
+// is shown once, when it is created; passwords never come back. Each change is an audit entry
+// naming the user or key, never a password or key.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { RunAccessSchema } from '../../../engine/actor.ts';
 import { ROLES } from '../../../engine/store/user-records.ts';
+import { auditActor } from '../audit-actor.ts';
 import type { RouteTable } from '../route.ts';
 import type { ServerContext } from '../server-context.ts';
 
@@ -36,7 +38,20 @@ export function registerUserRoutes(app: FastifyInstance, routes: RouteTable, con
       })
       .strict(),
     responses: { 201: 'Added', 400: 'Bad name, project or password', 409: 'The name is taken' },
-    handler: async ({ body }, _request, reply) => reply.status(201).send({ user: await users.add(body) }),
+    handler: async ({ body }, request, reply) => {
+      const user = await context.audit.around(
+        { kind: 'user.add', actor: auditActor(request), target: body.name },
+        () => users.add(body),
+        () => ({
+          detail: {
+            role: body.role,
+            project: body.project ?? 'default',
+            password: body.password !== undefined,
+          },
+        }),
+      );
+      return reply.status(201).send({ user });
+    },
   });
 
   routes.add(app, {
@@ -56,7 +71,20 @@ export function registerUserRoutes(app: FastifyInstance, routes: RouteTable, con
       })
       .strict(),
     responses: { 200: 'Changed', 404: 'No such user' },
-    handler: async ({ params, body }) => ({ user: await users.update(params.name, body) }),
+    handler: async ({ params, body }, request) => {
+      // What changed, with the password only as "changed".
+      const { password, ...changes } = body;
+      const user = await context.audit.around(
+        {
+          kind: 'user.update',
+          actor: auditActor(request),
+          target: params.name,
+          detail: { ...changes, ...(password === undefined ? {} : { password: 'changed' }) },
+        },
+        () => users.update(params.name, body),
+      );
+      return { user };
+    },
   });
 
   routes.add(app, {
@@ -66,8 +94,11 @@ export function registerUserRoutes(app: FastifyInstance, routes: RouteTable, con
     summary: 'Remove a user with their roles and API keys',
     params: UserParams,
     responses: { 204: 'Removed', 404: 'No such user' },
-    handler: async ({ params }, _request, reply) => {
-      await users.remove(params.name);
+    handler: async ({ params }, request, reply) => {
+      await context.audit.around(
+        { kind: 'user.remove', actor: auditActor(request), target: params.name },
+        () => users.remove(params.name),
+      );
       return reply.status(204).send();
     },
   });
@@ -87,9 +118,12 @@ export function registerUserRoutes(app: FastifyInstance, routes: RouteTable, con
     summary: 'Create an API key acting as a user; the key is in this answer only',
     body: z.object({ name: z.string().min(1).max(200), user: z.string().min(1).max(64) }).strict(),
     responses: { 201: 'Created', 404: 'No such user' },
-    handler: async ({ body }, _request, reply) => {
-      const user = await users.get(body.user);
-      const { key, info } = await apiKeys.create(body.name, user.id);
+    handler: async ({ body }, request, reply) => {
+      const { key, info } = await context.audit.around(
+        { kind: 'key.create', actor: auditActor(request), target: null, detail: { user: body.user } },
+        async () => apiKeys.create(body.name, (await users.get(body.user)).id),
+        ({ info }) => ({ detail: { id: info.id, name: info.name } }),
+      );
       return reply.status(201).send({ key, info });
     },
   });
@@ -101,6 +135,11 @@ export function registerUserRoutes(app: FastifyInstance, routes: RouteTable, con
     summary: 'Revoke an API key by id or prefix',
     params: z.object({ id: z.string().min(1).max(64) }),
     responses: { 200: 'Revoked', 404: 'No such key' },
-    handler: async ({ params }) => ({ key: await apiKeys.revoke(params.id) }),
+    handler: async ({ params }, request) => ({
+      key: await context.audit.around(
+        { kind: 'key.revoke', actor: auditActor(request), target: params.id },
+        () => apiKeys.revoke(params.id),
+      ),
+    }),
   });
 }
