@@ -1,5 +1,6 @@
 // `r1flow users …` and `keys create --user` against a real store file: the password comes from
-// stdin, is stored only as a hash, signs the user in; a key acts as its user; removal takes keys.
+// stdin, is stored only as a hash, signs the user in; a key acts as its user; removal takes keys;
+// each change is an audit entry.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,10 +47,31 @@ describe('r1flow users', () => {
     expect(await new ApiKeys(store.apiKeys).verify(key)).toMatchObject({ userId: rita.id });
     await store.close();
 
+    const limited = await runCli([
+      'users',
+      'set',
+      'rita',
+      '--access',
+      '{"default":{"allowedTables":["orders"]}}',
+      '--db',
+      db,
+    ]);
+    expect(limited.code).toBe(0);
     expect((await runCli(['users', 'remove', 'rita', '--db', db])).code).toBe(0);
     const after = new SqliteStore(db);
     expect(await new ApiKeys(after.apiKeys).verify(key)).toBeNull();
+    // Every change is in the audit log, by the OS user who ran the CLI; the password is not.
+    const audit = (await after.audit.list()).reverse();
     await after.close();
+    expect(audit.map((entry) => [entry.kind, entry.target, entry.outcome, entry.actor?.kind])).toEqual([
+      ['user.add', 'rita', 'ok', 'cli'],
+      ['key.create', null, 'ok', 'cli'],
+      ['user.update', 'rita', 'ok', 'cli'],
+      ['user.remove', 'rita', 'ok', 'cli'],
+    ]);
+    expect(audit[0]!.detail).toEqual({ role: 'runner', project: 'default', password: true });
+    expect(audit[2]!.detail).toEqual({ access: { connections: {}, default: { allowedTables: ['orders'] } } });
+    expect(JSON.stringify(audit)).not.toContain(PASSWORD);
   });
 
   it('refuses a bad role, a short password and a key for nobody, naming the problem', async () => {

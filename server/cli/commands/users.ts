@@ -5,14 +5,22 @@ import { RunAccessSchema } from '../../../engine/actor.ts';
 import { R1flowError } from '../../../engine/errors.ts';
 import { SqliteStore } from '../../../engine/store/sqlite-store.ts';
 import { ROLES, type Role } from '../../../engine/store/user-records.ts';
-import { UserDirectory } from '../../auth/users.ts';
+import { AuditTrail } from '../../audit/audit-trail.ts';
+import { cliActor } from '../../audit/cli-actor.ts';
+import { userChangeDetail } from '../../audit/user-change.ts';
+import { UserDirectory, type UserUpdate } from '../../auth/users.ts';
 import { dbFlag, dbPath, parseFlags, parseJsonFlag } from '../options.ts';
 import { defineCommandGroup } from './command-group.ts';
 
-async function withUsers<T>(db: string | undefined, use: (users: UserDirectory) => Promise<T>): Promise<T> {
+/** Opens the store for one command; each change goes through `change`, which records it in the audit log. */
+async function withUsers<T>(
+  db: string | undefined,
+  use: (users: UserDirectory, change: AuditTrail['around']) => Promise<T>,
+): Promise<T> {
   const store = new SqliteStore(dbPath(db));
+  const audit = new AuditTrail(store.audit);
   try {
-    return await use(new UserDirectory(store.users));
+    return await use(new UserDirectory(store.users), audit.around.bind(audit));
   } finally {
     await store.close();
   }
@@ -90,8 +98,20 @@ export const usersCommand = defineCommandGroup('users', 'Add, list, change and r
       const name = requireName(positionals[0], addUsage);
       const userRole = role(values.role, addUsage);
       const password = await readPassword(values['password-stdin']);
-      const user = await withUsers(values.db, (users) =>
-        users.add({ name, role: userRole, project: values.project, password }),
+      const user = await withUsers(values.db, (users, change) =>
+        change(
+          {
+            kind: 'user.add',
+            actor: cliActor(),
+            target: name,
+            detail: {
+              role: userRole,
+              project: values.project ?? 'default',
+              password: password !== undefined,
+            },
+          },
+          () => users.add({ name, role: userRole, project: values.project, password }),
+        ),
       );
       const roles = Object.entries(user.roles).map(([p, r]) => `${r} in ${p}`);
       process.stdout.write(
@@ -131,8 +151,9 @@ export const usersCommand = defineCommandGroup('users', 'Add, list, change and r
     usage: removeUsage,
     async run(argv) {
       const { values, positionals } = parseFlags(argv, { ...dbFlag }, removeUsage);
-      const removed = await withUsers(values.db, (users) =>
-        users.remove(requireName(positionals[0], removeUsage)),
+      const name = requireName(positionals[0], removeUsage);
+      const removed = await withUsers(values.db, (users, change) =>
+        change({ kind: 'user.remove', actor: cliActor(), target: name }, () => users.remove(name)),
       );
       process.stdout.write(`removed user ${removed.name} and their API keys\n`);
       return 0;
@@ -153,7 +174,12 @@ export const usersCommand = defineCommandGroup('users', 'Add, list, change and r
       if (password === undefined) {
         throw new R1flowError('BAD_REQUEST', 'no password: type it at the prompt or pass --password-stdin');
       }
-      await withUsers(values.db, (users) => users.update(name, { password }));
+      await withUsers(values.db, (users, change) =>
+        change(
+          { kind: 'user.update', actor: cliActor(), target: name, detail: userChangeDetail({ password }) },
+          () => users.update(name, { password }),
+        ),
+      );
       process.stdout.write(`password of ${name} changed\n`);
       return 0;
     },
@@ -184,15 +210,19 @@ export const usersCommand = defineCommandGroup('users', 'Add, list, change and r
           : values.access === 'none'
             ? null
             : RunAccessSchema.parse(parseJsonFlag(values.access, 'access'));
-      const user = await withUsers(values.db, (users) =>
-        users.update(name, {
-          ...(values.role === undefined
-            ? {}
-            : { role: values.role === 'none' ? null : role(values.role, setUsage) }),
-          project: values.project,
-          ...(values.disable || values.enable ? { disabled: values.disable === true } : {}),
-          access,
-        }),
+      const update: UserUpdate = {
+        ...(values.role === undefined
+          ? {}
+          : { role: values.role === 'none' ? null : role(values.role, setUsage) }),
+        project: values.project,
+        ...(values.disable || values.enable ? { disabled: values.disable === true } : {}),
+        access,
+      };
+      const user = await withUsers(values.db, (users, change) =>
+        change(
+          { kind: 'user.update', actor: cliActor(), target: name, detail: userChangeDetail(update) },
+          () => users.update(name, update),
+        ),
       );
       process.stdout.write(`${JSON.stringify(user)}\n`);
       return 0;

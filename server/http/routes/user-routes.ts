@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { RunAccessSchema } from '../../../engine/actor.ts';
 import { ROLES } from '../../../engine/store/user-records.ts';
+import { userChangeDetail } from '../../audit/user-change.ts';
 import { auditActor } from '../audit-actor.ts';
 import type { RouteTable } from '../route.ts';
 import type { ServerContext } from '../server-context.ts';
@@ -72,14 +73,12 @@ export function registerUserRoutes(app: FastifyInstance, routes: RouteTable, con
       .strict(),
     responses: { 200: 'Changed', 404: 'No such user' },
     handler: async ({ params, body }, request) => {
-      // What changed, with the password only as "changed".
-      const { password, ...changes } = body;
       const user = await context.audit.around(
         {
           kind: 'user.update',
           actor: auditActor(request),
           target: params.name,
-          detail: { ...changes, ...(password === undefined ? {} : { password: 'changed' }) },
+          detail: userChangeDetail(body),
         },
         () => users.update(params.name, body),
       );
