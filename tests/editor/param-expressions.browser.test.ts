@@ -1,6 +1,6 @@
 // A builder maps one node's output into another node's param: switches the param to an
 // expression with "ƒx", writes JSONata over $node and $input, and reads its value against the
-// flow's last run under the field; the saved flow holds {"$expr": …}. In real Chromium against
+// flow's last run under the field; the saved draft holds {"$expr": …}. In real Chromium against
 // `r1flow start`.
 import { describe, expect, test } from 'vitest';
 import { saveScreenshot } from '../support/browser.ts';
@@ -81,11 +81,11 @@ describe('param expressions in the editor', () => {
     await saveScreenshot(page, 'editor-param-expression');
 
     await page.getByTestId('save-flow').click();
-    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('v2 · saved');
+    await expect.poll(() => page.getByTestId('save-state').textContent()).toBe('v1 published · draft saved');
     const saved = await server.api<{
-      version: { document: { nodes: { id: string; params: Record<string, unknown> }[] } };
+      draft: { document: { nodes: { id: string; params: Record<string, unknown> }[] } };
     }>('GET', '/api/flows/mapped');
-    expect(saved.body.version.document.nodes.find((n) => n.id === 'post')?.params).toMatchObject({
+    expect(saved.body.draft.document.nodes.find((n) => n.id === 'post')?.params).toMatchObject({
       body: { $expr: '{"text": $node.answer.answer.question}' },
       timeoutMs: { $expr: '$length($input.question) * 100' },
     });

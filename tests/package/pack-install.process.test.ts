@@ -124,7 +124,7 @@ describe('the packed r1flow package', () => {
     const help = r1flow(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toBe((await runCli(['--help'])).stdout);
-    expect(r1flow(['vote', '--help']).stdout).toContain('usage: r1flow vote --db FILE.sqlite');
+    expect(r1flow(['vote', '--help']).stdout).toContain('usage: r1flow vote --db WAREHOUSE');
     const version = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).version as string;
     expect(r1flow(['--version']).stdout.trim()).toBe(version);
   });
