@@ -45,8 +45,8 @@ export function AuditPage({ onClose }: { onClose(): void }) {
           </div>
         </header>
         <p className="muted">
-          Every SQL statement the flows ran and every change to flows, triggers, users, keys and connections. Entries
-          cannot be changed; they are removed only after the retention period.
+          Every SQL statement the flows ran and every change to flows, triggers, users, keys and connections.
+          Entries cannot be changed; they are removed only after the retention period.
         </p>
         <div className="audit-filters" data-testid="audit-filters">
           <label>
