@@ -10,6 +10,7 @@ import { createOwnerId } from '../owner.ts';
 import type { NodeRegistry } from '../registry.ts';
 import { nextRunStatus, TERMINAL_RUN_STATUSES } from '../run-machine.ts';
 import { type SqlAuditRecord, sqlAuditDraft } from '../sql-audit.ts';
+import { auditActorOf } from '../store/audit-records.ts';
 import type { NodeRunRecord, RunEvent, RunRecord, RunTrigger } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import type { JobProgress, JobResult, NodeJob, Transport } from '../transport.ts';
@@ -165,11 +166,7 @@ export class Orchestrator {
       .getRun(runId)
       .then((stored) => {
         const startedBy = stored?.run.startedBy ?? null;
-        const actor = startedBy && {
-          kind: startedBy.kind,
-          id: startedBy.userId ?? startedBy.id ?? startedBy.name,
-          name: startedBy.name,
-        };
+        const actor = startedBy && auditActorOf(startedBy);
         return this.#store.audit.append(records.map((record) => sqlAuditDraft(record, actor)));
       })
       .catch((error: Error) =>

@@ -2,6 +2,7 @@
 // outcome: every SQL statement a node sent to a warehouse, and every change to flows, keys,
 // connections and triggers. Entries never carry a secret or a URL; the store refuses to change or
 // delete one except through `prune` (retention), and its SQLite triggers refuse it for anyone else.
+import type { Actor } from '../actor.ts';
 
 /**
  * Who acted: an API key (or the editor session made from one), a user, the CLI, a webhook or a
@@ -11,6 +12,11 @@ export interface AuditActor {
   kind: string;
   id: string;
   name: string;
+}
+
+/** An actor as the audit log names it: by the user behind it when there is one, so a user's entries are found whichever way they asked. */
+export function auditActorOf(actor: Actor): AuditActor {
+  return { kind: actor.kind, id: actor.userId ?? actor.id ?? actor.name, name: actor.name };
 }
 
 /** What happened; `sql` entries come from nodes, the others from the server's routes and the CLI. */

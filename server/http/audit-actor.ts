@@ -2,10 +2,9 @@
 // API key, the loopback operator), by the user's id when there is one so a user's entries are found
 // whichever way they signed in.
 import type { FastifyRequest } from 'fastify';
-import type { AuditActor } from '../../engine/store/audit-records.ts';
+import { type AuditActor, auditActorOf } from '../../engine/store/audit-records.ts';
 import { requestActor } from './auth-hook.ts';
 
 export function auditActor(request: FastifyRequest): AuditActor {
-  const actor = requestActor(request);
-  return { kind: actor.kind, id: actor.userId ?? actor.id ?? actor.name, name: actor.name };
+  return auditActorOf(requestActor(request));
 }

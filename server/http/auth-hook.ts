@@ -10,7 +10,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../engine/actor.ts';
 import { R1flowError } from '../../engine/errors.ts';
-import type { AuditActor } from '../../engine/store/audit-records.ts';
+import { type AuditActor, auditActorOf } from '../../engine/store/audit-records.ts';
 import { describePermission, type Permission, type Scope, scopeOf } from '../auth/permissions.ts';
 import { verifySession } from '../auth/session-token.ts';
 import type { Principal } from '../auth/users.ts';
@@ -162,8 +162,7 @@ function refusedActor(
   principal: Principal | null,
   credential: Credential | null | undefined,
 ): AuditActor | null {
-  const actor = principal?.actor;
-  if (actor) return { kind: actor.kind, id: actor.userId ?? actor.id ?? actor.name, name: actor.name };
+  if (principal) return auditActorOf(principal.actor);
   const id = credential?.userId ?? credential?.keyId;
   if (!credential || !id) return null;
   return { kind: credential.keyId === null ? 'user' : 'api-key', id, name: id };
