@@ -77,8 +77,7 @@ describe('cost per node and pinned outputs in the editor', () => {
     expect(pinnedRun.nodes.find((n) => n.nodeId === 'execute')!.status).toBe('succeeded');
     await saveScreenshot(page, 'editor-pinned-node');
 
-    // generate is still selected from before the run: select another node to open the inspector.
-    await selectNode(page, 'execute');
+    // generate is still selected from before the run: clicking it again brings its inspector forward.
     await selectNode(page, 'generate');
     await page.getByTestId('unpin-output').click();
     await expect.poll(() => node(page, 'generate').getByTestId('pin-badge-generate').count()).toBe(0);

@@ -19,7 +19,7 @@ import { initialViewport } from '../flow/initial-view.ts';
 import { PALETTE_DRAG_TYPE } from '../flow/palette-drag.ts';
 import { attemptOf, checkAttempt } from '../state/connection-attempts.ts';
 import { addNode, beginMove, connect, onEdgesChange, onNodesChange } from '../state/editor-edits.ts';
-import { editorStore } from '../state/editor-store.ts';
+import { editorStore, requestInspect } from '../state/editor-store.ts';
 import { dismissTopic, notify } from '../state/notices-store.ts';
 import { validationStore } from '../state/validation-store.ts';
 import { FlowNode } from './flow-node.tsx';
@@ -133,6 +133,7 @@ export function FlowCanvas() {
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
+        onNodeClick={requestInspect}
         onNodeDragStart={beginMove}
         onSelectionDragStart={beginMove}
         deleteKeyCode={['Backspace', 'Delete']}

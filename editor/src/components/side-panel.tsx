@@ -1,5 +1,5 @@
 // The right-hand panel: the selected node (or the flow), runs, versions, triggers, feedback review. Selecting a node
-// brings its tab forward.
+// (or clicking it again) brings its tab forward.
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
@@ -24,6 +24,14 @@ export function SidePanel() {
   useEffect(() => {
     if (single) setTab('node');
   }, [single]);
+
+  useEffect(
+    () =>
+      editorStore.subscribe((state, previous) => {
+        if (state.inspectRequest !== previous.inspectRequest) setTab('node');
+      }),
+    [],
+  );
 
   const tabs: [Tab, string][] = [
     ['node', single ? 'Node' : 'Flow'],

@@ -20,6 +20,8 @@ export interface EditorState {
   history: History;
   /** Bumped when the whole view should be refitted: a flow opened, laid out or restored. */
   fitRequest: number;
+  /** Bumped on every click on a node, so the side panel shows it even when it was already selected. */
+  inspectRequest: number;
 }
 
 export const editorStore = createStore<EditorState>()(() => ({
@@ -30,6 +32,7 @@ export const editorStore = createStore<EditorState>()(() => ({
   cleanKey: '',
   history: emptyHistory,
   fitRequest: 0,
+  inspectRequest: 0,
 }));
 
 let memo: { meta: FlowMeta; nodes: CanvasNode[]; edges: CanvasEdge[]; draft: FlowDraft } | null = null;
@@ -141,4 +144,9 @@ function metaOf(draft: FlowDraft): FlowMeta {
     ...(draft.description === undefined ? {} : { description: draft.description }),
     ...(draft.testSet === undefined ? {} : { testSet: draft.testSet }),
   };
+}
+
+/** A click on a node: the side panel brings the node's tab forward. */
+export function requestInspect(): void {
+  editorStore.setState((state) => ({ inspectRequest: state.inspectRequest + 1 }));
 }
