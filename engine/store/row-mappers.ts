@@ -1,4 +1,5 @@
-// Converts between SQLite rows and store records (JSON columns, 0/1 booleans, nulls).
+// Converts between the stores' run rows and records (JSON columns as text, 0/1 booleans, nulls);
+// the SQLite and PostgreSQL stores share these columns and encodings.
 import type { Actor, RunAccess } from '../actor.ts';
 import type { SerializedError } from '../errors.ts';
 import type { NodeCost } from '../node-cost.ts';

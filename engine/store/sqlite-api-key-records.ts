@@ -2,6 +2,7 @@
 // statements are prepared once (statement cache).
 import type { Statement } from 'better-sqlite3';
 import type { ApiKeyRecords, StoredApiKey } from './api-key-records.ts';
+import { apiKeyFromRow } from './repository-row-mappers.ts';
 import type { Row } from './row-mappers.ts';
 
 export class SqliteApiKeyRecords implements ApiKeyRecords {
@@ -20,7 +21,7 @@ export class SqliteApiKeyRecords implements ApiKeyRecords {
   }
 
   async list(): Promise<StoredApiKey[]> {
-    return (this.#sql('SELECT * FROM api_keys ORDER BY created_at, rowid').all() as Row[]).map(keyFromRow);
+    return (this.#sql('SELECT * FROM api_keys ORDER BY created_at, rowid').all() as Row[]).map(apiKeyFromRow);
   }
 
   async hasActive(): Promise<boolean> {
@@ -47,17 +48,4 @@ export class SqliteApiKeyRecords implements ApiKeyRecords {
         .changes > 0
     );
   }
-}
-
-function keyFromRow(row: Row): StoredApiKey {
-  return {
-    id: row.id as string,
-    name: row.name as string,
-    prefix: row.prefix as string,
-    hash: row.hash as string,
-    userId: (row.user_id as string | null) ?? null,
-    createdAt: row.created_at as number,
-    lastUsedAt: (row.last_used_at as number | null) ?? null,
-    revokedAt: (row.revoked_at as number | null) ?? null,
-  };
 }

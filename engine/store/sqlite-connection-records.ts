@@ -1,12 +1,12 @@
 // The connections table of a SQLite store.
 import type { Statement } from 'better-sqlite3';
-import type { ConnectionKind } from '../connections.ts';
 import type {
   ConnectionDraft,
   ConnectionRecords,
   ConnectionTestResult,
   StoredConnection,
 } from './connection-records.ts';
+import { connectionFromRow } from './repository-row-mappers.ts';
 import type { Row } from './row-mappers.ts';
 
 export class SqliteConnectionRecords implements ConnectionRecords {
@@ -50,20 +50,4 @@ export class SqliteConnectionRecords implements ConnectionRecords {
       ).run(result.at, result.ok ? 1 : 0, result.message, name).changes > 0
     );
   }
-}
-
-function connectionFromRow(row: Row): StoredConnection {
-  const testedAt = row.last_test_at as number | null;
-  return {
-    name: row.name as string,
-    kind: row.kind as ConnectionKind,
-    urlSealed: row.url_sealed as string,
-    display: row.display as string,
-    createdAt: row.created_at as number,
-    updatedAt: row.updated_at as number,
-    lastTest:
-      testedAt === null
-        ? null
-        : { at: testedAt, ok: row.last_test_ok === 1, message: row.last_test_message as string },
-  };
 }

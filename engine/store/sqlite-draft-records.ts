@@ -2,6 +2,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { FlowDocument } from '../flow-schema.ts';
 import type { DraftRecords, FlowDraft } from './draft-records.ts';
+import { draftFromRow } from './repository-row-mappers.ts';
 import type { Row } from './row-mappers.ts';
 
 export class SqliteDraftRecords implements DraftRecords {
@@ -43,13 +44,4 @@ export class SqliteDraftRecords implements DraftRecords {
   async discard(flowId: string): Promise<boolean> {
     return this.#sql('DELETE FROM flow_drafts WHERE flow_id = ?').run(flowId).changes > 0;
   }
-}
-
-function draftFromRow(row: Row): FlowDraft {
-  return {
-    flowId: row.flow_id as string,
-    document: JSON.parse(row.document as string) as FlowDocument,
-    updatedAt: row.updated_at as number,
-    updatedBy: row.updated_by as string | null,
-  };
 }

@@ -7,13 +7,13 @@ import type {
   ExampleDraft,
   ExampleRecords,
   FeedbackDraft,
-  FeedbackRating,
   FeedbackRecords,
   Review,
   ReviewState,
   StoredExample,
   StoredFeedback,
 } from './feedback-records.ts';
+import { exampleFromRow, feedbackFromRow } from './repository-row-mappers.ts';
 import type { Row } from './row-mappers.ts';
 
 export class SqliteFeedbackRecords implements FeedbackRecords {
@@ -118,34 +118,4 @@ export class SqliteExampleRecords implements ExampleRecords {
     this.#sql('UPDATE feedback SET example_id = NULL WHERE example_id = ?').run(id);
     return this.#sql('DELETE FROM examples WHERE id = ?').run(id).changes > 0;
   }
-}
-
-function feedbackFromRow(row: Row): StoredFeedback {
-  return {
-    id: row.id as string,
-    runId: row.run_id as string,
-    rating: row.rating as FeedbackRating,
-    question: row.question as string,
-    chosenSql: (row.chosen_sql as string | null) ?? null,
-    correctedSql: (row.corrected_sql as string | null) ?? null,
-    comment: (row.comment as string | null) ?? null,
-    warehouse: (row.warehouse as string | null) ?? null,
-    dialect: (row.dialect as string | null) ?? null,
-    state: row.state as ReviewState,
-    createdAt: row.created_at as number,
-    reviewedAt: (row.reviewed_at as number | null) ?? null,
-    exampleId: (row.example_id as string | null) ?? null,
-  };
-}
-
-function exampleFromRow(row: Row): StoredExample {
-  return {
-    id: row.id as string,
-    warehouse: row.warehouse as string,
-    question: row.question as string,
-    sql: row.sql as string,
-    feedbackId: (row.feedback_id as string | null) ?? null,
-    createdAt: row.created_at as number,
-    verifiedAt: row.verified_at as number,
-  };
 }

@@ -1,6 +1,7 @@
 // The flow_pins table of a SQLite store: one pinned output per flow and node.
 import type { Statement } from 'better-sqlite3';
 import type { PinRecord, PinRecords } from './pin-records.ts';
+import { pinFromRow } from './repository-row-mappers.ts';
 import type { Row } from './row-mappers.ts';
 
 export class SqlitePinRecords implements PinRecords {
@@ -35,15 +36,4 @@ export class SqlitePinRecords implements PinRecords {
       this.#sql('DELETE FROM flow_pins WHERE flow_id = ? AND node_id = ?').run(flowId, nodeId).changes > 0
     );
   }
-}
-
-function pinFromRow(row: Row): PinRecord {
-  return {
-    flowId: row.flow_id as string,
-    nodeId: row.node_id as string,
-    nodeKey: row.node_key as string,
-    runId: row.run_id as string,
-    output: JSON.parse(row.output as string) as Record<string, unknown>,
-    pinnedAt: row.pinned_at as number,
-  };
 }

@@ -20,6 +20,7 @@ import type {
 } from './records.ts';
 import { changeRunId } from './records.ts';
 import type { ReplayRecords } from './replay-records.ts';
+import { flowFromRow, versionFromRow, versionSummaryFromRow } from './repository-row-mappers.ts';
 import type { Row } from './row-mappers.ts';
 import {
   attemptFromRow,
@@ -165,10 +166,7 @@ export class SqliteStore implements Store {
     const rows = this.#sql(
       'SELECT flow_id, version, created_at, published_at, published_by, publish_note FROM flow_versions WHERE flow_id = ? ORDER BY version DESC',
     ).all(flowId) as Row[];
-    return rows.map((row) => {
-      const { document: _document, ...summary } = versionFromRow({ ...row, document: 'null' });
-      return summary;
-    });
+    return rows.map(versionSummaryFromRow);
   }
 
   async setFlowEnabled(flowId: string, enabled: boolean): Promise<void> {
@@ -432,30 +430,4 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
-}
-
-function flowFromRow(row: Row): FlowSummary {
-  return {
-    id: row.id as string,
-    name: row.name as string,
-    latestVersion: row.latest_version as number,
-    publishedVersion: (row.published_version as number | null) ?? null,
-    enabled: row.enabled === 1,
-    createdAt: row.created_at as number,
-    updatedAt: row.updated_at as number,
-  };
-}
-
-function versionFromRow(row: Row): FlowVersion {
-  const publishedAt = row.published_at as number | null;
-  return {
-    flowId: row.flow_id as string,
-    version: row.version as number,
-    document: JSON.parse(row.document as string) as FlowDocument,
-    createdAt: row.created_at as number,
-    publication:
-      publishedAt === null
-        ? null
-        : { at: publishedAt, by: row.published_by as string | null, note: row.publish_note as string | null },
-  };
 }

@@ -3,13 +3,13 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { R1flowError } from '../errors.ts';
 import { newId } from '../ids.ts';
+import { triggerFromRow } from './repository-row-mappers.ts';
 import type { Row } from './row-mappers.ts';
 import type {
   StoredTrigger,
   TriggerCredential,
   TriggerDraft,
   TriggerFilter,
-  TriggerNodeKind,
   TriggerRecords,
 } from './trigger-records.ts';
 
@@ -115,22 +115,4 @@ export class SqliteTriggerRecords implements TriggerRecords {
   async removeFlow(flowId: string): Promise<number> {
     return this.#sql('DELETE FROM triggers WHERE flow_id = ?').run(flowId).changes;
   }
-}
-
-function triggerFromRow(row: Row): StoredTrigger {
-  return {
-    id: row.id as string,
-    flowId: row.flow_id as string,
-    flowVersion: row.flow_version as number,
-    nodeId: row.node_id as string,
-    kind: row.kind as TriggerNodeKind,
-    path: (row.path as string | null) ?? null,
-    config: JSON.parse(row.config as string) as Record<string, unknown>,
-    secretSealed: (row.secret_enc as string | null) ?? null,
-    tokenHash: (row.token_hash as string | null) ?? null,
-    enabled: row.enabled === 1,
-    lastFireAt: (row.last_fire_at as number | null) ?? null,
-    createdAt: row.created_at as number,
-    updatedAt: row.updated_at as number,
-  };
 }

@@ -1,8 +1,8 @@
 // The users and user_roles tables of a SQLite store. Every authenticated request reads a user, so
 // the statements are prepared once (statement cache).
 import type { Database, Statement } from 'better-sqlite3';
-import type { RunAccess } from '../actor.ts';
-import { fromJson, type Row, toJson } from './row-mappers.ts';
+import { userFromRow } from './repository-row-mappers.ts';
+import { type Row, toJson } from './row-mappers.ts';
 import type { Role, StoredUser, UserChange, UserRecords } from './user-records.ts';
 
 export class SqliteUserRecords implements UserRecords {
@@ -85,14 +85,6 @@ export class SqliteUserRecords implements UserRecords {
     const roles = this.#sql('SELECT project, role FROM user_roles WHERE user_id = ? ORDER BY project').all(
       row.id,
     ) as { project: string; role: Role }[];
-    return {
-      id: row.id as string,
-      name: row.name as string,
-      passwordHash: (row.password_hash as string | null) ?? null,
-      disabledAt: (row.disabled_at as number | null) ?? null,
-      access: fromJson<RunAccess>(row.access),
-      roles: Object.fromEntries(roles.map((r) => [r.project, r.role])),
-      createdAt: row.created_at as number,
-    };
+    return userFromRow(row, roles);
   }
 }
