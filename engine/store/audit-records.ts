@@ -83,6 +83,10 @@ export interface AuditEntry extends AuditDraft {
   seq: number;
 }
 
+/** How many entries `list` answers when not told, and at most. */
+export const AUDIT_LIST_DEFAULT = 100;
+export const AUDIT_LIST_MAX = 10_000;
+
 export interface AuditFilter {
   kind?: AuditKind;
   /** An actor's id (a key id, a user name). */

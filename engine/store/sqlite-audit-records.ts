@@ -3,11 +3,9 @@
 // transaction, so the triggers that refuse UPDATE and DELETE hold for every other statement.
 import type { Database, Statement } from 'better-sqlite3';
 import type { AuditDraft, AuditEntry, AuditFilter, AuditRecords } from './audit-records.ts';
+import { AUDIT_LIST_DEFAULT, AUDIT_LIST_MAX } from './audit-records.ts';
 import { auditDraftToRow, auditEntryFromRow } from './repository-row-mappers.ts';
 import type { Row } from './row-mappers.ts';
-
-const DEFAULT_LIMIT = 100;
-const MAX_LIMIT = 10_000;
 
 export class SqliteAuditRecords implements AuditRecords {
   readonly #db: Database;
@@ -34,7 +32,7 @@ export class SqliteAuditRecords implements AuditRecords {
   }
 
   async list(filter: AuditFilter = {}): Promise<AuditEntry[]> {
-    const limit = Math.min(Math.max(1, filter.limit ?? DEFAULT_LIMIT), MAX_LIMIT);
+    const limit = Math.min(Math.max(1, filter.limit ?? AUDIT_LIST_DEFAULT), AUDIT_LIST_MAX);
     const rows = this.#sql(
       `SELECT * FROM audit_log
        WHERE (@kind IS NULL OR kind = @kind) AND (@actor IS NULL OR actor_id = @actor)
