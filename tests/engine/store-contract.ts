@@ -38,7 +38,7 @@ const flow = (name = 'test-flow'): FlowDocument =>
 
 let clock = 1_700_000_000_000;
 
-function runRecord(overrides: Partial<RunRecord> = {}): RunRecord {
+export function runRecord(overrides: Partial<RunRecord> = {}): RunRecord {
   clock += 1000;
   return {
     id: newRunId(clock),
@@ -69,13 +69,13 @@ function nodeRecord(runId: string, nodeId: string): NodeRunRecord {
   return emptyNodeRow(runId, nodeId, 'test.step@1');
 }
 
-const insertRun = (run: RunRecord, nodeIds = ['a', 'b']): StoreChange => ({
+export const insertRun = (run: RunRecord, nodeIds = ['a', 'b']): StoreChange => ({
   kind: 'insertRun',
   run,
   nodes: nodeIds.map((nodeId) => nodeRecord(run.id, nodeId)),
 });
 
-const event = (runId: string, type: RunEvent['type'], nodeId: string | null = null): StoreChange => ({
+export const event = (runId: string, type: RunEvent['type'], nodeId: string | null = null): StoreChange => ({
   kind: 'event',
   event: { runId, type, nodeId, data: nodeId ? { node: nodeId } : null, at: clock },
 });
@@ -477,6 +477,68 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await store.getRunRecord(done.id))!.leaseUntil).toBe(lease);
         expect((await store.getRunRecord(theirs.id))!.leaseUntil).toBe(lease);
         await expect(store.requestCancel('r-none')).rejects.toMatchObject({ code: 'RUN_NOT_FOUND' });
+      });
+    });
+
+    describe('fenced commits', () => {
+      it('refuses a whole batch touching a run another owner holds, naming the runs it lost', async () => {
+        const mine = await addRun(store, { status: 'running', owner: 'me', leaseUntil: clock + 60_000 });
+        const taken = await addRun(store, { status: 'running', owner: 'them', leaseUntil: clock + 60_000 });
+        const events = await store.readEvents({});
+        const fresh = runRecord();
+        await expect(
+          store.commit(
+            [
+              { kind: 'updateRun', runId: mine.id, patch: { status: 'succeeded' } },
+              event(mine.id, 'run.succeeded'),
+              insertRun(fresh),
+              { kind: 'updateNode', runId: taken.id, nodeId: 'a', patch: { status: 'running' } },
+              { kind: 'updateRun', runId: 'r-never-stored', patch: { status: 'failed' } },
+            ],
+            { owner: 'me' },
+          ),
+        ).rejects.toMatchObject({ code: 'RUN_LEASE_LOST', data: { runIds: [taken.id, 'r-never-stored'] } });
+        expect((await store.getRunRecord(mine.id))!.status).toBe('running');
+        expect(await store.getRunRecord(fresh.id)).toBeNull();
+        expect((await store.getRun(taken.id))!.nodes[0]!.status).toBe('pending');
+        expect(await store.readEvents({})).toEqual(events);
+      });
+
+      it('applies a batch touching only its own runs and the runs it inserts', async () => {
+        const mine = await addRun(store, { status: 'running', owner: 'me', leaseUntil: clock + 60_000 });
+        const fresh = runRecord({ owner: 'me' });
+        const written = await store.commit(
+          [
+            insertRun(fresh),
+            event(fresh.id, 'run.queued'),
+            { kind: 'updateRun', runId: mine.id, patch: { status: 'succeeded', finishedAt: clock } },
+          ],
+          { owner: 'me' },
+        );
+        expect(written.map((e) => e.runId)).toEqual([fresh.id]);
+        expect((await store.getRunRecord(mine.id))!.status).toBe('succeeded');
+        expect((await store.getRunRecord(fresh.id))!.owner).toBe('me');
+      });
+    });
+
+    describe('webhook replay records', () => {
+      it('accepts a key once within its window, again after it expired, and keeps keys apart', async () => {
+        const now = 1_000_000;
+        expect(await store.replays.firstSeen('trg_1:sig-a', 300, now)).toBe(true);
+        expect(await store.replays.firstSeen('trg_1:sig-a', 300, now + 299)).toBe(false);
+        expect(await store.replays.firstSeen('trg_1:sig-b', 300, now + 1)).toBe(true);
+        expect(await store.replays.firstSeen('trg_1:sig-a', 300, now + 300)).toBe(true);
+        expect(await store.replays.firstSeen('trg_1:sig-a', 300, now + 301)).toBe(false);
+      });
+
+      it('two handles offered the same key at once accept it once', async () => {
+        const other = await subject.connect();
+        const answers = await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            (i % 2 === 0 ? store : other).replays.firstSeen('same', 60_000),
+          ),
+        );
+        expect(answers.filter(Boolean)).toHaveLength(1);
       });
     });
 
