@@ -121,6 +121,14 @@ export function attemptFromRow(row: Row): NodeAttemptRecord {
   };
 }
 
+/** A row of `owner, max(lease_until)` over active runs. */
+export function activeOwnerFromRow(row: Row): { owner: string | null; leaseUntil: number | null } {
+  return {
+    owner: (row.owner as string | null) ?? null,
+    leaseUntil: (row.lease_until as number | null) ?? null,
+  };
+}
+
 export function eventFromRow(row: Row): RunEvent {
   return {
     seq: row.seq as number,

@@ -7,6 +7,7 @@ import type { AuditRecords } from './audit-records.ts';
 import type { ConnectionRecords } from './connection-records.ts';
 import type { DraftRecords } from './draft-records.ts';
 import type { ExampleRecords, FeedbackRecords } from './feedback-records.ts';
+import { runLeaseLost, runsToFence } from './fencing.ts';
 import { openStoreDatabase } from './open-database.ts';
 import type { PinRecords } from './pin-records.ts';
 import type {
@@ -18,11 +19,11 @@ import type {
   RunRecord,
   StoreChange,
 } from './records.ts';
-import { changeRunId } from './records.ts';
 import type { ReplayRecords } from './replay-records.ts';
 import { flowFromRow, versionFromRow, versionSummaryFromRow } from './repository-row-mappers.ts';
 import type { Row } from './row-mappers.ts';
 import {
+  activeOwnerFromRow,
   attemptFromRow,
   eventFromRow,
   nodeFromRow,
@@ -249,22 +250,10 @@ export class SqliteStore implements Store {
 
   /** Fencing: inside the write transaction, every touched run must still belong to `owner`. */
   #checkOwner(changes: readonly StoreChange[], owner: string): void {
-    const inserted = new Set<string>();
-    const touched = new Set<string>();
-    for (const change of changes) {
-      if (change.kind === 'insertRun') inserted.add(change.run.id);
-      else touched.add(changeRunId(change));
-    }
-    const lost = [...touched].filter(
-      (runId) =>
-        !inserted.has(runId) && this.#sql('SELECT owner FROM runs WHERE id = ?').pluck().get(runId) !== owner,
+    const lost = runsToFence(changes).filter(
+      (runId) => this.#sql('SELECT owner FROM runs WHERE id = ?').pluck().get(runId) !== owner,
     );
-    if (lost.length === 0) return;
-    throw new R1flowError(
-      'RUN_LEASE_LOST',
-      `${owner} no longer owns run${lost.length === 1 ? '' : 's'} ${lost.join(', ')}; another process took ${lost.length === 1 ? 'it' : 'them'} over`,
-      { data: { runIds: lost } },
-    );
+    if (lost.length > 0) throw runLeaseLost(owner, lost);
   }
 
   #insert(table: string, row: Row): void {
@@ -360,10 +349,7 @@ export class SqliteStore implements Store {
     const rows = this.#sql(
       `SELECT owner, max(lease_until) AS lease_until FROM runs WHERE status IN ${ACTIVE} GROUP BY owner`,
     ).all() as Row[];
-    return rows.map((row) => ({
-      owner: (row.owner as string | null) ?? null,
-      leaseUntil: (row.lease_until as number | null) ?? null,
-    }));
+    return rows.map(activeOwnerFromRow);
   }
 
   async claimRuns(

@@ -8,6 +8,7 @@ import type { AuditRecords } from '../audit-records.ts';
 import type { ConnectionRecords } from '../connection-records.ts';
 import type { DraftRecords } from '../draft-records.ts';
 import type { ExampleRecords, FeedbackRecords } from '../feedback-records.ts';
+import { runLeaseLost, runsToFence } from '../fencing.ts';
 import type { PinRecords } from '../pin-records.ts';
 import type {
   FlowSummary,
@@ -18,11 +19,11 @@ import type {
   RunRecord,
   StoreChange,
 } from '../records.ts';
-import { changeRunId } from '../records.ts';
 import type { ReplayRecords } from '../replay-records.ts';
 import { flowFromRow, versionFromRow, versionSummaryFromRow } from '../repository-row-mappers.ts';
 import type { Row } from '../row-mappers.ts';
 import {
+  activeOwnerFromRow,
   attemptFromRow,
   eventFromRow,
   nodeFromRow,
@@ -271,10 +272,7 @@ export class PostgresStore implements Store {
     const rows = await this.#db.rows(
       `SELECT owner, max(lease_until) AS lease_until FROM runs WHERE status IN ${ACTIVE} GROUP BY owner`,
     );
-    return rows.map((row) => ({
-      owner: (row.owner as string | null) ?? null,
-      leaseUntil: (row.lease_until as number | null) ?? null,
-    }));
+    return rows.map(activeOwnerFromRow);
   }
 
   async claimRuns(
@@ -361,13 +359,7 @@ export class PostgresStore implements Store {
  * its own.
  */
 async function checkOwner(sql: Sql, changes: readonly StoreChange[], owner: string): Promise<void> {
-  const inserted = new Set<string>();
-  const touched = new Set<string>();
-  for (const change of changes) {
-    if (change.kind === 'insertRun') inserted.add(change.run.id);
-    else touched.add(changeRunId(change));
-  }
-  const checked = [...touched].filter((runId) => !inserted.has(runId));
+  const checked = runsToFence(changes);
   if (checked.length === 0) return;
   const rows = await sql.rows(
     'SELECT id, owner FROM runs WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
@@ -375,12 +367,7 @@ async function checkOwner(sql: Sql, changes: readonly StoreChange[], owner: stri
   );
   const ownerOf = new Map(rows.map((row) => [row.id as string, row.owner as string | null]));
   const lost = checked.filter((runId) => ownerOf.get(runId) !== owner);
-  if (lost.length === 0) return;
-  throw new R1flowError(
-    'RUN_LEASE_LOST',
-    `${owner} no longer owns run${lost.length === 1 ? '' : 's'} ${lost.join(', ')}; another process took ${lost.length === 1 ? 'it' : 'them'} over`,
-    { data: { runIds: lost } },
-  );
+  if (lost.length > 0) throw runLeaseLost(owner, lost);
 }
 
 /** Writes one change; an event comes back with its sequence number. */
