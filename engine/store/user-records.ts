@@ -5,9 +5,6 @@ import type { RunAccess } from '../actor.ts';
 export const ROLES = ['admin', 'editor', 'runner', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** The project every flow belongs to until projects are assigned per flow. */
-export const DEFAULT_PROJECT = 'default';
-
 export interface StoredUser {
   id: string;
   name: string;

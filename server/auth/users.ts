@@ -4,23 +4,22 @@
 import type { Actor, RunAccess } from '../../engine/actor.ts';
 import { R1flowError } from '../../engine/errors.ts';
 import { newId } from '../../engine/ids.ts';
-import {
-  DEFAULT_PROJECT,
-  type Role,
-  type StoredUser,
-  type UserRecords,
-} from '../../engine/store/user-records.ts';
+import { DEFAULT_PROJECT, PROJECT_NAME } from '../../engine/projects.ts';
+import type { Role, StoredUser, UserRecords } from '../../engine/store/user-records.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
+import { serverRole } from './permissions.ts';
 
 export const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
-export const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 export type UserInfo = Omit<StoredUser, 'passwordHash'> & { hasPassword: boolean };
 
 /** Who a request or run acts as, and what their role allows. */
 export interface Principal {
   actor: Actor;
+  /** The role on the server (serverRole); `admin` holds admin in every project too. */
   role: Role;
+  /** The role in each project the user belongs to (see project-access.ts). */
+  projects: Readonly<Record<string, Role>>;
   /** The user behind the request; null for the loopback operator and keys made before users. */
   userId: string | null;
   /** The user's table limits, handed to the runs they start. */
@@ -125,24 +124,22 @@ export class UserDirectory {
   }
 
   /**
-   * What user `userId` may do in `project`, acting as `actor` (themselves, or one of their keys).
-   * USER_DISABLED for a disabled user (and so their keys), PERMISSION_DENIED without a role there.
+   * What user `userId` may do, acting as `actor` (themselves, or one of their keys): their role
+   * in each project and on the server. USER_DISABLED for a disabled user (and so their keys),
+   * PERMISSION_DENIED for one with no role in any project.
    */
-  async principal(
-    userId: string,
-    actor: Omit<Actor, 'name' | 'userId'>,
-    project = DEFAULT_PROJECT,
-  ): Promise<Principal> {
+  async principal(userId: string, actor: Omit<Actor, 'name' | 'userId'>): Promise<Principal> {
     const user = await this.#records.byId(userId);
     if (!user) throw new R1flowError('AUTH_FORBIDDEN', 'the user behind this key or session was removed');
     if (user.disabledAt !== null) throw disabled(user.name);
-    const role = user.roles[project];
+    const role = serverRole(user.roles);
     if (!role) {
-      throw new R1flowError('PERMISSION_DENIED', `user "${user.name}" has no role in project "${project}"`);
+      throw new R1flowError('PERMISSION_DENIED', `user "${user.name}" has no role in any project`);
     }
     return {
       actor: { ...actor, name: user.name, userId: user.id },
       role,
+      projects: user.roles,
       userId: user.id,
       access: user.access,
     };

@@ -7,8 +7,9 @@ import { NodeIdSchema } from '../../../engine/flow-schema.ts';
 import { draftVersion } from '../../flows/draft-version.ts';
 import { answerToCsv, runAnswer } from '../answer-csv.ts';
 import { requestActor } from '../auth-hook.ts';
+import { flowInProject } from '../project-guard.ts';
 import { DurationSchema, type RouteTable } from '../route.ts';
-import { ownRunsOnly, visibleRun } from '../run-visibility.ts';
+import { visibleRun, visibleRuns } from '../run-visibility.ts';
 import type { ServerContext } from '../server-context.ts';
 import { streamRunEvents } from '../sse.ts';
 
@@ -54,6 +55,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
       409: 'The thread belongs to another flow',
     },
     handler: async ({ params, query, body }, request, reply) => {
+      await flowInProject(context, request, params.id);
       if (body.draft && body.version !== undefined) {
         throw new R1flowError('BAD_REQUEST', 'give either version or draft, not both', {
           path: 'body.draft',
@@ -98,10 +100,10 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
       offset: z.coerce.number().int().min(0).default(0),
     }),
     handler: async ({ query }, request) => {
-      const owner = ownRunsOnly(request);
+      const visibleTo = visibleRuns(request);
       return {
         runs: await store.listRuns({
-          ...(owner === undefined ? {} : { startedByUser: owner }),
+          ...(visibleTo === undefined ? {} : { visibleTo }),
           ...(query.flow ? { flowId: query.flow } : {}),
           ...(query.status ? { status: query.status } : {}),
           ...(query.threadId ? { threadId: query.threadId } : {}),
@@ -121,7 +123,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     params: RunParams,
     handler: async ({ params }, request) => {
       const stored = found(await store.getRun(params.id), params.id);
-      visibleRun(request, stored.run, params.id);
+      await visibleRun(context, request, stored.run, params.id);
       return { ...stored, attempts: await store.listAttempts(params.id) };
     },
   });
@@ -134,7 +136,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     params: RunParams,
     responses: { 200: 'text/csv', 409: 'The run has no answer (not finished, failed or abstained)' },
     handler: async ({ params }, request, reply) => {
-      const run = visibleRun(request, await store.getRunRecord(params.id), params.id);
+      const run = await visibleRun(context, request, await store.getRunRecord(params.id), params.id);
       const csv = answerToCsv(runAnswer(run));
       return reply
         .type('text/csv; charset=utf-8')
@@ -151,7 +153,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     params: RunParams,
     responses: { 202: 'Cancel requested or done', 409: 'The run already finished' },
     handler: async ({ params }, request, reply) => {
-      visibleRun(request, await store.getRunRecord(params.id), params.id);
+      await visibleRun(context, request, await store.getRunRecord(params.id), params.id);
       await orchestrator.cancelRun(params.id);
       const { run } = await orchestrator.waitForRun(params.id, 2000);
       return reply.status(202).send({ run });
@@ -171,7 +173,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     responses: { 201: 'Started' },
     handler: async ({ params, body }, request, reply) => {
       const previous = found(await store.getRun(params.id), params.id);
-      visibleRun(request, previous.run, params.id);
+      await visibleRun(context, request, previous.run, params.id);
       const run = await orchestrator.startRun({
         flowId: previous.run.flowId,
         rerun: { runId: params.id, ...(body.fromNode ? { fromNode: body.fromNode } : {}) },
@@ -191,7 +193,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     query: z.object({ after: z.coerce.number().int().min(0).optional() }),
     handler: async ({ params, query }, request, reply) => {
       // The record alone: the stream reads the events itself.
-      visibleRun(request, await store.getRunRecord(params.id), params.id);
+      await visibleRun(context, request, await store.getRunRecord(params.id), params.id);
       await streamRunEvents(context, request, reply, {
         runId: params.id,
         ...(query.after === undefined ? {} : { after: query.after }),
@@ -206,13 +208,18 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     summary: 'Server-Sent Events of every run (the editor keeps its run lists live with it)',
     query: z.object({ after: z.coerce.number().int().min(0).optional() }),
     handler: async ({ query }, request, reply) => {
-      if (ownRunsOnly(request) !== undefined) {
+      const visibleTo = visibleRuns(request);
+      if (visibleTo && visibleTo.projects.length === 0) {
         throw new R1flowError(
           'PERMISSION_DENIED',
           'this role sees only its own runs: follow each at /api/runs/:id/events',
         );
       }
-      await streamRunEvents(context, request, reply, query.after === undefined ? {} : { after: query.after });
+      await streamRunEvents(context, request, reply, {
+        ...(query.after === undefined ? {} : { after: query.after }),
+        // Own runs in a runner's projects are followed one by one, as above.
+        ...(visibleTo ? { projects: visibleTo.projects } : {}),
+      });
     },
   });
 }
