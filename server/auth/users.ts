@@ -22,8 +22,10 @@ export interface Principal {
   projects: Readonly<Record<string, Role>>;
   /** The user behind the request; null for the loopback operator and keys made before users. */
   userId: string | null;
-  /** The user's table limits, handed to the runs they start. */
+  /** The user's own table limits, handed to the runs they start. */
   access: RunAccess | null;
+  /** The limits of their role per project, applied on top of `access` to runs of that project. */
+  projectAccess: Readonly<Record<string, RunAccess>>;
 }
 
 export interface NewUser {
@@ -39,6 +41,8 @@ export interface UserUpdate {
   disabled?: boolean | undefined;
   password?: string | undefined;
   access?: RunAccess | null | undefined;
+  /** Table limits of the user's role in `project` (null lifts them). */
+  roleAccess?: RunAccess | null | undefined;
 }
 
 /** A hash no password matches, verified for unknown names so they take as long as known ones. */
@@ -58,7 +62,7 @@ export class UserDirectory {
     if (await this.#records.byName(user.name)) {
       throw new R1flowError('USER_EXISTS', `a user named "${user.name}" exists already`);
     }
-    const stored: Omit<StoredUser, 'disabledAt' | 'access'> = {
+    const stored: Omit<StoredUser, 'disabledAt' | 'access' | 'roleAccess'> = {
       id: newId('usr_', 8),
       name: user.name,
       passwordHash: user.password === undefined ? null : await hashPassword(checkPassword(user.password)),
@@ -66,7 +70,7 @@ export class UserDirectory {
       createdAt: Date.now(),
     };
     await this.#records.insert(stored);
-    return info({ ...stored, disabledAt: null, access: null });
+    return info({ ...stored, disabledAt: null, access: null, roleAccess: {} });
   }
 
   async list(): Promise<UserInfo[]> {
@@ -101,6 +105,16 @@ export class UserDirectory {
     }
     if (change.access !== undefined)
       await this.#records.update(user.id, { kind: 'access', access: change.access });
+    if (change.roleAccess !== undefined) {
+      const project = checkProject(change.project ?? DEFAULT_PROJECT);
+      const access = change.roleAccess;
+      if (!(await this.#records.update(user.id, { kind: 'roleAccess', project, access }))) {
+        throw new R1flowError(
+          'BAD_REQUEST',
+          `"${user.name}" has no role in project "${project}" to limit; give them one first`,
+        );
+      }
+    }
     return this.get(user.name);
   }
 
@@ -142,6 +156,7 @@ export class UserDirectory {
       projects: user.roles,
       userId: user.id,
       access: user.access,
+      projectAccess: user.roleAccess,
     };
   }
 

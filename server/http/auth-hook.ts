@@ -38,6 +38,7 @@ export const LOOPBACK_OPERATOR: Principal = {
   projects: {},
   userId: null,
   access: null,
+  projectAccess: {},
 };
 
 declare module 'fastify' {
@@ -146,6 +147,7 @@ export function keyPrincipal(
       projects: {},
       userId: null,
       access: null,
+      projectAccess: {},
     };
   }
   return context.users.principal(key.userId, { kind: 'api-key', id: key.id });

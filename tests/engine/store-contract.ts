@@ -627,6 +627,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           ...user('u1', 'Rita', 1000),
           disabledAt: null,
           access: null,
+          roleAccess: {},
         });
         expect((await store.users.list()).map((u) => u.id)).toEqual(['u1', 'u2']);
 
@@ -641,6 +642,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           access,
           disabledAt: 5000,
         });
+
+        // A role's limits: only where the user has that role; kept when the role changes.
+        const orders = { connections: {}, default: { allowedTables: ['orders'] } };
+        expect(await store.users.update('u1', { kind: 'roleAccess', project: 'sales', access: orders })).toBe(
+          true,
+        );
+        expect(await store.users.update('u1', { kind: 'roleAccess', project: 'hr', access: orders })).toBe(
+          false,
+        );
+        expect(await store.users.update('u1', { kind: 'role', project: 'sales', role: 'runner' })).toBe(true);
+        expect((await store.users.byId('u1'))?.roleAccess).toEqual({ sales: orders });
+        expect(await store.users.update('u1', { kind: 'roleAccess', project: 'sales', access: null })).toBe(
+          true,
+        );
+        expect((await store.users.byId('u1'))?.roleAccess).toEqual({});
+        await store.users.update('u1', { kind: 'roleAccess', project: 'sales', access: orders });
 
         await store.apiKeys.insert({
           id: 'k1',

@@ -2,8 +2,10 @@
 // download its answer as CSV, cancel, re-run (optionally from a node, reusing upstream outputs), and live events over SSE.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { combineAccess } from '../../../engine/actor.ts';
 import { R1flowError } from '../../../engine/errors.ts';
 import { NodeIdSchema } from '../../../engine/flow-schema.ts';
+import { DEFAULT_PROJECT } from '../../../engine/projects.ts';
 import { draftVersion } from '../../flows/draft-version.ts';
 import { answerToCsv, runAnswer } from '../answer-csv.ts';
 import { requestActor } from '../auth-hook.ts';
@@ -55,7 +57,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
       409: 'The thread belongs to another flow',
     },
     handler: async ({ params, query, body }, request, reply) => {
-      await flowInProject(context, request, params.id);
+      const flow = await flowInProject(context, request, params.id);
       if (body.draft && body.version !== undefined) {
         throw new R1flowError('BAD_REQUEST', 'give either version or draft, not both', {
           path: 'body.draft',
@@ -79,7 +81,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
             ...(body.draft ? { draft: true } : {}),
           },
         },
-        ...runCaller(request),
+        ...runCaller(request, flow?.project ?? DEFAULT_PROJECT),
       });
       if (query.wait === undefined) return reply.status(201).send({ run });
       const { run: finished, timedOut } = await orchestrator.waitForRun(run.id, query.wait);
@@ -177,7 +179,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
       const run = await orchestrator.startRun({
         flowId: previous.run.flowId,
         rerun: { runId: params.id, ...(body.fromNode ? { fromNode: body.fromNode } : {}) },
-        ...runCaller(request),
+        ...runCaller(request, previous.run.project),
         ...(body.usePins ? { usePins: true } : {}),
       });
       return reply.status(201).send({ run });
@@ -224,9 +226,16 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
   });
 }
 
-/** Who starts a run from this request and the table access it runs with. */
-function runCaller(request: FastifyRequest) {
-  return { startedBy: requestActor(request), access: request.principal?.access ?? null };
+/**
+ * Who starts a run from this request and the table access it runs with: the caller's own limits
+ * and those of their role in the run's project, both at once.
+ */
+function runCaller(request: FastifyRequest, project: string) {
+  const principal = request.principal;
+  return {
+    startedBy: requestActor(request),
+    access: combineAccess(principal?.access, principal?.projectAccess[project]),
+  };
 }
 
 /** The stored run, or RUN_NOT_FOUND (404) naming the id. */
