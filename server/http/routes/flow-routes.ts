@@ -11,6 +11,7 @@ import { portsOfNodes } from '../../../engine/node-ports.ts';
 import { DEFAULT_PROJECT, projectOf } from '../../../engine/projects.ts';
 import type { FlowSummary } from '../../../engine/store/records.ts';
 import { validateFlow } from '../../../engine/validate-flow.ts';
+import { DraftSaveAudit } from '../../audit/draft-save-audit.ts';
 import { projectsWith } from '../../auth/project-access.ts';
 import { checkedFlow, checkId } from '../../flows/checked-flow.ts';
 import { type PublishResult, publishFlow } from '../../flows/publish-flow.ts';
@@ -35,6 +36,7 @@ const PublishBody = z
 
 export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, context: ServerContext): void {
   const { store, registry } = context.runtime;
+  const draftSaves = new DraftSaveAudit(context.audit);
 
   /** Who publishes or saves, as versions and drafts record it: the caller's name. */
   function actor(request: FastifyRequest): string {
@@ -196,6 +198,7 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
       checkId(parsed.data.id, params.id);
       await checkSave(request, params.id, parsed.data);
       const draft = await store.drafts.save(parsed.data, actor(request));
+      await draftSaves.saved(auditActor(request), params.id, { nodes: parsed.data.nodes.length });
       const result = validateFlow(parsed.data, registry);
       const flow = await store.getFlow(params.id);
       return {
