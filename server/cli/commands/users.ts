@@ -135,7 +135,12 @@ export const usersCommand = defineCommandGroup('users', 'Add, list, change and r
               .map(([p, r]) => `${p}:${r}`)
               .join(',') || 'no role';
           const state = user.disabledAt === null ? 'active' : 'disabled';
-          const access = user.access ? `  access ${JSON.stringify(user.access)}` : '';
+          const access = [
+            ...(user.access ? [`  access ${JSON.stringify(user.access)}`] : []),
+            ...Object.entries(user.roleAccess).map(
+              ([p, limits]) => `  ${p} access ${JSON.stringify(limits)}`,
+            ),
+          ].join('');
           process.stdout.write(
             `${user.name}  ${roles}  ${state}${user.hasPassword ? '' : '  key-only'}${access}\n`,
           );
@@ -186,7 +191,8 @@ export const usersCommand = defineCommandGroup('users', 'Add, list, change and r
   },
   {
     name: 'set',
-    summary: "Change a user's role in a project, disable or enable them, or set their table access",
+    summary:
+      "Change a user's role in a project, disable or enable them, or set their table access (--access: the user's own; --role-access: their role's in --project)",
     usage: setUsage,
     async run(argv) {
       const { values, positionals } = parseFlags(
