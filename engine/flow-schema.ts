@@ -1,6 +1,7 @@
 // The flow document: JSON a user saves, the editor draws and the engine runs. Pure zod, no Node
 // APIs, so the editor imports it too. Graph rules (cycles, ports, params) live in validate-flow.ts.
 import { z } from 'zod';
+import { PROJECT_NAME } from './projects.ts';
 
 const ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 const idMessage = 'must start with a letter or _ and use only letters, digits, _ and - (at most 64)';
@@ -101,6 +102,11 @@ export const FlowDocumentSchema = z
     id: NodeIdSchema,
     name: z.string().min(1).max(200),
     description: z.string().max(5000).optional(),
+    /** The project the flow belongs to (who may read, change and run it); `default` when absent. */
+    project: z
+      .string()
+      .regex(PROJECT_NAME, 'a project name is lower-case letters, digits, _ and -')
+      .optional(),
     /** Assigned by the store on save; ignored on input. */
     version: z.number().int().min(1).optional(),
     nodes: z.array(FlowNodeSchema).max(2000),

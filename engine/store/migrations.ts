@@ -272,6 +272,15 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
         SELECT RAISE(ABORT, 'audit_log is append-only: entries leave only through retention pruning');
       END;
     `),
+  // teams-rest: flows and their runs belong to a project (a run keeps its flow's project from its
+  // start); a role in a project may carry table limits per connection, as a user may.
+  (db) =>
+    db.exec(`
+      ALTER TABLE flows ADD COLUMN project TEXT NOT NULL DEFAULT 'default';
+      ALTER TABLE runs ADD COLUMN project TEXT NOT NULL DEFAULT 'default';
+      CREATE INDEX runs_by_project ON runs (project, created_at);
+      ALTER TABLE user_roles ADD COLUMN access TEXT;
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

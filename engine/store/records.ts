@@ -8,6 +8,8 @@ import type { NodeStatus, RunStatus } from '../run-machine.ts';
 export interface FlowSummary {
   id: string;
   name: string;
+  /** The project of its latest draft or version (`default` when the document names none). */
+  project: string;
   /** 0 while the flow has only a draft. */
   latestVersion: number;
   /** The version its webhooks and schedules run; null until the flow is first published. */
@@ -46,6 +48,8 @@ export interface RunRecord {
   id: string;
   flowId: string;
   flowVersion: number;
+  /** The flow's project when the run started: who may see and act on the run follows it. */
+  project: string;
   status: RunStatus;
   input: unknown;
   output: unknown;
@@ -192,6 +196,11 @@ export interface RunFilter {
   threadId?: string;
   /** Runs started by this user, in person or with one of their keys (`startedBy.userId`). */
   startedByUser?: string;
+  /**
+   * Only runs of these projects, and of `ownIn` those started by `userId`: what a caller with
+   * roles in some projects may see. Absent: every run.
+   */
+  visibleTo?: { projects: readonly string[]; ownIn: readonly string[]; userId: string | null };
   /** Runs created before this run id's creation (paging, newest first). */
   limit?: number;
   offset?: number;

@@ -2,6 +2,7 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { R1flowError } from '../errors.ts';
 import type { FlowDocument } from '../flow-schema.ts';
+import { projectOf } from '../projects.ts';
 import type { ApiKeyRecords } from './api-key-records.ts';
 import type { AuditRecords } from './audit-records.ts';
 import type { ConnectionRecords } from './connection-records.ts';
@@ -95,12 +96,12 @@ export class SqliteStore implements Store {
       const stored: FlowDocument = { ...document, version };
       if (existing) {
         this.#sql(
-          'UPDATE flows SET name = ?, latest_version = ?, updated_at = ?, deleted_at = NULL WHERE id = ?',
-        ).run(document.name, version, now, document.id);
+          'UPDATE flows SET name = ?, project = ?, latest_version = ?, updated_at = ?, deleted_at = NULL WHERE id = ?',
+        ).run(document.name, projectOf(document), version, now, document.id);
       } else {
         this.#sql(
-          'INSERT INTO flows (id, name, latest_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
-        ).run(document.id, document.name, version, now, now);
+          'INSERT INTO flows (id, name, project, latest_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+        ).run(document.id, document.name, projectOf(document), version, now, now);
       }
       this.#sql('INSERT INTO flow_versions (flow_id, version, document, created_at) VALUES (?, ?, ?, ?)').run(
         document.id,
@@ -314,6 +315,14 @@ export class SqliteStore implements Store {
       where.push("json_extract(started_by, '$.userId') = ?");
       values.push(filter.startedByUser);
     }
+    if (filter.visibleTo) {
+      const { projects, ownIn, userId } = filter.visibleTo;
+      const marks = (list: readonly string[]) => list.map(() => '?').join(', ') || 'NULL';
+      where.push(
+        `(project IN (${marks(projects)}) OR (project IN (${marks(ownIn)}) AND json_extract(started_by, '$.userId') = ?))`,
+      );
+      values.push(...projects, ...ownIn, userId);
+    }
     if (filter.status) {
       const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];
       where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
@@ -438,6 +447,7 @@ function flowFromRow(row: Row): FlowSummary {
   return {
     id: row.id as string,
     name: row.name as string,
+    project: row.project as string,
     latestVersion: row.latest_version as number,
     publishedVersion: (row.published_version as number | null) ?? null,
     enabled: row.enabled === 1,

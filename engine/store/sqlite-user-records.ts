@@ -14,7 +14,7 @@ export class SqliteUserRecords implements UserRecords {
     this.#sql = sql;
   }
 
-  async insert(user: Omit<StoredUser, 'disabledAt' | 'access'>): Promise<void> {
+  async insert(user: Omit<StoredUser, 'disabledAt' | 'access' | 'roleAccess'>): Promise<void> {
     this.#db.transaction(() => {
       this.#sql('INSERT INTO users (id, name, password_hash, created_at) VALUES (?, ?, ?, ?)').run(
         user.id,
@@ -58,6 +58,14 @@ export class SqliteUserRecords implements UserRecords {
       case 'access':
         this.#sql('UPDATE users SET access = ? WHERE id = ?').run(toJson(change.access), id);
         break;
+      case 'roleAccess':
+        return (
+          this.#sql('UPDATE user_roles SET access = ? WHERE user_id = ? AND project = ?').run(
+            toJson(change.access),
+            id,
+            change.project,
+          ).changes > 0
+        );
     }
     return true;
   }
@@ -82,9 +90,9 @@ export class SqliteUserRecords implements UserRecords {
 
   #withRoles(row: Row | undefined): StoredUser | null {
     if (!row) return null;
-    const roles = this.#sql('SELECT project, role FROM user_roles WHERE user_id = ? ORDER BY project').all(
-      row.id,
-    ) as { project: string; role: Role }[];
+    const roles = this.#sql(
+      'SELECT project, role, access FROM user_roles WHERE user_id = ? ORDER BY project',
+    ).all(row.id) as { project: string; role: Role; access: string | null }[];
     return {
       id: row.id as string,
       name: row.name as string,
@@ -92,6 +100,9 @@ export class SqliteUserRecords implements UserRecords {
       disabledAt: (row.disabled_at as number | null) ?? null,
       access: fromJson<RunAccess>(row.access),
       roles: Object.fromEntries(roles.map((r) => [r.project, r.role])),
+      roleAccess: Object.fromEntries(
+        roles.filter((r) => r.access !== null).map((r) => [r.project, fromJson<RunAccess>(r.access)!]),
+      ),
       createdAt: row.created_at as number,
     };
   }

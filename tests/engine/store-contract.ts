@@ -44,6 +44,7 @@ function runRecord(overrides: Partial<RunRecord> = {}): RunRecord {
     id: newRunId(clock),
     flowId: 'test-flow',
     flowVersion: 1,
+    project: 'default',
     status: 'queued',
     input: { question: 'how many?' },
     output: null,
@@ -134,6 +135,16 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           version: 2,
           created: false,
         });
+      });
+
+      it("a flow belongs to its document's project (default: default), following its latest draft or version", async () => {
+        const doc = flow();
+        await store.saveFlow(doc);
+        expect((await store.getFlow(doc.id))?.project).toBe('default');
+        await store.drafts.save({ ...doc, project: 'sales' }, null);
+        expect((await store.getFlow(doc.id))?.project).toBe('sales');
+        await store.saveFlow({ ...doc, project: 'hr' });
+        expect((await store.listFlows()).map((f) => f.project)).toEqual(['hr']);
       });
 
       it('lists flows, switches them off and on, and refuses an unknown flow', async () => {
@@ -346,6 +357,24 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           a1.id,
         ]);
         expect(ids(await store.listRuns({ limit: 2, offset: 1 }))).toEqual([a2.id, b1.id]);
+      });
+
+      it('stores a run with its project; listRuns narrows to projects, and to own runs in others', async () => {
+        const ada = { kind: 'user' as const, id: 'u1', name: 'ada', userId: 'u1' };
+        const bob = { kind: 'user' as const, id: 'u2', name: 'bob', userId: 'u2' };
+        const sales = await addRun(store, { project: 'sales' });
+        const hrAda = await addRun(store, { project: 'hr', startedBy: ada });
+        const hrBob = await addRun(store, { project: 'hr', startedBy: bob });
+        const other = await addRun(store, {});
+        const ids = (runs: RunRecord[]) => runs.map((r) => r.id);
+        expect((await store.getRunRecord(sales.id))?.project).toBe('sales');
+        expect((await store.getRunRecord(other.id))?.project).toBe('default');
+        const visible = (projects: string[], ownIn: string[], userId: string | null) =>
+          store.listRuns({ visibleTo: { projects, ownIn, userId } }).then(ids);
+        expect(await visible(['sales'], ['hr'], 'u1')).toEqual([hrAda.id, sales.id]);
+        expect(await visible([], ['hr'], 'u2')).toEqual([hrBob.id]);
+        expect(await visible(['hr', 'default'], [], null)).toEqual([other.id, hrBob.id, hrAda.id]);
+        expect(await visible([], [], 'u1')).toEqual([]);
       });
 
       it('openThread starts a thread named after a run, once; listRuns filters by thread, newest first', async () => {
@@ -598,6 +627,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           ...user('u1', 'Rita', 1000),
           disabledAt: null,
           access: null,
+          roleAccess: {},
         });
         expect((await store.users.list()).map((u) => u.id)).toEqual(['u1', 'u2']);
 
@@ -612,6 +642,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           access,
           disabledAt: 5000,
         });
+
+        // A role's limits: only where the user has that role; kept when the role changes.
+        const orders = { connections: {}, default: { allowedTables: ['orders'] } };
+        expect(await store.users.update('u1', { kind: 'roleAccess', project: 'sales', access: orders })).toBe(
+          true,
+        );
+        expect(await store.users.update('u1', { kind: 'roleAccess', project: 'hr', access: orders })).toBe(
+          false,
+        );
+        expect(await store.users.update('u1', { kind: 'role', project: 'sales', role: 'runner' })).toBe(true);
+        expect((await store.users.byId('u1'))?.roleAccess).toEqual({ sales: orders });
+        expect(await store.users.update('u1', { kind: 'roleAccess', project: 'sales', access: null })).toBe(
+          true,
+        );
+        expect((await store.users.byId('u1'))?.roleAccess).toEqual({});
+        await store.users.update('u1', { kind: 'roleAccess', project: 'sales', access: orders });
 
         await store.apiKeys.insert({
           id: 'k1',

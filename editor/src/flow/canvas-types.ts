@@ -18,6 +18,8 @@ export interface FlowMeta {
   id: string;
   name: string;
   description?: string;
+  /** Kept through canvas edits, so saving from the editor never moves a flow to another project. */
+  project?: string;
   /** Edited as JSON (import/export), kept through canvas edits. */
   testSet?: FlowTestSet;
 }

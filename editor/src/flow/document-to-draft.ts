@@ -10,6 +10,7 @@ export function documentToDraft(document: FlowDocument): { draft: FlowDraft; nee
       id: document.id,
       name: document.name,
       ...(document.description === undefined ? {} : { description: document.description }),
+      ...(document.project === undefined ? {} : { project: document.project }),
       ...(document.testSet === undefined ? {} : { testSet: document.testSet }),
       nodes: document.nodes.map((node) => ({
         id: node.id,

@@ -45,6 +45,7 @@ export function canvasToDraft(
     id: meta.id,
     name: meta.name,
     ...(meta.description === undefined ? {} : { description: meta.description }),
+    ...(meta.project === undefined ? {} : { project: meta.project }),
     ...(meta.testSet === undefined ? {} : { testSet: meta.testSet }),
     nodes: nodes.map((node) => ({
       id: node.id,

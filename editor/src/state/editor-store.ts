@@ -142,6 +142,7 @@ function metaOf(draft: FlowDraft): FlowMeta {
     id: draft.id,
     name: draft.name,
     ...(draft.description === undefined ? {} : { description: draft.description }),
+    ...(draft.project === undefined ? {} : { project: draft.project }),
     ...(draft.testSet === undefined ? {} : { testSet: draft.testSet }),
   };
 }

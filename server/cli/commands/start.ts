@@ -117,7 +117,7 @@ export default defineCommand({
         : {}),
     });
     // Callers sign in with a key or as a user; the first start makes the admin they start from.
-    const firstAdmin = await ensureFirstAdmin(server.context.users, process.env);
+    const firstAdmin = await ensureFirstAdmin(server.context.users, process.env, server.context.audit);
     const warehouse = ensureWarehouse(settings);
     overrides[WAREHOUSE_ENV] = warehouse;
     const sim = await ensureModelServer(settings, logger);

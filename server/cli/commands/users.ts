@@ -72,7 +72,7 @@ const listUsage = 'users list [--json] [--db PATH]';
 const removeUsage = 'users remove NAME [--db PATH]';
 const passwdUsage = 'users passwd NAME [--password-stdin] [--db PATH]';
 const setUsage =
-  'users set NAME [--role R|none] [--project P] [--disable|--enable] [--access JSON|none] [--db PATH]';
+  'users set NAME [--role R|none] [--project P] [--disable|--enable] [--access JSON|none] [--role-access JSON|none] [--db PATH]';
 
 function requireName(name: string | undefined, usage: string): string {
   if (!name) throw new R1flowError('BAD_REQUEST', `a user name is required (usage: r1flow ${usage})`);
@@ -135,7 +135,12 @@ export const usersCommand = defineCommandGroup('users', 'Add, list, change and r
               .map(([p, r]) => `${p}:${r}`)
               .join(',') || 'no role';
           const state = user.disabledAt === null ? 'active' : 'disabled';
-          const access = user.access ? `  access ${JSON.stringify(user.access)}` : '';
+          const access = [
+            ...(user.access ? [`  access ${JSON.stringify(user.access)}`] : []),
+            ...Object.entries(user.roleAccess).map(
+              ([p, limits]) => `  ${p} access ${JSON.stringify(limits)}`,
+            ),
+          ].join('');
           process.stdout.write(
             `${user.name}  ${roles}  ${state}${user.hasPassword ? '' : '  key-only'}${access}\n`,
           );
@@ -186,7 +191,8 @@ export const usersCommand = defineCommandGroup('users', 'Add, list, change and r
   },
   {
     name: 'set',
-    summary: "Change a user's role in a project, disable or enable them, or set their table access",
+    summary:
+      "Change a user's role in a project, disable or enable them, or set their table access (--access: the user's own; --role-access: their role's in --project)",
     usage: setUsage,
     async run(argv) {
       const { values, positionals } = parseFlags(
@@ -198,18 +204,21 @@ export const usersCommand = defineCommandGroup('users', 'Add, list, change and r
           disable: { type: 'boolean' },
           enable: { type: 'boolean' },
           access: { type: 'string' },
+          'role-access': { type: 'string' },
         },
         setUsage,
       );
       const name = requireName(positionals[0], setUsage);
       if (values.disable && values.enable)
         throw new R1flowError('BAD_REQUEST', 'give --disable or --enable, not both');
-      const access =
-        values.access === undefined
+      const accessFlag = (text: string | undefined, flag: string) =>
+        text === undefined
           ? undefined
-          : values.access === 'none'
+          : text === 'none'
             ? null
-            : RunAccessSchema.parse(parseJsonFlag(values.access, 'access'));
+            : RunAccessSchema.parse(parseJsonFlag(text, flag));
+      const access = accessFlag(values.access, 'access');
+      const roleAccess = accessFlag(values['role-access'], 'role-access');
       const update: UserUpdate = {
         ...(values.role === undefined
           ? {}
@@ -217,6 +226,7 @@ export const usersCommand = defineCommandGroup('users', 'Add, list, change and r
         project: values.project,
         ...(values.disable || values.enable ? { disabled: values.disable === true } : {}),
         access,
+        roleAccess,
       };
       const user = await withUsers(values.db, (users, change) =>
         change(

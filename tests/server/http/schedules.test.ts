@@ -55,6 +55,15 @@ describe('schedule triggers', () => {
     await waitFor(async () => (await server.runtime.store.listRuns()).length === 2, 10_000, 'two runs');
     const runs = await h.runtime.store.listRuns();
     expect(runs.every((run) => run.trigger.kind === 'schedule')).toBe(true);
+    const [schedule] = await h.server.context.triggers.list({ kind: 'schedule' });
+    for (const run of runs) {
+      expect(run.startedBy).toEqual({
+        kind: 'schedule',
+        id: schedule?.id,
+        name: `nightly/${schedule?.nodeId}`,
+      });
+      expect(run.access).toBeNull();
+    }
     expect(runs.map((run) => run.input)).toEqual(
       expect.arrayContaining([
         { source: 'nightly', firedAt: '2026-03-01T10:00:01.000Z' },
