@@ -272,6 +272,8 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
         SELECT RAISE(ABORT, 'audit_log is append-only: entries leave only through retention pruning');
       END;
     `),
+  // retention: finished runs are pruned oldest first per status, without scanning every run.
+  (db) => db.exec('CREATE INDEX runs_by_finish ON runs (status, finished_at)'),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
