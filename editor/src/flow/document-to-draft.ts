@@ -11,6 +11,7 @@ export function documentToDraft(document: FlowDocument): { draft: FlowDraft; nee
       name: document.name,
       ...(document.description === undefined ? {} : { description: document.description }),
       ...(document.testSet === undefined ? {} : { testSet: document.testSet }),
+      ...(document.retention === undefined ? {} : { retention: document.retention }),
       nodes: document.nodes.map((node) => ({
         id: node.id,
         type: node.type,

@@ -46,6 +46,7 @@ export function canvasToDraft(
     name: meta.name,
     ...(meta.description === undefined ? {} : { description: meta.description }),
     ...(meta.testSet === undefined ? {} : { testSet: meta.testSet }),
+    ...(meta.retention === undefined ? {} : { retention: meta.retention }),
     nodes: nodes.map((node) => ({
       id: node.id,
       type: node.data.type,

@@ -143,6 +143,7 @@ function metaOf(draft: FlowDraft): FlowMeta {
     name: draft.name,
     ...(draft.description === undefined ? {} : { description: draft.description }),
     ...(draft.testSet === undefined ? {} : { testSet: draft.testSet }),
+    ...(draft.retention === undefined ? {} : { retention: draft.retention }),
   };
 }
 
