@@ -97,6 +97,24 @@ export const FlowTestSetSchema = z
   })
   .strict();
 
+const retentionDays = (what: string) =>
+  z
+    .number({ error: 'must be a number of days' })
+    .int('must be a whole number of days')
+    .min(0, 'must be 0 (keep forever) or more days')
+    .max(36_500, 'must be at most 36500 days (100 years); 0 keeps them forever')
+    .optional()
+    .describe(`Days ${what} runs are kept after they finish (0: forever)`);
+
+/** How long this flow's finished runs are kept, instead of the server's defaults (see docs/store.md). */
+export const FlowRetentionSchema = z
+  .object({
+    /** Succeeded and cancelled runs. */
+    days: retentionDays('succeeded and cancelled'),
+    failedDays: retentionDays('failed'),
+  })
+  .strict();
+
 export const FlowDocumentSchema = z
   .object({
     id: NodeIdSchema,
@@ -113,6 +131,8 @@ export const FlowDocumentSchema = z
     edges: z.array(FlowEdgeSchema).max(10000),
     /** Questions publishing must answer right (NL2SQL flows). */
     testSet: FlowTestSetSchema.optional(),
+    /** Run retention for this flow; the server's defaults where absent. */
+    retention: FlowRetentionSchema.optional(),
   })
   .strict();
 
@@ -122,6 +142,7 @@ export type FlowNode = z.output<typeof FlowNodeSchema>;
 export type FlowEdge = z.output<typeof FlowEdgeSchema>;
 export type FlowDocument = z.output<typeof FlowDocumentSchema>;
 export type FlowTestSet = z.output<typeof FlowTestSetSchema>;
+export type FlowRetention = z.output<typeof FlowRetentionSchema>;
 /** What a user writes: defaults may be left out. */
 export type FlowDocumentInput = z.input<typeof FlowDocumentSchema>;
 

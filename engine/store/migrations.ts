@@ -281,6 +281,8 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       CREATE INDEX runs_by_project ON runs (project, created_at);
       ALTER TABLE user_roles ADD COLUMN access TEXT;
     `),
+  // retention: finished runs are pruned oldest first per status, without scanning every run.
+  (db) => db.exec('CREATE INDEX runs_by_finish ON runs (status, finished_at)'),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

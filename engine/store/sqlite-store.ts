@@ -42,11 +42,31 @@ import { SqliteReplayRecords } from './sqlite-replay-records.ts';
 import { SqliteTriggerRecords } from './sqlite-trigger-records.ts';
 import { SqliteUserRecords } from './sqlite-user-records.ts';
 import { createStatementCache } from './statement-cache.ts';
-import type { Store, StoredRun } from './store.ts';
+import type { RunPrunePolicy, Store, StoredRun } from './store.ts';
 import type { TriggerRecords } from './trigger-records.ts';
 import type { UserRecords } from './user-records.ts';
 
 const ACTIVE = "('queued', 'running')";
+
+/**
+ * A finished run past its cut-off, without feedback (`r` names the runs row). Finished states are
+ * final, so a run this matches cannot become active again before it is deleted.
+ */
+const prunable = (r: string) => `(
+  ((${r}.status IN ('succeeded', 'cancelled') AND ${r}.finished_at IS NOT NULL AND ${r}.finished_at < @finishedBefore)
+    OR (${r}.status = 'failed' AND ${r}.finished_at IS NOT NULL AND ${r}.finished_at < @failedBefore))
+  AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.run_id = ${r}.id))`;
+
+/** The oldest prunable runs of the policy's flows; a thread's turns only once all of them are. */
+const PRUNABLE_RUNS = `
+  SELECT r.id FROM runs r
+  WHERE ${prunable('r')}
+    AND (@flowId IS NULL OR r.flow_id = @flowId)
+    AND (@flowId IS NOT NULL OR r.flow_id NOT IN (SELECT value FROM json_each(@excludeFlows)))
+    AND (r.thread_id IS NULL OR NOT EXISTS (
+      SELECT 1 FROM runs t WHERE t.thread_id = r.thread_id AND NOT ${prunable('t')}))
+  ORDER BY r.finished_at, r.id
+  LIMIT @limit`;
 
 export class SqliteStore implements Store {
   readonly path: string;
@@ -429,6 +449,28 @@ export class SqliteStore implements Store {
       .pluck()
       .get(runId) as string | undefined;
     return threadId ?? null;
+  }
+
+  async pruneRuns(policy: RunPrunePolicy): Promise<number> {
+    if (policy.limit <= 0) return 0;
+    const prune = this.#db.transaction((): number => {
+      const ids = JSON.stringify(
+        this.#sql(PRUNABLE_RUNS)
+          .pluck()
+          .all({
+            finishedBefore: policy.finishedBefore,
+            failedBefore: policy.failedBefore,
+            flowId: policy.flowId ?? null,
+            excludeFlows: JSON.stringify(policy.excludeFlows ?? []),
+            limit: policy.limit,
+          }),
+      );
+      for (const table of ['node_attempts', 'node_runs', 'run_events']) {
+        this.#sql(`DELETE FROM ${table} WHERE run_id IN (SELECT value FROM json_each(?))`).run(ids);
+      }
+      return this.#sql('DELETE FROM runs WHERE id IN (SELECT value FROM json_each(?))').run(ids).changes;
+    });
+    return prune.immediate();
   }
 
   async getNodeKey(runId: string, nodeId: string): Promise<string | null> {

@@ -7,6 +7,7 @@ import { AuditTrail } from '../audit/audit-trail.ts';
 import { ApiKeys } from '../auth/api-keys.ts';
 import type { ReplayGuard } from '../auth/replay-guard.ts';
 import { UserDirectory } from '../auth/users.ts';
+import { type RunRetention, runRetentionFrom, startRunRetention } from '../retention/run-retention.ts';
 import type { Runtime } from '../runtime/local-runtime.ts';
 import {
   type ScheduleDriver,
@@ -60,6 +61,11 @@ export interface CreateServerOptions extends ServerOptions {
   trustProxy?: boolean | string;
   /** Days the audit log keeps entries (0: forever); `R1FLOW_AUDIT_RETENTION_DAYS`, else 90, when not given. */
   auditRetentionDays?: number;
+  /**
+   * Days finished runs are kept (0: forever), unless their flow sets its own;
+   * `R1FLOW_RUN_RETENTION_DAYS` / `R1FLOW_FAILED_RUN_RETENTION_DAYS`, else 14 / 30, when not given.
+   */
+  runRetention?: RunRetention;
 }
 
 export function createServer(options: CreateServerOptions): R1flowServer {
@@ -133,9 +139,14 @@ export function createServer(options: CreateServerOptions): R1flowServer {
     flowOf: async (runId) => (await runtime.store.getRunRecord(runId))?.flowId ?? null,
   });
   const stopMetrics = runtime.orchestrator.onEvents((events) => void metrics.record(events));
-  const retention = startAuditRetention({
+  const auditRetention = startAuditRetention({
     records: runtime.store.audit,
     days: options.auditRetentionDays ?? auditRetentionDays(runtime.settings.setting(AUDIT_RETENTION_ENV)),
+    logger: options.logger,
+  });
+  const runRetention = startRunRetention({
+    store: runtime.store,
+    retention: options.runRetention ?? runRetentionFrom(runtime.settings.setting),
     logger: options.logger,
   });
 
@@ -159,7 +170,8 @@ export function createServer(options: CreateServerOptions): R1flowServer {
     async close() {
       await schedules.close();
       stopMetrics();
-      retention.stop();
+      auditRetention.stop();
+      runRetention.stop();
       await app.close();
       await replayGuard.close?.();
     },

@@ -23,6 +23,7 @@ import type { Store } from '../../engine/store/store.ts';
 import type { StoredTrigger, TriggerDraft } from '../../engine/store/trigger-records.ts';
 import { flowOf } from '../support/engine-harness.ts';
 import { describeAuditContract } from './audit-store-contract.ts';
+import { describeRunRetentionContract } from './retention-store-contract.ts';
 
 export interface StoreUnderTest {
   /** A fresh, empty store. */
@@ -38,7 +39,7 @@ const flow = (name = 'test-flow'): FlowDocument =>
 
 let clock = 1_700_000_000_000;
 
-function runRecord(overrides: Partial<RunRecord> = {}): RunRecord {
+export function runRecord(overrides: Partial<RunRecord> = {}): RunRecord {
   clock += 1000;
   return {
     id: newRunId(clock),
@@ -70,13 +71,13 @@ function nodeRecord(runId: string, nodeId: string): NodeRunRecord {
   return emptyNodeRow(runId, nodeId, 'test.step@1');
 }
 
-const insertRun = (run: RunRecord, nodeIds = ['a', 'b']): StoreChange => ({
+export const insertRun = (run: RunRecord, nodeIds = ['a', 'b']): StoreChange => ({
   kind: 'insertRun',
   run,
   nodes: nodeIds.map((nodeId) => nodeRecord(run.id, nodeId)),
 });
 
-const event = (runId: string, type: RunEvent['type'], nodeId: string | null = null): StoreChange => ({
+export const event = (runId: string, type: RunEvent['type'], nodeId: string | null = null): StoreChange => ({
   kind: 'event',
   event: { runId, type, nodeId, data: nodeId ? { node: nodeId } : null, at: clock },
 });
@@ -114,6 +115,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     });
 
     describeAuditContract(() => store);
+    describeRunRetentionContract(() => store);
 
     describe('flows and versions', () => {
       it('each save makes a new immutable version; earlier versions keep their document', async () => {

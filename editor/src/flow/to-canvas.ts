@@ -47,6 +47,7 @@ export function canvasToDraft(
     ...(meta.description === undefined ? {} : { description: meta.description }),
     ...(meta.project === undefined ? {} : { project: meta.project }),
     ...(meta.testSet === undefined ? {} : { testSet: meta.testSet }),
+    ...(meta.retention === undefined ? {} : { retention: meta.retention }),
     nodes: nodes.map((node) => ({
       id: node.id,
       type: node.data.type,

@@ -144,6 +144,7 @@ function metaOf(draft: FlowDraft): FlowMeta {
     ...(draft.description === undefined ? {} : { description: draft.description }),
     ...(draft.project === undefined ? {} : { project: draft.project }),
     ...(draft.testSet === undefined ? {} : { testSet: draft.testSet }),
+    ...(draft.retention === undefined ? {} : { retention: draft.retention }),
   };
 }
 

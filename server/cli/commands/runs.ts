@@ -1,5 +1,14 @@
 import { R1flowError } from '../../../engine/errors.ts';
+import { environmentSettings } from '../../../engine/host-settings.ts';
 import type { RunStatus } from '../../../engine/run-machine.ts';
+import type { Store } from '../../../engine/store/store.ts';
+import {
+  pruneByPlan,
+  prunePolicy,
+  type RunPrunePlan,
+  runPrunePlans,
+  runRetentionFrom,
+} from '../../retention/run-retention.ts';
 import { createRuntime, type Runtime } from '../../runtime/local-runtime.ts';
 import { dbFlag, dbPath, parseFlags, parseIntegerFlag } from '../options.ts';
 import { formatRunDetail, formatRunTable } from '../run-format.ts';
@@ -109,6 +118,101 @@ const resume: Subcommand = {
   },
 };
 
+const pruneUsage =
+  'runs prune [--older-than 14d] [--failed-older-than 30d] [--flow ID] [--dry-run] [--db PATH]';
+const prune: Subcommand = {
+  name: 'prune',
+  summary: 'Delete finished runs older than the retention, with their node runs and events',
+  usage: `${pruneUsage}
+
+  Without ages, each flow keeps its runs as the server does: the flow's "retention", else
+  R1FLOW_RUN_RETENTION_DAYS (14) for succeeded and cancelled runs and
+  R1FLOW_FAILED_RUN_RETENTION_DAYS (30) for failed ones. An age given here wins for every flow.
+  Queued and running runs, runs with feedback and threads with a newer turn are kept.
+  --dry-run counts the finished runs past their cut-off and deletes nothing.`,
+  async run(argv) {
+    const { values } = parseFlags(
+      argv,
+      {
+        ...dbFlag,
+        'older-than': { type: 'string' },
+        'failed-older-than': { type: 'string' },
+        flow: { type: 'string' },
+        'dry-run': { type: 'boolean' },
+      },
+      pruneUsage,
+    );
+    const forced = {
+      days: parseAgeDays(values['older-than'], 'older-than'),
+      failedDays: parseAgeDays(values['failed-older-than'], 'failed-older-than'),
+    };
+    const defaults = runRetentionFrom(environmentSettings.setting);
+    return withRuntime(values.db, async (runtime) => {
+      const now = Date.now();
+      const plans = await runPrunePlans(runtime.store, defaults, { flowId: values.flow, forced });
+      let total = 0;
+      for (const plan of plans) {
+        const count = values['dry-run']
+          ? await countPastCutoff(runtime.store, plan, now)
+          : await pruneByPlan(runtime.store, plan, { now });
+        total += count;
+        process.stdout.write(`${count}\t${describePlan(plan)}\n`);
+      }
+      process.stderr.write(
+        values['dry-run']
+          ? `dry run: ${total} finished run(s) past their cut-off; a prune keeps those with feedback or in a thread with a newer turn\n`
+          : `pruned ${total} run(s)\n`,
+      );
+      return 0;
+    });
+  },
+};
+
+/** `14d` (or `14`) as days, at least one; undefined when not given. */
+function parseAgeDays(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+)d?$/.exec(value.trim());
+  const days = Number(match?.[1]);
+  if (!match || !Number.isSafeInteger(days) || days < 1) {
+    throw new R1flowError(
+      'BAD_REQUEST',
+      `--${flag} must be a whole number of days, at least 1, like 14d; got "${value}"`,
+    );
+  }
+  return days;
+}
+
+function describePlan(plan: RunPrunePlan): string {
+  const age = (days: number) => (days === 0 ? 'kept forever' : `older than ${days}d`);
+  const which = plan.flowId === undefined ? 'other flows' : `flow ${plan.flowId}`;
+  return `${which}: succeeded/cancelled ${age(plan.retention.days)}, failed ${age(plan.retention.failedDays)}`;
+}
+
+/**
+ * Finished runs of the plan's flows past their cut-off, read page by page; an upper bound of what
+ * a prune deletes, since it also keeps rated runs and live threads.
+ */
+async function countPastCutoff(store: Store, plan: RunPrunePlan, now: number): Promise<number> {
+  const policy = prunePolicy(plan, now, 1);
+  if (!policy) return 0;
+  const excluded = new Set(policy.excludeFlows ?? []);
+  const page = 500;
+  let count = 0;
+  for (let offset = 0; ; offset += page) {
+    const runs = await store.listRuns({
+      ...(policy.flowId === undefined ? {} : { flowId: policy.flowId }),
+      status: ['succeeded', 'cancelled', 'failed'],
+      limit: page,
+      offset,
+    });
+    for (const run of runs) {
+      const cutoff = run.status === 'failed' ? policy.failedBefore : policy.finishedBefore;
+      if (!excluded.has(run.flowId) && run.finishedAt !== null && run.finishedAt < cutoff) count++;
+    }
+    if (runs.length < page) return count;
+  }
+}
+
 /** A runtime on the store for one command that drives no runs of its own, closed after `use`. */
 async function withRuntime<T>(db: string | undefined, use: (runtime: Runtime) => Promise<T>): Promise<T> {
   const runtime = await createRuntime({ dbPath: dbPath(db), adoptOrphans: false });
@@ -124,9 +228,10 @@ function requireId(value: string | undefined, usage: string): string {
   return value;
 }
 
-export const runsCommand = defineCommandGroup('runs', 'Inspect, cancel and resume runs in the store', [
+export const runsCommand = defineCommandGroup('runs', 'Inspect, cancel, resume and prune runs in the store', [
   list,
   show,
   cancel,
   resume,
+  prune,
 ]);

@@ -2,7 +2,7 @@ import { createServer as createNetServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { Lane, Logger } from '../../../engine/define-node.ts';
 import { R1flowError } from '../../../engine/errors.ts';
-import { settingsFrom } from '../../../engine/host-settings.ts';
+import { environmentSettings, settingsFrom } from '../../../engine/host-settings.ts';
 import { packagePath, packageVersion } from '../../../engine/package-root.ts';
 import { DATA_DIR_ENV } from '../../../nodes/warehouse/data-dir.ts';
 import { WAREHOUSE_ENV } from '../../../nodes/warehouse/resolve-warehouse.ts';
@@ -22,6 +22,11 @@ import {
 import { demoQuestions } from '../../demo/demo-questions.ts';
 import { createServer } from '../../http/create-server.ts';
 import { isLoopbackHost } from '../../http/loopback.ts';
+import {
+  FAILED_RUN_RETENTION_FLAG,
+  RUN_RETENTION_FLAG,
+  runRetentionFrom,
+} from '../../retention/run-retention.ts';
 import { createRuntime, type Runtime } from '../../runtime/local-runtime.ts';
 import { BullmqScheduleRunner } from '../../triggers/bullmq-schedule-runner.ts';
 import { syncAllTriggers } from '../../triggers/sync-all-triggers.ts';
@@ -31,6 +36,7 @@ import { listenError } from './listen-error.ts';
 
 const usage = `start [--port 3000] [--host 127.0.0.1] [--db PATH] [--redis URL] [--lanes cpu,sql,llm,io]
                     [--require-key] [--llm URL] [--public-url URL] [--data-dir DIR]
+                    [--run-retention-days 14] [--failed-run-retention-days 30]
                     [--log-format pretty|json]
 
   --port N, PORT       where the API and editor listen (default 3000; 0 picks a free port)
@@ -44,6 +50,11 @@ const usage = `start [--port 3000] [--host 127.0.0.1] [--db PATH] [--redis URL] 
   --public-url URL     the URL webhooks are shown under (default http://HOST:PORT)
   --data-dir DIR       files that flows may read and write (warehouses, sync sources), R1FLOW_DATA_DIR
                        (default: the store's folder)
+  --run-retention-days N
+                       days succeeded and cancelled runs are kept, R1FLOW_RUN_RETENTION_DAYS
+                       (default 14; 0 keeps them forever; a flow's "retention" overrides it)
+  --failed-run-retention-days N
+                       days failed runs are kept, R1FLOW_FAILED_RUN_RETENTION_DAYS (default 30)
   --log-format F       pretty or json (default: pretty on a terminal, JSON lines otherwise)`;
 const PORT_FLAGS = '--port N or PORT=N';
 const EDITOR_DIR = packagePath('editor/dist/');
@@ -68,12 +79,18 @@ export default defineCommand({
         'data-dir': { type: 'string' },
         redis: { type: 'string' },
         lanes: { type: 'string' },
+        [RUN_RETENTION_FLAG]: { type: 'string' },
+        [FAILED_RUN_RETENTION_FLAG]: { type: 'string' },
       },
       usage,
     );
     const logger = processLogger('r1flow', values['log-format']);
     const port = parseIntegerFlag(values.port ?? process.env.PORT, 'port', 3000, 0);
     const host = values.host ?? process.env.R1FLOW_HOST ?? '127.0.0.1';
+    const runRetention = runRetentionFrom(environmentSettings.setting, {
+      days: values[RUN_RETENTION_FLAG],
+      failedDays: values[FAILED_RUN_RETENTION_FLAG],
+    });
     // Before anything is set up or logged (a webhook secret is shown only once).
     await checkPortFree(host, port);
     // Flags over the environment; the demo defaults set up below join once they exist (the
@@ -108,6 +125,7 @@ export default defineCommand({
       publicUrl: values['public-url'] ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
       editorDir: EDITOR_DIR,
       version: packageVersion(),
+      runRetention,
       ...(redisUrl && queue
         ? {
             health: () => queueHealth(queue, redisUrl),
