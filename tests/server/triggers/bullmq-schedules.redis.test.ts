@@ -43,6 +43,7 @@ describe('schedules in queue mode', () => {
           fire: async (_trigger, tickAt) => {
             fired.push({ server: name, tick: tickAt.toISOString() });
           },
+          missed: async () => true,
         }),
     );
     for (const server of servers) await server.start();
@@ -82,6 +83,7 @@ describe('schedules in queue mode', () => {
       fire: async (_trigger, tickAt) => {
         fired.push(tickAt.getTime());
       },
+      missed: async () => true,
     });
     try {
       await runner.start();
