@@ -51,6 +51,7 @@ export type ErrorCode =
   | 'STORE_CORRUPT'
   | 'STORE_COMMIT_FAILED'
   | 'RUN_LEASE_LOST'
+  | 'SCHEDULE_TICK_TAKEN'
   // model server
   | 'LLM_UNREACHABLE'
   | 'LLM_BAD_RESPONSE'

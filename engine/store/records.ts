@@ -174,7 +174,13 @@ export type StoreChange =
   | { kind: 'updateRun'; runId: string; patch: RunPatch }
   | { kind: 'updateNode'; runId: string; nodeId: string; patch: NodePatch }
   | { kind: 'insertAttempt'; attempt: NodeAttemptRecord }
-  | { kind: 'event'; event: Omit<RunEvent, 'seq'> };
+  | { kind: 'event'; event: Omit<RunEvent, 'seq'> }
+  /**
+   * Claims a schedule tick for the run inserted with it: the unique fire row (trigger, tick) is
+   * what makes a tick start one run however many processes fire it. When the tick already has a
+   * row, the whole commit is refused with SCHEDULE_TICK_TAKEN and nothing of it is written.
+   */
+  | { kind: 'claimFire'; triggerId: string; fireAt: number; runId: string };
 
 /** The run a change belongs to. */
 export function changeRunId(change: StoreChange): string {

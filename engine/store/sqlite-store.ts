@@ -43,7 +43,7 @@ import { SqliteTriggerRecords } from './sqlite-trigger-records.ts';
 import { SqliteUserRecords } from './sqlite-user-records.ts';
 import { createStatementCache } from './statement-cache.ts';
 import type { RunPrunePolicy, Store, StoredRun } from './store.ts';
-import type { TriggerRecords } from './trigger-records.ts';
+import { scheduleTickTaken, type TriggerRecords } from './trigger-records.ts';
 import type { UserRecords } from './user-records.ts';
 
 const ACTIVE = "('queued', 'running')";
@@ -77,6 +77,7 @@ export class SqliteStore implements Store {
   >;
   readonly drafts: DraftRecords;
   readonly triggers: TriggerRecords;
+  readonly #triggers: SqliteTriggerRecords;
   readonly apiKeys: ApiKeyRecords;
   readonly users: UserRecords;
   readonly replays: ReplayRecords;
@@ -94,7 +95,8 @@ export class SqliteStore implements Store {
       this.#apply(changes, owner),
     );
     this.drafts = new SqliteDraftRecords(this.#db, this.#sql);
-    this.triggers = new SqliteTriggerRecords(this.#db, this.#sql);
+    this.#triggers = new SqliteTriggerRecords(this.#db, this.#sql);
+    this.triggers = this.#triggers;
     this.apiKeys = new SqliteApiKeyRecords(this.#sql);
     this.users = new SqliteUserRecords(this.#db, this.#sql);
     this.replays = new SqliteReplayRecords(this.#sql);
@@ -265,6 +267,11 @@ export class SqliteStore implements Store {
           events.push({ ...e, seq: Number(result.lastInsertRowid) });
           break;
         }
+        case 'claimFire':
+          if (!this.#triggers.claimStartedFire(change.triggerId, change.fireAt, change.runId)) {
+            throw scheduleTickTaken(change.triggerId, change.fireAt);
+          }
+          break;
       }
     }
     return events;

@@ -2,6 +2,7 @@
 // editor's files. `listen()` is the caller's.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../../engine/define-node.ts';
+import { isR1flowError } from '../../engine/errors.ts';
 import { AUDIT_RETENTION_ENV, auditRetentionDays, startAuditRetention } from '../audit/audit-retention.ts';
 import { AuditTrail } from '../audit/audit-trail.ts';
 import { ApiKeys } from '../auth/api-keys.ts';
@@ -84,15 +85,23 @@ export function createServer(options: CreateServerOptions): R1flowServer {
       // Another process (`r1flow flows disable`) may have switched the flow off since it was armed.
       const flow = await runtime.store.getFlow(trigger.flowId);
       if (!flow?.enabled || flow.publishedVersion !== trigger.flowVersion) return;
-      await triggers.recordFire(trigger.id, tickAt.getTime());
-      await runtime.orchestrator.startRun({
-        flowId: trigger.flowId,
-        version: trigger.flowVersion,
-        input: { ...trigger.config.input, firedAt: tickAt.toISOString() },
-        trigger: { kind: 'schedule', detail: { nodeId: trigger.nodeId, tick: tickAt.toISOString() } },
-        startedBy: { kind: 'schedule', id: trigger.id, name: `${trigger.flowId}/${trigger.nodeId}` },
-      });
+      try {
+        await runtime.orchestrator.startRun({
+          flowId: trigger.flowId,
+          version: trigger.flowVersion,
+          input: { ...trigger.config.input, firedAt: tickAt.toISOString() },
+          trigger: { kind: 'schedule', detail: { nodeId: trigger.nodeId, tick: tickAt.toISOString() } },
+          startedBy: { kind: 'schedule', id: trigger.id, name: `${trigger.flowId}/${trigger.nodeId}` },
+          // The store starts one run per tick however many servers (or redelivered jobs) fire it.
+          scheduleTick: { triggerId: trigger.id, fireAt: tickAt.getTime() },
+        });
+      } catch (error) {
+        // Another server (or an earlier delivery of this tick) started its run: nothing to do.
+        if (isR1flowError(error) && error.code === 'SCHEDULE_TICK_TAKEN') return;
+        throw error;
+      }
     },
+    missed: (trigger, tickAt) => triggers.recordMissedFire(trigger.id, tickAt.getTime()),
   };
   const schedules = options.scheduleDriver?.(scheduleOptions) ?? new ScheduleRunner(scheduleOptions);
   const replayGuard: ReplayGuard = options.replayGuard ?? runtime.store.replays;

@@ -20,7 +20,11 @@ import type {
   StoreChange,
 } from '../../engine/store/records.ts';
 import type { Store } from '../../engine/store/store.ts';
-import type { StoredTrigger, TriggerDraft } from '../../engine/store/trigger-records.ts';
+import {
+  SCHEDULE_FIRE_RETENTION_MS,
+  type StoredTrigger,
+  type TriggerDraft,
+} from '../../engine/store/trigger-records.ts';
 import { flowOf } from '../support/engine-harness.ts';
 import { describeAuditContract } from './audit-store-contract.ts';
 import { describeRunRetentionContract } from './retention-store-contract.ts';
@@ -545,7 +549,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         });
 
         await store.triggers.setEnabled(hook.id, false);
-        await store.triggers.recordFire(hook.id, 1234);
+        await store.commit([{ kind: 'claimFire', triggerId: hook.id, fireAt: 1234, runId: 'r-1234' }]);
         asked.length = 0;
         const second = await store.triggers.syncFlow(
           'f',
@@ -608,6 +612,109 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.triggers.removeFlow('f')).toBe(2);
         expect(await store.triggers.get(hook.id)).toBeNull();
         expect(kinds(await store.triggers.list())).toEqual(['g:weekly']);
+      });
+    });
+
+    describe('schedule fires', () => {
+      const claim = (triggerId: string, fireAt: number, run: RunRecord): StoreChange[] => [
+        { kind: 'claimFire', triggerId, fireAt, runId: run.id },
+        insertRun(run),
+      ];
+      const nightly = async () =>
+        (await store.triggers.syncFlow('f', 1, [schedule('nightly')], noCredential))[0]!;
+
+      it('a tick is claimed with its run once; a second claim is refused and writes nothing', async () => {
+        const trigger = await nightly();
+        const tick = Date.parse('2026-03-01T03:00:00Z');
+        const first = runRecord();
+        await store.commit(claim(trigger.id, tick, first));
+        const second = runRecord();
+        await expect(store.commit(claim(trigger.id, tick, second))).rejects.toMatchObject({
+          code: 'SCHEDULE_TICK_TAKEN',
+          data: { triggerId: trigger.id, fireAt: tick },
+        });
+        expect(await store.getRunRecord(second.id)).toBeNull();
+        expect(await store.getRunRecord(first.id)).not.toBeNull();
+        expect((await store.triggers.get(trigger.id))!.lastFireAt).toBe(tick);
+        expect(await store.triggers.listFires(trigger.id)).toEqual([
+          {
+            triggerId: trigger.id,
+            fireAt: tick,
+            status: 'started',
+            runId: first.id,
+            recordedAt: expect.any(Number),
+          },
+        ]);
+        // An older tick delivered late is still claimed once, and does not move lastFireAt back.
+        await store.commit(claim(trigger.id, tick - 86_400_000, runRecord()));
+        expect((await store.triggers.get(trigger.id))!.lastFireAt).toBe(tick);
+      });
+
+      it('two store handles claiming the same ticks at once: exactly one run per tick', async () => {
+        const other = await subject.connect();
+        const trigger = await nightly();
+        const ticks = Array.from({ length: 20 }, (_, i) => Date.parse('2026-03-01T00:00:00Z') + i * 1000);
+        const outcomes = await Promise.all(
+          ticks.map(async (tick) => {
+            const [mine, theirs] = [runRecord(), runRecord()];
+            const results = await Promise.allSettled([
+              store.commit(claim(trigger.id, tick, mine)),
+              other.commit(claim(trigger.id, tick, theirs)),
+            ]);
+            return { tick, runs: [mine, theirs], results };
+          }),
+        );
+        for (const { runs, results } of outcomes) {
+          expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+          const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+          expect(refused.reason).toMatchObject({ code: 'SCHEDULE_TICK_TAKEN' });
+          const stored = await Promise.all(runs.map((run) => other.getRunRecord(run.id)));
+          expect(stored.filter((run) => run !== null)).toHaveLength(1);
+        }
+        const fires = await other.triggers.listFires(trigger.id);
+        expect(fires.map((f) => f.fireAt)).toEqual([...ticks].reverse());
+        expect(new Set(fires.map((f) => f.runId)).size).toBe(ticks.length);
+        await other.close();
+      });
+
+      it('a missed tick is recorded once and never starts a run afterwards', async () => {
+        const other = await subject.connect();
+        const trigger = await nightly();
+        const tick = Date.parse('2026-03-02T03:00:00Z');
+        expect(await store.triggers.recordMissedFire(trigger.id, tick)).toBe(true);
+        expect(await other.triggers.recordMissedFire(trigger.id, tick)).toBe(false);
+        await expect(store.commit(claim(trigger.id, tick, runRecord()))).rejects.toMatchObject({
+          code: 'SCHEDULE_TICK_TAKEN',
+        });
+        const started = runRecord();
+        await store.commit(claim(trigger.id, tick + 86_400_000, started));
+        expect(await store.triggers.recordMissedFire(trigger.id, tick + 86_400_000)).toBe(false);
+        expect(await store.triggers.listFires(trigger.id, { limit: 5 })).toMatchObject([
+          { fireAt: tick + 86_400_000, status: 'started', runId: started.id },
+          { fireAt: tick, status: 'missed', runId: null },
+        ]);
+        expect((await store.triggers.get(trigger.id))!.lastFireAt).toBe(tick + 86_400_000);
+        await other.close();
+      });
+
+      it('a claim prunes its trigger rows older than the retention; removing the trigger removes its rows', async () => {
+        const trigger = await nightly();
+        const [kept] = await store.triggers.syncFlow('g', 1, [schedule('weekly')], noCredential);
+        const old = Date.parse('2026-01-01T03:00:00Z');
+        await store.commit(claim(trigger.id, old, runRecord()));
+        await store.commit(claim(kept!.id, old, runRecord()));
+        await store.triggers.recordMissedFire(trigger.id, old + 86_400_000);
+        const later = old + SCHEDULE_FIRE_RETENTION_MS + 86_400_000;
+        await store.commit(claim(trigger.id, later, runRecord()));
+        expect((await store.triggers.listFires(trigger.id)).map((f) => f.fireAt)).toEqual([
+          later,
+          old + 86_400_000,
+        ]);
+        expect(await store.triggers.listFires(kept!.id)).toHaveLength(1); // another trigger's rows stay
+        await store.triggers.removeFlow('f');
+        expect(await store.triggers.listFires(trigger.id)).toEqual([]);
+        await store.triggers.syncFlow('g', 2, [], noCredential);
+        expect(await store.triggers.listFires(kept!.id)).toEqual([]);
       });
     });
 

@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import type { HostSettings } from '../../engine/host-settings.ts';
 import { silentLogger } from '../../engine/node-context.ts';
 import type { ReplayGuard } from '../../server/auth/replay-guard.ts';
-import { createServer, type R1flowServer } from '../../server/http/create-server.ts';
+import {
+  type CreateServerOptions,
+  createServer,
+  type R1flowServer,
+} from '../../server/http/create-server.ts';
 import { createRuntime, type Runtime } from '../../server/runtime/local-runtime.ts';
 import type { Clock } from '../../server/triggers/clock.ts';
 import { ScheduleRunner } from '../../server/triggers/schedule-runner.ts';
@@ -36,6 +40,8 @@ export async function startTestServer(
     replayGuard?: ReplayGuard;
     /** Schedules fire on this clock instead of the wall clock. */
     scheduleClock?: Clock;
+    /** What fires schedules (e.g. BullMQ job schedulers); in-process timers unless given. */
+    scheduleDriver?: CreateServerOptions['scheduleDriver'];
     /** The host's settings (model server, warehouse, index directory…); the process environment when absent. */
     settings?: HostSettings;
   } = {},
@@ -59,6 +65,7 @@ export async function startTestServer(
     ...(options.editorDir ? { editorDir: options.editorDir } : {}),
     ...(options.replayGuard ? { replayGuard: options.replayGuard } : {}),
     ...(clock ? { scheduleDriver: (o) => new ScheduleRunner({ ...o, clock }) } : {}),
+    ...(options.scheduleDriver ? { scheduleDriver: options.scheduleDriver } : {}),
   });
   await runtime.orchestrator.start();
   await server.schedules.start();

@@ -113,6 +113,8 @@ export interface ScheduleTriggerView extends TriggerBase {
   missedTicks: string;
   lastFireAt: number | null;
   nextFireTimes: string[];
+  /** The latest ticks, newest first: each started a run or was missed. */
+  recentFires: { at: string; status: 'started' | 'missed'; runId: string | null }[];
 }
 
 export type TriggerView = WebhookTriggerView | ScheduleTriggerView;
