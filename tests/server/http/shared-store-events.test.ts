@@ -34,7 +34,7 @@ const twoSlowSteps = flowOf(
   'two-slow-steps',
 );
 
-function eventsOf(stream: string): { seq: number; type: string; nodeId?: string }[] {
+function eventsOf(stream: string): { seq: number; type: string; nodeId: string | undefined }[] {
   return [...stream.matchAll(/^id: (\d+)\nevent: ([\w.]+)\ndata: (.*)$/gm)].map((m) => ({
     seq: Number(m[1]),
     type: m[2]!,
