@@ -50,6 +50,7 @@ export type ErrorCode =
   | 'STORE_TOO_NEW'
   | 'STORE_CORRUPT'
   | 'STORE_COMMIT_FAILED'
+  | 'STORE_UNAVAILABLE'
   | 'RUN_LEASE_LOST'
   | 'SCHEDULE_TICK_TAKEN'
   // model server

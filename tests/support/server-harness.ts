@@ -19,6 +19,8 @@ import { TEST_PLUGINS } from './cli.ts';
 export interface ServerHarness {
   url: string;
   dir: string;
+  /** The SQLite store file in `dir` (two harnesses given one `dir` share it). */
+  storePath: string;
   runtime: Runtime;
   server: R1flowServer;
   api(
@@ -48,8 +50,9 @@ export async function startTestServer(
 ): Promise<ServerHarness> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'r1flow-server-'));
   process.env.R1FLOW_PLUGINS = TEST_PLUGINS;
+  const storePath = join(dir, 'r1.db');
   const runtime = await createRuntime({
-    dbPath: join(dir, 'r1.db'),
+    storeLocation: storePath,
     leaseMs: 2000,
     ...(options.settings ? { settings: options.settings } : {}),
   });
@@ -73,6 +76,7 @@ export async function startTestServer(
   return {
     url,
     dir,
+    storePath,
     runtime,
     server,
     async api(path, init = {}) {

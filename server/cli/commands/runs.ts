@@ -10,13 +10,13 @@ import {
   runRetentionFrom,
 } from '../../retention/run-retention.ts';
 import { createRuntime, type Runtime } from '../../runtime/local-runtime.ts';
-import { dbFlag, dbPath, parseFlags, parseIntegerFlag } from '../options.ts';
+import { parseFlags, parseIntegerFlag, type StoreFlagValues, storeFlags, storeLocation } from '../options.ts';
 import { formatRunDetail, formatRunTable } from '../run-format.ts';
 import { defineCommandGroup, type Subcommand } from './command-group.ts';
 
 const STATUSES: RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
-const listUsage = 'runs list [--flow ID] [--status S] [--thread ID] [--limit N] [--json] [--db PATH]';
+const listUsage = 'runs list [--flow ID] [--status S] [--thread ID] [--limit N] [--json] [--store PATH|URL]';
 const list: Subcommand = {
   name: 'list',
   summary: 'List recent runs (newest first)',
@@ -25,7 +25,7 @@ const list: Subcommand = {
     const { values } = parseFlags(
       argv,
       {
-        ...dbFlag,
+        ...storeFlags,
         flow: { type: 'string' },
         status: { type: 'string' },
         thread: { type: 'string' },
@@ -37,7 +37,7 @@ const list: Subcommand = {
     if (values.status && !STATUSES.includes(values.status as RunStatus)) {
       throw new R1flowError('BAD_REQUEST', `--status must be one of ${STATUSES.join(', ')}`);
     }
-    return withRuntime(values.db, async (runtime) => {
+    return withRuntime(values, async (runtime) => {
       const runs = await runtime.store.listRuns({
         ...(values.flow ? { flowId: values.flow } : {}),
         ...(values.status ? { status: values.status as RunStatus } : {}),
@@ -50,14 +50,14 @@ const list: Subcommand = {
   },
 };
 
-const showUsage = 'runs show RUN_ID [--json] [--db PATH]';
+const showUsage = 'runs show RUN_ID [--json] [--store PATH|URL]';
 const show: Subcommand = {
   name: 'show',
   summary: 'Show a run: status, each node with its attempts, timings, error and output',
   usage: showUsage,
   async run(argv) {
-    const { values, positionals } = parseFlags(argv, { ...dbFlag, json: { type: 'boolean' } }, showUsage);
-    return withRuntime(values.db, async (runtime) => {
+    const { values, positionals } = parseFlags(argv, { ...storeFlags, json: { type: 'boolean' } }, showUsage);
+    return withRuntime(values, async (runtime) => {
       const stored = await runtime.store.getRun(requireId(positionals[0], showUsage));
       if (!stored) throw new R1flowError('RUN_NOT_FOUND', `no run "${positionals[0]}"`);
       const attempts = await runtime.store.listAttempts(stored.run.id);
@@ -71,15 +71,15 @@ const show: Subcommand = {
   },
 };
 
-const cancelUsage = 'runs cancel RUN_ID [--db PATH]';
+const cancelUsage = 'runs cancel RUN_ID [--store PATH|URL]';
 const cancel: Subcommand = {
   name: 'cancel',
   summary: 'Cancel a queued or running run (also one driven by another process on this store)',
   usage: cancelUsage,
   async run(argv) {
-    const { values, positionals } = parseFlags(argv, { ...dbFlag }, cancelUsage);
+    const { values, positionals } = parseFlags(argv, { ...storeFlags }, cancelUsage);
     const runId = requireId(positionals[0], cancelUsage);
-    return withRuntime(values.db, async (runtime) => {
+    return withRuntime(values, async (runtime) => {
       await runtime.orchestrator.start();
       await runtime.orchestrator.cancelRun(runId);
       // Another live process owns the run: it sees the request at its next lease renewal.
@@ -96,14 +96,14 @@ const cancel: Subcommand = {
   },
 };
 
-const resumeUsage = 'runs resume [--db PATH]';
+const resumeUsage = 'runs resume [--store PATH|URL]';
 const resume: Subcommand = {
   name: 'resume',
   summary: 'Continue runs left unfinished by a stopped or killed process, until they finish',
   usage: resumeUsage,
   async run(argv) {
-    const { values } = parseFlags(argv, { ...dbFlag }, resumeUsage);
-    return withRuntime(values.db, async (runtime) => {
+    const { values } = parseFlags(argv, { ...storeFlags }, resumeUsage);
+    return withRuntime(values, async (runtime) => {
       await runtime.orchestrator.start();
       const resumed = await runtime.orchestrator.resumeOrphans();
       process.stderr.write(`resuming ${resumed.length} run(s)\n`);
@@ -214,8 +214,8 @@ async function countPastCutoff(store: Store, plan: RunPrunePlan, now: number): P
 }
 
 /** A runtime on the store for one command that drives no runs of its own, closed after `use`. */
-async function withRuntime<T>(db: string | undefined, use: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const runtime = await createRuntime({ dbPath: dbPath(db), adoptOrphans: false });
+async function withRuntime<T>(flags: StoreFlagValues, use: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = await createRuntime({ storeLocation: storeLocation(flags), adoptOrphans: false });
   try {
     return await use(runtime);
   } finally {

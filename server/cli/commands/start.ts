@@ -4,7 +4,8 @@ import type { Lane, Logger } from '../../../engine/define-node.ts';
 import { R1flowError } from '../../../engine/errors.ts';
 import { environmentSettings, settingsFrom } from '../../../engine/host-settings.ts';
 import { packagePath, packageVersion } from '../../../engine/package-root.ts';
-import { DATA_DIR_ENV } from '../../../nodes/warehouse/data-dir.ts';
+import { storeLabel } from '../../../engine/store/open-store.ts';
+import { DATA_DIR_ENV, dataDirectory } from '../../../nodes/warehouse/data-dir.ts';
 import { WAREHOUSE_ENV } from '../../../nodes/warehouse/resolve-warehouse.ts';
 import { queueStats } from '../../../workers/queue-stats.ts';
 import { createQueueTransport, type QueueTransport } from '../../../workers/queue-transport.ts';
@@ -31,17 +32,27 @@ import { createRuntime, type Runtime } from '../../runtime/local-runtime.ts';
 import { BullmqScheduleRunner } from '../../triggers/bullmq-schedule-runner.ts';
 import { syncAllTriggers } from '../../triggers/sync-all-triggers.ts';
 import { defineCommand } from '../command.ts';
-import { dbFlag, dbPath, logFormatFlag, parseFlags, parseIntegerFlag, processLogger } from '../options.ts';
+import {
+  logFormatFlag,
+  parseFlags,
+  parseIntegerFlag,
+  processLogger,
+  storeFlags,
+  storeLocation,
+} from '../options.ts';
 import { listenError } from './listen-error.ts';
 
-const usage = `start [--port 3000] [--host 127.0.0.1] [--db PATH] [--redis URL] [--lanes cpu,sql,llm,io]
+const usage = `start [--port 3000] [--host 127.0.0.1] [--store PATH|URL] [--redis URL] [--lanes cpu,sql,llm,io]
                     [--require-key] [--llm URL] [--public-url URL] [--data-dir DIR]
                     [--run-retention-days 14] [--failed-run-retention-days 30]
                     [--log-format pretty|json]
 
   --port N, PORT       where the API and editor listen (default 3000; 0 picks a free port)
   --host H             interface to bind, R1FLOW_HOST (default 127.0.0.1; beyond loopback an API key is required)
-  --db PATH            the store, R1FLOW_DB (default ./data/r1flow.db)
+  --store PATH|URL     the store, R1FLOW_STORE (default ./data/r1flow.db): a SQLite file, or a
+                       postgres://USER:PASSWORD@HOST/DB shared by every server and worker of a cluster
+                       (then R1FLOW_SECRET_KEY, the same on each, is required); --db and R1FLOW_DB
+                       are its older names
   --redis URL          queue mode: node jobs go over BullMQ on this Redis (e.g. redis://127.0.0.1:6379)
   --lanes L,L          with --redis, also run workers for these lanes in this process (cpu, sql, llm, io)
   --require-key        require an API key on loopback too
@@ -49,7 +60,7 @@ const usage = `start [--port 3000] [--host 127.0.0.1] [--db PATH] [--redis URL] 
                        (default: the simulated server on the demo replay)
   --public-url URL     the URL webhooks are shown under (default http://HOST:PORT)
   --data-dir DIR       files that flows may read and write (warehouses, sync sources), R1FLOW_DATA_DIR
-                       (default: the store's folder)
+                       (default: the store's folder; ./data for a postgres:// store)
   --run-retention-days N
                        days succeeded and cancelled runs are kept, R1FLOW_RUN_RETENTION_DAYS
                        (default 14; 0 keeps them forever; a flow's "retention" overrides it)
@@ -69,7 +80,7 @@ export default defineCommand({
     const { values } = parseFlags(
       argv,
       {
-        ...dbFlag,
+        ...storeFlags,
         ...logFormatFlag,
         port: { type: 'string' },
         host: { type: 'string' },
@@ -99,7 +110,7 @@ export default defineCommand({
     if (values.llm) overrides[LLM_URL_ENV] = values.llm;
     if (values['data-dir']) overrides[DATA_DIR_ENV] = resolve(values['data-dir']);
     const settings = settingsFrom(process.env, overrides);
-    const database = dbPath(values.db);
+    const database = storeLocation(values);
     if (values.lanes !== undefined && values.redis === undefined) {
       throw new R1flowError(
         'CONFIG_INVALID',
@@ -108,9 +119,10 @@ export default defineCommand({
     }
     const redisUrl = values.redis === undefined ? undefined : resolveRedisUrl(values.redis);
     const queue = redisUrl ? createQueueTransport({ redisUrl, logger }) : undefined;
-    const serverKey = loadServerSecret(database).key;
+    const serverSecret = loadServerSecret(database, dataDirectory(settings.setting));
+    const serverKey = serverSecret.key;
     const runtime = await createRuntime({
-      dbPath: database,
+      storeLocation: database,
       logger,
       settings,
       serverKey,
@@ -180,7 +192,8 @@ export default defineCommand({
     if (!values['public-url']) server.context.options.publicUrl = address;
     logger.info('r1flow started', {
       url: address,
-      store: database,
+      store: storeLabel(database),
+      serverKey: serverSecret.source,
       warehouse,
       model: settings.setting(LLM_URL_ENV),
       importedFlows: imported,
