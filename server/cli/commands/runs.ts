@@ -119,7 +119,7 @@ const resume: Subcommand = {
 };
 
 const pruneUsage =
-  'runs prune [--older-than 14d] [--failed-older-than 30d] [--flow ID] [--dry-run] [--db PATH]';
+  'runs prune [--older-than 14d] [--failed-older-than 30d] [--flow ID] [--dry-run] [--store PATH|URL]';
 const prune: Subcommand = {
   name: 'prune',
   summary: 'Delete finished runs older than the retention, with their node runs and events',
@@ -134,7 +134,7 @@ const prune: Subcommand = {
     const { values } = parseFlags(
       argv,
       {
-        ...dbFlag,
+        ...storeFlags,
         'older-than': { type: 'string' },
         'failed-older-than': { type: 'string' },
         flow: { type: 'string' },
@@ -147,7 +147,7 @@ const prune: Subcommand = {
       failedDays: parseAgeDays(values['failed-older-than'], 'failed-older-than'),
     };
     const defaults = runRetentionFrom(environmentSettings.setting);
-    return withRuntime(values.db, async (runtime) => {
+    return withRuntime(values, async (runtime) => {
       const now = Date.now();
       const plans = await runPrunePlans(runtime.store, defaults, { flowId: values.flow, forced });
       let total = 0;
