@@ -62,7 +62,7 @@ async function measure(phases: { label: string; concurrency: number }[]) {
     flowPath: DEFAULT_EVAL_FLOW,
     databasesDir: dataset.databasesDir,
     llmUrl: sim.url,
-    dbPath,
+    storeLocation: dbPath,
     datasetName: 'spider-dev',
   });
   try {

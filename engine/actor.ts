@@ -52,6 +52,33 @@ export function accessFor(
 }
 
 /**
+ * The limits of two sources at once (a user's and their role's in a project): per connection,
+ * only tables both allow; a database role from the first when it names one. Null when neither
+ * limits anything.
+ */
+export function combineAccess(
+  first: RunAccess | null | undefined,
+  second: RunAccess | null | undefined,
+): RunAccess | null {
+  if (!first || !second) return first ?? second ?? null;
+  const both = (a: ConnectionAccess, b: ConnectionAccess): ConnectionAccess => {
+    const allowedTables = narrowTables(a.allowedTables, b.allowedTables);
+    const dbRole = a.dbRole ?? b.dbRole;
+    return {
+      ...(allowedTables === undefined ? {} : { allowedTables }),
+      ...(dbRole === undefined ? {} : { dbRole }),
+    };
+  };
+  // A connection neither names falls back to both defaults, so naming every one either names is enough.
+  const names = new Set([...Object.keys(first.connections), ...Object.keys(second.connections)]);
+  const connections = Object.fromEntries(
+    [...names].map((name) => [name, both(accessFor(first, name), accessFor(second, name))]),
+  );
+  const fallback = both(first.default ?? {}, second.default ?? {});
+  return { connections, ...(Object.keys(fallback).length > 0 ? { default: fallback } : {}) };
+}
+
+/**
  * Tables both lists allow: the node's own list narrowed by the caller's. Undefined when neither
  * limits; a caller's list alone applies as it is. Names compare case-insensitively, as both
  * executors do.

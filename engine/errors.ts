@@ -52,6 +52,7 @@ export type ErrorCode =
   | 'STORE_COMMIT_FAILED'
   | 'STORE_UNAVAILABLE'
   | 'RUN_LEASE_LOST'
+  | 'SCHEDULE_TICK_TAKEN'
   // model server
   | 'LLM_UNREACHABLE'
   | 'LLM_BAD_RESPONSE'

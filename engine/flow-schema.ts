@@ -1,6 +1,7 @@
 // The flow document: JSON a user saves, the editor draws and the engine runs. Pure zod, no Node
 // APIs, so the editor imports it too. Graph rules (cycles, ports, params) live in validate-flow.ts.
 import { z } from 'zod';
+import { PROJECT_NAME } from './projects.ts';
 
 const ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 const idMessage = 'must start with a letter or _ and use only letters, digits, _ and - (at most 64)';
@@ -96,17 +97,42 @@ export const FlowTestSetSchema = z
   })
   .strict();
 
+const retentionDays = (what: string) =>
+  z
+    .number({ error: 'must be a number of days' })
+    .int('must be a whole number of days')
+    .min(0, 'must be 0 (keep forever) or more days')
+    .max(36_500, 'must be at most 36500 days (100 years); 0 keeps them forever')
+    .optional()
+    .describe(`Days ${what} runs are kept after they finish (0: forever)`);
+
+/** How long this flow's finished runs are kept, instead of the server's defaults (see docs/store.md). */
+export const FlowRetentionSchema = z
+  .object({
+    /** Succeeded and cancelled runs. */
+    days: retentionDays('succeeded and cancelled'),
+    failedDays: retentionDays('failed'),
+  })
+  .strict();
+
 export const FlowDocumentSchema = z
   .object({
     id: NodeIdSchema,
     name: z.string().min(1).max(200),
     description: z.string().max(5000).optional(),
+    /** The project the flow belongs to (who may read, change and run it); `default` when absent. */
+    project: z
+      .string()
+      .regex(PROJECT_NAME, 'a project name is lower-case letters, digits, _ and -')
+      .optional(),
     /** Assigned by the store on save; ignored on input. */
     version: z.number().int().min(1).optional(),
     nodes: z.array(FlowNodeSchema).max(2000),
     edges: z.array(FlowEdgeSchema).max(10000),
     /** Questions publishing must answer right (NL2SQL flows). */
     testSet: FlowTestSetSchema.optional(),
+    /** Run retention for this flow; the server's defaults where absent. */
+    retention: FlowRetentionSchema.optional(),
   })
   .strict();
 
@@ -116,6 +142,7 @@ export type FlowNode = z.output<typeof FlowNodeSchema>;
 export type FlowEdge = z.output<typeof FlowEdgeSchema>;
 export type FlowDocument = z.output<typeof FlowDocumentSchema>;
 export type FlowTestSet = z.output<typeof FlowTestSetSchema>;
+export type FlowRetention = z.output<typeof FlowRetentionSchema>;
 /** What a user writes: defaults may be left out. */
 export type FlowDocumentInput = z.input<typeof FlowDocumentSchema>;
 

@@ -3,6 +3,7 @@
 // `fromNode`, and the pinned outputs it was given.
 import type { Actor, RunAccess } from '../actor.ts';
 import { newRunId } from '../ids.ts';
+import { projectOf } from '../projects.ts';
 import type { PinRecord } from '../store/pin-records.ts';
 import type { NodeRunRecord, RunRecord, RunTrigger } from '../store/records.ts';
 import type { StoredRun } from '../store/store.ts';
@@ -38,6 +39,7 @@ export function newRunRows(n: NewRun): { record: RunRecord; nodes: NodeRunRecord
     id: newRunId(now),
     flowId: n.flowId,
     flowVersion: n.flowVersion,
+    project: projectOf(n.flow.document),
     status: 'queued',
     input: n.input,
     output: null,

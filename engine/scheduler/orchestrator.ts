@@ -3,7 +3,7 @@
 // on its runs so that several processes can share one store without running a run twice.
 import type { Actor, RunAccess } from '../actor.ts';
 import type { Logger } from '../define-node.ts';
-import { R1flowError, type SerializedError, serializeError } from '../errors.ts';
+import { isR1flowError, R1flowError, type SerializedError, serializeError } from '../errors.ts';
 import { checkJsonDepth } from '../json-limits.ts';
 import { silentLogger } from '../node-context.ts';
 import { createOwnerId } from '../owner.ts';
@@ -75,6 +75,23 @@ export interface StartRunRequest extends ThreadRequest {
    * to try a flow (the editor); webhooks and schedules never set it.
    */
   usePins?: boolean;
+  /**
+   * The schedule tick this run is for: the run is stored only with the tick's fire row, in one
+   * transaction, and is refused with SCHEDULE_TICK_TAKEN when another process fired the tick.
+   */
+  scheduleTick?: ScheduleTick;
+}
+
+export interface ScheduleTick {
+  triggerId: string;
+  /** The tick's time by the cron (not when it fired), so every process names it alike. */
+  fireAt: number;
+}
+
+interface RunInsert {
+  record: RunRecord;
+  nodes: NodeRunRecord[];
+  scheduleTick?: ScheduleTick;
 }
 
 type InboxItem =
@@ -85,7 +102,7 @@ type InboxItem =
   | {
       type: 'adopt';
       run: ActiveRun;
-      insert?: { record: RunRecord; nodes: NodeRunRecord[] };
+      insert?: RunInsert;
       /** Called once the run is stored, with the error when it could not be. */
       done: (error?: unknown) => void;
     }
@@ -260,7 +277,7 @@ export class Orchestrator {
       this.#push({
         type: 'adopt',
         run,
-        insert: { record, nodes },
+        insert: { record, nodes, ...(request.scheduleTick ? { scheduleTick: request.scheduleTick } : {}) },
         done: (error) => (error === undefined ? resolve() : reject(error)),
       }),
     );
@@ -438,13 +455,20 @@ export class Orchestrator {
   }
 
   /**
-   * A run whose own changes could not be stored: a new run is refused to its caller; a running one
+   * A run whose own changes could not be stored: a new run is refused to its caller (a scheduled one
+   * whose tick was taken, with SCHEDULE_TICK_TAKEN as it is); a running one
    * is failed in the store (STORE_COMMIT_FAILED naming the node) and its waiters are released.
    */
   async #failUnstored(
     failure: RunCommitFailure,
     adoptDone: ((error?: unknown) => void) | undefined,
   ): Promise<void> {
+    if (isR1flowError(failure.error) && failure.error.code === 'SCHEDULE_TICK_TAKEN') {
+      // Not a failure: another process started this tick's run first, so this one was never stored.
+      this.#forget(failure.runId);
+      adoptDone?.(failure.error);
+      return;
+    }
     const run = this.#active.get(failure.runId);
     const error = storeCommitError(failure);
     this.#logger.error('store commit failed for a run; failing it', {
@@ -478,13 +502,11 @@ export class Orchestrator {
     }
   }
 
-  #adopt(
-    run: ActiveRun,
-    insert: { record: RunRecord; nodes: NodeRunRecord[] } | undefined,
-    tick: Tick,
-  ): void {
+  #adopt(run: ActiveRun, insert: RunInsert | undefined, tick: Tick): void {
     this.#active.set(run.id, run);
     if (insert) {
+      if (insert.scheduleTick)
+        tick.changes.push({ kind: 'claimFire', ...insert.scheduleTick, runId: run.id });
       tick.changes.push({ kind: 'insertRun', run: insert.record, nodes: insert.nodes });
       tick.event(run.id, 'run.queued', null, { flowId: run.flowId, flowVersion: run.flowVersion });
     }

@@ -22,6 +22,7 @@ export function auditActorOf(actor: Actor): AuditActor {
 /** What happened; `sql` entries come from nodes, the others from the server's routes and the CLI. */
 export const AUDIT_KINDS = [
   'sql',
+  'flow.draft',
   'flow.publish',
   'flow.delete',
   'flow.enable',

@@ -272,6 +272,30 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
         SELECT RAISE(ABORT, 'audit_log is append-only: entries leave only through retention pruning');
       END;
     `),
+  // teams-rest: flows and their runs belong to a project (a run keeps its flow's project from its
+  // start); a role in a project may carry table limits per connection, as a user may.
+  (db) =>
+    db.exec(`
+      ALTER TABLE flows ADD COLUMN project TEXT NOT NULL DEFAULT 'default';
+      ALTER TABLE runs ADD COLUMN project TEXT NOT NULL DEFAULT 'default';
+      CREATE INDEX runs_by_project ON runs (project, created_at);
+      ALTER TABLE user_roles ADD COLUMN access TEXT;
+    `),
+  // retention: finished runs are pruned oldest first per status, without scanning every run.
+  (db) => db.exec('CREATE INDEX runs_by_finish ON runs (status, finished_at)'),
+  // schedules-once: one row per schedule tick, started or missed. The primary key on (trigger, tick)
+  // is what lets any number of servers fire a tick and start one run for it.
+  (db) =>
+    db.exec(`
+      CREATE TABLE schedule_fires (
+        trigger_id TEXT NOT NULL,
+        fire_at INTEGER NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('started', 'missed')),
+        run_id TEXT,
+        recorded_at INTEGER NOT NULL,
+        PRIMARY KEY (trigger_id, fire_at)
+      ) WITHOUT ROWID;
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -8,6 +8,8 @@ import type { NodeStatus, RunStatus } from '../run-machine.ts';
 export interface FlowSummary {
   id: string;
   name: string;
+  /** The project of its latest draft or version (`default` when the document names none). */
+  project: string;
   /** 0 while the flow has only a draft. */
   latestVersion: number;
   /** The version its webhooks and schedules run; null until the flow is first published. */
@@ -46,6 +48,8 @@ export interface RunRecord {
   id: string;
   flowId: string;
   flowVersion: number;
+  /** The flow's project when the run started: who may see and act on the run follows it. */
+  project: string;
   status: RunStatus;
   input: unknown;
   output: unknown;
@@ -170,7 +174,13 @@ export type StoreChange =
   | { kind: 'updateRun'; runId: string; patch: RunPatch }
   | { kind: 'updateNode'; runId: string; nodeId: string; patch: NodePatch }
   | { kind: 'insertAttempt'; attempt: NodeAttemptRecord }
-  | { kind: 'event'; event: Omit<RunEvent, 'seq'> };
+  | { kind: 'event'; event: Omit<RunEvent, 'seq'> }
+  /**
+   * Claims a schedule tick for the run inserted with it: the unique fire row (trigger, tick) is
+   * what makes a tick start one run however many processes fire it. When the tick already has a
+   * row, the whole commit is refused with SCHEDULE_TICK_TAKEN and nothing of it is written.
+   */
+  | { kind: 'claimFire'; triggerId: string; fireAt: number; runId: string };
 
 /** The run a change belongs to. */
 export function changeRunId(change: StoreChange): string {
@@ -192,6 +202,11 @@ export interface RunFilter {
   threadId?: string;
   /** Runs started by this user, in person or with one of their keys (`startedBy.userId`). */
   startedByUser?: string;
+  /**
+   * Only runs of these projects, and of `ownIn` those started by `userId`: what a caller with
+   * roles in some projects may see. Absent: every run.
+   */
+  visibleTo?: { projects: readonly string[]; ownIn: readonly string[]; userId: string | null };
   /** Runs created before this run id's creation (paging, newest first). */
   limit?: number;
   offset?: number;

@@ -26,6 +26,7 @@ export function flowFromRow(row: Row): FlowSummary {
   return {
     id: row.id as string,
     name: row.name as string,
+    project: row.project as string,
     latestVersion: row.latest_version as number,
     publishedVersion: (row.published_version as number | null) ?? null,
     enabled: row.enabled === 1,
@@ -94,8 +95,15 @@ export function apiKeyFromRow(row: Row): StoredApiKey {
   };
 }
 
+/** One `user_roles` row: the user's role in a project, with that role's table limits. */
+export interface UserRoleRow {
+  project: string;
+  role: Role;
+  access: string | null;
+}
+
 /** A users row with the user's `user_roles` rows. */
-export function userFromRow(row: Row, roles: readonly { project: string; role: Role }[]): StoredUser {
+export function userFromRow(row: Row, roles: readonly UserRoleRow[]): StoredUser {
   return {
     id: row.id as string,
     name: row.name as string,
@@ -103,6 +111,9 @@ export function userFromRow(row: Row, roles: readonly { project: string; role: R
     disabledAt: (row.disabled_at as number | null) ?? null,
     access: fromJson<RunAccess>(row.access),
     roles: Object.fromEntries(roles.map((r) => [r.project, r.role])),
+    roleAccess: Object.fromEntries(
+      roles.filter((r) => r.access !== null).map((r) => [r.project, fromJson<RunAccess>(r.access)!]),
+    ),
     createdAt: row.created_at as number,
   };
 }

@@ -3,6 +3,7 @@
 import type { Actor, RunAccess } from '../actor.ts';
 import type { SerializedError } from '../errors.ts';
 import type { NodeCost } from '../node-cost.ts';
+import { DEFAULT_PROJECT } from '../projects.ts';
 import type { NodeStatus, RunStatus } from '../run-machine.ts';
 import type { NodeAttemptRecord, NodeRunRecord, RunEvent, RunEventType, RunRecord } from './records.ts';
 
@@ -21,6 +22,7 @@ export function runFromRow(row: Row): RunRecord {
     id: row.id as string,
     flowId: row.flow_id as string,
     flowVersion: row.flow_version as number,
+    project: (row.project as string | undefined) ?? DEFAULT_PROJECT,
     status: row.status as RunStatus,
     input: fromJson(row.input),
     output: fromJson(row.output),
@@ -46,6 +48,7 @@ export function runToRow(run: RunRecord): Row {
     id: run.id,
     flow_id: run.flowId,
     flow_version: run.flowVersion,
+    project: run.project,
     status: run.status,
     input: toJson(run.input),
     output: toJson(run.output),

@@ -1,6 +1,7 @@
 // The flow_drafts table of a SQLite store: one row per flow, replaced on each save.
 import type { Database, Statement } from 'better-sqlite3';
 import type { FlowDocument } from '../flow-schema.ts';
+import { projectOf } from '../projects.ts';
 import type { DraftRecords, FlowDraft } from './draft-records.ts';
 import { draftFromRow } from './repository-row-mappers.ts';
 import type { Row } from './row-mappers.ts';
@@ -28,9 +29,10 @@ export class SqliteDraftRecords implements DraftRecords {
     const save = this.#db.transaction(() => {
       // The flow exists from its first draft on (with no version yet), so listings show it.
       this.#sql(
-        `INSERT INTO flows (id, name, latest_version, created_at, updated_at) VALUES (?, ?, 0, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at, deleted_at = NULL`,
-      ).run(document.id, document.name, now, now);
+        `INSERT INTO flows (id, name, project, latest_version, created_at, updated_at) VALUES (?, ?, ?, 0, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, project = excluded.project,
+           updated_at = excluded.updated_at, deleted_at = NULL`,
+      ).run(document.id, document.name, projectOf(document), now, now);
       this.#sql(
         `INSERT INTO flow_drafts (flow_id, document, updated_at, updated_by) VALUES (?, ?, ?, ?)
          ON CONFLICT (flow_id) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at,

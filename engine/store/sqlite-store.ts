@@ -2,6 +2,7 @@
 import type { Database, Statement, Transaction } from 'better-sqlite3';
 import { R1flowError } from '../errors.ts';
 import type { FlowDocument } from '../flow-schema.ts';
+import { projectOf } from '../projects.ts';
 import type { ApiKeyRecords } from './api-key-records.ts';
 import type { AuditRecords } from './audit-records.ts';
 import type { ConnectionRecords } from './connection-records.ts';
@@ -43,11 +44,31 @@ import { SqliteReplayRecords } from './sqlite-replay-records.ts';
 import { SqliteTriggerRecords } from './sqlite-trigger-records.ts';
 import { SqliteUserRecords } from './sqlite-user-records.ts';
 import { createStatementCache } from './statement-cache.ts';
-import type { Store, StoredRun } from './store.ts';
-import type { TriggerRecords } from './trigger-records.ts';
+import type { RunPrunePolicy, Store, StoredRun } from './store.ts';
+import { scheduleTickTaken, type TriggerRecords } from './trigger-records.ts';
 import type { UserRecords } from './user-records.ts';
 
 const ACTIVE = "('queued', 'running')";
+
+/**
+ * A finished run past its cut-off, without feedback (`r` names the runs row). Finished states are
+ * final, so a run this matches cannot become active again before it is deleted.
+ */
+const prunable = (r: string) => `(
+  ((${r}.status IN ('succeeded', 'cancelled') AND ${r}.finished_at IS NOT NULL AND ${r}.finished_at < @finishedBefore)
+    OR (${r}.status = 'failed' AND ${r}.finished_at IS NOT NULL AND ${r}.finished_at < @failedBefore))
+  AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.run_id = ${r}.id))`;
+
+/** The oldest prunable runs of the policy's flows; a thread's turns only once all of them are. */
+const PRUNABLE_RUNS = `
+  SELECT r.id FROM runs r
+  WHERE ${prunable('r')}
+    AND (@flowId IS NULL OR r.flow_id = @flowId)
+    AND (@flowId IS NOT NULL OR r.flow_id NOT IN (SELECT value FROM json_each(@excludeFlows)))
+    AND (r.thread_id IS NULL OR NOT EXISTS (
+      SELECT 1 FROM runs t WHERE t.thread_id = r.thread_id AND NOT ${prunable('t')}))
+  ORDER BY r.finished_at, r.id
+  LIMIT @limit`;
 
 export class SqliteStore implements Store {
   readonly path: string;
@@ -58,6 +79,7 @@ export class SqliteStore implements Store {
   >;
   readonly drafts: DraftRecords;
   readonly triggers: TriggerRecords;
+  readonly #triggers: SqliteTriggerRecords;
   readonly apiKeys: ApiKeyRecords;
   readonly users: UserRecords;
   readonly replays: ReplayRecords;
@@ -75,7 +97,8 @@ export class SqliteStore implements Store {
       this.#apply(changes, owner),
     );
     this.drafts = new SqliteDraftRecords(this.#db, this.#sql);
-    this.triggers = new SqliteTriggerRecords(this.#db, this.#sql);
+    this.#triggers = new SqliteTriggerRecords(this.#db, this.#sql);
+    this.triggers = this.#triggers;
     this.apiKeys = new SqliteApiKeyRecords(this.#sql);
     this.users = new SqliteUserRecords(this.#db, this.#sql);
     this.replays = new SqliteReplayRecords(this.#sql);
@@ -97,12 +120,12 @@ export class SqliteStore implements Store {
       const stored: FlowDocument = { ...document, version };
       if (existing) {
         this.#sql(
-          'UPDATE flows SET name = ?, latest_version = ?, updated_at = ?, deleted_at = NULL WHERE id = ?',
-        ).run(document.name, version, now, document.id);
+          'UPDATE flows SET name = ?, project = ?, latest_version = ?, updated_at = ?, deleted_at = NULL WHERE id = ?',
+        ).run(document.name, projectOf(document), version, now, document.id);
       } else {
         this.#sql(
-          'INSERT INTO flows (id, name, latest_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?)',
-        ).run(document.id, document.name, version, now, now);
+          'INSERT INTO flows (id, name, project, latest_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+        ).run(document.id, document.name, projectOf(document), version, now, now);
       }
       this.#sql('INSERT INTO flow_versions (flow_id, version, document, created_at) VALUES (?, ?, ?, ?)').run(
         document.id,
@@ -243,6 +266,11 @@ export class SqliteStore implements Store {
           events.push({ ...e, seq: Number(result.lastInsertRowid) });
           break;
         }
+        case 'claimFire':
+          if (!this.#triggers.claimStartedFire(change.triggerId, change.fireAt, change.runId)) {
+            throw scheduleTickTaken(change.triggerId, change.fireAt);
+          }
+          break;
       }
     }
     return events;
@@ -300,6 +328,14 @@ export class SqliteStore implements Store {
     if (filter.startedByUser) {
       where.push("json_extract(started_by, '$.userId') = ?");
       values.push(filter.startedByUser);
+    }
+    if (filter.visibleTo) {
+      const { projects, ownIn, userId } = filter.visibleTo;
+      const marks = (list: readonly string[]) => list.map(() => '?').join(', ') || 'NULL';
+      where.push(
+        `(project IN (${marks(projects)}) OR (project IN (${marks(ownIn)}) AND json_extract(started_by, '$.userId') = ?))`,
+      );
+      values.push(...projects, ...ownIn, userId);
     }
     if (filter.status) {
       const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];
@@ -404,6 +440,28 @@ export class SqliteStore implements Store {
       .pluck()
       .get(runId) as string | undefined;
     return threadId ?? null;
+  }
+
+  async pruneRuns(policy: RunPrunePolicy): Promise<number> {
+    if (policy.limit <= 0) return 0;
+    const prune = this.#db.transaction((): number => {
+      const ids = JSON.stringify(
+        this.#sql(PRUNABLE_RUNS)
+          .pluck()
+          .all({
+            finishedBefore: policy.finishedBefore,
+            failedBefore: policy.failedBefore,
+            flowId: policy.flowId ?? null,
+            excludeFlows: JSON.stringify(policy.excludeFlows ?? []),
+            limit: policy.limit,
+          }),
+      );
+      for (const table of ['node_attempts', 'node_runs', 'run_events']) {
+        this.#sql(`DELETE FROM ${table} WHERE run_id IN (SELECT value FROM json_each(?))`).run(ids);
+      }
+      return this.#sql('DELETE FROM runs WHERE id IN (SELECT value FROM json_each(?))').run(ids).changes;
+    });
+    return prune.immediate();
   }
 
   async getNodeKey(runId: string, nodeId: string): Promise<string | null> {

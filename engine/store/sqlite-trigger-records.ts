@@ -5,12 +5,15 @@ import { R1flowError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { triggerFromRow } from './repository-row-mappers.ts';
 import type { Row } from './row-mappers.ts';
-import type {
-  StoredTrigger,
-  TriggerCredential,
-  TriggerDraft,
-  TriggerFilter,
-  TriggerRecords,
+import {
+  SCHEDULE_FIRE_RETENTION_MS,
+  type ScheduleFire,
+  type ScheduleFireStatus,
+  type StoredTrigger,
+  type TriggerCredential,
+  type TriggerDraft,
+  type TriggerFilter,
+  type TriggerRecords,
 } from './trigger-records.ts';
 
 export class SqliteTriggerRecords implements TriggerRecords {
@@ -71,7 +74,7 @@ export class SqliteTriggerRecords implements TriggerRecords {
         const credential = credentialFor(draft, previous);
         if (credential) this.#writeCredential(id, credential);
       }
-      for (const gone of existing.values()) this.#sql('DELETE FROM triggers WHERE id = ?').run(gone.id);
+      for (const gone of existing.values()) this.#delete(gone.id);
     });
     try {
       apply.immediate();
@@ -108,11 +111,59 @@ export class SqliteTriggerRecords implements TriggerRecords {
     );
   }
 
-  async recordFire(id: string, at: number): Promise<void> {
-    this.#sql('UPDATE triggers SET last_fire_at = ? WHERE id = ?').run(at, id);
+  async recordMissedFire(triggerId: string, fireAt: number): Promise<boolean> {
+    return this.#db.transaction(() => this.#insertFire(triggerId, fireAt, 'missed', null)).immediate();
+  }
+
+  /**
+   * Claims a tick for the run being inserted, inside the store's commit transaction; false when
+   * the tick already has a row. A won claim moves the trigger's `lastFireAt` forward.
+   */
+  claimStartedFire(triggerId: string, fireAt: number, runId: string): boolean {
+    if (!this.#insertFire(triggerId, fireAt, 'started', runId)) return false;
+    this.#sql(
+      'UPDATE triggers SET last_fire_at = ? WHERE id = ? AND (last_fire_at IS NULL OR last_fire_at < ?)',
+    ).run(fireAt, triggerId, fireAt);
+    return true;
+  }
+
+  #insertFire(triggerId: string, fireAt: number, status: ScheduleFireStatus, runId: string | null): boolean {
+    const inserted = this.#sql(
+      'INSERT INTO schedule_fires (trigger_id, fire_at, status, run_id, recorded_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (trigger_id, fire_at) DO NOTHING',
+    ).run(triggerId, fireAt, status, runId, Date.now());
+    if (inserted.changes === 0) return false;
+    // Each claim keeps its own trigger's rows pruned: no sweeper, and at most a few rows per claim.
+    this.#sql('DELETE FROM schedule_fires WHERE trigger_id = ? AND fire_at < ?').run(
+      triggerId,
+      fireAt - SCHEDULE_FIRE_RETENTION_MS,
+    );
+    return true;
+  }
+
+  async listFires(triggerId: string, options: { limit?: number } = {}): Promise<ScheduleFire[]> {
+    const rows = this.#sql(
+      'SELECT * FROM schedule_fires WHERE trigger_id = ? ORDER BY fire_at DESC LIMIT ?',
+    ).all(triggerId, options.limit ?? 100) as Row[];
+    return rows.map((row) => ({
+      triggerId: row.trigger_id as string,
+      fireAt: row.fire_at as number,
+      status: row.status as ScheduleFireStatus,
+      runId: (row.run_id as string | null) ?? null,
+      recordedAt: row.recorded_at as number,
+    }));
   }
 
   async removeFlow(flowId: string): Promise<number> {
-    return this.#sql('DELETE FROM triggers WHERE flow_id = ?').run(flowId).changes;
+    const remove = this.#db.transaction(() => {
+      const ids = this.#sql('SELECT id FROM triggers WHERE flow_id = ?').pluck().all(flowId) as string[];
+      for (const id of ids) this.#delete(id);
+      return ids.length;
+    });
+    return remove.immediate();
+  }
+
+  #delete(triggerId: string): void {
+    this.#sql('DELETE FROM schedule_fires WHERE trigger_id = ?').run(triggerId);
+    this.#sql('DELETE FROM triggers WHERE id = ?').run(triggerId);
   }
 }

@@ -1,7 +1,7 @@
 // The users and user_roles tables of a SQLite store. Every authenticated request reads a user, so
 // the statements are prepared once (statement cache).
 import type { Database, Statement } from 'better-sqlite3';
-import { userFromRow } from './repository-row-mappers.ts';
+import { type UserRoleRow, userFromRow } from './repository-row-mappers.ts';
 import { type Row, toJson } from './row-mappers.ts';
 import type { Role, StoredUser, UserChange, UserRecords } from './user-records.ts';
 
@@ -14,7 +14,7 @@ export class SqliteUserRecords implements UserRecords {
     this.#sql = sql;
   }
 
-  async insert(user: Omit<StoredUser, 'disabledAt' | 'access'>): Promise<void> {
+  async insert(user: Omit<StoredUser, 'disabledAt' | 'access' | 'roleAccess'>): Promise<void> {
     this.#db.transaction(() => {
       this.#sql('INSERT INTO users (id, name, password_hash, created_at) VALUES (?, ?, ?, ?)').run(
         user.id,
@@ -58,6 +58,14 @@ export class SqliteUserRecords implements UserRecords {
       case 'access':
         this.#sql('UPDATE users SET access = ? WHERE id = ?').run(toJson(change.access), id);
         break;
+      case 'roleAccess':
+        return (
+          this.#sql('UPDATE user_roles SET access = ? WHERE user_id = ? AND project = ?').run(
+            toJson(change.access),
+            id,
+            change.project,
+          ).changes > 0
+        );
     }
     return true;
   }
@@ -82,9 +90,9 @@ export class SqliteUserRecords implements UserRecords {
 
   #withRoles(row: Row | undefined): StoredUser | null {
     if (!row) return null;
-    const roles = this.#sql('SELECT project, role FROM user_roles WHERE user_id = ? ORDER BY project').all(
-      row.id,
-    ) as { project: string; role: Role }[];
+    const roles = this.#sql(
+      'SELECT project, role, access FROM user_roles WHERE user_id = ? ORDER BY project',
+    ).all(row.id) as UserRoleRow[];
     return userFromRow(row, roles);
   }
 }

@@ -27,6 +27,14 @@ export interface StoredRun {
   nodes: NodeRunRecord[];
 }
 
+export interface RunPrunePolicy {
+  finishedBefore: number;
+  failedBefore: number;
+  flowId?: string;
+  excludeFlows?: readonly string[];
+  limit: number;
+}
+
 export interface Store {
   /**
    * Saves a new immutable version (the store assigns `version`), not yet published; creates the
@@ -92,6 +100,17 @@ export interface Store {
    * Touches no column the scheduler writes, so it needs no lease.
    */
   openThread(runId: string): Promise<string | null>;
+
+  /**
+   * Retention: deletes up to `limit` finished runs, oldest first, with their node runs, attempts
+   * and events, in one transaction; returns how many runs went. Succeeded and cancelled runs go
+   * when they finished before `finishedBefore`, failed ones before `failedBefore`; only those of
+   * `flowId` when given, else those of every flow not in `excludeFlows`. Queued and running runs
+   * always stay, and so do runs someone gave feedback on (training data the export reads from the
+   * run) and every turn of a thread while any of its turns must stay (a live conversation keeps
+   * its history). Pins and audit entries keep their copy and their run id.
+   */
+  pruneRuns(policy: RunPrunePolicy): Promise<number>;
 
   /** The `type@version` a run's node ran as (metrics label node durations with it); null if unknown. */
   getNodeKey(runId: string, nodeId: string): Promise<string | null>;

@@ -2,6 +2,8 @@
 // version. The server owns their meaning (parsing configs, sealing secrets, hashing tokens); the
 // store keeps the rows, with the webhook secret still sealed and the token only as its hash.
 
+import { R1flowError } from '../errors.ts';
+
 export type TriggerNodeKind = 'webhook' | 'schedule';
 
 export interface StoredTrigger {
@@ -35,6 +37,26 @@ export interface TriggerDraft {
 /** A webhook credential; storing one clears the other kind, so only one ever works. */
 export type TriggerCredential = { secretSealed: string } | { tokenHash: string };
 
+/** What became of one schedule tick: it started a run, or it was missed (policy `skip`, or folded into a catch-up run). */
+export type ScheduleFireStatus = 'started' | 'missed';
+
+/** One schedule tick, recorded once per trigger and tick time (the tick, never the moment it ran). */
+export interface ScheduleFire {
+  triggerId: string;
+  fireAt: number;
+  status: ScheduleFireStatus;
+  /** The run the tick started; null for a missed tick. */
+  runId: string | null;
+  recordedAt: number;
+}
+
+/**
+ * How long fire rows are kept: long enough that a tick delivered again (a BullMQ job redelivered
+ * after a Redis restart, a server whose timers lag) still finds its row. Claiming a tick prunes
+ * the trigger's rows older than this; deleting a trigger deletes its rows.
+ */
+export const SCHEDULE_FIRE_RETENTION_MS = 7 * 86_400_000;
+
 export interface TriggerFilter {
   flowId?: string;
   kind?: TriggerNodeKind;
@@ -62,8 +84,23 @@ export interface TriggerRecords {
   setCredential(id: string, credential: TriggerCredential): Promise<boolean>;
   /** False when there is no such trigger. */
   setEnabled(id: string, enabled: boolean): Promise<boolean>;
-  /** Remembers the schedule tick (or webhook call) that fired last, for missed-tick catch-up. */
-  recordFire(id: string, at: number): Promise<void>;
-  /** Deletes the flow's triggers; returns how many there were. */
+  /**
+   * Records a schedule tick that starts no run. True only for the first to record the tick: false
+   * when it already has a row (another server started or recorded it). Ticks that start a run are
+   * claimed with the run's insert instead (StoreChange `claimFire`), which also sets `lastFireAt`.
+   */
+  recordMissedFire(triggerId: string, fireAt: number): Promise<boolean>;
+  /** The trigger's recorded ticks, newest first. */
+  listFires(triggerId: string, options?: { limit?: number }): Promise<ScheduleFire[]>;
+  /** Deletes the flow's triggers (and their fire rows); returns how many there were. */
   removeFlow(flowId: string): Promise<number>;
+}
+
+/** What a store's commit throws when its `claimFire` tick already has a row; nothing of the commit is written. */
+export function scheduleTickTaken(triggerId: string, fireAt: number): R1flowError {
+  return new R1flowError(
+    'SCHEDULE_TICK_TAKEN',
+    `the ${new Date(fireAt).toISOString()} tick of trigger ${triggerId} was already fired`,
+    { data: { triggerId, fireAt } },
+  );
 }

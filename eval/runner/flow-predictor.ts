@@ -2,7 +2,7 @@
 // with the inline transport: one run per question with input `{question, database: db_id}`. The
 // nodes find the dataset's databases by name (R1FLOW_WAREHOUSE_DIR) and the model server at
 // `--llm` (R1FLOW_LLM_URL) through host settings given to this runtime only, so the process
-// environment is left alone. Runs go to a temporary store unless `--db` names one.
+// environment is left alone. Runs go to a temporary store unless `--store` names one.
 // With `--warehouse` every question runs on that one warehouse instead (a PostgreSQL or DuckDB copy
 // of the dataset's database): the input is `{question}`, a file becomes the host's R1FLOW_WAREHOUSE
 // and a PostgreSQL warehouse the `connection` of every schema.retrieve node, so execute, correct
@@ -37,8 +37,8 @@ export interface FlowPredictorOptions {
   databasesDir: string;
   /** Model server root including /v1; the host's R1FLOW_LLM_URL when absent. */
   llmUrl?: string | undefined;
-  /** Store file; a temporary one (removed on close) when absent. */
-  dbPath?: string | undefined;
+  /** Store file or postgres:// URL; a temporary SQLite file (removed on close) when absent. */
+  storeLocation?: string | undefined;
   /** Tag stored with each run's trigger. */
   datasetName: string;
   /** Sets the `preset` of the flow's sql.vote and sql.correct nodes (`--preset`); the flow's own when absent. */
@@ -112,7 +112,7 @@ export async function openFlowPredictor(options: FlowPredictorOptions): Promise<
     ...(warehouse === undefined ? {} : { connection: warehouse.connection }),
   };
   const runtime = await createRuntime({
-    dbPath: options.dbPath ?? join(temp, 'r1flow.db'),
+    storeLocation: options.storeLocation ?? join(temp, 'r1flow.db'),
     adoptOrphans: false,
     settings,
   });

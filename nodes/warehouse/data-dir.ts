@@ -1,11 +1,13 @@
 // Where flow params may point: SQLite files and CSV directories named by a flow (or any API caller
 // that saves one) must lie inside the data directory, so a flow cannot read or write files anywhere
 // on the host. The data directory is the R1FLOW_DATA_DIR setting (`r1flow start --data-dir`), by
-// default the store's directory (R1FLOW_STORE_PATH, which the runtime adds), else ./data. The examples shipped with
+// default a SQLite store's directory (R1FLOW_STORE_PATH, which the runtime adds), else ./data (as
+// for a postgres:// store). The examples shipped with
 // r1flow (demo warehouse, sync source) may be read too, and so may what the host itself configured
 // (R1FLOW_WAREHOUSE, R1FLOW_WAREHOUSE_DIR). Paths are compared after realpath, so neither `..` nor a
 // symlink leads out, and the store itself (with its WAL/SHM/journal) and the server's secret key
-// file are refused even inside the directory.
+// file (beside the store, or in the data directory where a shared store's key lives) are refused
+// even inside the directory.
 import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +48,7 @@ export function resolveInDataDir(param: string, path: string, access: PathAccess
   if (!roots.some((root) => isInside(real, root))) {
     throw outside(param, path, real, dataDir, `it is outside the data directory ${dataDir}`);
   }
-  if (isStoreFile(real, lookup)) {
+  if (isStoreFile(real, dataDir, lookup)) {
     throw outside(param, path, real, dataDir, "it is r1flow's own store or secret key");
   }
   return real;
@@ -60,13 +62,18 @@ function readOnlyRoots(lookup: Lookup): string[] {
   return [EXAMPLES_DIR, ...configured].map((root) => realpathAllowingMissing(resolve(root)));
 }
 
-function isStoreFile(real: string, lookup: Lookup): boolean {
+/** The store's files and the server key: beside a SQLite store, or in the data directory (a shared store's). */
+function isStoreFile(real: string, dataDir: string, lookup: Lookup): boolean {
   const store = lookup(STORE_PATH_ENV);
-  if (!store) return false;
-  const storeReal = realpathAllowingMissing(resolve(store));
+  const storeReal = store ? realpathAllowingMissing(resolve(store)) : undefined;
   const forbidden = [
-    ...STORE_COMPANIONS.map((suffix) => `${storeReal}${suffix}`),
-    join(dirname(storeReal), SECRET_KEY_FILE),
+    join(dataDir, SECRET_KEY_FILE),
+    ...(storeReal
+      ? [
+          ...STORE_COMPANIONS.map((suffix) => `${storeReal}${suffix}`),
+          join(dirname(storeReal), SECRET_KEY_FILE),
+        ]
+      : []),
   ];
   return forbidden.includes(real);
 }

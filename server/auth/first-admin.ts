@@ -2,6 +2,8 @@
 // into. The password comes from R1FLOW_ADMIN_PASSWORD, or is made up and shown once (on the
 // terminal, never in the structured log, which is copied and kept).
 
+import { auditActorOf } from '../../engine/store/audit-records.ts';
+import type { AuditTrail } from '../audit/audit-trail.ts';
 import { randomPassword } from './passwords.ts';
 import type { UserDirectory } from './users.ts';
 
@@ -14,15 +16,31 @@ export interface FirstAdmin {
   generatedPassword: string | null;
 }
 
-/** Creates the first admin when the store has no users; null when it has some. */
+/**
+ * Creates the first admin when the store has no users, with an audit entry saying where the
+ * password came from (never the password); null when it has some.
+ */
 export async function ensureFirstAdmin(
   users: UserDirectory,
   environment: Readonly<Record<string, string | undefined>>,
+  audit: AuditTrail,
 ): Promise<FirstAdmin | null> {
   if ((await users.count()) > 0) return null;
   const given = environment[ADMIN_PASSWORD_ENV] || undefined;
   const password = given ?? randomPassword();
-  await users.add({ name: FIRST_ADMIN_NAME, role: 'admin', password });
+  await audit.around(
+    {
+      kind: 'user.add',
+      actor: auditActorOf({ kind: 'system', id: null, name: 'first start' }),
+      target: FIRST_ADMIN_NAME,
+      detail: {
+        role: 'admin',
+        project: 'default',
+        password: given === undefined ? 'generated, shown once on the terminal' : ADMIN_PASSWORD_ENV,
+      },
+    },
+    () => users.add({ name: FIRST_ADMIN_NAME, role: 'admin', password }),
+  );
   return { name: FIRST_ADMIN_NAME, generatedPassword: given === undefined ? password : null };
 }
 

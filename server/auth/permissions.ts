@@ -1,5 +1,6 @@
 // What each role may do. A route names one permission (route-permissions.ts); a role grants it for
 // everything, for the caller's own things only (a runner's own runs), or not at all.
+import { DEFAULT_PROJECT } from '../../engine/projects.ts';
 import type { Role } from '../../engine/store/user-records.ts';
 
 export const PERMISSIONS = [
@@ -41,6 +42,39 @@ export const ROLE_GRANTS: Record<Role, Partial<Record<Permission, Scope>>> = {
   runner: { 'flows.read': 'all', 'runs.start': 'all', 'runs.read': 'own', 'feedback.write': 'own' },
   viewer: { 'flows.read': 'all', 'runs.read': 'all', 'system.read': 'all' },
 };
+
+/**
+ * Permissions held per project: on the flows and runs of the projects where the user has a role.
+ * The others are about the server (connections, users, the audit log, metrics).
+ */
+export const PROJECT_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([
+  'flows.read',
+  'flows.write',
+  'runs.start',
+  'runs.read',
+  'feedback.write',
+  'feedback.review',
+]);
+
+/** Strongest first, for what is not in a project: a viewer reads metrics, a runner does not. */
+const SERVER_RANK: readonly Role[] = ['admin', 'editor', 'viewer', 'runner'];
+
+/**
+ * The role a user holds on the server itself: admin of project `default` makes a server admin
+ * (every project, users, the audit log); otherwise the strongest of their project roles, an admin
+ * of another project counting as an editor there. Null for a user with no role at all.
+ */
+export function serverRole(roles: Readonly<Record<string, Role>>): Role | null {
+  const held = Object.entries(roles).map(([project, role]) =>
+    role === 'admin' && project !== DEFAULT_PROJECT ? 'editor' : role,
+  );
+  return SERVER_RANK.find((role) => held.includes(role)) ?? null;
+}
+
+/** The wider of two scopes. */
+export function widerScope(a: Scope | null, b: Scope | null): Scope | null {
+  return a === 'all' || b === 'all' ? 'all' : (a ?? b);
+}
 
 /** How far `role` holds `permission`; null when it does not. */
 export function scopeOf(role: Role, permission: Permission): Scope | null {

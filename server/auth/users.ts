@@ -4,27 +4,28 @@
 import type { Actor, RunAccess } from '../../engine/actor.ts';
 import { R1flowError } from '../../engine/errors.ts';
 import { newId } from '../../engine/ids.ts';
-import {
-  DEFAULT_PROJECT,
-  type Role,
-  type StoredUser,
-  type UserRecords,
-} from '../../engine/store/user-records.ts';
+import { DEFAULT_PROJECT, PROJECT_NAME } from '../../engine/projects.ts';
+import type { Role, StoredUser, UserRecords } from '../../engine/store/user-records.ts';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
+import { serverRole } from './permissions.ts';
 
 export const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
-export const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
 export type UserInfo = Omit<StoredUser, 'passwordHash'> & { hasPassword: boolean };
 
 /** Who a request or run acts as, and what their role allows. */
 export interface Principal {
   actor: Actor;
+  /** The role on the server (serverRole); `admin` holds admin in every project too. */
   role: Role;
+  /** The role in each project the user belongs to (see project-access.ts). */
+  projects: Readonly<Record<string, Role>>;
   /** The user behind the request; null for the loopback operator and keys made before users. */
   userId: string | null;
-  /** The user's table limits, handed to the runs they start. */
+  /** The user's own table limits, handed to the runs they start. */
   access: RunAccess | null;
+  /** The limits of their role per project, applied on top of `access` to runs of that project. */
+  projectAccess: Readonly<Record<string, RunAccess>>;
 }
 
 export interface NewUser {
@@ -40,6 +41,8 @@ export interface UserUpdate {
   disabled?: boolean | undefined;
   password?: string | undefined;
   access?: RunAccess | null | undefined;
+  /** Table limits of the user's role in `project` (null lifts them). */
+  roleAccess?: RunAccess | null | undefined;
 }
 
 /** A hash no password matches, verified for unknown names so they take as long as known ones. */
@@ -59,7 +62,7 @@ export class UserDirectory {
     if (await this.#records.byName(user.name)) {
       throw new R1flowError('USER_EXISTS', `a user named "${user.name}" exists already`);
     }
-    const stored: Omit<StoredUser, 'disabledAt' | 'access'> = {
+    const stored: Omit<StoredUser, 'disabledAt' | 'access' | 'roleAccess'> = {
       id: newId('usr_', 8),
       name: user.name,
       passwordHash: user.password === undefined ? null : await hashPassword(checkPassword(user.password)),
@@ -67,7 +70,7 @@ export class UserDirectory {
       createdAt: Date.now(),
     };
     await this.#records.insert(stored);
-    return info({ ...stored, disabledAt: null, access: null });
+    return info({ ...stored, disabledAt: null, access: null, roleAccess: {} });
   }
 
   async list(): Promise<UserInfo[]> {
@@ -102,6 +105,16 @@ export class UserDirectory {
     }
     if (change.access !== undefined)
       await this.#records.update(user.id, { kind: 'access', access: change.access });
+    if (change.roleAccess !== undefined) {
+      const project = checkProject(change.project ?? DEFAULT_PROJECT);
+      const access = change.roleAccess;
+      if (!(await this.#records.update(user.id, { kind: 'roleAccess', project, access }))) {
+        throw new R1flowError(
+          'BAD_REQUEST',
+          `"${user.name}" has no role in project "${project}" to limit; give them one first`,
+        );
+      }
+    }
     return this.get(user.name);
   }
 
@@ -125,26 +138,25 @@ export class UserDirectory {
   }
 
   /**
-   * What user `userId` may do in `project`, acting as `actor` (themselves, or one of their keys).
-   * USER_DISABLED for a disabled user (and so their keys), PERMISSION_DENIED without a role there.
+   * What user `userId` may do, acting as `actor` (themselves, or one of their keys): their role
+   * in each project and on the server. USER_DISABLED for a disabled user (and so their keys),
+   * PERMISSION_DENIED for one with no role in any project.
    */
-  async principal(
-    userId: string,
-    actor: Omit<Actor, 'name' | 'userId'>,
-    project = DEFAULT_PROJECT,
-  ): Promise<Principal> {
+  async principal(userId: string, actor: Omit<Actor, 'name' | 'userId'>): Promise<Principal> {
     const user = await this.#records.byId(userId);
     if (!user) throw new R1flowError('AUTH_FORBIDDEN', 'the user behind this key or session was removed');
     if (user.disabledAt !== null) throw disabled(user.name);
-    const role = user.roles[project];
+    const role = serverRole(user.roles);
     if (!role) {
-      throw new R1flowError('PERMISSION_DENIED', `user "${user.name}" has no role in project "${project}"`);
+      throw new R1flowError('PERMISSION_DENIED', `user "${user.name}" has no role in any project`);
     }
     return {
       actor: { ...actor, name: user.name, userId: user.id },
       role,
+      projects: user.roles,
       userId: user.id,
       access: user.access,
+      projectAccess: user.roleAccess,
     };
   }
 

@@ -4,9 +4,10 @@
 import { existsSync } from 'node:fs';
 import { type ConnectionLookup, connectionNotFound } from '../../engine/connections.ts';
 import { R1flowError } from '../../engine/errors.ts';
-import { SqliteStore } from '../../engine/store/sqlite-store.ts';
+import { isStoreUrl, openStore } from '../../engine/store/open-store.ts';
+import type { Store } from '../../engine/store/store.ts';
 import { loadServerSecret } from '../auth/server-secret.ts';
-import { dbPath } from '../cli/options.ts';
+import { type StoreFlagValues, storeLocation } from '../cli/options.ts';
 import { Connections } from './connections.ts';
 
 export interface ClosableConnectionLookup {
@@ -15,20 +16,23 @@ export interface ClosableConnectionLookup {
   close(): Promise<void>;
 }
 
-/** Connections of the store at `path` (R1FLOW_SECRET_KEY or the secret.key beside it opens them). */
-export function openConnectionLookup(path: string): ClosableConnectionLookup {
-  let opened: { store: SqliteStore; connections: Connections } | undefined;
+/** Connections of the store at `location` (R1FLOW_SECRET_KEY or the store's secret.key opens them). */
+export function openConnectionLookup(location: string): ClosableConnectionLookup {
+  let opened: { store: Store; connections: Connections } | undefined;
   return {
     async lookup(name) {
       if (!opened) {
-        if (!existsSync(path)) {
+        if (!isStoreUrl(location) && !existsSync(location)) {
           const error = connectionNotFound(name);
-          throw new R1flowError(error.code, `${error.message}; there is no store at ${path}`, {
+          throw new R1flowError(error.code, `${error.message}; there is no store at ${location}`, {
             data: { connection: name },
           });
         }
-        const store = new SqliteStore(path);
-        opened = { store, connections: new Connections(store.connections, () => loadServerSecret(path).key) };
+        const store = await openStore(location);
+        opened = {
+          store,
+          connections: new Connections(store.connections, () => loadServerSecret(location).key),
+        };
       }
       return opened.connections.lookup(name);
     },
@@ -39,28 +43,29 @@ export function openConnectionLookup(path: string): ClosableConnectionLookup {
   };
 }
 
-/** For commands with `--db`: the store they name, else R1FLOW_DB, else ./data/r1flow.db. */
-export function connectionLookupFromFlags(values: { db?: string | undefined }): ClosableConnectionLookup {
-  return openConnectionLookup(dbPath(values.db));
+/** For commands with `--store` (or `--db`): the store they name, else R1FLOW_STORE, else ./data/r1flow.db. */
+export function connectionLookupFromFlags(values: StoreFlagValues): ClosableConnectionLookup {
+  return openConnectionLookup(storeLocation(values));
 }
 
 /**
- * A queue worker's connections: the store of `--db` or R1FLOW_DB; without either, a lookup that
- * says how to give the worker one (workers often run on hosts without the server's files).
+ * A queue worker's connections: the store of `--store` or R1FLOW_STORE (or their older names
+ * `--db`, R1FLOW_DB); without any, a lookup that says how to give the worker one (workers often
+ * run on hosts without the server's files).
  */
 export function workerConnectionLookup(
-  db: string | undefined,
+  flags: StoreFlagValues,
   environment: NodeJS.ProcessEnv = process.env,
 ): ClosableConnectionLookup {
-  const path = db ?? environment.R1FLOW_DB;
-  if (path) return openConnectionLookup(dbPath(path));
+  const given = [flags.store, flags.db, environment.R1FLOW_STORE, environment.R1FLOW_DB].some(Boolean);
+  if (given) return openConnectionLookup(storeLocation(flags, environment));
   return {
     async lookup(name) {
       throw new R1flowError(
         'CONNECTION_NOT_FOUND',
         `a node asked for connection "${name}", but this worker has no store to read connections from: ` +
-          'start it with --db PATH (or R1FLOW_DB), the store `r1flow start` uses, with the same ' +
-          'R1FLOW_SECRET_KEY or the secret.key beside that store',
+          'start it with --store PATH|URL (or R1FLOW_STORE), the store `r1flow start` uses, with the same ' +
+          'R1FLOW_SECRET_KEY (or the secret.key beside that store file)',
         { data: { connection: name } },
       );
     },

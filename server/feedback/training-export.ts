@@ -31,14 +31,19 @@ export interface TrainingRecord {
   reward: SqlR1Reward | null;
 }
 
-export async function* trainingRecords(host: FeedbackHost, logger?: Logger): AsyncGenerator<TrainingRecord> {
+/** With `projects`, only runs of those projects (what the caller may review). */
+export async function* trainingRecords(
+  host: FeedbackHost,
+  logger?: Logger,
+  projects?: readonly string[],
+): AsyncGenerator<TrainingRecord> {
   const byRun = new Map<string, StoredFeedback[]>();
   for (const feedback of await host.store.feedback.list()) {
     byRun.set(feedback.runId, [...(byRun.get(feedback.runId) ?? []), feedback]);
   }
   for (const [runId, feedback] of byRun) {
     const stored = await host.store.getRun(runId);
-    if (!stored) continue;
+    if (!stored || (projects && !projects.includes(stored.run.project))) continue;
     const facts = runFacts(stored);
     const latest = feedback.at(-1) as StoredFeedback;
     const standing = feedback.filter((item) => item.state !== 'rejected');

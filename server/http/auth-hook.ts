@@ -11,7 +11,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Actor } from '../../engine/actor.ts';
 import { R1flowError } from '../../engine/errors.ts';
 import { type AuditActor, auditActorOf } from '../../engine/store/audit-records.ts';
-import { describePermission, type Permission, type Scope, scopeOf } from '../auth/permissions.ts';
+import { describePermission, type Permission, type Scope } from '../auth/permissions.ts';
+import { scopeAnywhere } from '../auth/project-access.ts';
 import { verifySession } from '../auth/session-token.ts';
 import type { Principal } from '../auth/users.ts';
 import type { RouteRule } from './route-permissions.ts';
@@ -34,8 +35,10 @@ export interface Credential {
 export const LOOPBACK_OPERATOR: Principal = {
   actor: { kind: 'editor', id: null, name: 'loopback' },
   role: 'admin',
+  projects: {},
   userId: null,
   access: null,
+  projectAccess: {},
 };
 
 declare module 'fastify' {
@@ -65,8 +68,9 @@ export function createAuthHook(context: ServerContext) {
     let principal: Principal | null = null;
     try {
       principal = await authenticate(context, request);
-      // A route without a rule was registered around the table: refused, never open.
-      const scope = rule === undefined ? null : scopeOf(principal.role, rule);
+      // A route without a rule was registered around the table: refused, never open. A project
+      // permission held in some project passes here; the route checks the flow's or run's project.
+      const scope = rule === undefined ? null : scopeAnywhere(principal, rule);
       if (scope === null) throw denied(principal, rule, request);
       request.principal = principal;
       request.scope = scope;
@@ -84,7 +88,7 @@ const AUDITED_REFUSALS: ReadonlySet<string> = new Set([
   'USER_DISABLED',
 ]);
 
-async function auditRefusal(
+export async function auditRefusal(
   context: ServerContext,
   request: FastifyRequest,
   principal: Principal | null,
@@ -140,8 +144,10 @@ export function keyPrincipal(
     return {
       actor: { kind: 'api-key', id: key.id, name: key.name },
       role: 'admin',
+      projects: {},
       userId: null,
       access: null,
+      projectAccess: {},
     };
   }
   return context.users.principal(key.userId, { kind: 'api-key', id: key.id });

@@ -2,11 +2,13 @@
 // editor's files. `listen()` is the caller's.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from '../../engine/define-node.ts';
+import { isR1flowError } from '../../engine/errors.ts';
 import { AUDIT_RETENTION_ENV, auditRetentionDays, startAuditRetention } from '../audit/audit-retention.ts';
 import { AuditTrail } from '../audit/audit-trail.ts';
 import { ApiKeys } from '../auth/api-keys.ts';
 import type { ReplayGuard } from '../auth/replay-guard.ts';
 import { UserDirectory } from '../auth/users.ts';
+import { type RunRetention, runRetentionFrom, startRunRetention } from '../retention/run-retention.ts';
 import type { Runtime } from '../runtime/local-runtime.ts';
 import {
   type ScheduleDriver,
@@ -60,6 +62,11 @@ export interface CreateServerOptions extends ServerOptions {
   trustProxy?: boolean | string;
   /** Days the audit log keeps entries (0: forever); `R1FLOW_AUDIT_RETENTION_DAYS`, else 90, when not given. */
   auditRetentionDays?: number;
+  /**
+   * Days finished runs are kept (0: forever), unless their flow sets its own;
+   * `R1FLOW_RUN_RETENTION_DAYS` / `R1FLOW_FAILED_RUN_RETENTION_DAYS`, else 14 / 30, when not given.
+   */
+  runRetention?: RunRetention;
 }
 
 export function createServer(options: CreateServerOptions): R1flowServer {
@@ -78,15 +85,23 @@ export function createServer(options: CreateServerOptions): R1flowServer {
       // Another process (`r1flow flows disable`) may have switched the flow off since it was armed.
       const flow = await runtime.store.getFlow(trigger.flowId);
       if (!flow?.enabled || flow.publishedVersion !== trigger.flowVersion) return;
-      await triggers.recordFire(trigger.id, tickAt.getTime());
-      await runtime.orchestrator.startRun({
-        flowId: trigger.flowId,
-        version: trigger.flowVersion,
-        input: { ...trigger.config.input, firedAt: tickAt.toISOString() },
-        trigger: { kind: 'schedule', detail: { nodeId: trigger.nodeId, tick: tickAt.toISOString() } },
-        startedBy: { kind: 'schedule', id: trigger.id, name: `${trigger.flowId}/${trigger.nodeId}` },
-      });
+      try {
+        await runtime.orchestrator.startRun({
+          flowId: trigger.flowId,
+          version: trigger.flowVersion,
+          input: { ...trigger.config.input, firedAt: tickAt.toISOString() },
+          trigger: { kind: 'schedule', detail: { nodeId: trigger.nodeId, tick: tickAt.toISOString() } },
+          startedBy: { kind: 'schedule', id: trigger.id, name: `${trigger.flowId}/${trigger.nodeId}` },
+          // The store starts one run per tick however many servers (or redelivered jobs) fire it.
+          scheduleTick: { triggerId: trigger.id, fireAt: tickAt.getTime() },
+        });
+      } catch (error) {
+        // Another server (or an earlier delivery of this tick) started its run: nothing to do.
+        if (isR1flowError(error) && error.code === 'SCHEDULE_TICK_TAKEN') return;
+        throw error;
+      }
     },
+    missed: (trigger, tickAt) => triggers.recordMissedFire(trigger.id, tickAt.getTime()),
   };
   const schedules = options.scheduleDriver?.(scheduleOptions) ?? new ScheduleRunner(scheduleOptions);
   const replayGuard: ReplayGuard = options.replayGuard ?? runtime.store.replays;
@@ -133,9 +148,14 @@ export function createServer(options: CreateServerOptions): R1flowServer {
     flowOf: async (runId) => (await runtime.store.getRunRecord(runId))?.flowId ?? null,
   });
   const stopMetrics = runtime.orchestrator.onEvents((events) => void metrics.record(events));
-  const retention = startAuditRetention({
+  const auditRetention = startAuditRetention({
     records: runtime.store.audit,
     days: options.auditRetentionDays ?? auditRetentionDays(runtime.settings.setting(AUDIT_RETENTION_ENV)),
+    logger: options.logger,
+  });
+  const runRetention = startRunRetention({
+    store: runtime.store,
+    retention: options.runRetention ?? runRetentionFrom(runtime.settings.setting),
     logger: options.logger,
   });
 
@@ -159,7 +179,8 @@ export function createServer(options: CreateServerOptions): R1flowServer {
     async close() {
       await schedules.close();
       stopMetrics();
-      retention.stop();
+      auditRetention.stop();
+      runRetention.stop();
       await app.close();
       await replayGuard.close?.();
     },

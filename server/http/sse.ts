@@ -15,8 +15,9 @@ export async function streamRunEvents(
   context: ServerContext,
   request: FastifyRequest,
   reply: FastifyReply,
-  options: { runId?: string; after?: number },
+  options: { runId?: string; after?: number; projects?: readonly string[] },
 ): Promise<void> {
+  const shown = options.projects ? runsOfProjects(context, options.projects) : () => Promise.resolve(true);
   const { store, orchestrator } = context.runtime;
   const lastEventId = Number(request.headers['last-event-id']);
   let after = Number.isFinite(lastEventId) ? lastEventId : (options.after ?? 0);
@@ -57,7 +58,7 @@ export async function streamRunEvents(
         limit: 500,
       });
       for (const event of events) {
-        raw.write(formatEvent(event));
+        if (await shown(event.runId)) raw.write(formatEvent(event));
         after = event.seq;
       }
       if (options.runId && events.some(isRunEnd)) {
@@ -93,4 +94,19 @@ function isRunEnd(event: RunEvent): boolean {
 
 function formatEvent(event: RunEvent): string {
   return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+/** Whether a run is in one of `projects`; a run's project never changes, so each is read once. */
+function runsOfProjects(context: ServerContext, projects: readonly string[]) {
+  const allowed = new Set(projects);
+  const known = new Map<string, boolean>();
+  return async (runId: string): Promise<boolean> => {
+    let shown = known.get(runId);
+    if (shown === undefined) {
+      const run = await context.runtime.store.getRunRecord(runId);
+      shown = run !== null && allowed.has(run.project);
+      known.set(runId, shown);
+    }
+    return shown;
+  };
 }

@@ -1,16 +1,18 @@
 // Fires schedule triggers through BullMQ job schedulers (queue mode): Redis holds one scheduler per
-// trigger, so a tick becomes one job and fires once however many r1flow servers run. After
-// downtime BullMQ delivers an overdue tick once; a `skip` schedule drops ticks that are late.
+// trigger, so a tick normally becomes one job however many r1flow servers run. Redis is not the
+// last word: a job delivered again (a stalled job after a Redis restart) names the same tick, and
+// the store starts one run per tick. After downtime BullMQ delivers an overdue tick once; a `skip`
+// schedule records a late tick as missed instead of running it.
 // After every reconnect the schedulers are written again: a Redis restarted without its data
 // has none left, and upserting an existing one changes nothing.
 import { Queue, Worker } from 'bullmq';
 import { openRedis, settleWithin } from '../../workers/redis-connection.ts';
-import type { ScheduleDriver, ScheduleRunnerOptions } from './schedule-runner.ts';
+import { MISSED_AFTER_MS, type ScheduleDriver, type ScheduleRunnerOptions } from './schedule-runner.ts';
 
 export interface BullmqScheduleRunnerOptions extends ScheduleRunnerOptions {
   redisUrl: string;
   prefix?: string;
-  /** A tick later than this is "missed" (matters for `skip` schedules). Default 60 s. */
+  /** A tick later than this is "missed" (matters for `skip` schedules). Default MISSED_AFTER_MS (60 s). */
   lateAfterMs?: number;
 }
 
@@ -37,7 +39,12 @@ export class BullmqScheduleRunner implements ScheduleDriver {
   async start(): Promise<void> {
     this.#worker = new Worker(
       QUEUE,
-      async (job) => this.#onTick(job.data as { triggerId: string }, job.timestamp + (job.opts.delay ?? 0)),
+      // The tick's time by the cron (the scheduler's `prevMillis`), identical on every delivery.
+      async (job) =>
+        this.#onTick(
+          job.data as { triggerId: string },
+          job.opts.prevMillis ?? job.timestamp + (job.opts.delay ?? 0),
+        ),
       {
         connection: openRedis(this.#options.redisUrl, 'schedule-worker', this.#options.logger),
         prefix: this.#options.prefix ?? 'r1flow',
@@ -88,12 +95,14 @@ export class BullmqScheduleRunner implements ScheduleDriver {
   async #onTick(data: { triggerId: string }, dueAt: number): Promise<void> {
     const trigger = (await this.#options.list()).find((t) => t.id === data.triggerId);
     if (!trigger) return; // deleted or disabled since the tick was scheduled
-    const late = Date.now() - dueAt > (this.#options.lateAfterMs ?? 60_000);
+    const late = Date.now() - dueAt > (this.#options.lateAfterMs ?? MISSED_AFTER_MS);
     if (late && trigger.config.missedTicks === 'skip') {
-      this.#options.logger.info('skipping a missed schedule tick', {
-        trigger: trigger.id,
-        due: new Date(dueAt).toISOString(),
-      });
+      if (await this.#options.missed(trigger, new Date(dueAt))) {
+        this.#options.logger.info('skipped a missed schedule tick', {
+          trigger: trigger.id,
+          due: new Date(dueAt).toISOString(),
+        });
+      }
       return;
     }
     await this.#options.fire(trigger, new Date(dueAt));

@@ -1,6 +1,8 @@
 // Fires schedule triggers in this process (inline mode): one timer per schedule, re-armed after
-// each tick and whenever triggers change. After downtime, a schedule's `missedTicks` policy says
-// whether the ticks missed since its last fire run once (`catchUpOnce`) or not at all (`skip`).
+// each tick and whenever triggers change. Every server sharing a store arms the same timers; the
+// store starts one run per tick (the tick's fire row is claimed with the run). After downtime, a
+// schedule's `missedTicks` policy says whether the ticks missed since its last fire run once
+// (`catchUpOnce`) or not at all (`skip`); the ticks that start no run are recorded as missed.
 import type { Logger } from '../../engine/define-node.ts';
 import { nextFireTimes } from '../../nodes/trigger/schedule.node.ts';
 import { type CancelTimer, type Clock, realClock } from './clock.ts';
@@ -18,12 +20,22 @@ export interface ScheduleDriver {
 export interface ScheduleRunnerOptions {
   /** Current schedule triggers of enabled flows. */
   list: () => Promise<ScheduleTrigger[]>;
-  /** Starts the run of one tick. */
+  /** Starts the run of one tick (`tickAt`: its time by the cron); does nothing when another server did. */
   fire: (trigger: ScheduleTrigger, tickAt: Date) => Promise<void>;
+  /** Records a tick that starts no run; true only for the first server to record it. */
+  missed: (trigger: ScheduleTrigger, tickAt: Date) => Promise<boolean>;
   logger: Logger;
   /** Time source and timers; the wall clock unless given (tests move a manual one). */
   clock?: Clock;
 }
+
+/**
+ * A tick this much in the past counts as missed. Until then a server that is still running may
+ * yet fire it, so one that starts up leaves it alone (and a queue-mode tick this late is "late").
+ */
+export const MISSED_AFTER_MS = 60_000;
+/** A schedule records at most this many missed ticks at start-up (a 1-second one down for a day missed 86 400). */
+const MAX_MISSED_RECORDED = 100;
 
 // setTimeout cannot wait longer than 2^31-1 ms (~24.8 days); longer waits are re-armed.
 const MAX_TIMER_MS = 2_147_000_000;
@@ -43,21 +55,54 @@ export class ScheduleRunner implements ScheduleDriver {
     this.#clock = options.clock ?? realClock;
   }
 
-  /** Arms every schedule; fires missed ticks once where the policy says so. */
+  /** Arms every schedule after settling the ticks missed since its last fire, as its policy says. */
   async start(): Promise<void> {
     const now = this.#clock.now();
-    for (const trigger of await this.#options.list()) {
-      if (trigger.config.missedTicks !== 'catchUpOnce' || trigger.lastFireAt === null) continue;
-      const [due] = nextFireTimes(trigger.config, new Date(trigger.lastFireAt), 1);
-      if (due && due.getTime() <= now) {
-        this.#options.logger.info('catching up a missed schedule tick', {
-          trigger: trigger.id,
-          tick: due.toISOString(),
-        });
-        await this.#fire(trigger, due);
-      }
-    }
+    for (const trigger of await this.#options.list()) await this.#settleMissed(trigger, now);
     await this.refresh();
+  }
+
+  /** `catchUpOnce` runs the first missed tick; every other one older than MISSED_AFTER_MS is recorded. */
+  async #settleMissed(trigger: ScheduleTrigger, now: number): Promise<void> {
+    if (trigger.lastFireAt === null) return;
+    const due = nextFireTimes(trigger.config, new Date(trigger.lastFireAt), MAX_MISSED_RECORDED + 1).filter(
+      (tick) => tick.getTime() <= now,
+    );
+    if (due.length === 0) return;
+    // More were missed than one start-up looks at: only the earliest ones get a row.
+    const more = due.length > MAX_MISSED_RECORDED;
+    if (trigger.config.missedTicks === 'catchUpOnce') {
+      const first = due.shift()!;
+      this.#options.logger.info('catching up a missed schedule tick', {
+        trigger: trigger.id,
+        tick: first.toISOString(),
+      });
+      await this.#fire(trigger, first);
+    }
+    const missed = due
+      .filter((tick) => tick.getTime() <= now - MISSED_AFTER_MS)
+      .slice(0, MAX_MISSED_RECORDED);
+    let recorded = 0;
+    for (const tick of missed) if (await this.#record(trigger, tick)) recorded++;
+    if (recorded === 0) return;
+    this.#options.logger.info('recorded missed schedule ticks', {
+      trigger: trigger.id,
+      recorded,
+      from: missed[0]!.toISOString(),
+      ...(more ? { more } : {}),
+    });
+  }
+
+  async #record(trigger: ScheduleTrigger, tick: Date): Promise<boolean> {
+    try {
+      return await this.#options.missed(trigger, tick);
+    } catch (error) {
+      this.#options.logger.error('a missed schedule tick could not be recorded', {
+        trigger: trigger.id,
+        error: (error as Error).message,
+      });
+      return false;
+    }
   }
 
   /** Re-reads the triggers and re-arms the timers (after a flow was saved, deleted or switched). */

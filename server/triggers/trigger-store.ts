@@ -5,6 +5,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { R1flowError } from '../../engine/errors.ts';
 import type { FlowDocument } from '../../engine/flow-schema.ts';
 import type {
+  ScheduleFire,
   StoredTrigger,
   TriggerCredential,
   TriggerDraft,
@@ -154,8 +155,14 @@ export class TriggerStore {
     await this.#records.setEnabled(id, enabled);
   }
 
-  async recordFire(id: string, at: number): Promise<void> {
-    await this.#records.recordFire(id, at);
+  /** True when this call recorded the missed tick; false when it already had a row (fired or recorded elsewhere). */
+  async recordMissedFire(id: string, tickAt: number): Promise<boolean> {
+    return this.#records.recordMissedFire(id, tickAt);
+  }
+
+  /** The trigger's recorded ticks (started or missed), newest first. */
+  async listFires(id: string, limit?: number): Promise<ScheduleFire[]> {
+    return this.#records.listFires(id, limit === undefined ? {} : { limit });
   }
 }
 

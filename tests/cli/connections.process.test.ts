@@ -92,13 +92,13 @@ describe('r1flow connections', () => {
   });
 
   it('tells a worker without a store how to give it one', async () => {
-    const lookup = workerConnectionLookup(undefined, {});
+    const lookup = workerConnectionLookup({}, {});
     await expect(lookup.lookup('sales')).rejects.toThrow(
-      /connection "sales", but this worker has no store .*--db PATH \(or R1FLOW_DB\)/,
+      /connection "sales", but this worker has no store .*--store PATH\|URL \(or R1FLOW_STORE\)/,
     );
     const added = await runCli(['connections', 'add', 'sales', 'postgres://u:pw-worker-1@db/x', '--db', db]);
     expect(added.code).toBe(0);
-    const fromEnv = workerConnectionLookup(undefined, { R1FLOW_DB: db });
+    const fromEnv = workerConnectionLookup({}, { R1FLOW_DB: db });
     expect((await fromEnv.lookup('sales')).url).toBe('postgres://u:pw-worker-1@db/x');
     await fromEnv.close();
   });

@@ -54,7 +54,7 @@ describe('r1flow COMMAND --help', () => {
   }
 
   for (const [group, subcommands] of [
-    ['runs', ['list', 'show', 'cancel', 'resume']],
+    ['runs', ['list', 'show', 'cancel', 'resume', 'prune']],
     ['keys', ['create', 'list', 'revoke']],
     ['connections', ['add', 'list', 'test', 'remove']],
     ['flows', ['list', 'disable', 'enable']],

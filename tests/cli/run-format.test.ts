@@ -7,6 +7,7 @@ function run(overrides: Partial<RunRecord>): RunRecord {
     id: 'r1',
     flowId: 'nl2sql',
     flowVersion: 1,
+    project: 'default',
     status: 'succeeded',
     input: {},
     output: null,

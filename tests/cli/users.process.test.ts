@@ -74,6 +74,44 @@ describe('r1flow users', () => {
     expect(JSON.stringify(audit)).not.toContain(PASSWORD);
   });
 
+  it('scopes a role to --project, and limits the tables of that role', async () => {
+    expect(
+      (await runCli(['users', 'add', 'sam', '--role', 'runner', '--project', 'sales', '--db', db])).code,
+    ).toBe(0);
+    const limits = '{"connections":{"crm":{"allowedTables":["orders"]}}}';
+    const set = await runCli([
+      'users',
+      'set',
+      'sam',
+      '--project',
+      'sales',
+      '--role-access',
+      limits,
+      '--db',
+      db,
+    ]);
+    expect(set.code).toBe(0);
+    const listed = await runCli(['users', 'list', '--db', db]);
+    expect(listed.stdout).toContain(`sam  sales:runner  active  key-only  sales access ${limits}`);
+    const refused = await runCli([
+      'users',
+      'set',
+      'sam',
+      '--project',
+      'hr',
+      '--role-access',
+      limits,
+      '--db',
+      db,
+    ]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('"sam" has no role in project "hr" to limit');
+    const store = new SqliteStore(db);
+    const sam = await store.users.byName('sam');
+    await store.close();
+    expect(sam).toMatchObject({ roles: { sales: 'runner' }, roleAccess: { sales: JSON.parse(limits) } });
+  });
+
   it('refuses a bad role, a short password and a key for nobody, naming the problem', async () => {
     const role = await runCli(['users', 'add', 'bob', '--role', 'boss', '--db', db]);
     expect(role.code).not.toBe(0);

@@ -260,7 +260,8 @@ describe('a runner limited to orders, and the audit log an admin reads', () => {
       denied.body.entries.some((entry) => entry.actor?.name === 'rita' && entry.target === 'GET /api/audit'),
     ).toBe(true);
 
-    // And how rita came to be: added, limited and given a key, by the admin, never her password or key.
+    // And how rita came to be: the first start made the admin, who added rita, limited her and
+    // gave her a key; never a password or key.
     const setUp = await call<{ entries: AuditEntry[] }>('GET', '/api/audit?limit=500', {
       cookie: adminCookie,
     });
@@ -268,11 +269,13 @@ describe('a runner limited to orders, and the audit log an admin reads', () => {
       .filter((entry) => /^(user|key)\./.test(entry.kind))
       .map((entry) => [entry.kind, entry.actor?.name, entry.target, entry.outcome]);
     expect(changes.reverse()).toEqual([
+      ['user.add', 'first start', 'admin', 'ok'],
       ['user.add', 'admin', 'rita', 'ok'],
       ['user.update', 'admin', 'rita', 'ok'],
       ['key.create', 'admin', null, 'ok'],
     ]);
     expect(JSON.stringify(setUp.body)).not.toContain(RITA_PASSWORD);
+    expect(JSON.stringify(setUp.body)).not.toContain(ADMIN_PASSWORD);
     expect(JSON.stringify(setUp.body)).not.toContain(ritaKey);
 
     // The admin signs in to the editor too and finds the refusal on the Audit page.

@@ -6,6 +6,7 @@ const run = (id: string, createdAt: number, question: string, sql: string | null
   id,
   flowId: 'nl2sql',
   flowVersion: 1,
+  project: 'default',
   status: 'succeeded',
   input: { question },
   output: {

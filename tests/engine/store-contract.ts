@@ -20,9 +20,14 @@ import type {
   StoreChange,
 } from '../../engine/store/records.ts';
 import type { Store } from '../../engine/store/store.ts';
-import type { StoredTrigger, TriggerDraft } from '../../engine/store/trigger-records.ts';
+import {
+  SCHEDULE_FIRE_RETENTION_MS,
+  type StoredTrigger,
+  type TriggerDraft,
+} from '../../engine/store/trigger-records.ts';
 import { flowOf } from '../support/engine-harness.ts';
 import { describeAuditContract } from './audit-store-contract.ts';
+import { describeRunRetentionContract } from './retention-store-contract.ts';
 
 export interface StoreUnderTest {
   /** A fresh, empty store. */
@@ -44,6 +49,7 @@ export function runRecord(overrides: Partial<RunRecord> = {}): RunRecord {
     id: newRunId(clock),
     flowId: 'test-flow',
     flowVersion: 1,
+    project: 'default',
     status: 'queued',
     input: { question: 'how many?' },
     output: null,
@@ -113,6 +119,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     });
 
     describeAuditContract(() => store);
+    describeRunRetentionContract(() => store);
 
     describe('flows and versions', () => {
       it('each save makes a new immutable version; earlier versions keep their document', async () => {
@@ -134,6 +141,16 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           version: 2,
           created: false,
         });
+      });
+
+      it("a flow belongs to its document's project (default: default), following its latest draft or version", async () => {
+        const doc = flow();
+        await store.saveFlow(doc);
+        expect((await store.getFlow(doc.id))?.project).toBe('default');
+        await store.drafts.save({ ...doc, project: 'sales' }, null);
+        expect((await store.getFlow(doc.id))?.project).toBe('sales');
+        await store.saveFlow({ ...doc, project: 'hr' });
+        expect((await store.listFlows()).map((f) => f.project)).toEqual(['hr']);
       });
 
       it('lists flows, switches them off and on, and refuses an unknown flow', async () => {
@@ -346,6 +363,24 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           a1.id,
         ]);
         expect(ids(await store.listRuns({ limit: 2, offset: 1 }))).toEqual([a2.id, b1.id]);
+      });
+
+      it('stores a run with its project; listRuns narrows to projects, and to own runs in others', async () => {
+        const ada = { kind: 'user' as const, id: 'u1', name: 'ada', userId: 'u1' };
+        const bob = { kind: 'user' as const, id: 'u2', name: 'bob', userId: 'u2' };
+        const sales = await addRun(store, { project: 'sales' });
+        const hrAda = await addRun(store, { project: 'hr', startedBy: ada });
+        const hrBob = await addRun(store, { project: 'hr', startedBy: bob });
+        const other = await addRun(store, {});
+        const ids = (runs: RunRecord[]) => runs.map((r) => r.id);
+        expect((await store.getRunRecord(sales.id))?.project).toBe('sales');
+        expect((await store.getRunRecord(other.id))?.project).toBe('default');
+        const visible = (projects: string[], ownIn: string[], userId: string | null) =>
+          store.listRuns({ visibleTo: { projects, ownIn, userId } }).then(ids);
+        expect(await visible(['sales'], ['hr'], 'u1')).toEqual([hrAda.id, sales.id]);
+        expect(await visible([], ['hr'], 'u2')).toEqual([hrBob.id]);
+        expect(await visible(['hr', 'default'], [], null)).toEqual([other.id, hrBob.id, hrAda.id]);
+        expect(await visible([], [], 'u1')).toEqual([]);
       });
 
       it('openThread starts a thread named after a run, once; listRuns filters by thread, newest first', async () => {
@@ -576,7 +611,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         });
 
         await store.triggers.setEnabled(hook.id, false);
-        await store.triggers.recordFire(hook.id, 1234);
+        await store.commit([{ kind: 'claimFire', triggerId: hook.id, fireAt: 1234, runId: 'r-1234' }]);
         asked.length = 0;
         const second = await store.triggers.syncFlow(
           'f',
@@ -642,6 +677,109 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('schedule fires', () => {
+      const claim = (triggerId: string, fireAt: number, run: RunRecord): StoreChange[] => [
+        { kind: 'claimFire', triggerId, fireAt, runId: run.id },
+        insertRun(run),
+      ];
+      const nightly = async () =>
+        (await store.triggers.syncFlow('f', 1, [schedule('nightly')], noCredential))[0]!;
+
+      it('a tick is claimed with its run once; a second claim is refused and writes nothing', async () => {
+        const trigger = await nightly();
+        const tick = Date.parse('2026-03-01T03:00:00Z');
+        const first = runRecord();
+        await store.commit(claim(trigger.id, tick, first));
+        const second = runRecord();
+        await expect(store.commit(claim(trigger.id, tick, second))).rejects.toMatchObject({
+          code: 'SCHEDULE_TICK_TAKEN',
+          data: { triggerId: trigger.id, fireAt: tick },
+        });
+        expect(await store.getRunRecord(second.id)).toBeNull();
+        expect(await store.getRunRecord(first.id)).not.toBeNull();
+        expect((await store.triggers.get(trigger.id))!.lastFireAt).toBe(tick);
+        expect(await store.triggers.listFires(trigger.id)).toEqual([
+          {
+            triggerId: trigger.id,
+            fireAt: tick,
+            status: 'started',
+            runId: first.id,
+            recordedAt: expect.any(Number),
+          },
+        ]);
+        // An older tick delivered late is still claimed once, and does not move lastFireAt back.
+        await store.commit(claim(trigger.id, tick - 86_400_000, runRecord()));
+        expect((await store.triggers.get(trigger.id))!.lastFireAt).toBe(tick);
+      });
+
+      it('two store handles claiming the same ticks at once: exactly one run per tick', async () => {
+        const other = await subject.connect();
+        const trigger = await nightly();
+        const ticks = Array.from({ length: 20 }, (_, i) => Date.parse('2026-03-01T00:00:00Z') + i * 1000);
+        const outcomes = await Promise.all(
+          ticks.map(async (tick) => {
+            const [mine, theirs] = [runRecord(), runRecord()];
+            const results = await Promise.allSettled([
+              store.commit(claim(trigger.id, tick, mine)),
+              other.commit(claim(trigger.id, tick, theirs)),
+            ]);
+            return { tick, runs: [mine, theirs], results };
+          }),
+        );
+        for (const { runs, results } of outcomes) {
+          expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+          const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+          expect(refused.reason).toMatchObject({ code: 'SCHEDULE_TICK_TAKEN' });
+          const stored = await Promise.all(runs.map((run) => other.getRunRecord(run.id)));
+          expect(stored.filter((run) => run !== null)).toHaveLength(1);
+        }
+        const fires = await other.triggers.listFires(trigger.id);
+        expect(fires.map((f) => f.fireAt)).toEqual([...ticks].reverse());
+        expect(new Set(fires.map((f) => f.runId)).size).toBe(ticks.length);
+        await other.close();
+      });
+
+      it('a missed tick is recorded once and never starts a run afterwards', async () => {
+        const other = await subject.connect();
+        const trigger = await nightly();
+        const tick = Date.parse('2026-03-02T03:00:00Z');
+        expect(await store.triggers.recordMissedFire(trigger.id, tick)).toBe(true);
+        expect(await other.triggers.recordMissedFire(trigger.id, tick)).toBe(false);
+        await expect(store.commit(claim(trigger.id, tick, runRecord()))).rejects.toMatchObject({
+          code: 'SCHEDULE_TICK_TAKEN',
+        });
+        const started = runRecord();
+        await store.commit(claim(trigger.id, tick + 86_400_000, started));
+        expect(await store.triggers.recordMissedFire(trigger.id, tick + 86_400_000)).toBe(false);
+        expect(await store.triggers.listFires(trigger.id, { limit: 5 })).toMatchObject([
+          { fireAt: tick + 86_400_000, status: 'started', runId: started.id },
+          { fireAt: tick, status: 'missed', runId: null },
+        ]);
+        expect((await store.triggers.get(trigger.id))!.lastFireAt).toBe(tick + 86_400_000);
+        await other.close();
+      });
+
+      it('a claim prunes its trigger rows older than the retention; removing the trigger removes its rows', async () => {
+        const trigger = await nightly();
+        const [kept] = await store.triggers.syncFlow('g', 1, [schedule('weekly')], noCredential);
+        const old = Date.parse('2026-01-01T03:00:00Z');
+        await store.commit(claim(trigger.id, old, runRecord()));
+        await store.commit(claim(kept!.id, old, runRecord()));
+        await store.triggers.recordMissedFire(trigger.id, old + 86_400_000);
+        const later = old + SCHEDULE_FIRE_RETENTION_MS + 86_400_000;
+        await store.commit(claim(trigger.id, later, runRecord()));
+        expect((await store.triggers.listFires(trigger.id)).map((f) => f.fireAt)).toEqual([
+          later,
+          old + 86_400_000,
+        ]);
+        expect(await store.triggers.listFires(kept!.id)).toHaveLength(1); // another trigger's rows stay
+        await store.triggers.removeFlow('f');
+        expect(await store.triggers.listFires(trigger.id)).toEqual([]);
+        await store.triggers.syncFlow('g', 2, [], noCredential);
+        expect(await store.triggers.listFires(kept!.id)).toEqual([]);
+      });
+    });
+
     describe('user records', () => {
       const user = (id: string, name: string, createdAt: number) => ({
         id,
@@ -660,6 +798,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           ...user('u1', 'Rita', 1000),
           disabledAt: null,
           access: null,
+          roleAccess: {},
         });
         expect((await store.users.list()).map((u) => u.id)).toEqual(['u1', 'u2']);
 
@@ -674,6 +813,22 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           access,
           disabledAt: 5000,
         });
+
+        // A role's limits: only where the user has that role; kept when the role changes.
+        const orders = { connections: {}, default: { allowedTables: ['orders'] } };
+        expect(await store.users.update('u1', { kind: 'roleAccess', project: 'sales', access: orders })).toBe(
+          true,
+        );
+        expect(await store.users.update('u1', { kind: 'roleAccess', project: 'hr', access: orders })).toBe(
+          false,
+        );
+        expect(await store.users.update('u1', { kind: 'role', project: 'sales', role: 'runner' })).toBe(true);
+        expect((await store.users.byId('u1'))?.roleAccess).toEqual({ sales: orders });
+        expect(await store.users.update('u1', { kind: 'roleAccess', project: 'sales', access: null })).toBe(
+          true,
+        );
+        expect((await store.users.byId('u1'))?.roleAccess).toEqual({});
+        await store.users.update('u1', { kind: 'roleAccess', project: 'sales', access: orders });
 
         await store.apiKeys.insert({
           id: 'k1',

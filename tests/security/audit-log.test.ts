@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 
 function rawAuditRows(): unknown[] {
-  const raw = new Database(h.runtime.store.path, { readonly: true });
+  const raw = new Database(h.storePath, { readonly: true });
   try {
     return raw.prepare('SELECT * FROM audit_log').all();
   } finally {
@@ -37,7 +37,7 @@ describe('the audit log', () => {
   it('is append-only: UPDATE and DELETE through SQL fail and change nothing', async () => {
     await h.runtime.store.audit.append([auditDraft({ at: 1 }), sqlDraft({ at: 2 })]);
     const before = rawAuditRows();
-    const raw = new Database(h.runtime.store.path);
+    const raw = new Database(h.storePath);
     try {
       expect(() => raw.prepare("UPDATE audit_log SET outcome = 'ok', sql = 'SELECT 1'").run()).toThrow(
         /append-only/,

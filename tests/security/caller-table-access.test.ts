@@ -2,7 +2,7 @@
 // the node's own allowedTables by the run's access (ctx.access), never widen them, and the
 // limits travel with a queued node job.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { narrowTables, type RunAccess } from '../../engine/actor.ts';
+import { combineAccess, narrowTables, type RunAccess } from '../../engine/actor.ts';
 import { settingsFrom } from '../../engine/host-settings.ts';
 import { createNodeContext } from '../../engine/node-context.ts';
 import { ResourcePool } from '../../engine/resources.ts';
@@ -90,6 +90,24 @@ describe("the caller's allowed tables", () => {
       connections: { sales: { allowedTables: ['orders'] } },
     });
     expect(country).toMatchObject({ status: 'ok', rowCount: 2 });
+  });
+
+  it("of a role and of its user hold together: a runner whose role allows city only gets 'not allowed' for country", async () => {
+    const user: RunAccess = { connections: {}, default: { allowedTables: ['city', 'country'] } };
+    const role: RunAccess = {
+      connections: { other: { allowedTables: ['x'] } },
+      default: { allowedTables: ['CITY'] },
+    };
+    const both = combineAccess(user, role);
+    expect(both).toEqual({
+      connections: { other: { allowedTables: [] } },
+      default: { allowedTables: ['city'] },
+    });
+    const [country, city] = await execute(['SELECT name FROM country', 'SELECT name FROM city'], both);
+    expect(country).toMatchObject({ status: 'forbidden', error: { code: 'SQL_TABLE_FORBIDDEN' } });
+    expect(city).toMatchObject({ status: 'ok', rowCount: 3 });
+    expect(combineAccess(null, role)).toBe(role);
+    expect(combineAccess(undefined, null)).toBeNull();
   });
 
   it('intersect case-insensitively', () => {

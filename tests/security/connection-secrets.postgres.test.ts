@@ -68,7 +68,7 @@ beforeAll(async () => {
     }),
   });
   runtime = await createRuntime({
-    dbPath: join(dir, 'r1.db'),
+    storeLocation: join(dir, 'r1.db'),
     logger,
     settings: settingsFrom({ R1FLOW_SCHEMA_INDEX_DIR: join(dir, 'schema-index') }),
   });

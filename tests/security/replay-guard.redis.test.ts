@@ -78,8 +78,8 @@ describe('queue mode', () => {
       // Same trigger id and secret on the second server, as two API processes of one installation.
       const stored = await a.runtime.store.getFlowVersion('ask-webhook');
       await b.runtime.store.saveFlow(stored!.document);
-      const dbA = openStoreDatabase(a.runtime.store.path);
-      const dbB = openStoreDatabase(b.runtime.store.path);
+      const dbA = openStoreDatabase(a.storePath);
+      const dbB = openStoreDatabase(b.storePath);
       dbB.prepare('DELETE FROM triggers').run();
       const row = dbA.prepare('SELECT * FROM triggers').get() as Record<string, unknown>;
       const columns = Object.keys(row);

@@ -233,6 +233,44 @@ describe('refusals change nothing', () => {
   });
 });
 
+describe("a role's table limits in a project", () => {
+  it("apply on top of the user's own: a run carries only the tables both allow", async () => {
+    const { users, apiKeys } = h.server.context;
+    const rosa = await users.add({ name: 'rosa', role: 'runner' });
+    const rosaKey = (await apiKeys.create('rosa-key', rosa.id)).key;
+    await users.update('rosa', {
+      access: { connections: { sales: { allowedTables: ['orders', 'customers'], dbRole: 'analyst' } } },
+    });
+    const limited = await h.api('/api/users/rosa', {
+      method: 'PATCH',
+      json: { project: 'default', roleAccess: { connections: {}, default: { allowedTables: ['orders'] } } },
+      key: key.ada,
+    });
+    expect(limited.status).toBe(200);
+    expect(limited.body.user.roleAccess).toEqual({
+      default: { connections: {}, default: { allowedTables: ['orders'] } },
+    });
+    const started = await h.api('/api/flows/who-asks/runs?wait=10s', {
+      method: 'POST',
+      json: {},
+      key: rosaKey,
+    });
+    expect(started.body.run.access).toEqual({
+      connections: { sales: { allowedTables: ['orders'], dbRole: 'analyst' } },
+      default: { allowedTables: ['orders'] },
+    });
+    const noRole = await h.api('/api/users/rosa', {
+      method: 'PATCH',
+      json: { project: 'hr', roleAccess: { connections: {} } },
+      key: key.ada,
+    });
+    expect(noRole.status).toBe(400);
+    expect(noRole.body.error.message).toBe(
+      '"rosa" has no role in project "hr" to limit; give them one first',
+    );
+  });
+});
+
 describe('who asked is part of the run', () => {
   it("records the starter, hands the starter's access to the nodes, and shows runners only their own runs", async () => {
     const started = await h.api('/api/flows/who-asks/runs?wait=10s', {

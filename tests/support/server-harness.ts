@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import type { HostSettings } from '../../engine/host-settings.ts';
 import { silentLogger } from '../../engine/node-context.ts';
 import type { ReplayGuard } from '../../server/auth/replay-guard.ts';
-import { createServer, type R1flowServer } from '../../server/http/create-server.ts';
+import {
+  type CreateServerOptions,
+  createServer,
+  type R1flowServer,
+} from '../../server/http/create-server.ts';
 import { createRuntime, type Runtime } from '../../server/runtime/local-runtime.ts';
 import type { Clock } from '../../server/triggers/clock.ts';
 import { ScheduleRunner } from '../../server/triggers/schedule-runner.ts';
@@ -15,6 +19,8 @@ import { TEST_PLUGINS } from './cli.ts';
 export interface ServerHarness {
   url: string;
   dir: string;
+  /** The SQLite store file in `dir` (two harnesses given one `dir` share it). */
+  storePath: string;
   runtime: Runtime;
   server: R1flowServer;
   api(
@@ -36,14 +42,17 @@ export async function startTestServer(
     replayGuard?: ReplayGuard;
     /** Schedules fire on this clock instead of the wall clock. */
     scheduleClock?: Clock;
+    /** What fires schedules (e.g. BullMQ job schedulers); in-process timers unless given. */
+    scheduleDriver?: CreateServerOptions['scheduleDriver'];
     /** The host's settings (model server, warehouse, index directory…); the process environment when absent. */
     settings?: HostSettings;
   } = {},
 ): Promise<ServerHarness> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'r1flow-server-'));
   process.env.R1FLOW_PLUGINS = TEST_PLUGINS;
+  const storePath = join(dir, 'r1.db');
   const runtime = await createRuntime({
-    dbPath: join(dir, 'r1.db'),
+    storeLocation: storePath,
     leaseMs: 2000,
     ...(options.settings ? { settings: options.settings } : {}),
   });
@@ -59,6 +68,7 @@ export async function startTestServer(
     ...(options.editorDir ? { editorDir: options.editorDir } : {}),
     ...(options.replayGuard ? { replayGuard: options.replayGuard } : {}),
     ...(clock ? { scheduleDriver: (o) => new ScheduleRunner({ ...o, clock }) } : {}),
+    ...(options.scheduleDriver ? { scheduleDriver: options.scheduleDriver } : {}),
   });
   await runtime.orchestrator.start();
   await server.schedules.start();
@@ -66,6 +76,7 @@ export async function startTestServer(
   return {
     url,
     dir,
+    storePath,
     runtime,
     server,
     async api(path, init = {}) {

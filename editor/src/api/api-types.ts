@@ -113,6 +113,8 @@ export interface ScheduleTriggerView extends TriggerBase {
   missedTicks: string;
   lastFireAt: number | null;
   nextFireTimes: string[];
+  /** The latest ticks, newest first: each started a run or was missed. */
+  recentFires: { at: string; status: 'started' | 'missed'; runId: string | null }[];
 }
 
 export type TriggerView = WebhookTriggerView | ScheduleTriggerView;
@@ -120,8 +122,8 @@ export type TriggerView = WebhookTriggerView | ScheduleTriggerView;
 export interface SessionState {
   keyRequired: boolean;
   signedIn: boolean;
-  /** Who is signed in, with their role in the default project. */
-  user: { name: string; role: string } | null;
+  /** Who is signed in: their role on the server (admin: every project) and in each project. */
+  user: { name: string; role: string; projects?: Record<string, string> } | null;
 }
 
 /** A named connection as /api/connections lists it: never its URL. */

@@ -21,6 +21,7 @@ import { attemptOf, checkAttempt } from '../state/connection-attempts.ts';
 import { addNode, beginMove, connect, onEdgesChange, onNodesChange } from '../state/editor-edits.ts';
 import { editorStore, requestInspect } from '../state/editor-store.ts';
 import { dismissTopic, notify } from '../state/notices-store.ts';
+import { useFlowRights } from '../state/session-store.ts';
 import { validationStore } from '../state/validation-store.ts';
 import { FlowNode } from './flow-node.tsx';
 
@@ -30,6 +31,7 @@ const selectEdges = (state: { edges: CanvasEdge[] }) => state.edges;
 
 export function FlowCanvas() {
   const nodes = useStore(editorStore, selectNodes);
+  const { canEdit } = useFlowRights();
   const edges = useStore(editorStore, selectEdges);
   const drawnEdges = useMemo(() => edges.map(markErrorEdge), [edges]);
   const fitRequest = useStore(editorStore, (state) => state.fitRequest);
@@ -132,11 +134,14 @@ export function FlowCanvas() {
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
         onConnectEnd={onConnectEnd}
+        nodesDraggable={canEdit}
+        nodesConnectable={canEdit}
+        edgesReconnectable={canEdit}
         isValidConnection={isValidConnection}
         onNodeClick={requestInspect}
         onNodeDragStart={beginMove}
         onSelectionDragStart={beginMove}
-        deleteKeyCode={['Backspace', 'Delete']}
+        deleteKeyCode={canEdit ? ['Backspace', 'Delete'] : null}
         multiSelectionKeyCode={['Meta', 'Control']}
         onlyRenderVisibleElements
         minZoom={0.03}

@@ -10,12 +10,14 @@ import { PALETTE_DRAG_TYPE } from '../flow/palette-drag.ts';
 import { catalogPortsOf, catalogStore } from '../state/catalog-store.ts';
 import { addNode } from '../state/editor-edits.ts';
 import { editorStore } from '../state/editor-store.ts';
+import { useFlowRights } from '../state/session-store.ts';
 
 const FAMILY_ORDER = ['trigger', 'schema', 'llm', 'sql', 'warehouse', 'control', 'http', 'output'];
 
 export function Palette() {
   const entries = useStore(catalogStore, (state) => state.entries);
   const flowOpen = useStore(editorStore, (state) => state.meta !== null);
+  const { canEdit } = useFlowRights();
   const [query, setQuery] = useState('');
   const { screenToFlowPosition } = useReactFlow();
   const groups = useMemo(() => groupByFamily(filterEntries(entries, query)), [entries, query]);
@@ -60,8 +62,8 @@ export function Palette() {
               type="button"
               key={entry.key}
               className={`palette-item family-${entry.family}`}
-              draggable={flowOpen}
-              disabled={!flowOpen}
+              draggable={flowOpen && canEdit}
+              disabled={!flowOpen || !canEdit}
               onDragStart={(event) => onDragStart(event, entry.key)}
               onClick={() => addNearCentre(entry.key)}
               title={`${entry.description}\nDrag onto the canvas, or click to add.`}

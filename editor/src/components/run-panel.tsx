@@ -13,6 +13,7 @@ import { refreshRunHistory, runFlow } from '../run/run-session.ts';
 import { runStore } from '../run/run-store.ts';
 import { editorStore, selectDirty } from '../state/editor-store.ts';
 import { saveCurrentFlow } from '../state/flow-actions.ts';
+import { useFlowRights } from '../state/session-store.ts';
 import { AnswerView } from './answer-view.tsx';
 import { FollowUpBox } from './follow-up-box.tsx';
 import { RunHistory } from './run-history.tsx';
@@ -26,6 +27,7 @@ export function RunPanel() {
   const fields = useStoreWithEqualityFn(editorStore, selectRunInputFields, runInputFieldsEqual);
   const { run, details, thread, history } = useStore(runStore, (state) => state);
   const [starting, setStarting] = useState(false);
+  const { canRun, role } = useFlowRights();
   const [suggestions, setSuggestions] = useState<string[]>([]);
 
   useEffect(() => {
@@ -66,13 +68,19 @@ export function RunPanel() {
 
   return (
     <div className="run-panel" data-testid="run-panel">
-      <RunInputForm
-        fields={fields}
-        suggestions={suggestions}
-        busy={starting}
-        runLabel={dirty ? 'Save and run' : 'Run'}
-        onRun={start}
-      />
+      {canRun ? (
+        <RunInputForm
+          fields={fields}
+          suggestions={suggestions}
+          busy={starting}
+          runLabel={dirty ? 'Save and run' : 'Run'}
+          onRun={start}
+        />
+      ) : (
+        <p className="muted" data-testid="run-refused">
+          Your role ({role ?? 'none'}) in this flow's project may not start runs.
+        </p>
+      )}
       {run && run.flowId === flowId ? (
         <section className="run-current">
           {turns.length > 0 ? <ThreadTurns turns={turns} /> : null}

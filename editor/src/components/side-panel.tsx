@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import { editorStore } from '../state/editor-store.ts';
+import { useFlowRights } from '../state/session-store.ts';
 import { FeedbackPanel } from './feedback-panel.tsx';
 import { FlowSettings } from './flow-settings.tsx';
 import { NodeInspector } from './node-inspector.tsx';
@@ -20,6 +21,7 @@ export function SidePanel() {
   const selected = useStore(editorStore, useShallow(selectSelectedIds));
   const [tab, setTab] = useState<Tab>('node');
   const single = selected.length === 1 ? selected[0] : undefined;
+  const { canEdit } = useFlowRights();
 
   useEffect(() => {
     if (single) setTab('node');
@@ -58,7 +60,12 @@ export function SidePanel() {
         ))}
       </div>
       <div className="tab-body">
-        {tab === 'node' ? single ? <NodeInspector nodeId={single} /> : <FlowSettings /> : null}
+        {tab === 'node' ? (
+          // A role that may not change flows reads the node's settings, greyed out.
+          <fieldset className="plain" disabled={!canEdit} data-testid="inspector-fields">
+            {single ? <NodeInspector nodeId={single} /> : <FlowSettings />}
+          </fieldset>
+        ) : null}
         {tab === 'run' ? <RunPanel /> : null}
         {tab === 'versions' ? <VersionsPanel /> : null}
         {tab === 'triggers' ? <TriggersPanel /> : null}

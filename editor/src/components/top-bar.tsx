@@ -13,6 +13,7 @@ import {
   switchCurrentFlow,
 } from '../state/flow-actions.ts';
 import { publishStore } from '../state/publish-store.ts';
+import { useFlowRights } from '../state/session-store.ts';
 import { FlowPicker } from './flow-picker.tsx';
 import { PublishDialog } from './publish-dialog.tsx';
 import { SaveState } from './save-state.tsx';
@@ -35,12 +36,16 @@ export function TopBar({
   const [publishing, setPublishing] = useState(false);
   const { exists, enabled } = useStore(publishStore);
   const { fitView } = useReactFlow();
+  const rights = useFlowRights();
+  const refused = rights.canEdit
+    ? undefined
+    : `Your role (${rights.role ?? 'none'}) here may not change flows`;
 
   return (
     <header className="top-bar">
       <span className="brand">r1flow</span>
       <FlowPicker />
-      <button type="button" onClick={onNewFlow} data-testid="new-flow">
+      <button type="button" disabled={!rights.canCreate} onClick={onNewFlow} data-testid="new-flow">
         New
       </button>
       {open ? <SaveState /> : null}
@@ -48,20 +53,20 @@ export function TopBar({
       <button
         type="button"
         className="primary"
-        disabled={!open}
+        disabled={!open || !rights.canEdit}
         onClick={() => saveCurrentFlow()}
         data-testid="save-flow"
-        title="Save the draft (Ctrl/⌘ S); no version is made"
+        title={refused ?? 'Save the draft (Ctrl/⌘ S); no version is made'}
       >
         Save draft
       </button>
       <button
         type="button"
         className="primary"
-        disabled={!open}
+        disabled={!open || !rights.canEdit}
         onClick={() => setPublishing(true)}
         data-testid="publish-flow"
-        title="Make a version its webhooks and schedules run"
+        title={refused ?? 'Make a version its webhooks and schedules run'}
       >
         Publish
       </button>
@@ -72,6 +77,7 @@ export function TopBar({
             role="switch"
             aria-checked={enabled}
             checked={enabled}
+            disabled={!rights.canEdit}
             onChange={(event) => void switchCurrentFlow(event.target.checked)}
             data-testid="flow-enabled"
           />
@@ -85,7 +91,13 @@ export function TopBar({
       <button type="button" disabled={!canRedo} onClick={redo} data-testid="redo" title="Ctrl/⌘ Shift Z">
         Redo
       </button>
-      <button type="button" disabled={!open} onClick={() => autoLayout()} data-testid="auto-layout" title="L">
+      <button
+        type="button"
+        disabled={!open || !rights.canEdit}
+        onClick={() => autoLayout()}
+        data-testid="auto-layout"
+        title="L"
+      >
         Auto-layout
       </button>
       <button
@@ -97,7 +109,12 @@ export function TopBar({
       >
         Fit
       </button>
-      <button type="button" onClick={() => fileInput.current?.click()} data-testid="import-flow">
+      <button
+        type="button"
+        disabled={!rights.canCreate}
+        onClick={() => fileInput.current?.click()}
+        data-testid="import-flow"
+      >
         Import
       </button>
       <input
@@ -118,9 +135,10 @@ export function TopBar({
       <button
         type="button"
         className="danger"
-        disabled={!open}
+        disabled={!open || !rights.canEdit}
         onClick={() => deleteCurrentFlow()}
         data-testid="delete-flow"
+        title={refused}
       >
         Delete
       </button>

@@ -1,7 +1,7 @@
 // How a flow document lives on the canvas: one @xyflow/react node per flow node (its data is the
 // node's document fields), one edge per flow edge with the ports as handle ids.
 import type { Edge, Node } from '@xyflow/react';
-import type { FlowTestSet, NodeOptions } from '../../../engine/flow-schema.ts';
+import type { FlowRetention, FlowTestSet, NodeOptions } from '../../../engine/flow-schema.ts';
 
 export interface FlowNodeData extends Record<string, unknown> {
   /** `family.name@version`. */
@@ -18,8 +18,12 @@ export interface FlowMeta {
   id: string;
   name: string;
   description?: string;
+  /** Kept through canvas edits, so saving from the editor never moves a flow to another project. */
+  project?: string;
   /** Edited as JSON (import/export), kept through canvas edits. */
   testSet?: FlowTestSet;
+  /** Edited as JSON too, kept through canvas edits. */
+  retention?: FlowRetention;
 }
 
 /** A flow draft: the document without the store-assigned version; positions always present. */

@@ -10,7 +10,9 @@ export function documentToDraft(document: FlowDocument): { draft: FlowDraft; nee
       id: document.id,
       name: document.name,
       ...(document.description === undefined ? {} : { description: document.description }),
+      ...(document.project === undefined ? {} : { project: document.project }),
       ...(document.testSet === undefined ? {} : { testSet: document.testSet }),
+      ...(document.retention === undefined ? {} : { retention: document.retention }),
       nodes: document.nodes.map((node) => ({
         id: node.id,
         type: node.type,

@@ -45,7 +45,9 @@ export function canvasToDraft(
     id: meta.id,
     name: meta.name,
     ...(meta.description === undefined ? {} : { description: meta.description }),
+    ...(meta.project === undefined ? {} : { project: meta.project }),
     ...(meta.testSet === undefined ? {} : { testSet: meta.testSet }),
+    ...(meta.retention === undefined ? {} : { retention: meta.retention }),
     nodes: nodes.map((node) => ({
       id: node.id,
       type: node.data.type,

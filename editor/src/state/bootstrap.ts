@@ -9,10 +9,12 @@ import { openFlow } from './flow-actions.ts';
 import { flowsStore, refreshFlows } from './flows-store.ts';
 import { lastFlowId } from './local-draft.ts';
 import { notify } from './notices-store.ts';
+import { setSessionUser } from './session-store.ts';
 
 export async function bootstrap(): Promise<void> {
   try {
     const session = await getSession();
+    setSessionUser(session.user);
     if (session.keyRequired && !session.signedIn) {
       markSignInRequired(true);
       return;

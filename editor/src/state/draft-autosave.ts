@@ -5,6 +5,7 @@ import { editorStore, selectDirty, selectDraft } from './editor-store.ts';
 import { saveCurrentFlow } from './flow-actions.ts';
 import { removeLocalDraft, writeLocalDraft } from './local-draft.ts';
 import { publishStore } from './publish-store.ts';
+import { rightsIn, sessionStore } from './session-store.ts';
 
 const DEBOUNCE_MS = 300;
 /** Pause in editing after which the draft goes to the server. */
@@ -16,7 +17,10 @@ export function startDraftAutosave(): () => void {
   let lastKey = '';
   const saveOnServer = () => {
     const state = editorStore.getState();
-    if (publishStore.getState().exists && selectDirty(state)) void saveCurrentFlow({ quiet: true });
+    // A role that may not change the flow would be refused: its local draft is all it keeps.
+    const { canEdit } = rightsIn(sessionStore.getState().user, state.meta?.project ?? 'default');
+    if (canEdit && publishStore.getState().exists && selectDirty(state))
+      void saveCurrentFlow({ quiet: true });
   };
   const persist = () => {
     const state = editorStore.getState();

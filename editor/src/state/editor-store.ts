@@ -142,7 +142,9 @@ function metaOf(draft: FlowDraft): FlowMeta {
     id: draft.id,
     name: draft.name,
     ...(draft.description === undefined ? {} : { description: draft.description }),
+    ...(draft.project === undefined ? {} : { project: draft.project }),
     ...(draft.testSet === undefined ? {} : { testSet: draft.testSet }),
+    ...(draft.retention === undefined ? {} : { retention: draft.retention }),
   };
 }
 

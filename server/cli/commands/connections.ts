@@ -3,23 +3,23 @@
 // `add NAME -` reads the URL from stdin so a password stays out of the shell's history.
 import { text } from 'node:stream/consumers';
 import { CONNECTION_KINDS } from '../../../engine/connections.ts';
-import { SqliteStore } from '../../../engine/store/sqlite-store.ts';
+import { openStore } from '../../../engine/store/open-store.ts';
 import { AuditTrail } from '../../audit/audit-trail.ts';
 import { cliActor } from '../../audit/cli-actor.ts';
 import { loadServerSecret } from '../../auth/server-secret.ts';
 import { Connections, type ConnectionView } from '../../connections/connections.ts';
-import { dbFlag, dbPath, parseFlags } from '../options.ts';
+import { parseFlags, type StoreFlagValues, storeFlags, storeLocation } from '../options.ts';
 import { defineCommandGroup } from './command-group.ts';
 
 async function withConnections<T>(
-  db: string | undefined,
+  flags: StoreFlagValues,
   use: (connections: Connections, audit: AuditTrail) => Promise<T>,
 ): Promise<T> {
-  const path = dbPath(db);
-  const store = new SqliteStore(path);
+  const location = storeLocation(flags);
+  const store = await openStore(location);
   try {
     return await use(
-      new Connections(store.connections, () => loadServerSecret(path).key),
+      new Connections(store.connections, () => loadServerSecret(location).key),
       new AuditTrail(store.audit),
     );
   } finally {
@@ -27,10 +27,10 @@ async function withConnections<T>(
   }
 }
 
-const addUsage = `connections add NAME URL|- [--kind ${CONNECTION_KINDS.join('|')}] [--replace] [--db PATH]`;
-const listUsage = 'connections list [--json] [--db PATH]';
-const testUsage = 'connections test NAME [--db PATH]';
-const removeUsage = 'connections remove NAME [--db PATH]';
+const addUsage = `connections add NAME URL|- [--kind ${CONNECTION_KINDS.join('|')}] [--replace] [--store PATH|URL]`;
+const listUsage = 'connections list [--json] [--store PATH|URL]';
+const testUsage = 'connections test NAME [--store PATH|URL]';
+const removeUsage = 'connections remove NAME [--store PATH|URL]';
 
 export const connectionsCommand = defineCommandGroup(
   'connections',
@@ -44,14 +44,14 @@ export const connectionsCommand = defineCommandGroup(
       async run(argv) {
         const { values, positionals } = parseFlags(
           argv,
-          { ...dbFlag, kind: { type: 'string' }, replace: { type: 'boolean' } },
+          { ...storeFlags, kind: { type: 'string' }, replace: { type: 'boolean' } },
           addUsage,
         );
         const [name, given] = positionals;
         if (!name || !given || positionals.length > 2) return usageError(addUsage);
         const url = given === '-' ? (await text(process.stdin)).trim() : given;
         // Audited by name and kind, never the URL.
-        const added = await withConnections(values.db, (connections, audit) =>
+        const added = await withConnections(values, (connections, audit) =>
           audit.around(
             { kind: 'connection.add', actor: cliActor(), target: name },
             () => connections.add({ name, url, kind: values.kind, replace: values.replace }),
@@ -67,8 +67,8 @@ export const connectionsCommand = defineCommandGroup(
       summary: 'List connections: name, kind, address without password, last test',
       usage: listUsage,
       async run(argv) {
-        const { values } = parseFlags(argv, { ...dbFlag, json: { type: 'boolean' } }, listUsage);
-        const list = await withConnections(values.db, (connections) => connections.list());
+        const { values } = parseFlags(argv, { ...storeFlags, json: { type: 'boolean' } }, listUsage);
+        const list = await withConnections(values, (connections) => connections.list());
         if (values.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
         else if (list.length === 0) process.stdout.write('no connections\n');
         else for (const connection of list) process.stdout.write(`${listLine(connection)}\n`);
@@ -81,10 +81,10 @@ export const connectionsCommand = defineCommandGroup(
         'Try a connection (Postgres: SELECT 1; model server: GET /models; files: open read-only; Milvus: TCP)',
       usage: testUsage,
       async run(argv) {
-        const { values, positionals } = parseFlags(argv, { ...dbFlag }, testUsage);
+        const { values, positionals } = parseFlags(argv, { ...storeFlags }, testUsage);
         const [name] = positionals;
         if (!name || positionals.length > 1) return usageError(testUsage);
-        const tested = await withConnections(values.db, (connections, audit) =>
+        const tested = await withConnections(values, (connections, audit) =>
           audit.around(
             { kind: 'connection.test', actor: cliActor(), target: name },
             () => connections.test(name),
@@ -104,10 +104,10 @@ export const connectionsCommand = defineCommandGroup(
       summary: 'Remove a connection',
       usage: removeUsage,
       async run(argv) {
-        const { values, positionals } = parseFlags(argv, { ...dbFlag }, removeUsage);
+        const { values, positionals } = parseFlags(argv, { ...storeFlags }, removeUsage);
         const [name] = positionals;
         if (!name || positionals.length > 1) return usageError(removeUsage);
-        await withConnections(values.db, (connections, audit) =>
+        await withConnections(values, (connections, audit) =>
           audit.around({ kind: 'connection.remove', actor: cliActor(), target: name }, () =>
             connections.remove(name),
           ),

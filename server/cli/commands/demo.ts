@@ -10,14 +10,14 @@ import { parseFlags } from '../options.ts';
 import { defineCommandGroup } from './command-group.ts';
 
 const loadUsage =
-  'demo load (--connection NAME | --db postgres://USER:PASSWORD@HOST:PORT/DATABASE) [--replace] [--store PATH]';
+  'demo load (--connection NAME | --db postgres://USER:PASSWORD@HOST:PORT/DATABASE) [--replace] [--store PATH|URL]';
 
 export const demoCommand = defineCommandGroup('demo', 'Load the demo warehouse into PostgreSQL', [
   {
     name: 'load',
     summary:
       'Create the demo tables and rows in a PostgreSQL database: a named connection (of the store at --store, ' +
-      'R1FLOW_DB or ./data/r1flow.db) or a URL; --replace drops existing demo tables first',
+      'R1FLOW_STORE or ./data/r1flow.db) or a URL; --replace drops existing demo tables first',
     usage: loadUsage,
     async run(argv) {
       const { values } = parseFlags(
@@ -48,7 +48,7 @@ async function targetConnection(values: {
   store?: string | undefined;
 }): Promise<ResolvedConnection> {
   if (values.connection !== undefined && values.db === undefined) {
-    const connections = connectionLookupFromFlags({ db: values.store });
+    const connections = connectionLookupFromFlags({ store: values.store });
     try {
       return await connections.lookup(values.connection);
     } finally {

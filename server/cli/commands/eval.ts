@@ -19,11 +19,11 @@ import { parseVotePreset, VOTE_PRESETS } from '../../../nodes/sql/selection/vote
 import { connectionLookupFromFlags } from '../../connections/cli-connection-lookup.ts';
 import { defineCommand } from '../command.ts';
 import { readFlowFile } from '../load-flow-file.ts';
-import { dbFlag, parseFlags, parseIntegerFlag } from '../options.ts';
+import { parseFlags, parseIntegerFlag, storeFlags, storeLocation } from '../options.ts';
 import { parseWarehouseArg, warehouseRunner } from '../warehouse-arg.ts';
 
 const usage = `eval DATASET_DIR [--flow F] [--llm URL] [--predictions FILE] [--limit N] [--concurrency N]
-                   [--out FILE] [--keep-distinct] [--db PATH] [--preset sql-r1|r1flow] [--warehouse W]
+                   [--out FILE] [--keep-distinct] [--store PATH|URL] [--preset sql-r1|r1flow] [--warehouse W]
 
   DATASET_DIR        questions.json, tables.json (Spider) and databases/<db_id>/<db_id>.sqlite
   --flow F           flow run for each question with input {question, database}; default examples/flows/nl2sql.flow.json
@@ -34,8 +34,9 @@ const usage = `eval DATASET_DIR [--flow F] [--llm URL] [--predictions FILE] [--l
   --concurrency N    questions in flight at once (default 8)
   --out FILE         per-question report (JSON array)
   --keep-distinct    keep DISTINCT when comparing (test-suite removes it by default)
-  --db PATH          store the flow's runs there (default: a temporary store); connection:NAME of
-                     --warehouse is read from this store (default R1FLOW_DB, else ./data/r1flow.db)
+  --store PATH|URL   store the flow's runs there (default: a temporary store); connection:NAME of
+                     --warehouse is read from this store (default R1FLOW_STORE, else ./data/r1flow.db);
+                     --db is its older name
   --warehouse W      run and score every question on this one warehouse instead of
                      databases/<db_id>: a postgres://USER:PASSWORD@HOST/DB URL, connection:NAME,
                      or a .duckdb/.sqlite file (a copy of the dataset's database, e.g. r1flow demo load)
@@ -78,7 +79,7 @@ export default defineCommand({
     const { values, positionals } = parseFlags(
       argv,
       {
-        ...dbFlag,
+        ...storeFlags,
         flow: { type: 'string' },
         llm: { type: 'string' },
         predictions: { type: 'string' },
@@ -115,7 +116,7 @@ export default defineCommand({
       throw new R1flowError('BAD_REQUEST', NO_MODEL_MESSAGE);
     }
 
-    // connection:NAME of --warehouse is read only when given (the store of --db, R1FLOW_DB or ./data).
+    // connection:NAME of --warehouse is read only when given (the store of --store, R1FLOW_STORE or ./data).
     const connections = connectionLookupFromFlags(values);
     let predictor: Predictor | undefined;
     try {
@@ -130,7 +131,8 @@ export default defineCommand({
               flowPath,
               databasesDir: dataset.databasesDir,
               llmUrl,
-              dbPath: values.db === undefined ? undefined : resolve(values.db),
+              storeLocation:
+                values.store === undefined && values.db === undefined ? undefined : storeLocation(values),
               datasetName: basename(dataset.dir),
               votePreset,
               warehouse,

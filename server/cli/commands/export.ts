@@ -6,20 +6,20 @@ import { createWriteStream } from 'node:fs';
 import { R1flowError } from '../../../engine/errors.ts';
 import { trainingRecords } from '../../feedback/training-export.ts';
 import { createRuntime } from '../../runtime/local-runtime.ts';
-import { dbFlag, dbPath, parseFlags } from '../options.ts';
+import { parseFlags, storeFlags, storeLocation } from '../options.ts';
 import { defineCommandGroup, type Subcommand } from './command-group.ts';
 
-const trainingUsage = 'export training --out FILE [--db PATH]';
+const trainingUsage = 'export training --out FILE [--store PATH|URL]';
 const training: Subcommand = {
   name: 'training',
   summary:
     'Write runs with feedback as JSONL: question, schema, prompt, chosen and corrected SQL, rating, SQL-R1 reward',
   usage: trainingUsage,
   async run(argv) {
-    const { values } = parseFlags(argv, { ...dbFlag, out: { type: 'string' } }, trainingUsage);
+    const { values } = parseFlags(argv, { ...storeFlags, out: { type: 'string' } }, trainingUsage);
     if (!values.out)
       throw new R1flowError('BAD_REQUEST', `--out FILE is required\nusage: r1flow ${trainingUsage}`);
-    const runtime = await createRuntime({ dbPath: dbPath(values.db), adoptOrphans: false });
+    const runtime = await createRuntime({ storeLocation: storeLocation(values), adoptOrphans: false });
     const file = createWriteStream(values.out, { flags: 'w' });
     try {
       let lines = 0;

@@ -1,12 +1,13 @@
 // `r1flow flows`: list flows with their published version and switch them on or off in the
 // store. A running server sees the switch at once: webhooks read it on each call, and a
 // schedule checks it before each tick.
-import { SqliteStore } from '../../../engine/store/sqlite-store.ts';
-import { dbFlag, dbPath, parseFlags } from '../options.ts';
+import { openStore } from '../../../engine/store/open-store.ts';
+import type { Store } from '../../../engine/store/store.ts';
+import { parseFlags, type StoreFlagValues, storeFlags, storeLocation } from '../options.ts';
 import { defineCommandGroup } from './command-group.ts';
 
-async function withStore<T>(db: string | undefined, use: (store: SqliteStore) => Promise<T>): Promise<T> {
-  const store = new SqliteStore(dbPath(db));
+async function withStore<T>(flags: StoreFlagValues, use: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(storeLocation(flags));
   try {
     return await use(store);
   } finally {
@@ -14,11 +15,11 @@ async function withStore<T>(db: string | undefined, use: (store: SqliteStore) =>
   }
 }
 
-const listUsage = 'flows list [--json] [--db PATH]';
+const listUsage = 'flows list [--json] [--store PATH|URL]';
 
 function switchCommand(enabled: boolean) {
   const name = enabled ? 'enable' : 'disable';
-  const usage = `flows ${name} FLOW_ID [--db PATH]`;
+  const usage = `flows ${name} FLOW_ID [--store PATH|URL]`;
   return {
     name,
     summary: enabled
@@ -26,13 +27,13 @@ function switchCommand(enabled: boolean) {
       : 'Switch a flow off: its webhooks answer 404 FLOW_DISABLED and its schedules stop',
     usage,
     async run(argv: string[]) {
-      const { values, positionals } = parseFlags(argv, { ...dbFlag }, usage);
+      const { values, positionals } = parseFlags(argv, { ...storeFlags }, usage);
       const [id] = positionals;
       if (!id) {
         process.stderr.write(`usage: r1flow ${usage}\n`);
         return 2;
       }
-      await withStore(values.db, (store) => store.setFlowEnabled(id, enabled));
+      await withStore(values, (store) => store.setFlowEnabled(id, enabled));
       process.stdout.write(`${id} switched ${enabled ? 'on' : 'off'}\n`);
       return 0;
     },
@@ -45,8 +46,8 @@ export const flowsCommand = defineCommandGroup('flows', 'List flows and switch t
     summary: 'List flows: id, published version, latest version, on or off',
     usage: listUsage,
     async run(argv) {
-      const { values } = parseFlags(argv, { ...dbFlag, json: { type: 'boolean' } }, listUsage);
-      const flows = await withStore(values.db, (store) => store.listFlows());
+      const { values } = parseFlags(argv, { ...storeFlags, json: { type: 'boolean' } }, listUsage);
+      const flows = await withStore(values, (store) => store.listFlows());
       if (values.json) process.stdout.write(`${JSON.stringify(flows, null, 2)}\n`);
       else {
         for (const flow of flows) {

@@ -1,16 +1,16 @@
-import { SqliteStore } from '../../../engine/store/sqlite-store.ts';
+import { openStore } from '../../../engine/store/open-store.ts';
 import { AuditTrail } from '../../audit/audit-trail.ts';
 import { cliActor } from '../../audit/cli-actor.ts';
 import { ApiKeys } from '../../auth/api-keys.ts';
 import { UserDirectory } from '../../auth/users.ts';
-import { dbFlag, dbPath, parseFlags } from '../options.ts';
+import { parseFlags, type StoreFlagValues, storeFlags, storeLocation } from '../options.ts';
 import { defineCommandGroup } from './command-group.ts';
 
 async function withKeys<T>(
-  db: string | undefined,
+  flags: StoreFlagValues,
   use: (keys: ApiKeys, users: UserDirectory, audit: AuditTrail) => Promise<T>,
 ): Promise<T> {
-  const store = new SqliteStore(dbPath(db));
+  const store = await openStore(storeLocation(flags));
   try {
     return await use(new ApiKeys(store.apiKeys), new UserDirectory(store.users), new AuditTrail(store.audit));
   } finally {
@@ -18,9 +18,9 @@ async function withKeys<T>(
   }
 }
 
-const createUsage = 'keys create --user NAME [--name KEY_NAME] [--db PATH]';
-const listUsage = 'keys list [--json] [--db PATH]';
-const revokeUsage = 'keys revoke ID [--db PATH]';
+const createUsage = 'keys create --user NAME [--name KEY_NAME] [--store PATH|URL]';
+const listUsage = 'keys list [--json] [--store PATH|URL]';
+const revokeUsage = 'keys revoke ID [--store PATH|URL]';
 
 export const keysCommand = defineCommandGroup('keys', 'Create, list and revoke API keys', [
   {
@@ -30,12 +30,12 @@ export const keysCommand = defineCommandGroup('keys', 'Create, list and revoke A
     async run(argv) {
       const { values } = parseFlags(
         argv,
-        { ...dbFlag, name: { type: 'string' }, user: { type: 'string' } },
+        { ...storeFlags, name: { type: 'string' }, user: { type: 'string' } },
         createUsage,
       );
       // Without --user the key acts as an admin, as keys did before users existed. The entry names
       // the new key (its id comes with the result); the key itself is printed once, below.
-      const created = await withKeys(values.db, async (keys, users, audit) => {
+      const created = await withKeys(values, async (keys, users, audit) => {
         const userId = values.user === undefined ? null : (await users.get(values.user)).id;
         return audit.around(
           { kind: 'key.create', actor: cliActor(), target: null },
@@ -55,8 +55,8 @@ export const keysCommand = defineCommandGroup('keys', 'Create, list and revoke A
     summary: 'List API keys (id, name, prefix, last use)',
     usage: listUsage,
     async run(argv) {
-      const { values } = parseFlags(argv, { ...dbFlag, json: { type: 'boolean' } }, listUsage);
-      const list = await withKeys(values.db, (keys) => keys.list());
+      const { values } = parseFlags(argv, { ...storeFlags, json: { type: 'boolean' } }, listUsage);
+      const list = await withKeys(values, (keys) => keys.list());
       if (values.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
       else {
         for (const key of list) {
@@ -74,13 +74,13 @@ export const keysCommand = defineCommandGroup('keys', 'Create, list and revoke A
     summary: 'Revoke an API key by id (or prefix)',
     usage: revokeUsage,
     async run(argv) {
-      const { values, positionals } = parseFlags(argv, { ...dbFlag }, revokeUsage);
+      const { values, positionals } = parseFlags(argv, { ...storeFlags }, revokeUsage);
       const [id] = positionals;
       if (!id) {
         process.stderr.write(`usage: r1flow ${revokeUsage}\n`);
         return 2;
       }
-      const revoked = await withKeys(values.db, (keys, _users, audit) =>
+      const revoked = await withKeys(values, (keys, _users, audit) =>
         audit.around({ kind: 'key.revoke', actor: cliActor(), target: id }, () => keys.revoke(id)),
       );
       process.stdout.write(`revoked ${revoked.id} (${revoked.name})\n`);

@@ -10,11 +10,11 @@ import { createRuntime } from '../../runtime/local-runtime.ts';
 import { loadNodeRegistry } from '../../runtime/node-plugins.ts';
 import { defineCommand } from '../command.ts';
 import { loadFlowFile } from '../load-flow-file.ts';
-import { dbFlag, dbPath, parseFlags, parseIntegerFlag, parseJsonFlag } from '../options.ts';
+import { parseFlags, parseIntegerFlag, parseJsonFlag, storeFlags, storeLocation } from '../options.ts';
 import { createProgressPrinter } from '../run-progress.ts';
 
 const usage =
-  'run FLOW.json [--input JSON | --input-file FILE] [--thread ID | --follow-up-of RUN_ID] [--db PATH] [--timeout-ms N] [--quiet]';
+  'run FLOW.json [--input JSON | --input-file FILE] [--thread ID | --follow-up-of RUN_ID] [--store PATH|URL] [--timeout-ms N] [--quiet]';
 
 export default defineCommand({
   name: 'run',
@@ -24,7 +24,7 @@ export default defineCommand({
     const { values, positionals } = parseFlags(
       argv,
       {
-        ...dbFlag,
+        ...storeFlags,
         input: { type: 'string' },
         'input-file': { type: 'string' },
         'timeout-ms': { type: 'string' },
@@ -57,7 +57,11 @@ export default defineCommand({
     if (loaded.flow.document.nodes.some((node) => node.type.startsWith('schema.'))) {
       overrides[WAREHOUSE_ENV] = ensureWarehouse(settings);
     }
-    const runtime = await createRuntime({ dbPath: dbPath(values.db), adoptOrphans: false, settings });
+    const runtime = await createRuntime({
+      storeLocation: storeLocation(values),
+      adoptOrphans: false,
+      settings,
+    });
     try {
       await runtime.orchestrator.start();
       const saved = await saveFlowIfChanged(runtime.store, loaded.flow.document);

@@ -2,9 +2,10 @@ import { createServer as createNetServer } from 'node:net';
 import { resolve } from 'node:path';
 import type { Lane, Logger } from '../../../engine/define-node.ts';
 import { R1flowError } from '../../../engine/errors.ts';
-import { settingsFrom } from '../../../engine/host-settings.ts';
+import { environmentSettings, settingsFrom } from '../../../engine/host-settings.ts';
 import { packagePath, packageVersion } from '../../../engine/package-root.ts';
-import { DATA_DIR_ENV } from '../../../nodes/warehouse/data-dir.ts';
+import { storeLabel } from '../../../engine/store/open-store.ts';
+import { DATA_DIR_ENV, dataDirectory } from '../../../nodes/warehouse/data-dir.ts';
 import { WAREHOUSE_ENV } from '../../../nodes/warehouse/resolve-warehouse.ts';
 import { queueStats } from '../../../workers/queue-stats.ts';
 import { createQueueTransport, type QueueTransport } from '../../../workers/queue-transport.ts';
@@ -22,20 +23,36 @@ import {
 import { demoQuestions } from '../../demo/demo-questions.ts';
 import { createServer } from '../../http/create-server.ts';
 import { isLoopbackHost } from '../../http/loopback.ts';
+import {
+  FAILED_RUN_RETENTION_FLAG,
+  RUN_RETENTION_FLAG,
+  runRetentionFrom,
+} from '../../retention/run-retention.ts';
 import { createRuntime, type Runtime } from '../../runtime/local-runtime.ts';
 import { BullmqScheduleRunner } from '../../triggers/bullmq-schedule-runner.ts';
 import { syncAllTriggers } from '../../triggers/sync-all-triggers.ts';
 import { defineCommand } from '../command.ts';
-import { dbFlag, dbPath, logFormatFlag, parseFlags, parseIntegerFlag, processLogger } from '../options.ts';
+import {
+  logFormatFlag,
+  parseFlags,
+  parseIntegerFlag,
+  processLogger,
+  storeFlags,
+  storeLocation,
+} from '../options.ts';
 import { listenError } from './listen-error.ts';
 
-const usage = `start [--port 3000] [--host 127.0.0.1] [--db PATH] [--redis URL] [--lanes cpu,sql,llm,io]
+const usage = `start [--port 3000] [--host 127.0.0.1] [--store PATH|URL] [--redis URL] [--lanes cpu,sql,llm,io]
                     [--require-key] [--llm URL] [--public-url URL] [--data-dir DIR]
+                    [--run-retention-days 14] [--failed-run-retention-days 30]
                     [--log-format pretty|json]
 
   --port N, PORT       where the API and editor listen (default 3000; 0 picks a free port)
   --host H             interface to bind, R1FLOW_HOST (default 127.0.0.1; beyond loopback an API key is required)
-  --db PATH            the store, R1FLOW_DB (default ./data/r1flow.db)
+  --store PATH|URL     the store, R1FLOW_STORE (default ./data/r1flow.db): a SQLite file, or a
+                       postgres://USER:PASSWORD@HOST/DB shared by every server and worker of a cluster
+                       (then R1FLOW_SECRET_KEY, the same on each, is required); --db and R1FLOW_DB
+                       are its older names
   --redis URL          queue mode: node jobs go over BullMQ on this Redis (e.g. redis://127.0.0.1:6379)
   --lanes L,L          with --redis, also run workers for these lanes in this process (cpu, sql, llm, io)
   --require-key        require an API key on loopback too
@@ -43,7 +60,12 @@ const usage = `start [--port 3000] [--host 127.0.0.1] [--db PATH] [--redis URL] 
                        (default: the simulated server on the demo replay)
   --public-url URL     the URL webhooks are shown under (default http://HOST:PORT)
   --data-dir DIR       files that flows may read and write (warehouses, sync sources), R1FLOW_DATA_DIR
-                       (default: the store's folder)
+                       (default: the store's folder; ./data for a postgres:// store)
+  --run-retention-days N
+                       days succeeded and cancelled runs are kept, R1FLOW_RUN_RETENTION_DAYS
+                       (default 14; 0 keeps them forever; a flow's "retention" overrides it)
+  --failed-run-retention-days N
+                       days failed runs are kept, R1FLOW_FAILED_RUN_RETENTION_DAYS (default 30)
   --log-format F       pretty or json (default: pretty on a terminal, JSON lines otherwise)`;
 const PORT_FLAGS = '--port N or PORT=N';
 const EDITOR_DIR = packagePath('editor/dist/');
@@ -58,7 +80,7 @@ export default defineCommand({
     const { values } = parseFlags(
       argv,
       {
-        ...dbFlag,
+        ...storeFlags,
         ...logFormatFlag,
         port: { type: 'string' },
         host: { type: 'string' },
@@ -68,12 +90,18 @@ export default defineCommand({
         'data-dir': { type: 'string' },
         redis: { type: 'string' },
         lanes: { type: 'string' },
+        [RUN_RETENTION_FLAG]: { type: 'string' },
+        [FAILED_RUN_RETENTION_FLAG]: { type: 'string' },
       },
       usage,
     );
     const logger = processLogger('r1flow', values['log-format']);
     const port = parseIntegerFlag(values.port ?? process.env.PORT, 'port', 3000, 0);
     const host = values.host ?? process.env.R1FLOW_HOST ?? '127.0.0.1';
+    const runRetention = runRetentionFrom(environmentSettings.setting, {
+      days: values[RUN_RETENTION_FLAG],
+      failedDays: values[FAILED_RUN_RETENTION_FLAG],
+    });
     // Before anything is set up or logged (a webhook secret is shown only once).
     await checkPortFree(host, port);
     // Flags over the environment; the demo defaults set up below join once they exist (the
@@ -82,7 +110,7 @@ export default defineCommand({
     if (values.llm) overrides[LLM_URL_ENV] = values.llm;
     if (values['data-dir']) overrides[DATA_DIR_ENV] = resolve(values['data-dir']);
     const settings = settingsFrom(process.env, overrides);
-    const database = dbPath(values.db);
+    const database = storeLocation(values);
     if (values.lanes !== undefined && values.redis === undefined) {
       throw new R1flowError(
         'CONFIG_INVALID',
@@ -91,9 +119,10 @@ export default defineCommand({
     }
     const redisUrl = values.redis === undefined ? undefined : resolveRedisUrl(values.redis);
     const queue = redisUrl ? createQueueTransport({ redisUrl, logger }) : undefined;
-    const serverKey = loadServerSecret(database).key;
+    const serverSecret = loadServerSecret(database, dataDirectory(settings.setting));
+    const serverKey = serverSecret.key;
     const runtime = await createRuntime({
-      dbPath: database,
+      storeLocation: database,
       logger,
       settings,
       serverKey,
@@ -108,6 +137,7 @@ export default defineCommand({
       publicUrl: values['public-url'] ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
       editorDir: EDITOR_DIR,
       version: packageVersion(),
+      runRetention,
       ...(redisUrl && queue
         ? {
             health: () => queueHealth(queue, redisUrl),
@@ -117,7 +147,7 @@ export default defineCommand({
         : {}),
     });
     // Callers sign in with a key or as a user; the first start makes the admin they start from.
-    const firstAdmin = await ensureFirstAdmin(server.context.users, process.env);
+    const firstAdmin = await ensureFirstAdmin(server.context.users, process.env, server.context.audit);
     const warehouse = ensureWarehouse(settings);
     overrides[WAREHOUSE_ENV] = warehouse;
     const sim = await ensureModelServer(settings, logger);
@@ -162,7 +192,8 @@ export default defineCommand({
     if (!values['public-url']) server.context.options.publicUrl = address;
     logger.info('r1flow started', {
       url: address,
-      store: database,
+      store: storeLabel(database),
+      serverKey: serverSecret.source,
       warehouse,
       model: settings.setting(LLM_URL_ENV),
       importedFlows: imported,

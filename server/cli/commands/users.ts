@@ -3,21 +3,21 @@
 import { createInterface } from 'node:readline';
 import { RunAccessSchema } from '../../../engine/actor.ts';
 import { R1flowError } from '../../../engine/errors.ts';
-import { SqliteStore } from '../../../engine/store/sqlite-store.ts';
+import { openStore } from '../../../engine/store/open-store.ts';
 import { ROLES, type Role } from '../../../engine/store/user-records.ts';
 import { AuditTrail } from '../../audit/audit-trail.ts';
 import { cliActor } from '../../audit/cli-actor.ts';
 import { userChangeDetail } from '../../audit/user-change.ts';
 import { UserDirectory, type UserUpdate } from '../../auth/users.ts';
-import { dbFlag, dbPath, parseFlags, parseJsonFlag } from '../options.ts';
+import { parseFlags, parseJsonFlag, type StoreFlagValues, storeFlags, storeLocation } from '../options.ts';
 import { defineCommandGroup } from './command-group.ts';
 
 /** Opens the store for one command; each change goes through `change`, which records it in the audit log. */
 async function withUsers<T>(
-  db: string | undefined,
+  flags: StoreFlagValues,
   use: (users: UserDirectory, change: AuditTrail['around']) => Promise<T>,
 ): Promise<T> {
-  const store = new SqliteStore(dbPath(db));
+  const store = await openStore(storeLocation(flags));
   const audit = new AuditTrail(store.audit);
   try {
     return await use(new UserDirectory(store.users), audit.around.bind(audit));
@@ -67,12 +67,12 @@ function promptHidden(question: string): Promise<string> {
 }
 
 const addUsage =
-  'users add NAME --role admin|editor|runner|viewer [--project P] [--password-stdin] [--db PATH]';
-const listUsage = 'users list [--json] [--db PATH]';
-const removeUsage = 'users remove NAME [--db PATH]';
-const passwdUsage = 'users passwd NAME [--password-stdin] [--db PATH]';
+  'users add NAME --role admin|editor|runner|viewer [--project P] [--password-stdin] [--store PATH|URL]';
+const listUsage = 'users list [--json] [--store PATH|URL]';
+const removeUsage = 'users remove NAME [--store PATH|URL]';
+const passwdUsage = 'users passwd NAME [--password-stdin] [--store PATH|URL]';
 const setUsage =
-  'users set NAME [--role R|none] [--project P] [--disable|--enable] [--access JSON|none] [--db PATH]';
+  'users set NAME [--role R|none] [--project P] [--disable|--enable] [--access JSON|none] [--role-access JSON|none] [--store PATH|URL]';
 
 function requireName(name: string | undefined, usage: string): string {
   if (!name) throw new R1flowError('BAD_REQUEST', `a user name is required (usage: r1flow ${usage})`);
@@ -88,7 +88,7 @@ export const usersCommand = defineCommandGroup('users', 'Add, list, change and r
       const { values, positionals } = parseFlags(
         argv,
         {
-          ...dbFlag,
+          ...storeFlags,
           role: { type: 'string' },
           project: { type: 'string' },
           'password-stdin': { type: 'boolean' },
@@ -98,7 +98,7 @@ export const usersCommand = defineCommandGroup('users', 'Add, list, change and r
       const name = requireName(positionals[0], addUsage);
       const userRole = role(values.role, addUsage);
       const password = await readPassword(values['password-stdin']);
-      const user = await withUsers(values.db, (users, change) =>
+      const user = await withUsers(values, (users, change) =>
         change(
           {
             kind: 'user.add',
@@ -125,8 +125,8 @@ export const usersCommand = defineCommandGroup('users', 'Add, list, change and r
     summary: 'List users: roles per project, password or not, disabled, table access',
     usage: listUsage,
     async run(argv) {
-      const { values } = parseFlags(argv, { ...dbFlag, json: { type: 'boolean' } }, listUsage);
-      const list = await withUsers(values.db, (users) => users.list());
+      const { values } = parseFlags(argv, { ...storeFlags, json: { type: 'boolean' } }, listUsage);
+      const list = await withUsers(values, (users) => users.list());
       if (values.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
       else {
         for (const user of list) {
@@ -135,7 +135,12 @@ export const usersCommand = defineCommandGroup('users', 'Add, list, change and r
               .map(([p, r]) => `${p}:${r}`)
               .join(',') || 'no role';
           const state = user.disabledAt === null ? 'active' : 'disabled';
-          const access = user.access ? `  access ${JSON.stringify(user.access)}` : '';
+          const access = [
+            ...(user.access ? [`  access ${JSON.stringify(user.access)}`] : []),
+            ...Object.entries(user.roleAccess).map(
+              ([p, limits]) => `  ${p} access ${JSON.stringify(limits)}`,
+            ),
+          ].join('');
           process.stdout.write(
             `${user.name}  ${roles}  ${state}${user.hasPassword ? '' : '  key-only'}${access}\n`,
           );
@@ -150,9 +155,9 @@ export const usersCommand = defineCommandGroup('users', 'Add, list, change and r
     summary: 'Remove a user with their roles and API keys',
     usage: removeUsage,
     async run(argv) {
-      const { values, positionals } = parseFlags(argv, { ...dbFlag }, removeUsage);
+      const { values, positionals } = parseFlags(argv, { ...storeFlags }, removeUsage);
       const name = requireName(positionals[0], removeUsage);
-      const removed = await withUsers(values.db, (users, change) =>
+      const removed = await withUsers(values, (users, change) =>
         change({ kind: 'user.remove', actor: cliActor(), target: name }, () => users.remove(name)),
       );
       process.stdout.write(`removed user ${removed.name} and their API keys\n`);
@@ -166,7 +171,7 @@ export const usersCommand = defineCommandGroup('users', 'Add, list, change and r
     async run(argv) {
       const { values, positionals } = parseFlags(
         argv,
-        { ...dbFlag, 'password-stdin': { type: 'boolean' } },
+        { ...storeFlags, 'password-stdin': { type: 'boolean' } },
         passwdUsage,
       );
       const name = requireName(positionals[0], passwdUsage);
@@ -174,7 +179,7 @@ export const usersCommand = defineCommandGroup('users', 'Add, list, change and r
       if (password === undefined) {
         throw new R1flowError('BAD_REQUEST', 'no password: type it at the prompt or pass --password-stdin');
       }
-      await withUsers(values.db, (users, change) =>
+      await withUsers(values, (users, change) =>
         change(
           { kind: 'user.update', actor: cliActor(), target: name, detail: userChangeDetail({ password }) },
           () => users.update(name, { password }),
@@ -186,30 +191,34 @@ export const usersCommand = defineCommandGroup('users', 'Add, list, change and r
   },
   {
     name: 'set',
-    summary: "Change a user's role in a project, disable or enable them, or set their table access",
+    summary:
+      "Change a user's role in a project, disable or enable them, or set their table access (--access: the user's own; --role-access: their role's in --project)",
     usage: setUsage,
     async run(argv) {
       const { values, positionals } = parseFlags(
         argv,
         {
-          ...dbFlag,
+          ...storeFlags,
           role: { type: 'string' },
           project: { type: 'string' },
           disable: { type: 'boolean' },
           enable: { type: 'boolean' },
           access: { type: 'string' },
+          'role-access': { type: 'string' },
         },
         setUsage,
       );
       const name = requireName(positionals[0], setUsage);
       if (values.disable && values.enable)
         throw new R1flowError('BAD_REQUEST', 'give --disable or --enable, not both');
-      const access =
-        values.access === undefined
+      const accessFlag = (text: string | undefined, flag: string) =>
+        text === undefined
           ? undefined
-          : values.access === 'none'
+          : text === 'none'
             ? null
-            : RunAccessSchema.parse(parseJsonFlag(values.access, 'access'));
+            : RunAccessSchema.parse(parseJsonFlag(text, flag));
+      const access = accessFlag(values.access, 'access');
+      const roleAccess = accessFlag(values['role-access'], 'role-access');
       const update: UserUpdate = {
         ...(values.role === undefined
           ? {}
@@ -217,8 +226,9 @@ export const usersCommand = defineCommandGroup('users', 'Add, list, change and r
         project: values.project,
         ...(values.disable || values.enable ? { disabled: values.disable === true } : {}),
         access,
+        roleAccess,
       };
-      const user = await withUsers(values.db, (users, change) =>
+      const user = await withUsers(values, (users, change) =>
         change(
           { kind: 'user.update', actor: cliActor(), target: name, detail: userChangeDetail(update) },
           () => users.update(name, update),

@@ -10,15 +10,15 @@ import { ResourcePool } from '../../../engine/resources.ts';
 import { parseVotePreset } from '../../../nodes/sql/selection/vote-options.ts';
 import { openConnectionLookup } from '../../connections/cli-connection-lookup.ts';
 import { defineCommand } from '../command.ts';
-import { dbPath, parseFlags, parseIntegerFlag } from '../options.ts';
+import { parseFlags, parseIntegerFlag, storeLocation } from '../options.ts';
 import { voteOnWarehouse } from '../vote-on-warehouse.ts';
 import { parseWarehouseArg, warehouseRunner } from '../warehouse-arg.ts';
 
-const usage = `vote --db WAREHOUSE --candidates FILE.json [--store PATH] [--timeout-ms 10000] [--max-rows 100000] [--preset sql-r1|r1flow]
+const usage = `vote --db WAREHOUSE --candidates FILE.json [--store PATH|URL] [--timeout-ms 10000] [--max-rows 100000] [--preset sql-r1|r1flow]
 
   --db WAREHOUSE     where the candidates run (read-only): a SQLite file, a .duckdb file, a
                      postgres://USER:PASSWORD@HOST/DB URL, or connection:NAME of the store's connections
-  --store PATH       the store whose connections connection:NAME reads (default R1FLOW_DB, else ./data/r1flow.db)
+  --store PATH|URL   the store whose connections connection:NAME reads (default R1FLOW_STORE, else ./data/r1flow.db)
   --candidates FILE  a JSON array of SQL strings in the model's order: ["SELECT …", "SELECT …"]
   --timeout-ms N     each query is stopped after N ms (default 10000)
   --max-rows N       reading stops after N rows (default 100000)
@@ -46,7 +46,7 @@ export default defineCommand({
     }
     // `--db` names the warehouse here; the store of named connections is `--store`, opened only
     // when `connection:NAME` asks for it.
-    const connections = openConnectionLookup(dbPath(flags.store));
+    const connections = openConnectionLookup(storeLocation({ store: flags.store }));
     const resources = new ResourcePool();
     try {
       const candidates = readCandidates(flags.candidates);

@@ -10,14 +10,14 @@ import {
 } from '../../../nodes/sql/postgres/postgres-role-check.ts';
 import { connectionNameOf } from '../../../nodes/sql/warehouse-executor.ts';
 import { openConnectionLookup } from '../../connections/cli-connection-lookup.ts';
-import { dbPath, parseFlags } from '../options.ts';
+import { parseFlags, storeLocation } from '../options.ts';
 import { parseWarehouseArg } from '../warehouse-arg.ts';
 import { defineCommandGroup } from './command-group.ts';
 
-const checkUsage = `warehouse check --db postgres://…|connection:NAME [--store PATH] [--json]
+const checkUsage = `warehouse check --db postgres://…|connection:NAME [--store PATH|URL] [--json]
 
   --db W        the warehouse: a postgres:// URL, or connection:NAME of the store's connections
-  --store PATH  the store whose connections connection:NAME reads (default R1FLOW_DB, else ./data/r1flow.db)
+  --store PATH|URL  the store whose connections connection:NAME reads (default R1FLOW_STORE, else ./data/r1flow.db)
   --json        print {warehouse, serverVersion, role, database, warnings} as one JSON line`;
 
 export const warehouseCommand = defineCommandGroup('warehouse', 'Check a PostgreSQL warehouse r1flow reads', [
@@ -36,7 +36,7 @@ export const warehouseCommand = defineCommandGroup('warehouse', 'Check a Postgre
         return 2;
       }
       // `--db` names the warehouse here, as in `vote`; the store of named connections is `--store`.
-      const connections = openConnectionLookup(dbPath(values.store));
+      const connections = openConnectionLookup(storeLocation({ store: values.store }));
       try {
         const warehouse = await parseWarehouseArg(values.db, connections.lookup);
         const name = connectionNameOf(warehouse.location.database);

@@ -11,20 +11,23 @@ import { startQueueWorker } from '../../../workers/start-worker.ts';
 import { workerConnectionLookup } from '../../connections/cli-connection-lookup.ts';
 import { loadNodeRegistry } from '../../runtime/node-plugins.ts';
 import { defineCommand } from '../command.ts';
-import { dbFlag, logFormatFlag, parseFlags, parseIntegerFlag, processLogger } from '../options.ts';
+import { logFormatFlag, parseFlags, parseIntegerFlag, processLogger, storeFlags } from '../options.ts';
 
 const usage = `worker [--redis URL] [--lanes ${LANES.join(',')}] [--concurrency N] [--max-batch-size ${DEFAULT_BATCHING.maxBatchSize}]
                      [--max-wait-ms ${DEFAULT_BATCHING.maxWaitMs}] [--max-in-flight-batches ${DEFAULT_BATCHING.maxInFlightBatches}] [--prefix ${DEFAULT_PREFIX}]
                      [--lock-duration-ms 30000] [--stalled-interval-ms 15000] [--shutdown-grace-ms 10000]
-                     [--db PATH]
+                     [--store PATH|URL]
 
   --redis URL     Redis to take jobs from (default R1FLOW_REDIS_URL or redis://127.0.0.1:6379)
   --lanes         which node lanes to run (default all); e.g. llm on the GPU host, sql,cpu beside the warehouse
   --concurrency   unbatched jobs at once per lane (default cpu 16, sql 4, llm 4, io 16)
   --max-batch-size, --max-wait-ms, --max-in-flight-batches
                   batching of runBatch nodes (llm.generate): batch weight in samples, wait for company, batches at once
-  --db PATH       the store whose named connections nodes may use, R1FLOW_DB (read with R1FLOW_SECRET_KEY
-                  or the secret.key beside it); without it, a node asking for a connection fails saying so
+  --store PATH|URL
+                  the store whose named connections nodes may use, R1FLOW_STORE: the SQLite file or
+                  postgres:// URL \`r1flow start\` uses, opened with the same R1FLOW_SECRET_KEY (or, for a
+                  file, the secret.key beside it); without it, a node asking for a connection fails
+                  saying so. --db and R1FLOW_DB are its older names
   --log-format    pretty or json (default: pretty on a terminal, JSON lines otherwise)`;
 
 export default defineCommand({
@@ -36,7 +39,7 @@ export default defineCommand({
       argv,
       {
         ...logFormatFlag,
-        ...dbFlag,
+        ...storeFlags,
         redis: { type: 'string' },
         lanes: { type: 'string' },
         concurrency: { type: 'string' },
@@ -54,7 +57,7 @@ export default defineCommand({
       parseIntegerFlag(values[name] as string | undefined, name, fallback, min);
     const logger = processLogger('worker', values['log-format']);
     const resources = new ResourcePool();
-    const connections = workerConnectionLookup(values.db);
+    const connections = workerConnectionLookup(values);
     const worker = await startQueueWorker({
       redisUrl: resolveRedisUrl(values.redis),
       prefix: values.prefix ?? DEFAULT_PREFIX,

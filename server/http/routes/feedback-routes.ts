@@ -1,13 +1,17 @@
 // Feedback on run answers, its review, the verified examples it becomes, and the export of all
 // of it as training data (JSONL). Like every /api route they need a key when keys are required.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Logger } from '../../../engine/define-node.ts';
+import { R1flowError } from '../../../engine/errors.ts';
+import type { StoredFeedback } from '../../../engine/store/feedback-records.ts';
+import { projectsWith } from '../../auth/project-access.ts';
 import { FeedbackService } from '../../feedback/feedback-service.ts';
 import { trainingRecords } from '../../feedback/training-export.ts';
 import { auditActor } from '../audit-actor.ts';
+import { callerOf, checkProject } from '../project-guard.ts';
 import type { RouteTable } from '../route.ts';
-import { ownRunsOnly, visibleRun } from '../run-visibility.ts';
+import { visibleRun } from '../run-visibility.ts';
 import type { ServerContext } from '../server-context.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });
@@ -43,9 +47,7 @@ export function registerFeedbackRoutes(
       .strict(),
     responses: { 201: 'Recorded, pending review', 404: 'No such run', 409: 'The run has no answer' },
     handler: async ({ params, body }, request, reply) => {
-      if (ownRunsOnly(request) !== undefined) {
-        visibleRun(request, await runtime.store.getRunRecord(params.id), params.id);
-      }
+      await visibleRun(context, request, await runtime.store.getRunRecord(params.id), params.id);
       return reply.status(201).send({ feedback: await service.record(params.id, body) });
     },
   });
@@ -59,12 +61,13 @@ export function registerFeedbackRoutes(
       state: z.enum(['pending', 'accepted', 'rejected']).optional(),
       run: z.string().min(1).max(64).optional(),
     }),
-    handler: async ({ query }) => ({
-      feedback: await runtime.store.feedback.list({
+    handler: async ({ query }, request) => {
+      const feedback = await runtime.store.feedback.list({
         ...(query.state ? { state: query.state } : {}),
         ...(query.run ? { runId: query.run } : {}),
-      }),
-    }),
+      });
+      return { feedback: await reviewable(request, feedback) };
+    },
   });
 
   routes.add(app, {
@@ -81,7 +84,13 @@ export function registerFeedbackRoutes(
       409: 'Already reviewed',
       422: 'Nothing runnable to verify (a down-vote without SQL, or SQL that fails)',
     },
-    handler: async ({ params, body }, request) => service.review(params.id, body, auditActor(request)),
+    handler: async ({ params, body }, request) => {
+      const missing = () => new R1flowError('FEEDBACK_NOT_FOUND', `no feedback "${params.id}"`);
+      const feedback = await runtime.store.feedback.get(params.id);
+      const run = feedback ? await runtime.store.getRunRecord(feedback.runId) : null;
+      if (run) await checkProject(context, request, run.project, missing);
+      return service.review(params.id, body, auditActor(request));
+    },
   });
 
   routes.add(app, {
@@ -111,13 +120,27 @@ export function registerFeedbackRoutes(
     tag: 'feedback',
     summary: 'Runs with feedback as training data: one JSON line per run with sql.reward scores',
     responses: { 200: 'application/x-ndjson' },
-    handler: async (_input, _request, reply) => {
+    handler: async (_input, request, reply) => {
       const lines: string[] = [];
-      for await (const record of trainingRecords(runtime, logger)) lines.push(JSON.stringify(record));
+      const projects = projectsWith(callerOf(request), 'feedback.review')?.all;
+      for await (const record of trainingRecords(runtime, logger, projects))
+        lines.push(JSON.stringify(record));
       return reply
         .type('application/x-ndjson; charset=utf-8')
         .header('content-disposition', 'attachment; filename="r1flow-training.jsonl"')
         .send(lines.length === 0 ? '' : `${lines.join('\n')}\n`);
     },
   });
+
+  /** Feedback on runs of the projects where the caller holds feedback.review. */
+  async function reviewable(request: FastifyRequest, feedback: StoredFeedback[]): Promise<StoredFeedback[]> {
+    const projects = projectsWith(callerOf(request), 'feedback.review')?.all;
+    if (!projects) return feedback;
+    const projectOfRun = new Map<string, string | null>();
+    for (const { runId } of feedback) {
+      if (!projectOfRun.has(runId))
+        projectOfRun.set(runId, (await runtime.store.getRunRecord(runId))?.project ?? null);
+    }
+    return feedback.filter((item) => projects.includes(projectOfRun.get(item.runId) ?? ''));
+  }
 }

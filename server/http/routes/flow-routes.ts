@@ -8,12 +8,16 @@ import { R1flowError } from '../../../engine/errors.ts';
 import { sameFlowContent } from '../../../engine/flow-content.ts';
 import { type FlowDocument, FlowDocumentSchema, NodeIdSchema } from '../../../engine/flow-schema.ts';
 import { portsOfNodes } from '../../../engine/node-ports.ts';
+import { DEFAULT_PROJECT, projectOf } from '../../../engine/projects.ts';
 import type { FlowSummary } from '../../../engine/store/records.ts';
 import { validateFlow } from '../../../engine/validate-flow.ts';
+import { DraftSaveAudit } from '../../audit/draft-save-audit.ts';
+import { projectsWith } from '../../auth/project-access.ts';
 import { checkedFlow, checkId } from '../../flows/checked-flow.ts';
 import { type PublishResult, publishFlow } from '../../flows/publish-flow.ts';
 import { auditActor } from '../audit-actor.ts';
 import { requestActor } from '../auth-hook.ts';
+import { callerOf, checkProject, existingFlow, flowInProject, noRoleIn } from '../project-guard.ts';
 import type { RouteTable } from '../route.ts';
 import type { ServerContext } from '../server-context.ts';
 import { describeTriggers } from './trigger-views.ts';
@@ -32,6 +36,7 @@ const PublishBody = z
 
 export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, context: ServerContext): void {
   const { store, registry } = context.runtime;
+  const draftSaves = new DraftSaveAudit(context.audit);
 
   /** Who publishes or saves, as versions and drafts record it: the caller's name. */
   function actor(request: FastifyRequest): string {
@@ -62,6 +67,24 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     return !published || !sameFlowContent(document, published.document);
   }
 
+  /**
+   * Refuses a save the caller may not make: of a flow in a project where they may not change
+   * flows, or into one (a document naming another project moves the flow there).
+   */
+  async function checkSave(request: FastifyRequest, flowId: string, document: unknown): Promise<void> {
+    const existing = await flowInProject(context, request, flowId);
+    const named = (document as { project?: unknown } | null)?.project;
+    const project = typeof named === 'string' ? named : DEFAULT_PROJECT;
+    if (project === existing?.project) return;
+    await checkProject(context, request, project, () => noRoleIn(request, project));
+  }
+
+  /** Refuses a trigger of a flow in a project where the caller may not change flows. */
+  async function triggerInProject(request: FastifyRequest, triggerId: string): Promise<void> {
+    const trigger = await context.triggers.get(triggerId);
+    if (trigger) await flowInProject(context, request, trigger.flowId);
+  }
+
   /** Saves `document` as the draft and publishes it; returns what the API answers. */
   function saveAndPublish(
     document: unknown,
@@ -71,6 +94,7 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
   ) {
     return audited(request, expectedId ?? (document as { id?: unknown } | null)?.id, async () => {
       const flow = checkedFlow(document, registry, expectedId);
+      await checkSave(request, flow.id, flow);
       await store.drafts.save(flow, actor(request));
       return publishFlow(context, flow, { by: actor(request), note });
     });
@@ -80,8 +104,14 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     method: 'GET',
     url: '/api/flows',
     tag: 'flows',
-    summary: 'List flows (latest version first)',
-    handler: async () => ({ flows: await store.listFlows() }),
+    summary: 'List flows (latest version first) of the projects where the caller has a role',
+    handler: async (_input, request) => {
+      const readable = projectsWith(callerOf(request), 'flows.read');
+      const flows = await store.listFlows();
+      return {
+        flows: readable ? flows.filter((flow) => readable.all.includes(flow.project)) : flows,
+      };
+    },
   });
 
   routes.add(app, {
@@ -130,9 +160,8 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     summary:
       'A flow with its latest version (null while it has only a draft), its draft (null when it has none), whether the draft differs from the published version, and its triggers',
     params: FlowParams,
-    handler: async ({ params }) => {
-      const flow = await store.getFlow(params.id);
-      if (!flow) throw new R1flowError('FLOW_NOT_FOUND', `no flow "${params.id}"`);
+    handler: async ({ params }, request) => {
+      const flow = await existingFlow(context, request, params.id);
       const version = await store.getFlowVersion(params.id);
       const draft = await store.drafts.get(params.id);
       return {
@@ -155,6 +184,7 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     body: AnyBody,
     responses: { 200: 'Saved', 400: 'Not a flow document (structure), with every issue' },
     handler: async ({ params, body }, request) => {
+      await flowInProject(context, request, params.id);
       const parsed = FlowDocumentSchema.safeParse(body);
       if (!parsed.success) {
         // Params and wiring may be unfinished in a draft; its shape may not.
@@ -166,7 +196,9 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
         });
       }
       checkId(parsed.data.id, params.id);
+      await checkSave(request, params.id, parsed.data);
       const draft = await store.drafts.save(parsed.data, actor(request));
+      await draftSaves.saved(auditActor(request), params.id, { nodes: parsed.data.nodes.length });
       const result = validateFlow(parsed.data, registry);
       const flow = await store.getFlow(params.id);
       return {
@@ -185,7 +217,8 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     summary: "Discard the flow's draft (the editor then opens its latest version)",
     params: FlowParams,
     responses: { 204: 'Discarded' },
-    handler: async ({ params }, _request, reply) => {
+    handler: async ({ params }, request, reply) => {
+      await flowInProject(context, request, params.id);
       if (!(await store.drafts.discard(params.id)))
         throw new R1flowError('FLOW_NO_DRAFT', `flow "${params.id}" has no draft`);
       return reply.status(204).send();
@@ -208,6 +241,7 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     },
     handler: async ({ params, body }, request) => {
       const note = body.note ? body.note : null;
+      await flowInProject(context, request, params.id);
       if (body.document !== undefined) return saveAndPublish(body.document, request, note, params.id);
       const draft = await store.drafts.get(params.id);
       if (!draft) {
@@ -232,7 +266,8 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     summary:
       "Questions to try (the demo replay's, while the simulated model answers), for a flow that takes a question",
     params: FlowParams,
-    handler: async ({ params }) => {
+    handler: async ({ params }, request) => {
+      await flowInProject(context, request, params.id);
       const version = await store.getFlowVersion(params.id);
       if (!version) throw new R1flowError('FLOW_NOT_FOUND', `no flow "${params.id}"`);
       return { questions: takesQuestion(version.document) ? (context.options.suggestedQuestions ?? []) : [] };
@@ -252,7 +287,7 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
       422: 'Its test set failed the publish gate; the draft is saved',
     },
     handler: async ({ params, body }, request) => {
-      if (!(await store.getFlow(params.id)))
+      if (!(await flowInProject(context, request, params.id)))
         throw new R1flowError('FLOW_NOT_FOUND', `no flow "${params.id}"; POST /api/flows creates one`);
       return saveAndPublish(body, request, null, params.id);
     },
@@ -267,6 +302,7 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     params: FlowParams,
     body: z.object({ enabled: z.boolean() }).strict(),
     handler: async ({ params, body }, request) => {
+      await flowInProject(context, request, params.id);
       const operation = {
         kind: body.enabled ? ('flow.enable' as const) : ('flow.disable' as const),
         actor: auditActor(request),
@@ -288,6 +324,7 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     params: FlowParams,
     responses: { 204: 'Deleted' },
     handler: async ({ params }, request, reply) => {
+      await flowInProject(context, request, params.id);
       const operation = {
         kind: 'flow.delete' as const,
         actor: auditActor(request),
@@ -309,9 +346,8 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     tag: 'flows',
     summary: 'Versions of a flow, newest first, each with its publication (when, by whom, note) or null',
     params: FlowParams,
-    handler: async ({ params }) => {
-      if (!(await store.getFlow(params.id)))
-        throw new R1flowError('FLOW_NOT_FOUND', `no flow "${params.id}"`);
+    handler: async ({ params }, request) => {
+      await existingFlow(context, request, params.id);
       return { versions: await store.listFlowVersions(params.id) };
     },
   });
@@ -322,9 +358,13 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     tag: 'flows',
     summary: 'One version of a flow',
     params: z.object({ id: NodeIdSchema, v: z.coerce.number().int().min(1) }),
-    handler: async ({ params }) => {
+    handler: async ({ params }, request) => {
+      const missing = () =>
+        new R1flowError('FLOW_NOT_FOUND', `flow "${params.id}" has no version ${params.v}`);
       const version = await store.getFlowVersion(params.id, params.v);
-      if (!version) throw new R1flowError('FLOW_NOT_FOUND', `flow "${params.id}" has no version ${params.v}`);
+      if (!version) throw missing();
+      // A deleted flow's versions stay for its runs: the version's own project decides.
+      await checkProject(context, request, projectOf(version.document), missing);
       return { version };
     },
   });
@@ -335,7 +375,10 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     tag: 'triggers',
     summary: "A flow's webhooks (URL, auth, secret) and schedules (next five fire times)",
     params: FlowParams,
-    handler: async ({ params }) => ({ triggers: await describeTriggers(context, params.id) }),
+    handler: async ({ params }, request) => {
+      await flowInProject(context, request, params.id);
+      return { triggers: await describeTriggers(context, params.id) };
+    },
   });
 
   routes.add(app, {
@@ -345,6 +388,7 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     summary: "Replace a webhook's HMAC secret or token (shown once); the old one stops working",
     params: z.object({ id: z.string().min(1) }),
     handler: async ({ params }, request) => {
+      await triggerInProject(request, params.id);
       const operation = {
         kind: 'trigger.rotate-secret' as const,
         actor: auditActor(request),
@@ -365,6 +409,7 @@ export function registerFlowRoutes(app: FastifyInstance, routes: RouteTable, con
     params: z.object({ id: z.string().min(1) }),
     body: z.object({ enabled: z.boolean() }).strict(),
     handler: async ({ params, body }, request) => {
+      await triggerInProject(request, params.id);
       const operation = {
         kind: body.enabled ? ('trigger.enable' as const) : ('trigger.disable' as const),
         actor: auditActor(request),

@@ -7,6 +7,7 @@ import { R1flowError } from '../../../engine/errors.ts';
 import { NodeIdSchema } from '../../../engine/flow-schema.ts';
 import type { PinRecord } from '../../../engine/store/pin-records.ts';
 import type { Store } from '../../../engine/store/store.ts';
+import { existingFlow, flowInProject } from '../project-guard.ts';
 import type { RouteTable } from '../route.ts';
 import type { ServerContext } from '../server-context.ts';
 
@@ -21,8 +22,8 @@ export function registerPinRoutes(app: FastifyInstance, routes: RouteTable, cont
     tag: 'flows',
     summary: "The flow's pinned node outputs",
     params: z.object({ id: NodeIdSchema }),
-    handler: async ({ params }) => {
-      await flowOrNotFound(store, params.id);
+    handler: async ({ params }, request) => {
+      await existingFlow(context, request, params.id);
       return { pins: await store.pins.list(params.id) };
     },
   });
@@ -40,8 +41,8 @@ export function registerPinRoutes(app: FastifyInstance, routes: RouteTable, cont
       404: 'No such flow, run or node in that run',
       409: 'The node has no output in that run',
     },
-    handler: async ({ params, body }) => {
-      await flowOrNotFound(store, params.id);
+    handler: async ({ params, body }, request) => {
+      await existingFlow(context, request, params.id);
       const pin = await pinFromRun(store, params.id, params.nodeId, body.runId);
       await store.pins.put(pin);
       return { pin };
@@ -55,17 +56,14 @@ export function registerPinRoutes(app: FastifyInstance, routes: RouteTable, cont
     summary: "Unpin a node's output",
     params: PinParams,
     responses: { 204: 'Unpinned', 404: 'The node has no pin' },
-    handler: async ({ params }, _request, reply) => {
+    handler: async ({ params }, request, reply) => {
+      await flowInProject(context, request, params.id);
       if (!(await store.pins.remove(params.id, params.nodeId))) {
         throw new R1flowError('PIN_NOT_FOUND', `node "${params.nodeId}" of flow "${params.id}" has no pin`);
       }
       return reply.status(204).send();
     },
   });
-}
-
-async function flowOrNotFound(store: Store, flowId: string): Promise<void> {
-  if (!(await store.getFlow(flowId))) throw new R1flowError('FLOW_NOT_FOUND', `no flow "${flowId}"`);
 }
 
 /** The pin a node's output in `runId` makes, or why that run cannot give one. */

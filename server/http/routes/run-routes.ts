@@ -2,13 +2,16 @@
 // download its answer as CSV, cancel, re-run (optionally from a node, reusing upstream outputs), and live events over SSE.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { combineAccess } from '../../../engine/actor.ts';
 import { R1flowError } from '../../../engine/errors.ts';
 import { NodeIdSchema } from '../../../engine/flow-schema.ts';
+import { DEFAULT_PROJECT } from '../../../engine/projects.ts';
 import { draftVersion } from '../../flows/draft-version.ts';
 import { answerToCsv, runAnswer } from '../answer-csv.ts';
 import { requestActor } from '../auth-hook.ts';
+import { flowInProject } from '../project-guard.ts';
 import { DurationSchema, type RouteTable } from '../route.ts';
-import { ownRunsOnly, visibleRun } from '../run-visibility.ts';
+import { visibleRun, visibleRuns } from '../run-visibility.ts';
 import type { ServerContext } from '../server-context.ts';
 import { streamRunEvents } from '../sse.ts';
 
@@ -54,6 +57,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
       409: 'The thread belongs to another flow',
     },
     handler: async ({ params, query, body }, request, reply) => {
+      const flow = await flowInProject(context, request, params.id);
       if (body.draft && body.version !== undefined) {
         throw new R1flowError('BAD_REQUEST', 'give either version or draft, not both', {
           path: 'body.draft',
@@ -77,7 +81,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
             ...(body.draft ? { draft: true } : {}),
           },
         },
-        ...runCaller(request),
+        ...runCaller(request, flow?.project ?? DEFAULT_PROJECT),
       });
       if (query.wait === undefined) return reply.status(201).send({ run });
       const { run: finished, timedOut } = await orchestrator.waitForRun(run.id, query.wait);
@@ -98,10 +102,10 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
       offset: z.coerce.number().int().min(0).default(0),
     }),
     handler: async ({ query }, request) => {
-      const owner = ownRunsOnly(request);
+      const visibleTo = visibleRuns(request);
       return {
         runs: await store.listRuns({
-          ...(owner === undefined ? {} : { startedByUser: owner }),
+          ...(visibleTo === undefined ? {} : { visibleTo }),
           ...(query.flow ? { flowId: query.flow } : {}),
           ...(query.status ? { status: query.status } : {}),
           ...(query.threadId ? { threadId: query.threadId } : {}),
@@ -121,7 +125,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     params: RunParams,
     handler: async ({ params }, request) => {
       const stored = found(await store.getRun(params.id), params.id);
-      visibleRun(request, stored.run, params.id);
+      await visibleRun(context, request, stored.run, params.id);
       return { ...stored, attempts: await store.listAttempts(params.id) };
     },
   });
@@ -134,7 +138,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     params: RunParams,
     responses: { 200: 'text/csv', 409: 'The run has no answer (not finished, failed or abstained)' },
     handler: async ({ params }, request, reply) => {
-      const run = visibleRun(request, await store.getRunRecord(params.id), params.id);
+      const run = await visibleRun(context, request, await store.getRunRecord(params.id), params.id);
       const csv = answerToCsv(runAnswer(run));
       return reply
         .type('text/csv; charset=utf-8')
@@ -151,7 +155,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     params: RunParams,
     responses: { 202: 'Cancel requested or done', 409: 'The run already finished' },
     handler: async ({ params }, request, reply) => {
-      visibleRun(request, await store.getRunRecord(params.id), params.id);
+      await visibleRun(context, request, await store.getRunRecord(params.id), params.id);
       await orchestrator.cancelRun(params.id);
       const { run } = await orchestrator.waitForRun(params.id, 2000);
       return reply.status(202).send({ run });
@@ -171,11 +175,11 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     responses: { 201: 'Started' },
     handler: async ({ params, body }, request, reply) => {
       const previous = found(await store.getRun(params.id), params.id);
-      visibleRun(request, previous.run, params.id);
+      await visibleRun(context, request, previous.run, params.id);
       const run = await orchestrator.startRun({
         flowId: previous.run.flowId,
         rerun: { runId: params.id, ...(body.fromNode ? { fromNode: body.fromNode } : {}) },
-        ...runCaller(request),
+        ...runCaller(request, previous.run.project),
         ...(body.usePins ? { usePins: true } : {}),
       });
       return reply.status(201).send({ run });
@@ -191,7 +195,7 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     query: z.object({ after: z.coerce.number().int().min(0).optional() }),
     handler: async ({ params, query }, request, reply) => {
       // The record alone: the stream reads the events itself.
-      visibleRun(request, await store.getRunRecord(params.id), params.id);
+      await visibleRun(context, request, await store.getRunRecord(params.id), params.id);
       await streamRunEvents(context, request, reply, {
         runId: params.id,
         ...(query.after === undefined ? {} : { after: query.after }),
@@ -206,20 +210,32 @@ export function registerRunRoutes(app: FastifyInstance, routes: RouteTable, cont
     summary: 'Server-Sent Events of every run (the editor keeps its run lists live with it)',
     query: z.object({ after: z.coerce.number().int().min(0).optional() }),
     handler: async ({ query }, request, reply) => {
-      if (ownRunsOnly(request) !== undefined) {
+      const visibleTo = visibleRuns(request);
+      if (visibleTo && visibleTo.projects.length === 0) {
         throw new R1flowError(
           'PERMISSION_DENIED',
           'this role sees only its own runs: follow each at /api/runs/:id/events',
         );
       }
-      await streamRunEvents(context, request, reply, query.after === undefined ? {} : { after: query.after });
+      await streamRunEvents(context, request, reply, {
+        ...(query.after === undefined ? {} : { after: query.after }),
+        // Own runs in a runner's projects are followed one by one, as above.
+        ...(visibleTo ? { projects: visibleTo.projects } : {}),
+      });
     },
   });
 }
 
-/** Who starts a run from this request and the table access it runs with. */
-function runCaller(request: FastifyRequest) {
-  return { startedBy: requestActor(request), access: request.principal?.access ?? null };
+/**
+ * Who starts a run from this request and the table access it runs with: the caller's own limits
+ * and those of their role in the run's project, both at once.
+ */
+function runCaller(request: FastifyRequest, project: string) {
+  const principal = request.principal;
+  return {
+    startedBy: requestActor(request),
+    access: combineAccess(principal?.access, principal?.projectAccess[project]),
+  };
 }
 
 /** The stored run, or RUN_NOT_FOUND (404) naming the id. */

@@ -37,7 +37,7 @@ export function registerSystemRoutes(
     url: '/api/session',
     tag: 'auth',
     summary:
-      'Whether this browser must sign in, whether it is signed in, and as whom (name and role in the default project)',
+      'Whether this browser must sign in, whether it is signed in, and as whom (name, role on the server, role per project; a server admin holds admin in every project)',
     handler: async (_input, request) => {
       const token = cookies(request)[SESSION_COOKIE];
       const claims = token ? verifySession(context.serverKey, token) : null;
@@ -45,7 +45,7 @@ export function registerSystemRoutes(
       return {
         keyRequired: context.options.requireKey,
         signedIn: who !== null,
-        user: who ? { name: who.actor.name, role: who.role } : null,
+        user: who ? { name: who.actor.name, role: who.role, projects: who.projects } : null,
       };
     },
   });

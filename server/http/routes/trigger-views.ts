@@ -1,7 +1,10 @@
 // How triggers look in the API: webhook URL, auth mode, secret and a signed curl example;
-// schedules with their next five fire times.
+// schedules with their next five fire times and their latest recorded ticks.
 import { nextFireTimes } from '../../../nodes/trigger/schedule.node.ts';
 import type { ServerContext } from '../server-context.ts';
+
+/** How many of a schedule's latest ticks (started or missed) the API shows. */
+const RECENT_FIRES = 10;
 
 export async function describeTriggers(context: ServerContext, flowId: string) {
   const triggers = await context.triggers.list({ flowId });
@@ -22,6 +25,11 @@ export async function describeTriggers(context: ServerContext, flowId: string) {
           missedTicks: trigger.config.missedTicks,
           lastFireAt: trigger.lastFireAt,
           nextFireTimes: nextFireTimes(trigger.config, new Date(), 5).map((d) => d.toISOString()),
+          recentFires: (await context.triggers.listFires(trigger.id, RECENT_FIRES)).map((fire) => ({
+            at: new Date(fire.fireAt).toISOString(),
+            status: fire.status,
+            runId: fire.runId,
+          })),
         };
       }
       const url = `${context.options.publicUrl}/hooks/${trigger.config.path}`;

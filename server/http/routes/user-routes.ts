@@ -69,6 +69,8 @@ export function registerUserRoutes(app: FastifyInstance, routes: RouteTable, con
         disabled: z.boolean().optional(),
         password: z.string().min(1).max(1024).optional(),
         access: RunAccessSchema.nullable().optional(),
+        /** Table limits of the user's role in `project` (null lifts them). */
+        roleAccess: RunAccessSchema.nullable().optional(),
       })
       .strict(),
     responses: { 200: 'Changed', 404: 'No such user' },

@@ -7,6 +7,7 @@ function finishedRun(patch: Partial<RunRecord>): RunRecord {
     id: 'run-1',
     flowId: 'nl2sql',
     flowVersion: 1,
+    project: 'default',
     status: 'succeeded',
     input: {},
     output: null,

@@ -9,6 +9,7 @@ import { PostgresExecutor } from '../../../nodes/sql/postgres/postgres-executor.
 import { voteOnResults } from '../../../nodes/sql/vote-on-results.ts';
 import { connectionDatabase, executorFor } from '../../../nodes/sql/warehouse-executor.ts';
 import type { Candidate } from '../../../nodes/types.ts';
+import { waitFor } from '../../support/cli.ts';
 import type { PostgresServer } from '../../support/postgres-server.ts';
 import { startPostgresServer } from '../../support/postgres-server.ts';
 
@@ -46,6 +47,21 @@ afterAll(async () => {
 
 const run = (sql: string, extra: Partial<typeof limits & { allowedTables: string[] }> = {}) =>
   executor.execute(warehouse, { database, sql, ...limits, ...extra });
+
+/** The backend cancel runs after the caller has its answer, so wait for it (well inside the 30 s sleep). */
+async function waitUntilNoActiveQuery(pattern: string): Promise<void> {
+  await waitFor(
+    async () => {
+      const active = await server.query(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE $1 AND state = 'active' AND pid <> pg_backend_pid()",
+        [pattern],
+      );
+      return active[0]?.n === 0;
+    },
+    5_000,
+    `no active backend running ${pattern}`,
+  );
+}
 
 const candidate = (index: number, sql: string): Candidate => ({
   index,
@@ -161,10 +177,7 @@ describe('PostgreSQL executor', () => {
     );
     expect(results.map((r) => r.error?.code)).toEqual(['SQL_TIMEOUT', 'SQL_TIMEOUT', 'SQL_TIMEOUT']);
     expect((await run('SELECT count(*) FROM city')).rows).toEqual([[2]]);
-    const pending = await server.query(
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%pg_sleep%' AND state = 'active' AND pid <> pg_backend_pid()",
-    );
-    expect(pending[0]?.n).toBe(0);
+    await waitUntilNoActiveQuery('%pg_sleep%');
   });
 
   it('stops a recursive runaway at the timeout', async () => {
@@ -185,10 +198,7 @@ describe('PostgreSQL executor', () => {
     setTimeout(() => abort.abort(), 200);
     await expect(pending).rejects.toMatchObject({ code: 'NODE_CANCELLED' });
     await expect(run('SELECT 1')).resolves.toMatchObject({ status: 'ok' });
-    const left = await server.query(
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE '%AS aborted%' AND state = 'active' AND pid <> pg_backend_pid()",
-    );
-    expect(left[0]?.n).toBe(0);
+    await waitUntilNoActiveQuery('%AS aborted%');
   });
 
   it('classifies syntax errors, missing tables and writes', async () => {

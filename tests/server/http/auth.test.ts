@@ -32,7 +32,7 @@ describe('API keys', () => {
 
   it('keys are stored hashed, never in plain text', async () => {
     const { key } = await h.server.context.apiKeys.create('ci');
-    const raw = new Database(h.runtime.store.path, { readonly: true });
+    const raw = new Database(h.storePath, { readonly: true });
     const rows = raw.prepare('SELECT * FROM api_keys').all();
     raw.close();
     expect(rows).toHaveLength(1);

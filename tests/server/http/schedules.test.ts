@@ -55,6 +55,15 @@ describe('schedule triggers', () => {
     await waitFor(async () => (await server.runtime.store.listRuns()).length === 2, 10_000, 'two runs');
     const runs = await h.runtime.store.listRuns();
     expect(runs.every((run) => run.trigger.kind === 'schedule')).toBe(true);
+    const [schedule] = await h.server.context.triggers.list({ kind: 'schedule' });
+    for (const run of runs) {
+      expect(run.startedBy).toEqual({
+        kind: 'schedule',
+        id: schedule?.id,
+        name: `nightly/${schedule?.nodeId}`,
+      });
+      expect(run.access).toBeNull();
+    }
     expect(runs.map((run) => run.input)).toEqual(
       expect.arrayContaining([
         { source: 'nightly', firedAt: '2026-03-01T10:00:01.000Z' },
@@ -75,19 +84,36 @@ describe('schedule triggers', () => {
     expect((await h.runtime.store.listRuns({ limit: 500 })).length).toBe(2);
   });
 
-  it('on restart, missed ticks run once with catchUpOnce and not at all with skip', async () => {
+  it('on restart, missed ticks run once with catchUpOnce and not at all with skip, and are recorded', async () => {
     for (const policy of ['catchUpOnce', 'skip'] as const) {
       h = await startTestServer();
       const dir = h.dir;
       await h.api('/api/flows', { method: 'POST', json: scheduled('0 3 * * *', { missedTicks: policy }) });
       const [trigger] = await h.server.context.triggers.list();
-      await h.server.context.triggers.recordFire(trigger!.id, Date.now() - 3 * 86_400_000); // three days of downtime
+      // Three days of downtime since the last run, at the 03:00 tick: three ticks were missed (the
+      // latest of them more than a minute ago, so it counts as missed rather than still firing).
+      const today = new Date();
+      today.setUTCHours(3, 0, 0, 0);
+      const latest = today.getTime() > Date.now() - 60_000 ? today.getTime() - 86_400_000 : today.getTime();
+      const lastTick = latest - 3 * 86_400_000;
+      await h.runtime.store.commit([
+        { kind: 'claimFire', triggerId: trigger!.id, fireAt: lastTick, runId: 'r-before-downtime' },
+      ]);
       await h.server.close();
       await h.runtime.close();
       // Start-up awaits the catch-up fire, which has created its run by the time the server is up.
       h = await startTestServer({ dir });
       const runs = await h.runtime.store.listRuns();
       expect(runs.length).toBe(policy === 'catchUpOnce' ? 1 : 0);
+      const fires = await h.server.context.triggers.listFires(trigger!.id);
+      const ticks = [1, 2, 3].map((day) => lastTick + day * 86_400_000).reverse();
+      expect(fires.map((f) => [f.fireAt, f.status])).toEqual([
+        ...ticks.map((tick, i) => [tick, policy === 'catchUpOnce' && i === 2 ? 'started' : 'missed']),
+        [lastTick, 'started'],
+      ]);
+      if (policy === 'catchUpOnce') expect(fires[2]!.runId).toBe(runs[0]!.id);
+      const [view] = (await h.api('/api/flows/nightly/triggers')).body.triggers;
+      expect(view.recentFires[0]).toMatchObject({ at: new Date(ticks[0]!).toISOString(), status: 'missed' });
       await h.close();
       h = undefined;
     }

@@ -49,7 +49,12 @@ describe('webhook triggers', () => {
       status: 'succeeded',
       input: { question: 'How many orders?' },
       trigger: { kind: 'webhook' },
+      // The trigger started it; no user's limits come with it.
+      startedBy: { kind: 'webhook', name: '/hooks/ask' },
+      access: null,
     });
+    const [trigger] = (await h.api('/api/flows/hooked/triggers')).body.triggers;
+    expect(run.startedBy?.id).toBe(trigger.id);
   });
 
   it('refuses bad signatures, old timestamps, big bodies, invalid JSON and bodies that fail the fields; no run is created', async () => {

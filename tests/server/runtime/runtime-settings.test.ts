@@ -18,7 +18,7 @@ describe('the runtime host settings', () => {
     const before = process.env[STORE_PATH_ENV];
     dir = mkdtempSync(join(tmpdir(), 'r1flow-settings-'));
     runtime = await createRuntime({
-      dbPath: join(dir, 'r1.db'),
+      storeLocation: join(dir, 'r1.db'),
       adoptOrphans: false,
       settings: settingsFrom({ R1FLOW_LLM_API_KEY: 'sk-host' }, { R1FLOW_DATA_DIR: dir }),
     });

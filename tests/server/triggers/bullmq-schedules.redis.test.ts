@@ -43,6 +43,7 @@ describe('schedules in queue mode', () => {
           fire: async (_trigger, tickAt) => {
             fired.push({ server: name, tick: tickAt.toISOString() });
           },
+          missed: async () => true,
         }),
     );
     for (const server of servers) await server.start();
@@ -82,6 +83,7 @@ describe('schedules in queue mode', () => {
       fire: async (_trigger, tickAt) => {
         fired.push(tickAt.getTime());
       },
+      missed: async () => true,
     });
     try {
       await runner.start();
@@ -93,6 +95,34 @@ describe('schedules in queue mode', () => {
     } finally {
       await runner.close();
       await empty.close();
+    }
+  });
+
+  it('a late tick of a skip schedule is recorded as missed at its cron time, not run', async () => {
+    const fired: number[] = [];
+    const missed: number[] = [];
+    const runner = new BullmqScheduleRunner({
+      redisUrl: redis.url,
+      prefix: 'sched-late',
+      logger: silentLogger,
+      lateAfterMs: -60_000, // every tick counts as late
+      list: async () => [everySecond],
+      fire: async (_trigger, tickAt) => {
+        fired.push(tickAt.getTime());
+      },
+      missed: async (_trigger, tickAt) => {
+        missed.push(tickAt.getTime());
+        return true;
+      },
+    });
+    try {
+      await runner.start();
+      await waitFor(() => missed.length >= 2, 20_000, 'two missed ticks');
+      expect(fired).toEqual([]);
+      // The key every server and every redelivery agrees on: the tick's time by the cron.
+      for (const tick of missed) expect(tick % 1000).toBe(0);
+    } finally {
+      await runner.close();
     }
   });
 });

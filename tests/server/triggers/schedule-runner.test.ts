@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../engine/node-context.ts';
 import type { ScheduleParams } from '../../../nodes/trigger/schedule.node.ts';
-import { ScheduleRunner } from '../../../server/triggers/schedule-runner.ts';
+import { MISSED_AFTER_MS, ScheduleRunner } from '../../../server/triggers/schedule-runner.ts';
 import type { TriggerRecord } from '../../../server/triggers/trigger-store.ts';
 import { ManualClock } from '../../support/manual-clock.ts';
 
@@ -29,20 +29,28 @@ function schedule(config: Partial<ScheduleParams> & { cron: string }, lastFireAt
 /** A runner over a mutable trigger list, recording the tick of every fire. */
 function harness(triggers: ScheduleTrigger[], clock = new ManualClock(T0)) {
   const fired: string[] = [];
+  const missed: string[] = [];
+  const logged: { message: string; data?: Record<string, unknown> }[] = [];
   let gate: Promise<void> | undefined;
   const runner = new ScheduleRunner({
     clock,
-    logger: silentLogger,
+    logger: { ...silentLogger, info: (message, data) => logged.push({ message, ...(data ? { data } : {}) }) },
     list: async () => [...triggers],
     fire: async (_trigger, tickAt) => {
       fired.push(tickAt.toISOString());
       await gate;
+    },
+    missed: async (_trigger, tickAt) => {
+      missed.push(tickAt.toISOString());
+      return true;
     },
   });
   return {
     runner,
     clock,
     fired,
+    missed,
+    logged,
     triggers,
     /** Holds every fire open until the returned release is called. */
     hold(): () => void {
@@ -116,6 +124,7 @@ describe('ScheduleRunner', () => {
       logger: silentLogger,
       list: () => new Promise((resolve) => listings.push(resolve)),
       fire: async () => {},
+      missed: async () => true,
     });
     const first = runner.refresh(); // reads the flow while still enabled...
     const second = runner.refresh(); // ...and this one after it was disabled
@@ -126,17 +135,52 @@ describe('ScheduleRunner', () => {
     expect(clock.pending).toBe(0);
   });
 
-  it('on start, missed ticks fire once with catchUpOnce and not at all with skip', async () => {
+  it('on start, missed ticks fire once with catchUpOnce and not at all with skip; the others are recorded', async () => {
     const threeDaysAgo = T0 - 3 * 86_400_000;
     const catchUp = harness([schedule({ cron: '0 3 * * *', missedTicks: 'catchUpOnce' }, threeDaysAgo)]);
     await catchUp.runner.start();
     expect(catchUp.fired).toEqual(['2026-02-27T03:00:00.000Z']); // the first tick missed, once
+    expect(catchUp.missed).toEqual(['2026-02-28T03:00:00.000Z', '2026-03-01T03:00:00.000Z']);
     expect(new Date(catchUp.clock.nextAt!).toISOString()).toBe('2026-03-02T03:00:00.000Z');
 
     const skip = harness([schedule({ cron: '0 3 * * *', missedTicks: 'skip' }, threeDaysAgo)]);
     await skip.runner.start();
     expect(skip.fired).toEqual([]);
+    expect(skip.missed).toEqual([
+      '2026-02-27T03:00:00.000Z',
+      '2026-02-28T03:00:00.000Z',
+      '2026-03-01T03:00:00.000Z',
+    ]);
+    expect(skip.logged).toContainEqual({
+      message: 'recorded missed schedule ticks',
+      data: { trigger: 'trg_1', recorded: 3, from: '2026-02-27T03:00:00.000Z' },
+    });
     expect(skip.clock.pending).toBe(1);
+  });
+
+  it('a tick missed by less than MISSED_AFTER_MS is left to the servers still running', async () => {
+    // Fired last 90 s ago, every 10 s: ticks older than a minute are missed, the newer ones may
+    // still be firing on another server that shares the store.
+    const h = harness([schedule({ cron: '*/10 * * * * *' }, T0 - 90_000)]);
+    await h.runner.start();
+    expect(MISSED_AFTER_MS).toBe(60_000);
+    expect(h.missed).toEqual([
+      '2026-03-01T09:58:40.000Z',
+      '2026-03-01T09:58:50.000Z',
+      '2026-03-01T09:59:00.000Z',
+    ]);
+    expect(h.fired).toEqual([]);
+  });
+
+  it('records at most 100 missed ticks of one schedule at start-up, the earliest, and says there were more', async () => {
+    const h = harness([schedule({ cron: '* * * * * *' }, T0 - 86_400_000)]); // every second, down a day
+    await h.runner.start();
+    expect(h.missed).toHaveLength(100);
+    expect(h.missed[0]).toBe('2026-02-28T10:00:01.000Z');
+    expect(h.logged.find((l) => l.message === 'recorded missed schedule ticks')?.data).toMatchObject({
+      recorded: 100,
+      more: true,
+    });
   });
 
   it('catchUpOnce fires nothing when no tick was missed', async () => {
@@ -170,6 +214,7 @@ describe('ScheduleRunner', () => {
         calls++;
         throw new Error('store is read-only');
       },
+      missed: async () => true,
     });
     await runner.start();
     clock.fireNext();

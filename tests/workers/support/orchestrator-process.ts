@@ -18,7 +18,7 @@ const { values } = parseArgs({
   },
 });
 const runtime = await createRuntime({
-  dbPath: values.db!,
+  storeLocation: values.db!,
   transport: () =>
     createQueueTransport({ redisUrl: values.redis!, prefix: values.prefix!, lostJobCheckMs: 200 }),
 });
