@@ -95,24 +95,19 @@ export function apiKeyFromRow(row: Row): StoredApiKey {
   };
 }
 
-/** One `user_roles` row: the user's role in a project, with that role's table limits. */
-export interface UserRoleRow {
-  project: string;
-  role: Role;
-  access: string | null;
-}
-
-/** A users row with the user's `user_roles` rows. */
-export function userFromRow(row: Row, roles: readonly UserRoleRow[]): StoredUser {
+/** A users row with the user's `user_roles` rows (project, role and the role's table limits). */
+export function userFromRow(row: Row, roles: readonly Row[]): StoredUser {
   return {
     id: row.id as string,
     name: row.name as string,
     passwordHash: (row.password_hash as string | null) ?? null,
     disabledAt: (row.disabled_at as number | null) ?? null,
     access: fromJson<RunAccess>(row.access),
-    roles: Object.fromEntries(roles.map((r) => [r.project, r.role])),
+    roles: Object.fromEntries(roles.map((r) => [r.project as string, r.role as Role])),
     roleAccess: Object.fromEntries(
-      roles.filter((r) => r.access !== null).map((r) => [r.project, fromJson<RunAccess>(r.access)!]),
+      roles
+        .filter((r) => r.access !== null)
+        .map((r) => [r.project as string, fromJson<RunAccess>(r.access)!]),
     ),
     createdAt: row.created_at as number,
   };

@@ -1,7 +1,7 @@
 // The users and user_roles tables of a SQLite store. Every authenticated request reads a user, so
 // the statements are prepared once (statement cache).
 import type { Database, Statement } from 'better-sqlite3';
-import { type UserRoleRow, userFromRow } from './repository-row-mappers.ts';
+import { userFromRow } from './repository-row-mappers.ts';
 import { type Row, toJson } from './row-mappers.ts';
 import type { Role, StoredUser, UserChange, UserRecords } from './user-records.ts';
 
@@ -92,7 +92,7 @@ export class SqliteUserRecords implements UserRecords {
     if (!row) return null;
     const roles = this.#sql(
       'SELECT project, role, access FROM user_roles WHERE user_id = ? ORDER BY project',
-    ).all(row.id) as UserRoleRow[];
+    ).all(row.id) as Row[];
     return userFromRow(row, roles);
   }
 }

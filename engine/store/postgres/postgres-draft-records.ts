@@ -1,5 +1,6 @@
 // The flow_drafts table of a PostgreSQL store: one row per flow, replaced on each save.
 import type { FlowDocument } from '../../flow-schema.ts';
+import { projectOf } from '../../projects.ts';
 import type { DraftRecords, FlowDraft } from '../draft-records.ts';
 import { draftFromRow } from '../repository-row-mappers.ts';
 import type { PostgresDatabase } from './postgres-database.ts';
@@ -26,9 +27,10 @@ export class PostgresDraftRecords implements DraftRecords {
     await this.#db.transaction(async (sql) => {
       // The flow exists from its first draft on (with no version yet), so listings show it.
       await sql.run(
-        `INSERT INTO flows (id, name, latest_version, created_at, updated_at) VALUES ($1, $2, 0, $3, $3)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at, deleted_at = NULL`,
-        [document.id, document.name, now],
+        `INSERT INTO flows (id, name, project, latest_version, created_at, updated_at) VALUES ($1, $2, $3, 0, $4, $4)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, project = excluded.project,
+           updated_at = excluded.updated_at, deleted_at = NULL`,
+        [document.id, document.name, projectOf(document), now],
       );
       await sql.run(
         `INSERT INTO flow_drafts (flow_id, document, updated_at, updated_by) VALUES ($1, $2, $3, $4)

@@ -272,6 +272,35 @@ export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
     `,
   },
+  {
+    // Flows and their runs belong to a project; a role in a project may carry table limits.
+    name: 'projects',
+    sql: `
+      ALTER TABLE flows ADD COLUMN project TEXT NOT NULL DEFAULT 'default';
+      ALTER TABLE runs ADD COLUMN project TEXT NOT NULL DEFAULT 'default';
+      CREATE INDEX runs_by_project ON runs (project, created_at);
+      ALTER TABLE user_roles ADD COLUMN access TEXT;
+    `,
+  },
+  {
+    // Retention prunes finished runs oldest first per status without scanning every run.
+    name: 'runs-by-finish',
+    sql: 'CREATE INDEX runs_by_finish ON runs (status, finished_at)',
+  },
+  {
+    // One row per schedule tick: the primary key lets any number of servers fire a tick once.
+    name: 'schedule-fires',
+    sql: `
+      CREATE TABLE schedule_fires (
+        trigger_id TEXT NOT NULL,
+        fire_at BIGINT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('started', 'missed')),
+        run_id TEXT,
+        recorded_at BIGINT NOT NULL,
+        PRIMARY KEY (trigger_id, fire_at)
+      );
+    `,
+  },
 ];
 
 /** An arbitrary constant naming r1flow's migration lock among the database's advisory locks. */

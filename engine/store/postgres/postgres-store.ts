@@ -3,6 +3,7 @@
 // claiming; events take their sequence numbers under one lock, in commit order.
 import { R1flowError } from '../../errors.ts';
 import type { FlowDocument } from '../../flow-schema.ts';
+import { projectOf } from '../../projects.ts';
 import type { ApiKeyRecords } from '../api-key-records.ts';
 import type { AuditRecords } from '../audit-records.ts';
 import type { ConnectionRecords } from '../connection-records.ts';
@@ -33,8 +34,8 @@ import {
   runToRow,
   toJson,
 } from '../row-mappers.ts';
-import type { Store, StoredRun } from '../store.ts';
-import type { TriggerRecords } from '../trigger-records.ts';
+import type { RunPrunePolicy, Store, StoredRun } from '../store.ts';
+import { scheduleTickTaken, type TriggerRecords } from '../trigger-records.ts';
 import type { UserRecords } from '../user-records.ts';
 import { PostgresApiKeyRecords } from './postgres-api-key-records.ts';
 import { PostgresAuditRecords } from './postgres-audit-records.ts';
@@ -44,10 +45,31 @@ import { PostgresDraftRecords } from './postgres-draft-records.ts';
 import { PostgresExampleRecords, PostgresFeedbackRecords } from './postgres-feedback-records.ts';
 import { PostgresPinRecords } from './postgres-pin-records.ts';
 import { PostgresReplayRecords } from './postgres-replay-records.ts';
-import { PostgresTriggerRecords } from './postgres-trigger-records.ts';
+import { claimStartedFire, PostgresTriggerRecords } from './postgres-trigger-records.ts';
 import { PostgresUserRecords } from './postgres-user-records.ts';
 
 const ACTIVE = "('queued', 'running')";
+
+/**
+ * A finished run past its cut-off ($1 succeeded and cancelled, $2 failed), without feedback (`r`
+ * names the runs row). Finished states are final, so a run this matches stays prunable.
+ */
+const prunable = (r: string) => `(
+  ((${r}.status IN ('succeeded', 'cancelled') AND ${r}.finished_at IS NOT NULL AND ${r}.finished_at < $1)
+    OR (${r}.status = 'failed' AND ${r}.finished_at IS NOT NULL AND ${r}.finished_at < $2))
+  AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.run_id = ${r}.id))`;
+
+/** The oldest prunable runs of the policy's flows ($3, else all but $4); a thread's turns only once all of them are. */
+const PRUNABLE_RUNS = `
+  SELECT r.id FROM runs r
+  WHERE ${prunable('r')}
+    AND ($3::text IS NULL OR r.flow_id = $3)
+    AND ($3::text IS NOT NULL OR NOT (r.flow_id = ANY($4::text[])))
+    AND (r.thread_id IS NULL OR NOT EXISTS (
+      SELECT 1 FROM runs t WHERE t.thread_id = r.thread_id AND NOT ${prunable('t')}))
+  ORDER BY r.finished_at, r.id COLLATE "C"
+  LIMIT $5
+  FOR UPDATE OF r SKIP LOCKED`;
 
 /**
  * Taken (for the rest of the transaction) by every commit that writes events, before anything
@@ -91,11 +113,11 @@ export class PostgresStore implements Store {
       // One statement numbers the version and locks the flow's row until commit, so concurrent
       // saves of one flow get consecutive versions.
       const flow = await sql.row(
-        `INSERT INTO flows (id, name, latest_version, created_at, updated_at) VALUES ($1, $2, 1, $3, $3)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, latest_version = flows.latest_version + 1,
-           updated_at = excluded.updated_at, deleted_at = NULL
+        `INSERT INTO flows (id, name, project, latest_version, created_at, updated_at) VALUES ($1, $2, $3, 1, $4, $4)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, project = excluded.project,
+           latest_version = flows.latest_version + 1, updated_at = excluded.updated_at, deleted_at = NULL
          RETURNING latest_version`,
-        [document.id, document.name, now],
+        [document.id, document.name, projectOf(document), now],
       );
       const version = flow!.latest_version as number;
       const stored: FlowDocument = { ...document, version };
@@ -225,6 +247,12 @@ export class PostgresStore implements Store {
     if (filter.flowId) where.push(`flow_id = ${param(filter.flowId)}`);
     if (filter.threadId) where.push(`thread_id = ${param(filter.threadId)}`);
     if (filter.startedByUser) where.push(`(started_by::jsonb) ->> 'userId' = ${param(filter.startedByUser)}`);
+    if (filter.visibleTo) {
+      const { projects, ownIn, userId } = filter.visibleTo;
+      where.push(
+        `(project = ANY(${param([...projects])}::text[]) OR (project = ANY(${param([...ownIn])}::text[]) AND (started_by::jsonb) ->> 'userId' = ${param(userId)}))`,
+      );
+    }
     if (filter.status) {
       const statuses = Array.isArray(filter.status) ? filter.status : [filter.status];
       where.push(`status = ANY(${param(statuses)}::text[])`);
@@ -340,6 +368,27 @@ export class PostgresStore implements Store {
     return (row?.thread_id as string | undefined) ?? null;
   }
 
+  async pruneRuns(policy: RunPrunePolicy): Promise<number> {
+    if (policy.limit <= 0) return 0;
+    return this.#db.transaction(async (sql) => {
+      // FOR UPDATE SKIP LOCKED: a run another server is writing or pruning right now waits for the next pass.
+      const ids = (
+        await sql.rows(PRUNABLE_RUNS, [
+          policy.finishedBefore,
+          policy.failedBefore,
+          policy.flowId ?? null,
+          [...(policy.excludeFlows ?? [])],
+          policy.limit,
+        ])
+      ).map((row) => row.id as string);
+      if (ids.length === 0) return 0;
+      for (const table of ['node_attempts', 'node_runs', 'run_events']) {
+        await sql.run(`DELETE FROM ${table} WHERE run_id = ANY($1::text[])`, [ids]);
+      }
+      return sql.run('DELETE FROM runs WHERE id = ANY($1::text[])', [ids]);
+    });
+  }
+
   async getNodeKey(runId: string, nodeId: string): Promise<string | null> {
     const row = await this.#db.row('SELECT node_key FROM node_runs WHERE run_id = $1 AND node_id = $2', [
       runId,
@@ -406,6 +455,11 @@ async function applyChange(sql: Sql, change: StoreChange): Promise<RunEvent | un
       );
       return { ...e, seq: row!.seq as number };
     }
+    case 'claimFire':
+      if (!(await claimStartedFire(sql, change.triggerId, change.fireAt, change.runId))) {
+        throw scheduleTickTaken(change.triggerId, change.fireAt);
+      }
+      return undefined;
   }
 }
 

@@ -3,12 +3,15 @@
 import { R1flowError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { triggerFromRow } from '../repository-row-mappers.ts';
-import type {
-  StoredTrigger,
-  TriggerCredential,
-  TriggerDraft,
-  TriggerFilter,
-  TriggerRecords,
+import {
+  SCHEDULE_FIRE_RETENTION_MS,
+  type ScheduleFire,
+  type ScheduleFireStatus,
+  type StoredTrigger,
+  type TriggerCredential,
+  type TriggerDraft,
+  type TriggerFilter,
+  type TriggerRecords,
 } from '../trigger-records.ts';
 import type { PostgresDatabase, Sql } from './postgres-database.ts';
 
@@ -73,7 +76,7 @@ export class PostgresTriggerRecords implements TriggerRecords {
           const credential = credentialFor(draft, previous);
           if (credential) await writeCredential(sql, id, credential);
         }
-        for (const gone of existing.values()) await sql.run('DELETE FROM triggers WHERE id = $1', [gone.id]);
+        for (const gone of existing.values()) await deleteTrigger(sql, gone.id);
       });
     } catch (error) {
       // The server checks paths before saving; this catches a concurrent save of another flow.
@@ -99,13 +102,77 @@ export class PostgresTriggerRecords implements TriggerRecords {
     );
   }
 
-  async recordFire(id: string, at: number): Promise<void> {
-    await this.#db.run('UPDATE triggers SET last_fire_at = $1 WHERE id = $2', [at, id]);
+  async recordMissedFire(triggerId: string, fireAt: number): Promise<boolean> {
+    return this.#db.transaction((sql) => insertFire(sql, triggerId, fireAt, 'missed', null));
+  }
+
+  async listFires(triggerId: string, options: { limit?: number } = {}): Promise<ScheduleFire[]> {
+    const rows = await this.#db.rows(
+      'SELECT * FROM schedule_fires WHERE trigger_id = $1 ORDER BY fire_at DESC LIMIT $2',
+      [triggerId, options.limit ?? 100],
+    );
+    return rows.map((row) => ({
+      triggerId: row.trigger_id as string,
+      fireAt: row.fire_at as number,
+      status: row.status as ScheduleFireStatus,
+      runId: (row.run_id as string | null) ?? null,
+      recordedAt: row.recorded_at as number,
+    }));
   }
 
   async removeFlow(flowId: string): Promise<number> {
-    return this.#db.run('DELETE FROM triggers WHERE flow_id = $1', [flowId]);
+    return this.#db.transaction(async (sql) => {
+      const ids = (await sql.rows('SELECT id FROM triggers WHERE flow_id = $1', [flowId])).map(
+        (row) => row.id as string,
+      );
+      for (const id of ids) await deleteTrigger(sql, id);
+      return ids.length;
+    });
   }
+}
+
+/**
+ * Claims a tick for the run being inserted, inside the store's commit transaction; false when the
+ * tick already has a row. A second server inserting the same tick waits on the first one's
+ * transaction and then finds the row. A won claim moves the trigger's `lastFireAt` forward.
+ */
+export async function claimStartedFire(
+  sql: Sql,
+  triggerId: string,
+  fireAt: number,
+  runId: string,
+): Promise<boolean> {
+  if (!(await insertFire(sql, triggerId, fireAt, 'started', runId))) return false;
+  await sql.run(
+    'UPDATE triggers SET last_fire_at = $1 WHERE id = $2 AND (last_fire_at IS NULL OR last_fire_at < $1)',
+    [fireAt, triggerId],
+  );
+  return true;
+}
+
+async function insertFire(
+  sql: Sql,
+  triggerId: string,
+  fireAt: number,
+  status: ScheduleFireStatus,
+  runId: string | null,
+): Promise<boolean> {
+  const inserted = await sql.run(
+    'INSERT INTO schedule_fires (trigger_id, fire_at, status, run_id, recorded_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (trigger_id, fire_at) DO NOTHING',
+    [triggerId, fireAt, status, runId, Date.now()],
+  );
+  if (inserted === 0) return false;
+  // Each claim keeps its own trigger's rows pruned: no sweeper, and at most a few rows per claim.
+  await sql.run('DELETE FROM schedule_fires WHERE trigger_id = $1 AND fire_at < $2', [
+    triggerId,
+    fireAt - SCHEDULE_FIRE_RETENTION_MS,
+  ]);
+  return true;
+}
+
+async function deleteTrigger(sql: Sql, triggerId: string): Promise<void> {
+  await sql.run('DELETE FROM schedule_fires WHERE trigger_id = $1', [triggerId]);
+  await sql.run('DELETE FROM triggers WHERE id = $1', [triggerId]);
 }
 
 async function writeCredential(sql: Sql, id: string, credential: TriggerCredential): Promise<boolean> {

@@ -13,7 +13,7 @@ export class PostgresUserRecords implements UserRecords {
     this.#db = db;
   }
 
-  async insert(user: Omit<StoredUser, 'disabledAt' | 'access'>): Promise<void> {
+  async insert(user: Omit<StoredUser, 'disabledAt' | 'access' | 'roleAccess'>): Promise<void> {
     await this.#db.transaction(async (sql) => {
       await sql.run('INSERT INTO users (id, name, password_hash, created_at) VALUES ($1, $2, $3, $4)', [
         user.id,
@@ -57,6 +57,14 @@ export class PostgresUserRecords implements UserRecords {
       case 'access':
         await this.#db.run('UPDATE users SET access = $1 WHERE id = $2', [toJson(change.access), id]);
         break;
+      case 'roleAccess':
+        return (
+          (await this.#db.run('UPDATE user_roles SET access = $1 WHERE user_id = $2 AND project = $3', [
+            toJson(change.access),
+            id,
+            change.project,
+          ])) > 0
+        );
     }
     return true;
   }
@@ -72,10 +80,10 @@ export class PostgresUserRecords implements UserRecords {
   async #withRoles(row: Row | undefined): Promise<StoredUser | null> {
     if (!row) return null;
     const roles = await this.#db.rows(
-      'SELECT project, role FROM user_roles WHERE user_id = $1 ORDER BY project COLLATE "C"',
+      'SELECT project, role, access FROM user_roles WHERE user_id = $1 ORDER BY project COLLATE "C"',
       [row.id],
     );
-    return userFromRow(row, roles as { project: string; role: Role }[]);
+    return userFromRow(row, roles);
   }
 }
 
