@@ -1,4 +1,4 @@
-// Converts the repositories' rows (flows, drafts, triggers, keys, users, connections, feedback,
+// Converts the repositories' rows (flows, drafts, triggers and their fires, keys, users, connections, feedback,
 // examples, audit entries, pins) to records. Both stores keep the same columns with the same
 // encodings (JSON as text, booleans as 0/1), so their rows map the same way.
 import type { RunAccess } from '../actor.ts';
@@ -19,7 +19,7 @@ import type { FeedbackRating, ReviewState, StoredExample, StoredFeedback } from 
 import type { PinRecord } from './pin-records.ts';
 import type { FlowSummary, FlowVersion } from './records.ts';
 import { fromJson, type Row } from './row-mappers.ts';
-import type { StoredTrigger, TriggerNodeKind } from './trigger-records.ts';
+import type { ScheduleFire, ScheduleFireStatus, StoredTrigger, TriggerNodeKind } from './trigger-records.ts';
 import type { Role, StoredUser } from './user-records.ts';
 
 export function flowFromRow(row: Row): FlowSummary {
@@ -79,6 +79,16 @@ export function triggerFromRow(row: Row): StoredTrigger {
     lastFireAt: (row.last_fire_at as number | null) ?? null,
     createdAt: row.created_at as number,
     updatedAt: row.updated_at as number,
+  };
+}
+
+export function scheduleFireFromRow(row: Row): ScheduleFire {
+  return {
+    triggerId: row.trigger_id as string,
+    fireAt: row.fire_at as number,
+    status: row.status as ScheduleFireStatus,
+    runId: (row.run_id as string | null) ?? null,
+    recordedAt: row.recorded_at as number,
   };
 }
 

@@ -11,6 +11,7 @@ import type { ExampleRecords, FeedbackRecords } from './feedback-records.ts';
 import { runLeaseLost, runsToFence } from './fencing.ts';
 import { openStoreDatabase } from './open-database.ts';
 import type { PinRecords } from './pin-records.ts';
+import { prunableRunsSql } from './prunable-runs-sql.ts';
 import type {
   FlowSummary,
   FlowVersion,
@@ -50,25 +51,14 @@ import type { UserRecords } from './user-records.ts';
 
 const ACTIVE = "('queued', 'running')";
 
-/**
- * A finished run past its cut-off, without feedback (`r` names the runs row). Finished states are
- * final, so a run this matches cannot become active again before it is deleted.
- */
-const prunable = (r: string) => `(
-  ((${r}.status IN ('succeeded', 'cancelled') AND ${r}.finished_at IS NOT NULL AND ${r}.finished_at < @finishedBefore)
-    OR (${r}.status = 'failed' AND ${r}.finished_at IS NOT NULL AND ${r}.finished_at < @failedBefore))
-  AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.run_id = ${r}.id))`;
-
-/** The oldest prunable runs of the policy's flows; a thread's turns only once all of them are. */
-const PRUNABLE_RUNS = `
-  SELECT r.id FROM runs r
-  WHERE ${prunable('r')}
-    AND (@flowId IS NULL OR r.flow_id = @flowId)
-    AND (@flowId IS NOT NULL OR r.flow_id NOT IN (SELECT value FROM json_each(@excludeFlows)))
-    AND (r.thread_id IS NULL OR NOT EXISTS (
-      SELECT 1 FROM runs t WHERE t.thread_id = r.thread_id AND NOT ${prunable('t')}))
-  ORDER BY r.finished_at, r.id
-  LIMIT @limit`;
+/** The retention query with SQLite's named parameters. */
+const PRUNABLE_RUNS = prunableRunsSql({
+  finishedBefore: '@finishedBefore',
+  failedBefore: '@failedBefore',
+  flowId: '@flowId',
+  flowNotExcluded: 'r.flow_id NOT IN (SELECT value FROM json_each(@excludeFlows))',
+  limit: '@limit',
+});
 
 export class SqliteStore implements Store {
   readonly path: string;

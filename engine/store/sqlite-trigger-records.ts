@@ -3,7 +3,7 @@
 import type { Database, Statement } from 'better-sqlite3';
 import { R1flowError } from '../errors.ts';
 import { newId } from '../ids.ts';
-import { triggerFromRow } from './repository-row-mappers.ts';
+import { scheduleFireFromRow, triggerFromRow } from './repository-row-mappers.ts';
 import type { Row } from './row-mappers.ts';
 import {
   SCHEDULE_FIRE_RETENTION_MS,
@@ -144,13 +144,7 @@ export class SqliteTriggerRecords implements TriggerRecords {
     const rows = this.#sql(
       'SELECT * FROM schedule_fires WHERE trigger_id = ? ORDER BY fire_at DESC LIMIT ?',
     ).all(triggerId, options.limit ?? 100) as Row[];
-    return rows.map((row) => ({
-      triggerId: row.trigger_id as string,
-      fireAt: row.fire_at as number,
-      status: row.status as ScheduleFireStatus,
-      runId: (row.run_id as string | null) ?? null,
-      recordedAt: row.recorded_at as number,
-    }));
+    return rows.map(scheduleFireFromRow);
   }
 
   async removeFlow(flowId: string): Promise<number> {

@@ -11,6 +11,7 @@ import type { DraftRecords } from '../draft-records.ts';
 import type { ExampleRecords, FeedbackRecords } from '../feedback-records.ts';
 import { runLeaseLost, runsToFence } from '../fencing.ts';
 import type { PinRecords } from '../pin-records.ts';
+import { prunableRunsSql } from '../prunable-runs-sql.ts';
 import type {
   FlowSummary,
   FlowVersion,
@@ -51,25 +52,18 @@ import { PostgresUserRecords } from './postgres-user-records.ts';
 const ACTIVE = "('queued', 'running')";
 
 /**
- * A finished run past its cut-off ($1 succeeded and cancelled, $2 failed), without feedback (`r`
- * names the runs row). Finished states are final, so a run this matches stays prunable.
+ * The retention query with positional parameters. SKIP LOCKED: a run another server is writing or
+ * pruning right now waits for the next pass.
  */
-const prunable = (r: string) => `(
-  ((${r}.status IN ('succeeded', 'cancelled') AND ${r}.finished_at IS NOT NULL AND ${r}.finished_at < $1)
-    OR (${r}.status = 'failed' AND ${r}.finished_at IS NOT NULL AND ${r}.finished_at < $2))
-  AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.run_id = ${r}.id))`;
-
-/** The oldest prunable runs of the policy's flows ($3, else all but $4); a thread's turns only once all of them are. */
-const PRUNABLE_RUNS = `
-  SELECT r.id FROM runs r
-  WHERE ${prunable('r')}
-    AND ($3::text IS NULL OR r.flow_id = $3)
-    AND ($3::text IS NOT NULL OR NOT (r.flow_id = ANY($4::text[])))
-    AND (r.thread_id IS NULL OR NOT EXISTS (
-      SELECT 1 FROM runs t WHERE t.thread_id = r.thread_id AND NOT ${prunable('t')}))
-  ORDER BY r.finished_at, r.id COLLATE "C"
-  LIMIT $5
-  FOR UPDATE OF r SKIP LOCKED`;
+const PRUNABLE_RUNS = prunableRunsSql({
+  finishedBefore: '$1',
+  failedBefore: '$2',
+  flowId: '$3::text',
+  flowNotExcluded: 'NOT (r.flow_id = ANY($4::text[]))',
+  limit: '$5',
+  idOrder: 'COLLATE "C"',
+  lock: 'FOR UPDATE OF r SKIP LOCKED',
+});
 
 /**
  * Taken (for the rest of the transaction) by every commit that writes events, before anything
@@ -371,7 +365,6 @@ export class PostgresStore implements Store {
   async pruneRuns(policy: RunPrunePolicy): Promise<number> {
     if (policy.limit <= 0) return 0;
     return this.#db.transaction(async (sql) => {
-      // FOR UPDATE SKIP LOCKED: a run another server is writing or pruning right now waits for the next pass.
       const ids = (
         await sql.rows(PRUNABLE_RUNS, [
           policy.finishedBefore,

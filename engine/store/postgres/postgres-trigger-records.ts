@@ -2,7 +2,7 @@
 // transaction, so two servers publishing one flow at once apply their syncs one after the other.
 import { R1flowError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
-import { triggerFromRow } from '../repository-row-mappers.ts';
+import { scheduleFireFromRow, triggerFromRow } from '../repository-row-mappers.ts';
 import {
   SCHEDULE_FIRE_RETENTION_MS,
   type ScheduleFire,
@@ -111,13 +111,7 @@ export class PostgresTriggerRecords implements TriggerRecords {
       'SELECT * FROM schedule_fires WHERE trigger_id = $1 ORDER BY fire_at DESC LIMIT $2',
       [triggerId, options.limit ?? 100],
     );
-    return rows.map((row) => ({
-      triggerId: row.trigger_id as string,
-      fireAt: row.fire_at as number,
-      status: row.status as ScheduleFireStatus,
-      runId: (row.run_id as string | null) ?? null,
-      recordedAt: row.recorded_at as number,
-    }));
+    return rows.map(scheduleFireFromRow);
   }
 
   async removeFlow(flowId: string): Promise<number> {
