@@ -89,7 +89,8 @@ describe('r1flow vote', () => {
       'WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r',
       'SELECT * FROM nowhere',
     ]);
-    const result = await vote(file, '--timeout-ms', '300');
+    // Long enough that the two quick refusals answer in time on a loaded machine.
+    const result = await vote(file, '--timeout-ms', '1500');
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout) as { rejected: { status: string; error: { code: string } }[] };
     expect(summary).toMatchObject({ index: -1, sql: null, votes: 0, valid: 0 });
