@@ -3,11 +3,11 @@
 // caller's address has not failed too often, body size, authentication (on the raw bytes), replay
 // (an HMAC signature is accepted once), the hook's rate, JSON, the body against the trigger's
 // fields. The hook's rate is spent only by callers that proved themselves, so strangers cannot
-// lock out the valid one. Both limits are `context.rateLimits`: in queue mode kept in Redis, so every
-// server behind a load balancer spends one budget. Any failure answers 4xx and creates no run. An Idempotency-Key repeat
-// with the same body returns the same run; with another body it is refused (422). A follow-up
-// names its thread (X-R1flow-Thread-Id) or the run it follows (X-R1flow-Follow-Up-Of) in a header,
-// since the body is the run input.
+// lock out the valid one. Both limits are `context.rateLimits`: in queue mode kept in Redis, so
+// every server behind a load balancer spends one budget. Any failure answers 4xx and creates no
+// run. An Idempotency-Key repeat with the same body returns the same run; with another body it is
+// refused (422). A follow-up names its thread (X-R1flow-Thread-Id) or the run it follows
+// (X-R1flow-Follow-Up-Of) in a header, since the body is the run input.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isR1flowError, R1flowError } from '../../../engine/errors.ts';
