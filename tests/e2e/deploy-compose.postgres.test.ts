@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDemoWarehouse } from '../../server/demo/build-warehouse.ts';
 import { makeTempDir } from '../nodes/schema/spider-files.ts';
+import { signedHeaders } from '../security/signed-call.ts';
 import { REPO_ROOT, runCli, startCli, waitFor } from '../support/cli.ts';
+import { flowOf } from '../support/engine-harness.ts';
 import { type PostgresServer, startPostgresServer } from '../support/postgres-server.ts';
 import { freePort, type RedisServer, startRedisServer } from '../support/redis-server.ts';
 
@@ -94,6 +96,7 @@ describe('the compose services, started by hand', () => {
   const processes: { name: string; child: ReturnType<typeof startCli>['child']; output: () => string }[] = [];
   const urls: Record<string, string> = {};
   let env: Record<string, string>;
+  let key: string;
 
   function start(service: string, command: string[], ports: Record<string, number>): void {
     const args = command.map((arg) => {
@@ -138,6 +141,13 @@ describe('the compose services, started by hand', () => {
     start('llm-worker', commands.get('llm-worker')!, ports);
     start('sql-worker', commands.get('sql-worker')!, ports);
     await waitFor(async () => (await health(urls['server-2']!))?.ok === true, 60_000, 'server-2');
+    // As deploy/README.md says: `r1flow keys create` on the shared store (R1FLOW_STORE).
+    const created = await runCli(['keys', 'create', '--user', 'admin', '--name', 'deploy-test'], {
+      ...env,
+      R1FLOW_STORE: postgres.urlFor('r1flow'),
+    });
+    if (created.code !== 0) throw new Error(`keys create failed: ${created.stderr}`);
+    key = created.stdout.trim();
   }, 180_000);
 
   afterAll(async () => {
@@ -165,12 +175,6 @@ describe('the compose services, started by hand', () => {
     for (const { name, child, output } of processes) {
       expect(child.exitCode, `${name} exited:\n${output()}`).toBeNull();
     }
-    const created = await runCli(['keys', 'create', '--user', 'admin', '--name', 'deploy-test'], {
-      ...env,
-      R1FLOW_STORE: postgres.urlFor('r1flow'),
-    });
-    expect(created.code, created.stderr).toBe(0);
-    const key = created.stdout.trim();
     const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
     const started = await fetch(`${urls['server-2']}/api/flows/nl2sql/runs`, {
       method: 'POST',
@@ -192,4 +196,31 @@ describe('the compose services, started by hand', () => {
     expect(run?.status, JSON.stringify(run)).toBe('succeeded');
     expect(JSON.stringify(run?.output)).toMatch(/SELECT COUNT\(\*\) FROM customers/i);
   }, 120_000);
+
+  it("two `start --redis` servers spend one webhook's rate together", async () => {
+    const flow = flowOf(
+      { hook: ['trigger.webhook', { path: 'deploy-rate', rateLimitPerMinute: 3 }], out: ['output.answer'] },
+      ['hook.payload->out.value'],
+      'deploy-rate',
+    );
+    const saved = await fetch(`${urls['server-1']}/api/flows`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(flow),
+    });
+    expect(saved.status).toBe(201);
+    const secret = ((await saved.json()) as { newSecrets: { secret: string }[] }).newSecrets[0]!.secret;
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const body = JSON.stringify({ call: i });
+      const server = urls[i % 2 === 0 ? 'server-1' : 'server-2'];
+      const response = await fetch(`${server}/hooks/deploy-rate`, {
+        method: 'POST',
+        headers: signedHeaders(secret, body),
+        body,
+      });
+      statuses.push(response.status);
+    }
+    expect(statuses).toEqual([202, 202, 202, 429, 429]);
+  });
 });
