@@ -3,8 +3,9 @@
 // 127.0.0.1), `r1flow sim-llm` (the file's no-GPU alternative to vLLM), two `r1flow start` servers
 // on one store and Redis, an llm worker and a sql,io,cpu worker. Only addresses and ports are
 // rewritten (service names to 127.0.0.1, container ports to free ones). A demo question started
-// on one server then runs to the right answer through both workers and is read on the other, and
-// every R1FLOW_* name the deploy files set is one r1flow reads.
+// on one server then runs to the right answer through both workers and is read on the other, one
+// webhook's rate is spent together by both servers (Redis), and every R1FLOW_* name the deploy
+// files set is one r1flow reads.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
