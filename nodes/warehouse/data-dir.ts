@@ -10,9 +10,9 @@
 // even inside the directory.
 import { existsSync, lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { R1flowError } from '../../engine/errors.ts';
 import type { Lookup } from '../../engine/host-settings.ts';
+import { packagePath } from '../../engine/package-root.ts';
 import { WAREHOUSE_DIR_ENV, WAREHOUSE_ENV } from './resolve-warehouse.ts';
 
 /** Setting naming the directory flow params may use. */
@@ -20,7 +20,8 @@ export const DATA_DIR_ENV = 'R1FLOW_DATA_DIR';
 /** Setting with the store's path (the runtime adds it): never a warehouse, and the default data dir's anchor. */
 export const STORE_PATH_ENV = 'R1FLOW_STORE_PATH';
 
-const EXAMPLES_DIR = fileURLToPath(new URL('../../examples/', import.meta.url));
+// From the package root: relative to this module it would be dist/examples/ in the build.
+const EXAMPLES_DIR = packagePath('examples/');
 const STORE_COMPANIONS = ['', '-wal', '-shm', '-journal'];
 const SECRET_KEY_FILE = 'secret.key';
 

@@ -10,6 +10,8 @@ import type { ReplayGuard } from '../auth/replay-guard.ts';
 import { UserDirectory } from '../auth/users.ts';
 import { type RunRetention, runRetentionFrom, startRunRetention } from '../retention/run-retention.ts';
 import type { Runtime } from '../runtime/local-runtime.ts';
+import { RateLimiter } from '../triggers/rate-limiter.ts';
+import type { RateLimits } from '../triggers/rate-limits.ts';
 import {
   type ScheduleDriver,
   ScheduleRunner,
@@ -55,6 +57,8 @@ export interface CreateServerOptions extends ServerOptions {
   scheduleDriver?: (options: ScheduleRunnerOptions) => ScheduleDriver;
   /** Where accepted webhook signatures are remembered; the store unless given (queue mode: Redis). */
   replayGuard?: ReplayGuard;
+  /** Where webhook rate limits are counted; this process unless given (queue mode: Redis). */
+  rateLimits?: RateLimits;
   /**
    * Proxies whose X-Forwarded-For/-Proto are believed (fastify's trustProxy: true, or addresses and
    * CIDRs); `R1FLOW_TRUST_PROXY` when not given. Off by default: the socket's address counts.
@@ -105,6 +109,7 @@ export function createServer(options: CreateServerOptions): R1flowServer {
   };
   const schedules = options.scheduleDriver?.(scheduleOptions) ?? new ScheduleRunner(scheduleOptions);
   const replayGuard: ReplayGuard = options.replayGuard ?? runtime.store.replays;
+  const rateLimits: RateLimits = options.rateLimits ?? new RateLimiter();
   const context: ServerContext = {
     runtime,
     apiKeys: new ApiKeys(runtime.store.apiKeys),
@@ -112,6 +117,7 @@ export function createServer(options: CreateServerOptions): R1flowServer {
     audit: new AuditTrail(runtime.store.audit),
     triggers,
     replayGuard,
+    rateLimits,
     serverKey: options.serverKey,
     options: {
       requireKey: options.requireKey,
@@ -183,6 +189,7 @@ export function createServer(options: CreateServerOptions): R1flowServer {
       runRetention.stop();
       await app.close();
       await replayGuard.close?.();
+      await rateLimits.close?.();
     },
   };
 }

@@ -6,6 +6,7 @@ import type { ApiKeys } from '../auth/api-keys.ts';
 import type { ReplayGuard } from '../auth/replay-guard.ts';
 import type { UserDirectory } from '../auth/users.ts';
 import type { Runtime } from '../runtime/local-runtime.ts';
+import type { RateLimits } from '../triggers/rate-limits.ts';
 import type { TriggerStore } from '../triggers/trigger-store.ts';
 
 export interface ServerOptions {
@@ -35,6 +36,8 @@ export interface ServerContext {
   triggers: TriggerStore;
   /** Accepted webhook signatures, refused when sent again inside the replay window. */
   replayGuard: ReplayGuard;
+  /** Webhook rate limits: this process's buckets, or Redis's in queue mode (shared by all servers). */
+  rateLimits: RateLimits;
   serverKey: Buffer;
   options: ServerOptions;
   /** Called after a flow's triggers changed (saved, deleted, enabled): schedules re-arm. */

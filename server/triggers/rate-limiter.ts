@@ -1,6 +1,6 @@
-// A token bucket per key: `perMinute` requests a minute on average, bursts up to the same number.
-// Used for each webhook's call rate (after the caller proved itself) and for failed attempts per
-// client address (so a stranger's bad requests never spend a valid caller's budget).
+// A token bucket per key in this process: `perMinute` requests a minute on average, bursts up to the
+// same number. Webhooks use it (through RateLimits) without Redis; sign-ins always, per server.
+import type { RateLimits } from './rate-limits.ts';
 
 /** Buckets kept before full (idle) ones are dropped; a full bucket is the same as none. */
 const MAX_BUCKETS = 10_000;
@@ -11,7 +11,7 @@ interface Bucket {
   perMinute: number;
 }
 
-export class RateLimiter {
+export class RateLimiter implements RateLimits {
   readonly #buckets = new Map<string, Bucket>();
 
   /** Takes a token; returns 0 when allowed, else the seconds until one is free. */

@@ -13,6 +13,7 @@ import {
 } from '../../server/http/create-server.ts';
 import { createRuntime, type Runtime } from '../../server/runtime/local-runtime.ts';
 import type { Clock } from '../../server/triggers/clock.ts';
+import type { RateLimits } from '../../server/triggers/rate-limits.ts';
 import { ScheduleRunner } from '../../server/triggers/schedule-runner.ts';
 import { TEST_PLUGINS } from './cli.ts';
 
@@ -40,6 +41,8 @@ export async function startTestServer(
     publicUrl?: string;
     trustProxy?: boolean | string;
     replayGuard?: ReplayGuard;
+    /** Webhook rate limits (e.g. Redis's, shared by two harnesses); this process's unless given. */
+    rateLimits?: RateLimits;
     /** Schedules fire on this clock instead of the wall clock. */
     scheduleClock?: Clock;
     /** What fires schedules (e.g. BullMQ job schedulers); in-process timers unless given. */
@@ -67,6 +70,7 @@ export async function startTestServer(
     trustProxy: options.trustProxy ?? false,
     ...(options.editorDir ? { editorDir: options.editorDir } : {}),
     ...(options.replayGuard ? { replayGuard: options.replayGuard } : {}),
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
     ...(clock ? { scheduleDriver: (o) => new ScheduleRunner({ ...o, clock }) } : {}),
     ...(options.scheduleDriver ? { scheduleDriver: options.scheduleDriver } : {}),
   });

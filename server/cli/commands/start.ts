@@ -30,6 +30,7 @@ import {
 } from '../../retention/run-retention.ts';
 import { createRuntime, type Runtime } from '../../runtime/local-runtime.ts';
 import { BullmqScheduleRunner } from '../../triggers/bullmq-schedule-runner.ts';
+import { RedisRateLimits } from '../../triggers/redis-rate-limits.ts';
 import { syncAllTriggers } from '../../triggers/sync-all-triggers.ts';
 import { defineCommand } from '../command.ts';
 import {
@@ -143,6 +144,7 @@ export default defineCommand({
             health: () => queueHealth(queue, redisUrl),
             scheduleDriver: (options) => new BullmqScheduleRunner({ ...options, redisUrl }),
             replayGuard: new RedisReplayGuard(redisUrl, logger),
+            rateLimits: new RedisRateLimits(redisUrl, logger),
           }
         : {}),
     });

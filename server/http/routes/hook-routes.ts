@@ -3,16 +3,16 @@
 // caller's address has not failed too often, body size, authentication (on the raw bytes), replay
 // (an HMAC signature is accepted once), the hook's rate, JSON, the body against the trigger's
 // fields. The hook's rate is spent only by callers that proved themselves, so strangers cannot
-// lock out the valid one. Any failure answers 4xx and creates no run. An Idempotency-Key repeat
-// with the same body returns the same run; with another body it is refused (422). A follow-up
-// names its thread (X-R1flow-Thread-Id) or the run it follows (X-R1flow-Follow-Up-Of) in a header,
-// since the body is the run input.
+// lock out the valid one. Both limits are `context.rateLimits`: in queue mode kept in Redis, so
+// every server behind a load balancer spends one budget. Any failure answers 4xx and creates no
+// run. An Idempotency-Key repeat with the same body returns the same run; with another body it is
+// refused (422). A follow-up names its thread (X-R1flow-Thread-Id) or the run it follows
+// (X-R1flow-Follow-Up-Of) in a header, since the body is the run input.
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isR1flowError, R1flowError } from '../../../engine/errors.ts';
 import { parseJsonText } from '../../../engine/json-source.ts';
 import type { ThreadRequest } from '../../../engine/scheduler/join-thread.ts';
-import { RateLimiter } from '../../triggers/rate-limiter.ts';
 import { verifyWebhook } from '../../triggers/verify-webhook.ts';
 import type { ServerContext } from '../server-context.ts';
 
@@ -21,9 +21,8 @@ const GLOBAL_BODY_LIMIT = 10 * 1024 * 1024;
 export const WEBHOOK_FAILURES_PER_MINUTE = 30;
 
 export function registerHookRoutes(app: FastifyInstance, context: ServerContext): void {
-  const limiter = new RateLimiter();
-  const failures = new RateLimiter();
   const { orchestrator, store } = context.runtime;
+  const { rateLimits } = context;
 
   app.register(async (scope) => {
     // Raw bytes: the signature covers the body exactly as sent.
@@ -48,7 +47,7 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
       }
       if (!trigger.enabled)
         throw new R1flowError('NOT_FOUND', `the webhook at /hooks/${path} is switched off`);
-      const failedWait = failures.wait(request.ip, WEBHOOK_FAILURES_PER_MINUTE);
+      const failedWait = await rateLimits.wait(failuresKey(request.ip), WEBHOOK_FAILURES_PER_MINUTE);
       if (failedWait > 0) {
         throw rateLimited(reply, failedWait, 'too many failed webhook calls from this address');
       }
@@ -65,7 +64,7 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
       try {
         signed = await verifyWebhook(context.triggers, trigger, request.headers, body);
       } catch (error) {
-        if (isR1flowError(error)) failures.take(request.ip, WEBHOOK_FAILURES_PER_MINUTE);
+        if (isR1flowError(error)) await rateLimits.take(failuresKey(request.ip), WEBHOOK_FAILURES_PER_MINUTE);
         throw error;
       }
       if (signed) {
@@ -78,7 +77,7 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
           );
         }
       }
-      const retryAfter = limiter.take(trigger.id, trigger.config.rateLimitPerMinute);
+      const retryAfter = await rateLimits.take(`hook:${trigger.id}`, trigger.config.rateLimitPerMinute);
       if (retryAfter > 0) {
         throw rateLimited(
           reply,
@@ -141,6 +140,11 @@ export function registerHookRoutes(app: FastifyInstance, context: ServerContext)
       return reply.status(202).send({ runId: run.id, status: run.status, ...links });
     });
   });
+}
+
+/** Failed attempts are counted per client address over all hooks, apart from the hooks' own rates. */
+function failuresKey(address: string): string {
+  return `hook-failures:${address}`;
 }
 
 const THREAD_HEADERS = { threadId: 'x-r1flow-thread-id', followUpOf: 'x-r1flow-follow-up-of' } as const;
