@@ -13,16 +13,17 @@ import { type SqlAuditRecord, sqlAuditDraft } from '../sql-audit.ts';
 import { auditActorOf } from '../store/audit-records.ts';
 import type { NodeRunRecord, RunEvent, RunRecord, RunTrigger } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
+import { retryThroughOutage } from '../store/store-outage.ts';
 import type { JobProgress, JobResult, NodeJob, Transport } from '../transport.ts';
 import type { ActiveRun } from './active-run.ts';
 import { activeRunFromStored } from './active-run.ts';
 import { advanceRun, applyResult, endRun, redispatchNode } from './advance-run.ts';
 import type { RunCommitFailure } from './commit-tick.ts';
-import { commitTick } from './commit-tick.ts';
 import { ErrorFlows } from './error-flows.ts';
 import { checkNoCallerHistory, joinThread, type ThreadRequest } from './join-thread.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import { newRunRows } from './new-run.ts';
+import { commitThroughOutage } from './outage-commit.ts';
 import { hasExpressions, resolveJobParams } from './resolve-job-params.ts';
 import { resolveStoredFlow } from './resolve-stored-flow.ts';
 import { claimOrphans, FlowVersions, loadForResume, markInFlight } from './resume-runs.ts';
@@ -128,6 +129,8 @@ export class Orchestrator {
   readonly #versions: FlowVersions;
   readonly #errorFlows: ErrorFlows | null;
   #closed = false;
+  /** The STORE_UNAVAILABLE error while a tick waits for the store to answer again; null otherwise. */
+  #outage: unknown = null;
 
   constructor(options: OrchestratorOptions) {
     this.#store = options.store;
@@ -179,20 +182,27 @@ export class Orchestrator {
   /** Appends the statements of one job's result, as done by whoever started its run. */
   #appendAudit(records: readonly SqlAuditRecord[]): void {
     const runId = records[0]!.runId;
-    this.#store
-      .getRun(runId)
-      .then((stored) => {
+    // Statements that ran against a warehouse stay audited across a store outage: written once it answers.
+    retryThroughOutage(
+      async () => {
+        const stored = await this.#store.getRun(runId);
         const startedBy = stored?.run.startedBy ?? null;
         const actor = startedBy && auditActorOf(startedBy);
-        return this.#store.audit.append(records.map((record) => sqlAuditDraft(record, actor)));
-      })
-      .catch((error: Error) =>
-        this.#logger.error('writing the SQL audit log failed', {
-          error: error.message,
-          runId,
-          statements: records.length,
-        }),
-      );
+        await this.#store.audit.append(records.map((record) => sqlAuditDraft(record, actor)));
+      },
+      {
+        logger: this.#logger,
+        what: 'writing the SQL audit log',
+        facts: { runId },
+        stopped: () => this.#closed,
+      },
+    ).catch((error: Error) =>
+      this.#logger.error('writing the SQL audit log failed', {
+        error: error.message,
+        runId,
+        statements: records.length,
+      }),
+    );
   }
 
   /** Takes over runs whose owner is gone, then keeps leases fresh. */
@@ -236,6 +246,8 @@ export class Orchestrator {
   }
 
   async #startRun(request: StartRunRequest): Promise<RunRecord> {
+    // While a tick waits out an outage, a new run would wait with it; its caller hears now instead.
+    if (this.#outage !== null) throw this.#outage;
     const source = request.rerun ? await this.#store.getRun(request.rerun.runId) : null;
     if (request.rerun && !source)
       throw new R1flowError('RUN_NOT_FOUND', `no run "${request.rerun.runId}" to re-run`);
@@ -395,13 +407,27 @@ export class Orchestrator {
       }
     }
     for (const run of touched) advanceRun(run, tick);
-    const { events, failed, lost } = await commitTick(this.#store, this.owner, tick.allChanges());
+    const { events, failed, lost, refused, abandoned, outage } = await commitThroughOutage(
+      tick.allChanges(),
+      {
+        store: this.#store,
+        owner: this.owner,
+        logger: this.#logger,
+        stopped: () => this.#closed,
+        onHold: (error) => {
+          this.#outage = error;
+        },
+      },
+    );
     // Runs whose changes are not in the store must not dispatch, retry or report anything from this tick.
-    const unstored = new Set([...lost, ...failed.map((f) => f.runId)]);
+    const unreached = new Set([...refused, ...abandoned]);
+    const unstored = new Set([...lost, ...unreached, ...failed.map((f) => f.runId)]);
     this.#dropLost(lost);
+    for (const runId of unreached) this.#forget(runId);
     for (const { runId, done } of adopted) {
       if (lost.includes(runId))
         done(new R1flowError('RUN_LEASE_LOST', `another process took over run ${runId}`));
+      else if (unreached.has(runId)) done(outage);
       else if (!unstored.has(runId)) done();
     }
     this.#emit(events);
