@@ -26,8 +26,11 @@ export interface OutageCommitOptions {
   logger: Logger;
   /** True once waiting is pointless (the orchestrator is closing). */
   stopped: () => boolean;
-  /** Hears the outage when the tick starts holding, and null when it stops (committed or abandoned). */
-  onHold: (outage: unknown) => void;
+  /**
+   * Hears the outage and the refused new runs as soon as it is met (their callers need not wait
+   * for the store), and null once the held changes are committed or abandoned.
+   */
+  onHold: (outage: unknown, refused: readonly string[]) => void;
 }
 
 export async function commitThroughOutage(
@@ -48,13 +51,13 @@ export async function commitThroughOutage(
   result.refused = newRunIds(first.unreached);
   const refused = new Set(result.refused);
   const pending = first.unreached.filter((change) => !refused.has(changeRunId(change)));
-  if (pending.length === 0) return result;
+  options.onHold(first.outage, result.refused);
   const since = Date.now();
-  options.onHold(first.outage);
   try {
+    if (pending.length === 0) return result;
     await retryUntilStored(pending, result, options);
   } finally {
-    options.onHold(null);
+    options.onHold(null, []);
   }
   if (result.abandoned.length === 0)
     logger.info('the store answers again; the held tick is committed', { waitedMs: Date.now() - since });

@@ -9,9 +9,12 @@ export function isStoreUnavailable(error: unknown): boolean {
   return isR1flowError(error) && error.code === 'STORE_UNAVAILABLE';
 }
 
-/** First and longest wait between tries: short enough to resume soon after a restart of a few seconds. */
+/**
+ * First and longest wait between tries. A try against a server that is down is one refused
+ * connection, so the cap is kept short: work resumes within a second of the store coming back.
+ */
 const FIRST_DELAY_MS = 100;
-const MAX_DELAY_MS = 2000;
+const MAX_DELAY_MS = 1000;
 
 /** Milliseconds before try number `retry` (1 for the first retry): doubling, capped. */
 export function outageDelayMs(retry: number): number {
