@@ -1,11 +1,14 @@
 // Commits a tick's changes. Normally one transaction for all runs (group commit). When it fails,
 // each run's changes are committed on their own, so one poison run (an output the store cannot
 // encode, a run another process took over) cannot take down the other runs of the same tick.
+// A store that cannot be reached is no run's fault: those changes come back unapplied, to be
+// committed again once it answers (outage-commit.ts).
 import type { R1flowError } from '../errors.ts';
 import { isR1flowError } from '../errors.ts';
 import type { RunEvent, StoreChange } from '../store/records.ts';
 import { changeRunId } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
+import { isStoreUnavailable } from '../store/store-outage.ts';
 
 export interface RunCommitFailure {
   runId: string;
@@ -20,6 +23,10 @@ export interface TickCommit {
   failed: RunCommitFailure[];
   /** Runs another process owns now (fenced out): nothing of theirs was written. */
   lost: string[];
+  /** Changes not written because the store could not be reached (none: an empty list). */
+  unreached: StoreChange[];
+  /** The STORE_UNAVAILABLE error behind `unreached`. */
+  outage?: unknown;
 }
 
 export async function commitTick(
@@ -28,11 +35,13 @@ export async function commitTick(
   changes: readonly StoreChange[],
 ): Promise<TickCommit> {
   try {
-    return { events: await store.commit(changes, { owner }), failed: [], lost: [] };
+    return { events: await store.commit(changes, { owner }), failed: [], lost: [], unreached: [] };
   } catch (error) {
-    if (new Set(changes.map(changeRunId)).size <= 1) return oneRunFailed(changes, error);
+    // Committing run by run would only meet the same outage once per run.
+    if (isStoreUnavailable(error) || new Set(changes.map(changeRunId)).size <= 1)
+      return oneRunFailed(changes, error);
   }
-  const result: TickCommit = { events: [], failed: [], lost: [] };
+  const result: TickCommit = { events: [], failed: [], lost: [], unreached: [] };
   for (const [, runChanges] of groupByRun(changes)) {
     try {
       result.events.push(...(await store.commit(runChanges, { owner })));
@@ -40,15 +49,19 @@ export async function commitTick(
       const single = oneRunFailed(runChanges, error);
       result.failed.push(...single.failed);
       result.lost.push(...single.lost);
+      result.unreached.push(...single.unreached);
+      result.outage ??= single.outage;
     }
   }
   return result;
 }
 
 function oneRunFailed(changes: readonly StoreChange[], error: unknown): TickCommit {
-  if (isLeaseLost(error)) return { events: [], failed: [], lost: leaseLostRunIds(error) };
+  const none: TickCommit = { events: [], failed: [], lost: [], unreached: [] };
+  if (isStoreUnavailable(error)) return { ...none, unreached: [...changes], outage: error };
+  if (isLeaseLost(error)) return { ...none, lost: leaseLostRunIds(error) };
   const runId = changes[0] ? changeRunId(changes[0]) : '';
-  return { events: [], failed: runId ? [{ runId, changes: [...changes], error }] : [], lost: [] };
+  return { ...none, failed: runId ? [{ runId, changes: [...changes], error }] : [] };
 }
 
 function isLeaseLost(error: unknown): error is R1flowError {

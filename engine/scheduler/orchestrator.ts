@@ -13,16 +13,17 @@ import { type SqlAuditRecord, sqlAuditDraft } from '../sql-audit.ts';
 import { auditActorOf } from '../store/audit-records.ts';
 import type { NodeRunRecord, RunEvent, RunRecord, RunTrigger } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
+import { retryThroughOutage } from '../store/store-outage.ts';
 import type { JobProgress, JobResult, NodeJob, Transport } from '../transport.ts';
 import type { ActiveRun } from './active-run.ts';
 import { activeRunFromStored } from './active-run.ts';
 import { advanceRun, applyResult, endRun, redispatchNode } from './advance-run.ts';
 import type { RunCommitFailure } from './commit-tick.ts';
-import { commitTick } from './commit-tick.ts';
 import { ErrorFlows } from './error-flows.ts';
 import { checkNoCallerHistory, joinThread, type ThreadRequest } from './join-thread.ts';
 import { LeaseKeeper } from './lease-keeper.ts';
 import { newRunRows } from './new-run.ts';
+import { commitThroughOutage, type OutageCommit } from './outage-commit.ts';
 import { hasExpressions, resolveJobParams } from './resolve-job-params.ts';
 import { resolveStoredFlow } from './resolve-stored-flow.ts';
 import { claimOrphans, FlowVersions, loadForResume, markInFlight } from './resume-runs.ts';
@@ -88,6 +89,12 @@ export interface ScheduleTick {
   fireAt: number;
 }
 
+/** A run a tick adopts, and whom to tell once it is stored (or why it was not). */
+interface AdoptedRun {
+  runId: string;
+  done: (error?: unknown) => void;
+}
+
 interface RunInsert {
   record: RunRecord;
   nodes: NodeRunRecord[];
@@ -128,6 +135,13 @@ export class Orchestrator {
   readonly #versions: FlowVersions;
   readonly #errorFlows: ErrorFlows | null;
   #closed = false;
+  /** The STORE_UNAVAILABLE error while a tick waits for the store to answer again; null otherwise. */
+  #outage: unknown = null;
+  /**
+   * New runs whose insert is not committed yet. Their leases are not renewed: the store does not
+   * know them yet and would report them lost, as if another process had taken them.
+   */
+  readonly #inserting = new Set<string>();
 
   constructor(options: OrchestratorOptions) {
     this.#store = options.store;
@@ -159,7 +173,7 @@ export class Orchestrator {
       leaseMs: this.#leaseMs,
       everyMs: options.maintainEveryMs ?? 500,
       logger: this.#logger,
-      activeRunIds: () => [...this.#active.keys()],
+      activeRunIds: () => [...this.#active.keys()].filter((runId) => !this.#inserting.has(runId)),
       onCancelRequested: (runId) => {
         if (this.#active.has(runId)) this.#push({ type: 'cancel', runId });
       },
@@ -179,20 +193,27 @@ export class Orchestrator {
   /** Appends the statements of one job's result, as done by whoever started its run. */
   #appendAudit(records: readonly SqlAuditRecord[]): void {
     const runId = records[0]!.runId;
-    this.#store
-      .getRun(runId)
-      .then((stored) => {
+    // Statements that ran against a warehouse stay audited across a store outage: written once it answers.
+    retryThroughOutage(
+      async () => {
+        const stored = await this.#store.getRun(runId);
         const startedBy = stored?.run.startedBy ?? null;
         const actor = startedBy && auditActorOf(startedBy);
-        return this.#store.audit.append(records.map((record) => sqlAuditDraft(record, actor)));
-      })
-      .catch((error: Error) =>
-        this.#logger.error('writing the SQL audit log failed', {
-          error: error.message,
-          runId,
-          statements: records.length,
-        }),
-      );
+        await this.#store.audit.append(records.map((record) => sqlAuditDraft(record, actor)));
+      },
+      {
+        logger: this.#logger,
+        what: 'writing the SQL audit log',
+        facts: { runId },
+        stopped: () => this.#closed,
+      },
+    ).catch((error: Error) =>
+      this.#logger.error('writing the SQL audit log failed', {
+        error: error.message,
+        runId,
+        statements: records.length,
+      }),
+    );
   }
 
   /** Takes over runs whose owner is gone, then keeps leases fresh. */
@@ -236,6 +257,8 @@ export class Orchestrator {
   }
 
   async #startRun(request: StartRunRequest): Promise<RunRecord> {
+    // While a tick waits out an outage, a new run would wait with it; its caller hears now instead.
+    if (this.#outage !== null) throw this.#outage;
     const source = request.rerun ? await this.#store.getRun(request.rerun.runId) : null;
     if (request.rerun && !source)
       throw new R1flowError('RUN_NOT_FOUND', `no run "${request.rerun.runId}" to re-run`);
@@ -353,7 +376,7 @@ export class Orchestrator {
     const tick = new Tick(Date.now());
     const touched = new Set<ActiveRun>();
     const retries: { runId: string; at: number }[] = [];
-    const adopted: { runId: string; done: (error?: unknown) => void }[] = [];
+    const adopted: AdoptedRun[] = [];
     const due = new Set<ActiveRun>();
     for (const item of items) {
       switch (item.type) {
@@ -395,13 +418,15 @@ export class Orchestrator {
       }
     }
     for (const run of touched) advanceRun(run, tick);
-    const { events, failed, lost } = await commitTick(this.#store, this.owner, tick.allChanges());
+    const { events, failed, lost, refused, abandoned, outage } = await this.#commit(tick, adopted);
     // Runs whose changes are not in the store must not dispatch, retry or report anything from this tick.
-    const unstored = new Set([...lost, ...failed.map((f) => f.runId)]);
+    const unstored = new Set([...lost, ...refused, ...abandoned, ...failed.map((f) => f.runId)]);
     this.#dropLost(lost);
+    for (const runId of abandoned) this.#forget(runId);
     for (const { runId, done } of adopted) {
       if (lost.includes(runId))
         done(new R1flowError('RUN_LEASE_LOST', `another process took over run ${runId}`));
+      else if (abandoned.includes(runId)) done(outage);
       else if (!unstored.has(runId)) done();
     }
     this.#emit(events);
@@ -419,6 +444,28 @@ export class Orchestrator {
     if (jobs.length > 0) this.#submit(jobs, tick.now);
     for (const failure of failed) {
       await this.#failUnstored(failure, adopted.find((a) => a.runId === failure.runId)?.done);
+    }
+  }
+
+  /** Commits the tick, waiting out a store outage (outage-commit.ts). */
+  async #commit(tick: Tick, adopted: readonly AdoptedRun[]): Promise<OutageCommit> {
+    try {
+      return await commitThroughOutage(tick.allChanges(), {
+        store: this.#store,
+        owner: this.owner,
+        logger: this.#logger,
+        stopped: () => this.#closed,
+        onHold: (outage, refused) => {
+          this.#outage = outage;
+          // Never stored: their callers hear it at once, not after the outage the tick waits out.
+          for (const runId of refused) {
+            this.#forget(runId);
+            adopted.find((a) => a.runId === runId)?.done(outage);
+          }
+        },
+      });
+    } finally {
+      for (const { runId } of adopted) this.#inserting.delete(runId);
     }
   }
 
@@ -505,6 +552,7 @@ export class Orchestrator {
   #adopt(run: ActiveRun, insert: RunInsert | undefined, tick: Tick): void {
     this.#active.set(run.id, run);
     if (insert) {
+      this.#inserting.add(run.id);
       if (insert.scheduleTick)
         tick.changes.push({ kind: 'claimFire', ...insert.scheduleTick, runId: run.id });
       tick.changes.push({ kind: 'insertRun', run: insert.record, nodes: insert.nodes });

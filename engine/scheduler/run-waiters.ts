@@ -1,10 +1,12 @@
 // Callers waiting for a run to finish (`?wait=`, sync webhooks, the CLI). Runs this process drives
 // wake their waiters when they end — finished, failed by a store error, or lost to another
-// process; runs of other processes are polled in the store.
+// process; runs of other processes are polled in the store. A store outage tells nothing about
+// the run: waiters keep polling through it until their own deadline.
 import { R1flowError } from '../errors.ts';
 import { TERMINAL_RUN_STATUSES } from '../run-machine.ts';
 import type { RunRecord } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
+import { isStoreUnavailable } from '../store/store-outage.ts';
 
 const POLL_MS = 200;
 
@@ -29,10 +31,10 @@ export class RunWaiters {
       list.add(wake);
       this.#waiters.set(runId, list);
       try {
-        const stored = await this.#store.getRunRecord(runId);
+        const stored = await this.#read(runId, deadline);
         const left = deadline - Date.now();
-        if (!stored) throw new R1flowError('RUN_NOT_FOUND', `no run "${runId}"`);
-        if (TERMINAL_RUN_STATUSES.has(stored.status) || left <= 0) {
+        if (stored === null) throw new R1flowError('RUN_NOT_FOUND', `no run "${runId}"`);
+        if (stored && (TERMINAL_RUN_STATUSES.has(stored.status) || left <= 0)) {
           return { run: stored, timedOut: !TERMINAL_RUN_STATUSES.has(stored.status) };
         }
         let timer: NodeJS.Timeout | undefined;
@@ -44,6 +46,16 @@ export class RunWaiters {
       } finally {
         this.#drop(runId, wake);
       }
+    }
+  }
+
+  /** The run, or undefined while the store is unavailable and the deadline still ahead. */
+  async #read(runId: string, deadline: number): Promise<RunRecord | null | undefined> {
+    try {
+      return await this.#store.getRunRecord(runId);
+    } catch (error) {
+      if (isStoreUnavailable(error) && Date.now() < deadline) return undefined;
+      throw error;
     }
   }
 

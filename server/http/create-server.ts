@@ -126,7 +126,13 @@ export function createServer(options: CreateServerOptions): R1flowServer {
       ...(options.editorDir ? { editorDir: options.editorDir } : {}),
       ...(options.suggestedQuestions ? { suggestedQuestions: options.suggestedQuestions } : {}),
     },
-    onTriggersChanged: () => void schedules.refresh(),
+    // Not awaited by the route that changed them; a refresh that fails is logged, never unhandled.
+    onTriggersChanged: () =>
+      void schedules
+        .refresh()
+        .catch((error: Error) =>
+          options.logger.error('re-arming the schedules failed', { error: error.message }),
+        ),
     health: options.health ?? (async () => ({})),
   };
 

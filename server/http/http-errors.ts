@@ -56,17 +56,29 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   IDEMPOTENCY_KEY_REUSED: 422,
   RATE_LIMITED: 429,
   REDIS_UNREACHABLE: 503,
+  STORE_UNAVAILABLE: 503,
 };
+
+/** Seconds a caller is told to wait after a 503: a store or Redis restart takes about that long. */
+export const UNAVAILABLE_RETRY_AFTER_S = 2;
+
+/**
+ * What a caller is told when the store is down: the store's own message names its address, which
+ * is for the server log, not for anyone who can reach a webhook.
+ */
+const STORE_UNAVAILABLE_MESSAGE = 'the store is unavailable; nothing was done, try again shortly';
 
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
   if (isR1flowError(error)) {
     const status = STATUS[error.code] ?? 500;
-    const body: Record<string, unknown> = { code: error.code, message: error.message };
+    const message = error.code === 'STORE_UNAVAILABLE' ? STORE_UNAVAILABLE_MESSAGE : error.message;
+    const body: Record<string, unknown> = { code: error.code, message };
     if (error.path) body.path = error.path;
     if (error.nodeId) body.nodeId = error.nodeId;
     if (error.data?.issues) body.issues = error.data.issues;
     if (error.data?.gate) body.gate = error.data.gate;
     if (status >= 500) request.log.error({ err: error }, 'request failed');
+    if (status === 503) reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S));
     return reply.status(status).send({ error: body });
   }
   const fastifyError = error as { statusCode?: number; code?: string; message?: string };

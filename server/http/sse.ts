@@ -1,10 +1,13 @@
 // Server-Sent Events from the run event log. Each event carries its store sequence number as its
 // id, so a client that reconnects with Last-Event-ID gets exactly what it missed. Events of runs
 // driven by other processes on the same store are picked up by polling the log. A stream ends
-// when the key behind it is revoked or its session expires (checked on every poll).
+// when the key behind it is revoked or its session expires (checked on every poll). A stream
+// outlives a store outage: the heartbeat keeps the client, and polling resumes from the last
+// event sent once the store answers, so the client misses nothing.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TERMINAL_RUN_STATUSES } from '../../engine/run-machine.ts';
 import type { RunEvent } from '../../engine/store/records.ts';
+import { isStoreUnavailable, outageDelayMs } from '../../engine/store/store-outage.ts';
 import { credentialHolds } from './auth-hook.ts';
 import type { ServerContext } from './server-context.ts';
 
@@ -42,39 +45,56 @@ export async function streamRunEvents(
     wake();
   });
 
-  try {
-    while (!closed) {
-      if (!(await credentialHolds(context, request))) {
-        const error = {
-          code: 'AUTH_FORBIDDEN',
-          message: 'the API key behind this stream was revoked or its session expired',
-        };
-        raw.write(`event: error\ndata: ${JSON.stringify(error)}\n\n`);
-        break;
-      }
-      const events = await store.readEvents({
-        ...(options.runId ? { runId: options.runId } : {}),
-        afterSeq: after,
-        limit: 500,
-      });
-      for (const event of events) {
-        if (await shown(event.runId)) raw.write(formatEvent(event));
-        after = event.seq;
-      }
-      if (options.runId && events.some(isRunEnd)) {
+  /** One poll: whether the stream ended, has more to read at once, or waits for the next poll. */
+  const poll = async (): Promise<'end' | 'more' | 'wait'> => {
+    if (!(await credentialHolds(context, request))) {
+      const error = {
+        code: 'AUTH_FORBIDDEN',
+        message: 'the API key behind this stream was revoked or its session expired',
+      };
+      raw.write(`event: error\ndata: ${JSON.stringify(error)}\n\n`);
+      return 'end';
+    }
+    const events = await store.readEvents({
+      ...(options.runId ? { runId: options.runId } : {}),
+      afterSeq: after,
+      limit: 500,
+    });
+    for (const event of events) {
+      if (await shown(event.runId)) raw.write(formatEvent(event));
+      after = event.seq;
+    }
+    if (options.runId && events.some(isRunEnd)) {
+      raw.write(`event: end\ndata: ${JSON.stringify({ runId: options.runId })}\n\n`);
+      return 'end';
+    }
+    if (options.runId && events.length === 0) {
+      const stored = await store.getRun(options.runId);
+      if (stored && TERMINAL_RUN_STATUSES.has(stored.run.status)) {
         raw.write(`event: end\ndata: ${JSON.stringify({ runId: options.runId })}\n\n`);
-        break;
+        return 'end';
       }
-      if (options.runId && events.length === 0) {
-        const stored = await store.getRun(options.runId);
-        if (stored && TERMINAL_RUN_STATUSES.has(stored.run.status)) {
-          raw.write(`event: end\ndata: ${JSON.stringify({ runId: options.runId })}\n\n`);
-          break;
-        }
+    }
+    return events.length === 500 ? 'more' : 'wait';
+  };
+
+  try {
+    let outageRetry = 0;
+    while (!closed) {
+      let next: 'end' | 'more' | 'wait';
+      try {
+        next = await poll();
+        outageRetry = 0;
+      } catch (error) {
+        if (!isStoreUnavailable(error)) throw error;
+        next = 'wait';
+        outageRetry++;
       }
-      if (events.length === 500) continue;
+      if (next === 'end') break;
+      if (next === 'more') continue;
+      const waitMs = outageRetry === 0 ? POLL_MS : Math.max(POLL_MS, outageDelayMs(outageRetry));
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, POLL_MS);
+        const timer = setTimeout(resolve, waitMs);
         wake = () => {
           clearTimeout(timer);
           resolve();

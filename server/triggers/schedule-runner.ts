@@ -3,7 +3,10 @@
 // store starts one run per tick (the tick's fire row is claimed with the run). After downtime, a
 // schedule's `missedTicks` policy says whether the ticks missed since its last fire run once
 // (`catchUpOnce`) or not at all (`skip`); the ticks that start no run are recorded as missed.
+// A store outage delays a tick rather than dropping it: firing is retried until the store answers
+// (the tick's fire row keeps that to one run) or the tick counts as missed.
 import type { Logger } from '../../engine/define-node.ts';
+import { retryThroughOutage } from '../../engine/store/store-outage.ts';
 import { nextFireTimes } from '../../nodes/trigger/schedule.node.ts';
 import { type CancelTimer, type Clock, realClock } from './clock.ts';
 import type { TriggerRecord } from './trigger-store.ts';
@@ -111,7 +114,12 @@ export class ScheduleRunner implements ScheduleDriver {
     const generation = ++this.#generation;
     // Stop the old timers at once: a disabled flow must not fire while the listing is read.
     this.#cancelAll();
-    const triggers = await this.#options.list();
+    // With the timers stopped, a listing lost to an outage would leave every schedule unarmed.
+    const triggers = await retryThroughOutage(() => this.#options.list(), {
+      logger: this.#options.logger,
+      what: 'listing the schedules',
+      stopped: () => this.#closed || generation !== this.#generation,
+    });
     if (this.#closed || generation !== this.#generation) return;
     this.#cancelAll();
     for (const trigger of triggers) this.#arm(trigger);
@@ -150,7 +158,12 @@ export class ScheduleRunner implements ScheduleDriver {
 
   async #fire(trigger: ScheduleTrigger, tickAt: Date): Promise<void> {
     try {
-      await this.#options.fire(trigger, tickAt);
+      await retryThroughOutage(() => this.#options.fire(trigger, tickAt), {
+        logger: this.#options.logger,
+        what: 'firing a schedule',
+        facts: { trigger: trigger.id, tick: tickAt.toISOString() },
+        stopped: () => this.#closed || this.#clock.now() > tickAt.getTime() + MISSED_AFTER_MS,
+      });
     } catch (error) {
       this.#options.logger.error('a scheduled run could not start', {
         trigger: trigger.id,

@@ -46,7 +46,16 @@ export function postgresBinDir(): string | undefined {
   return versions[0] === undefined ? undefined : join(root, versions[0], 'bin');
 }
 
-export async function startPostgresServer(): Promise<PostgresServer> {
+export interface PostgresServerOptions {
+  /**
+   * Acknowledge a commit only once its WAL is written out of PostgreSQL's memory (the server's
+   * default), so that killing the server (`stop('SIGKILL')`) loses no commit a client was told
+   * of. Off by default: tests that never kill the server mid-write run faster without it.
+   */
+  durableCommits?: boolean;
+}
+
+export async function startPostgresServer(options: PostgresServerOptions = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
   if (bin === undefined) {
     throw new Error('PostgreSQL is not installed (apt-get install postgresql; .ci/run does it)');
@@ -81,7 +90,9 @@ export async function startPostgresServer(): Promise<PostgresServer> {
 
   const start = async () => {
     const args = ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1'];
-    args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+    // fsync=off only risks data when the machine crashes; synchronous_commit=off also when the server does.
+    args.push('-c', 'fsync=off', '-c', 'full_page_writes=off');
+    if (!options.durableCommits) args.push('-c', 'synchronous_commit=off');
     args.push('-c', 'max_connections=200', '-c', 'shared_buffers=32MB', '-c', 'log_min_messages=fatal');
     child = spawn(join(bin, 'postgres'), args, { stdio: 'ignore', ...(owner ?? {}) });
     const current = child;

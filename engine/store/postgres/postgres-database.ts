@@ -67,6 +67,14 @@ export class PostgresDatabase implements Sql {
       run: async (text, params = []) => (await this.#query(client, text, params)).rowCount ?? 0,
     };
     let broken: unknown;
+    // A checked-out client has no listener of the pool's: its socket failing between statements
+    // (the server killed mid-transaction) would be an unhandled 'error' event, which ends the
+    // process. Heard here, it fails the statement in progress or the next one, and the client is
+    // discarded on release.
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       await sql.run('BEGIN');
       const result = await work(sql);
@@ -78,6 +86,7 @@ export class PostgresDatabase implements Sql {
       });
       throw storeError(error, this.#url);
     } finally {
+      client.off('error', onError);
       // A client whose rollback failed may be mid-transaction: it is discarded, not reused.
       client.release(broken instanceof Error ? broken : undefined);
     }

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { R1flowError, serializeError } from '../../../engine/errors.ts';
+import { isStoreUnavailable } from '../../../engine/store/store-outage.ts';
 import { type SessionClaims, signSession, verifySession } from '../../auth/session-token.ts';
 import type { Principal } from '../../auth/users.ts';
 import { RateLimiter } from '../../triggers/rate-limiter.ts';
@@ -121,15 +122,15 @@ export function registerSystemRoutes(
 
   app.get('/healthz', async (_request, reply) => {
     const extra = await context.health();
-    const runs = await store.countRunsByStatus();
-    const ok = extra.ok !== false;
+    const stored = await storeHealth(store);
+    const ok = extra.ok !== false && stored.store === 'reachable';
     return reply.status(ok ? 200 : 503).send({
-      ok,
       version: context.options.version,
       transport: context.runtime.transport.name,
       activeRuns: orchestrator.activeRunCount,
-      runs,
+      ...stored,
       ...extra,
+      ok,
     });
   });
 
@@ -150,6 +151,18 @@ export function registerSystemRoutes(
     ];
     return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
   });
+}
+
+/** Whether the store answers, with its run counts when it does; an outage is a fact here, not a failure. */
+async function storeHealth(
+  store: ServerContext['runtime']['store'],
+): Promise<{ store: 'reachable' | 'unavailable'; runs?: Record<string, number> }> {
+  try {
+    return { store: 'reachable', runs: await store.countRunsByStatus() };
+  } catch (error) {
+    if (isStoreUnavailable(error)) return { store: 'unavailable' };
+    throw error;
+  }
 }
 
 /** Who a sign-in is for: a valid key, or a user whose password matches (and who is not disabled). */
