@@ -118,6 +118,12 @@ export class Orchestrator {
   readonly #adoptOrphans: boolean;
   readonly #logger: Logger;
   readonly #active = new Map<string, ActiveRun>();
+  /**
+   * New runs whose insert is in the commit under way: not in the store yet (a PostgreSQL commit
+   * spans several round trips), so a lease renewal meanwhile would find them unstored and call
+   * them lost. Their leases are written by that commit.
+   */
+  readonly #storing = new Set<string>();
   readonly #waiters: RunWaiters;
   readonly #leases: LeaseKeeper;
   readonly #loop: TickLoop<InboxItem>;
@@ -159,7 +165,7 @@ export class Orchestrator {
       leaseMs: this.#leaseMs,
       everyMs: options.maintainEveryMs ?? 500,
       logger: this.#logger,
-      activeRunIds: () => [...this.#active.keys()],
+      activeRunIds: () => [...this.#active.keys()].filter((runId) => !this.#storing.has(runId)),
       onCancelRequested: (runId) => {
         if (this.#active.has(runId)) this.#push({ type: 'cancel', runId });
       },
@@ -395,7 +401,13 @@ export class Orchestrator {
       }
     }
     for (const run of touched) advanceRun(run, tick);
-    const { events, failed, lost } = await commitTick(this.#store, this.owner, tick.allChanges());
+    let committed: Awaited<ReturnType<typeof commitTick>>;
+    try {
+      committed = await commitTick(this.#store, this.owner, tick.allChanges());
+    } finally {
+      for (const { runId } of adopted) this.#storing.delete(runId);
+    }
+    const { events, failed, lost } = committed;
     // Runs whose changes are not in the store must not dispatch, retry or report anything from this tick.
     const unstored = new Set([...lost, ...failed.map((f) => f.runId)]);
     this.#dropLost(lost);
@@ -505,6 +517,7 @@ export class Orchestrator {
   #adopt(run: ActiveRun, insert: RunInsert | undefined, tick: Tick): void {
     this.#active.set(run.id, run);
     if (insert) {
+      this.#storing.add(run.id);
       if (insert.scheduleTick)
         tick.changes.push({ kind: 'claimFire', ...insert.scheduleTick, runId: run.id });
       tick.changes.push({ kind: 'insertRun', run: insert.record, nodes: insert.nodes });
