@@ -26,7 +26,7 @@ import type { QueueOrchestrator } from './support/queue-orchestrator.ts';
 import { startQueueOrchestrator } from './support/queue-orchestrator.ts';
 import { writeResult } from './support/results.ts';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 150);
+const RUNS = Number(process.env.BENCH_RUNS ?? 100);
 const RUNS_IN_FLIGHT = Number(process.env.BENCH_RUNS_IN_FLIGHT ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const NODES = 10;
@@ -69,7 +69,7 @@ try {
     }
   }
   // Warm-up: JIT, prepared statements, connections, and a first batch of rows in every store.
-  for (const setup of setups) await runSetup(setup, 50);
+  for (const setup of setups) await runSetup(setup, 30);
   const rounds = new Map(
     setups.map((setup) => [setup.name, [] as Awaited<ReturnType<typeof measureSetup>>[]]),
   );
