@@ -2,29 +2,37 @@
 // worker process each: (1) raw BullMQ no-op jobs/s (one Worker, concurrency 50, jobs added in
 // bulk), versus (2) r1flow node executions/s for 500 runs of a 5-node linear no-op flow, every node
 // state persisted (SQLite, WAL) by an orchestrator in this process, node jobs run by an `r1flow
-// worker`-equivalent process. The two take turns ROUNDS times; medians are reported. Reports
-// where r1flow's time goes: store commits, transport calls, Redis commands per node, and CPU of
-// the orchestrator, the worker and Redis per node.
+// worker`-equivalent process, and (3) the same with the PostgreSQL store (a throwaway local
+// cluster, fsync off, as tests/support/postgres-server.ts makes it; its own Redis prefix and worker
+// process). The three take turns ROUNDS times; medians are reported. Reports where r1flow's time
+// goes: store commits, transport calls, Redis commands per node (in all and per command), and CPU
+// of the orchestrator, the worker, Redis and PostgreSQL per node.
 //   node bin/run-ts.js bench/queue-overhead.ts
-// The same file is the worker process (`--raw-worker` / `--r1flow-worker`).
-import { spawn } from 'node:child_process';
+// The same file is the raw BullMQ worker process (`--raw-worker`).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { FlowDocumentSchema } from '../engine/flow-schema.ts';
 import { silentLogger } from '../engine/node-context.ts';
-import { ResourcePool } from '../engine/resources.ts';
-import { Orchestrator } from '../engine/scheduler/orchestrator.ts';
-import { SqliteStore } from '../engine/store/sqlite-store.ts';
-import { createNodeRegistry } from '../nodes/index.ts';
+import { openStore } from '../engine/store/open-store.ts';
+import { postgresBinDir, startPostgresServer } from '../tests/support/postgres-server.ts';
 import { startRedisServer } from '../tests/support/redis-server.ts';
-import { createQueueTransport } from '../workers/queue-transport.ts';
 import { closeRedis, openRedis } from '../workers/redis-connection.ts';
-import { startQueueWorker } from '../workers/start-worker.ts';
-import { linearNoopFlow, noopNode } from './support/noop-node.ts';
+import type { Child, Probes } from './support/processes.ts';
+import {
+  commandsPerUnit,
+  measure,
+  medianBy,
+  perUnit,
+  serveUntilSigterm,
+  startChild,
+  startR1flowWorker,
+  WORKER_CONCURRENCY,
+} from './support/processes.ts';
+import type { QueueOrchestrator } from './support/queue-orchestrator.ts';
+import { startQueueOrchestrator } from './support/queue-orchestrator.ts';
 import { writeResult } from './support/results.ts';
 
 const RAW_JOBS = Number(process.env.BENCH_RAW_JOBS ?? 10_000);
@@ -34,13 +42,10 @@ const NODES = 5;
 const RUN_WINDOW = Number(process.env.BENCH_RUN_WINDOW ?? RUNS);
 /** Raw and r1flow take turns this many times; medians are reported (this host is shared and noisy). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const WORKER_CONCURRENCY = 50;
-const RUN_TS = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
 const THIS_FILE = fileURLToPath(import.meta.url);
 
 const [role, redisUrl, prefix, count] = process.argv.slice(2);
 if (role === '--raw-worker') await rawWorker(redisUrl!, prefix!, Number(count));
-else if (role === '--r1flow-worker') await r1flowWorker(redisUrl!, prefix!);
 else await main();
 
 /** A plain BullMQ worker that does nothing per job and says each time it has seen another `total` jobs. */
@@ -61,109 +66,9 @@ async function rawWorker(url: string, queuePrefix: string, total: number): Promi
   await closeRedis(connection);
 }
 
-async function r1flowWorker(url: string, queuePrefix: string): Promise<void> {
-  const resources = new ResourcePool();
-  const worker = await startQueueWorker({
-    redisUrl: url,
-    prefix: queuePrefix,
-    lanes: ['cpu'],
-    concurrency: WORKER_CONCURRENCY,
-    registry: createNodeRegistry([noopNode]),
-    resources,
-  });
-  await serveUntilSigterm();
-  await worker.close();
-  await resources.disposeAll();
-}
-
-/** Says "ready", prints its CPU time on SIGUSR2, returns on SIGTERM. */
-async function serveUntilSigterm(): Promise<void> {
-  process.on('SIGUSR2', () => console.log(`cpu ${cpuMs()}`));
-  console.log('ready');
-  await new Promise((resolve) => process.once('SIGTERM', resolve));
-}
-
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return Math.round((user + system) / 1000);
-}
-
-/** A worker process of this benchmark; `next` waits for its next output line matching a pattern. */
-function startChild(args: string[]) {
-  const child = spawn(process.execPath, [RUN_TS, THIS_FILE, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let buffered = '';
-  const lines: string[] = [];
-  child.stdout!.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const complete = buffered.split('\n');
-    buffered = complete.pop()!;
-    lines.push(...complete);
-  });
-  let read = 0;
-  const next = async (pattern: RegExp): Promise<string> => {
-    for (;;) {
-      while (read < lines.length) {
-        const line = lines[read++]!;
-        if (pattern.test(line)) return line;
-      }
-      if (child.exitCode !== null) throw new Error(`worker process exited: ${lines.join('\n')}`);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  };
-  return {
-    next,
-    async cpuMs() {
-      child.kill('SIGUSR2');
-      return Number((await next(/^cpu /)).split(' ')[1]);
-    },
-    async stop() {
-      const exited = new Promise((resolve) => child.once('close', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-type Child = ReturnType<typeof startChild>;
-
-/** Redis's own CPU (ms) and commands processed so far. */
-async function redisCounters(redis: Redis): Promise<{ cpuMs: number; commands: number }> {
-  const info = await redis.info();
-  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
-  return {
-    cpuMs: Math.round((field('used_cpu_user') + field('used_cpu_sys')) * 1000),
-    commands: field('total_commands_processed'),
-  };
-}
-
-/** CPU of this process, the worker process and Redis, and Redis commands, across `work`. */
-async function measure(admin: Redis, worker: Child, work: () => Promise<void>) {
-  const redisBefore = await redisCounters(admin);
-  const workerBefore = await worker.cpuMs();
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  await work();
-  const elapsedMs = performance.now() - started;
-  const cpu = process.cpuUsage(cpuBefore);
-  const workerCpuMs = (await worker.cpuMs()) - workerBefore;
-  const redisAfter = await redisCounters(admin);
-  return {
-    elapsedMs,
-    producerCpuMs: (cpu.user + cpu.system) / 1000,
-    workerCpuMs,
-    redisCpuMs: redisAfter.cpuMs - redisBefore.cpuMs,
-    redisCommands: redisAfter.commands - redisBefore.commands,
-  };
-}
-
-function perUnit(value: number, units: number, digits = 4): number {
-  return Number((value / units).toFixed(digits));
-}
-
 async function rawRound(admin: Redis, worker: Child, round: number) {
   const queue = new Queue('noop', { connection: admin, prefix: 'raw' });
-  const m = await measure(admin, worker, async () => {
+  const m = await measure({ redis: admin, workers: [worker] }, async () => {
     for (let i = 0; i < RAW_JOBS; i += 1000) {
       const chunk = Array.from({ length: Math.min(1000, RAW_JOBS - i) }, (_, j) => ({
         name: 'noop',
@@ -177,142 +82,134 @@ async function rawRound(admin: Redis, worker: Child, round: number) {
   await queue.close();
   return {
     jobsPerSecond: Math.round(RAW_JOBS / (m.elapsedMs / 1000)),
-    producerCpuMsPerJob: perUnit(m.producerCpuMs, RAW_JOBS),
+    producerCpuMsPerJob: perUnit(m.thisCpuMs, RAW_JOBS),
     workerCpuMsPerJob: perUnit(m.workerCpuMs, RAW_JOBS),
     redisCpuMsPerJob: perUnit(m.redisCpuMs, RAW_JOBS),
     redisCommandsPerJob: perUnit(m.redisCommands, RAW_JOBS, 2),
+    redisCallsPerJobByCommand: commandsPerUnit(m.commandCalls, RAW_JOBS),
   };
 }
 
-/** An orchestrator in this process with the queue transport, its store commits and submits timed. */
-async function startR1flow(url: string) {
-  const dir = mkdtempSync(join(tmpdir(), 'r1flow-bench-'));
-  const store = new SqliteStore(join(dir, 'bench.db'));
-  const registry = createNodeRegistry([noopNode]);
-  const transport = createQueueTransport({ redisUrl: url, prefix: 'r1flow' });
-  const timing = { commitMs: 0, commits: 0, submitMs: 0, submits: 0 };
-  const commit = store.commit.bind(store);
-  store.commit = async (changes, options) => {
-    const t = performance.now();
-    try {
-      return await commit(changes, options);
-    } finally {
-      timing.commitMs += performance.now() - t;
-      timing.commits++;
-    }
-  };
-  const submit = transport.submit.bind(transport);
-  transport.submit = async (jobs) => {
-    const t = performance.now();
-    try {
-      await submit(jobs);
-    } finally {
-      timing.submitMs += performance.now() - t;
-      timing.submits++;
-    }
-  };
-  const orchestrator = new Orchestrator({ store, transport, registry });
-  await orchestrator.start();
-  const saved = await store.saveFlow(FlowDocumentSchema.parse(linearNoopFlow('bench', NODES)));
-  const runOne = async () => {
-    const run = await orchestrator.startRun({ flowId: saved.flowId, version: saved.version });
-    const { run: done } = await orchestrator.waitForRun(run.id);
-    if (done.status !== 'succeeded') throw new Error(`run ${run.id} ${done.status}`);
-  };
-  return {
-    timing,
-    async runMany(total: number) {
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: Math.min(RUN_WINDOW, total) }, async () => {
-          while (next < total) {
-            next++;
-            await runOne();
-          }
-        }),
-      );
-    },
-    async close() {
-      await orchestrator.close();
-      await transport.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-type R1flow = Awaited<ReturnType<typeof startR1flow>>;
-
-async function r1flowRound(admin: Redis, worker: Child, r1flow: R1flow) {
-  Object.assign(r1flow.timing, { commitMs: 0, commits: 0, submitMs: 0, submits: 0 });
-  const m = await measure(admin, worker, () => r1flow.runMany(RUNS));
+async function r1flowRound(probes: Probes, r1flow: QueueOrchestrator) {
+  r1flow.resetTiming();
+  const m = await measure(probes, () => r1flow.runMany(RUNS, RUN_WINDOW));
   const executions = RUNS * NODES;
   const { timing } = r1flow;
   return {
     nodeExecutionsPerSecond: Math.round(executions / (m.elapsedMs / 1000)),
     wallMsPerNode: perUnit(m.elapsedMs, executions),
-    orchestratorCpuMsPerNode: perUnit(m.producerCpuMs, executions),
+    orchestratorCpuMsPerNode: perUnit(m.thisCpuMs, executions),
     workerCpuMsPerNode: perUnit(m.workerCpuMs, executions),
     redisCpuMsPerNode: perUnit(m.redisCpuMs, executions),
+    ...(probes.postgresDir ? { postgresCpuMsPerNode: perUnit(m.postgresCpuMs, executions) } : {}),
     redisCommandsPerNode: perUnit(m.redisCommands, executions, 2),
     nodesPerCommit: perUnit(executions, timing.commits, 2),
     storeCommitMsPerNode: perUnit(timing.commitMs, executions),
     storeCommitShareOfWall: perUnit(timing.commitMs, m.elapsedMs, 3),
     jobsPerSubmit: perUnit(executions, timing.submits, 2),
     submitWaitMsPerNode: perUnit(timing.submitMs, executions),
+    redisCallsPerNodeByCommand: commandsPerUnit(m.commandCalls, executions),
   };
 }
 
-/** The round with the median value of `key`. */
-function medianBy<T>(rounds: T[], key: keyof T): T {
-  return [...rounds].sort((a, b) => Number(a[key]) - Number(b[key]))[Math.floor(rounds.length / 2)]!;
+function summary(label: string, rounds: Awaited<ReturnType<typeof r1flowRound>>[]) {
+  const median = medianBy(rounds, 'nodeExecutionsPerSecond');
+  return {
+    label,
+    block: {
+      runs: RUNS,
+      nodesPerRun: NODES,
+      runsInFlight: RUN_WINDOW,
+      median,
+      nodeExecutionsPerSecondByRound: rounds.map((r) => r.nodeExecutionsPerSecond),
+    },
+    median,
+  };
 }
 
 async function main(): Promise<void> {
   const redis = await startRedisServer();
   const admin = openRedis(redis.url, 'bench-admin', silentLogger);
-  const rawWorkerProcess = startChild(['--raw-worker', redis.url, 'raw', String(RAW_JOBS)]);
-  const r1flowWorkerProcess = startChild(['--r1flow-worker', redis.url, 'r1flow']);
-  await Promise.all([rawWorkerProcess.next(/^ready/), r1flowWorkerProcess.next(/^ready/)]);
-  const r1flow = await startR1flow(redis.url);
+  const postgres = postgresBinDir() ? await startPostgresServer() : undefined;
+  if (!postgres)
+    console.error('queue-overhead: PostgreSQL is not installed; the PostgreSQL store variant is skipped');
+  const dir = mkdtempSync(join(tmpdir(), 'r1flow-bench-'));
+  const rawWorkerProcess = startChild(THIS_FILE, ['--raw-worker', redis.url, 'raw', String(RAW_JOBS)]);
+  const [sqliteWorker, postgresWorker] = await Promise.all([
+    startR1flowWorker(redis.url, ['r1flow']),
+    postgres ? startR1flowWorker(redis.url, ['r1flow-pg']) : undefined,
+    rawWorkerProcess.next(/^ready/),
+  ]);
+  const sqlite = await startQueueOrchestrator({
+    store: await openStore(join(dir, 'bench.db')),
+    redisUrl: redis.url,
+    prefix: 'r1flow',
+    nodes: NODES,
+  });
+  const pg = postgres
+    ? await startQueueOrchestrator({
+        store: await openStore(await postgres.createDatabase('queue_overhead')),
+        redisUrl: redis.url,
+        prefix: 'r1flow-pg',
+        nodes: NODES,
+      })
+    : undefined;
   try {
-    await r1flow.runMany(100); // warm-up: JIT, prepared statements, connections
+    // Warm-up: JIT, prepared statements, connections.
+    await sqlite.runMany(100, 100);
+    await pg?.runMany(100, 100);
     const raws = [];
-    const r1flows = [];
+    const sqliteRounds = [];
+    const postgresRounds = [];
     for (let round = 0; round < ROUNDS; round++) {
       raws.push(await rawRound(admin, rawWorkerProcess, round));
-      r1flows.push(await r1flowRound(admin, r1flowWorkerProcess, r1flow));
+      sqliteRounds.push(await r1flowRound({ redis: admin, workers: [sqliteWorker] }, sqlite));
+      if (pg && postgres && postgresWorker) {
+        const probes = { redis: admin, workers: [postgresWorker], postgresDir: postgres.dir };
+        postgresRounds.push(await r1flowRound(probes, pg));
+      }
     }
     const raw = medianBy(raws, 'jobsPerSecond');
-    const ours = medianBy(r1flows, 'nodeExecutionsPerSecond');
+    const sqliteSummary = summary('SQLite', sqliteRounds);
+    const ours = sqliteSummary.median;
     const ratio = ours.nodeExecutionsPerSecond / raw.jobsPerSecond;
+    const pgSummary = postgresRounds.length > 0 ? summary('PostgreSQL', postgresRounds) : undefined;
+    const pgRatio = pgSummary ? pgSummary.median.nodeExecutionsPerSecond / raw.jobsPerSecond : undefined;
     const path = writeResult('queue-overhead', 'node bin/run-ts.js bench/queue-overhead.ts', {
       workerProcesses: 1,
       workerConcurrency: WORKER_CONCURRENCY,
       rounds: ROUNDS,
       raw: { jobsPerRound: RAW_JOBS, median: raw, jobsPerSecondByRound: raws.map((r) => r.jobsPerSecond) },
-      r1flow: {
-        runs: RUNS,
-        nodesPerRun: NODES,
-        runsInFlight: RUN_WINDOW,
-        median: ours,
-        nodeExecutionsPerSecondByRound: r1flows.map((r) => r.nodeExecutionsPerSecond),
-      },
+      r1flow: { store: 'sqlite', ...sqliteSummary.block },
+      r1flowPostgres: pgSummary ? { store: 'postgresql', ...pgSummary.block } : null,
       ratio_vs_raw: Number(ratio.toFixed(3)),
+      ratio_vs_raw_postgres: pgRatio === undefined ? null : Number(pgRatio.toFixed(3)),
+      postgres_vs_sqlite: pgSummary
+        ? Number((pgSummary.median.nodeExecutionsPerSecond / ours.nodeExecutionsPerSecond).toFixed(3))
+        : null,
       target: { ratio_vs_raw: 0.3, stretch: 0.5 },
       meetsTarget: ratio >= 0.3,
     });
+    for (const { label, median } of [sqliteSummary, ...(pgSummary ? [pgSummary] : [])]) {
+      console.log(
+        `queue-overhead: raw BullMQ ${raw.jobsPerSecond} jobs/s; r1flow (${label} store) ${median.nodeExecutionsPerSecond} node executions/s ` +
+          `(per node: ${median.redisCommandsPerNode} Redis commands vs ${raw.redisCommandsPerJob} raw; CPU ms orchestrator ` +
+          `${median.orchestratorCpuMsPerNode}, worker ${median.workerCpuMsPerNode} vs ${raw.workerCpuMsPerJob} raw, Redis ` +
+          `${median.redisCpuMsPerNode} vs ${raw.redisCpuMsPerJob} raw` +
+          `${'postgresCpuMsPerNode' in median ? `, PostgreSQL ${median.postgresCpuMsPerNode}` : ''}; ` +
+          `${median.nodesPerCommit} nodes/commit, commits ${Math.round(median.storeCommitShareOfWall * 100)}% of wall) → ${path}`,
+      );
+    }
     console.log(
-      `queue-overhead: raw BullMQ ${raw.jobsPerSecond} jobs/s; r1flow ${ours.nodeExecutionsPerSecond} node executions/s ` +
-        `(per node: ${ours.redisCommandsPerNode} Redis commands vs ${raw.redisCommandsPerJob} raw; CPU ms orchestrator ` +
-        `${ours.orchestratorCpuMsPerNode}, worker ${ours.workerCpuMsPerNode} vs ${raw.workerCpuMsPerJob} raw, Redis ` +
-        `${ours.redisCpuMsPerNode} vs ${raw.redisCpuMsPerJob} raw; ${ours.nodesPerCommit} nodes/commit, commits ` +
-        `${Math.round(ours.storeCommitShareOfWall * 100)}% of wall) → ${path}`,
+      `ratio_vs_raw ${ratio.toFixed(2)}${pgRatio === undefined ? '' : ` (PostgreSQL store ${pgRatio.toFixed(2)})`}`,
     );
-    console.log(`ratio_vs_raw ${ratio.toFixed(2)}`);
   } finally {
-    await r1flow.close();
-    await Promise.all([rawWorkerProcess.stop(), r1flowWorkerProcess.stop()]);
+    await sqlite.close();
+    await pg?.close();
+    await Promise.all([rawWorkerProcess.stop(), sqliteWorker.stop(), postgresWorker?.stop()]);
     await closeRedis(admin);
     await redis.close();
+    await postgres?.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -9,6 +9,7 @@ const BENCHMARKS = [
   'nl2sql-throughput',
   'webhook-load',
   'queue-overhead',
+  'scale-out',
   'batching',
   'editor',
   'cli-startup',
