@@ -326,7 +326,8 @@ export class Orchestrator {
     }
     // Ask the transport last and adopt every run in the same turn, so that each result it
     // delivers from now on (e.g. one that waited in Redis) finds its run.
-    const inFlight = runs.length > 0 ? await this.#transport.reconcile() : new Set<string>();
+    const inFlight =
+      runs.length > 0 ? await this.#transport.reconcile(runs.map((run) => run.id)) : new Set<string>();
     const adopted = runs.map((run) => {
       markInFlight(run, inFlight);
       return new Promise<void>((done) => this.#push({ type: 'adopt', run, done: () => done() }));
@@ -355,6 +356,7 @@ export class Orchestrator {
     const retries: { runId: string; at: number }[] = [];
     const adopted: { runId: string; done: (error?: unknown) => void }[] = [];
     const due = new Set<ActiveRun>();
+    const settled: JobResult[] = [];
     for (const item of items) {
       switch (item.type) {
         case 'adopt': {
@@ -364,6 +366,7 @@ export class Orchestrator {
           break;
         }
         case 'settled': {
+          settled.push(item.result);
           const run = this.#active.get(item.result.runId);
           if (!run) break;
           const retryAt = applyResult(run, item.result, tick);
@@ -398,6 +401,9 @@ export class Orchestrator {
     const { events, failed, lost } = await commitTick(this.#store, this.owner, tick.allChanges());
     // Runs whose changes are not in the store must not dispatch, retry or report anything from this tick.
     const unstored = new Set([...lost, ...failed.map((f) => f.runId)]);
+    // A lost run's results stay in the transport for the process that drives it now.
+    const taken = new Set(lost);
+    this.#transport.acknowledge(settled.filter((r) => !taken.has(r.runId)).map((r) => r.jobId));
     this.#dropLost(lost);
     for (const { runId, done } of adopted) {
       if (lost.includes(runId))
@@ -613,6 +619,7 @@ export class Orchestrator {
 
   #forget(runId: string): void {
     this.#active.delete(runId);
+    this.#transport.release([runId]);
     for (const [key, timer] of this.#timers) {
       if (key.startsWith(`${runId}@`)) {
         clearTimeout(timer);
