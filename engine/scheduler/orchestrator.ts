@@ -118,6 +118,12 @@ export class Orchestrator {
   readonly #adoptOrphans: boolean;
   readonly #logger: Logger;
   readonly #active = new Map<string, ActiveRun>();
+  /**
+   * New runs whose insert is being committed. Their leases are not renewed yet: the store would
+   * answer that a run it does not hold is lost, and the run would be dropped here, stored and
+   * undriven, until its lease lapsed and it was claimed again.
+   */
+  readonly #inserting = new Set<string>();
   readonly #waiters: RunWaiters;
   readonly #leases: LeaseKeeper;
   readonly #loop: TickLoop<InboxItem>;
@@ -159,7 +165,7 @@ export class Orchestrator {
       leaseMs: this.#leaseMs,
       everyMs: options.maintainEveryMs ?? 500,
       logger: this.#logger,
-      activeRunIds: () => [...this.#active.keys()],
+      activeRunIds: () => [...this.#active.keys()].filter((runId) => !this.#inserting.has(runId)),
       onCancelRequested: (runId) => {
         if (this.#active.has(runId)) this.#push({ type: 'cancel', runId });
       },
@@ -398,7 +404,13 @@ export class Orchestrator {
       }
     }
     for (const run of touched) advanceRun(run, tick);
-    const { events, failed, lost } = await commitTick(this.#store, this.owner, tick.allChanges());
+    let committed: Awaited<ReturnType<typeof commitTick>>;
+    try {
+      committed = await commitTick(this.#store, this.owner, tick.allChanges());
+    } finally {
+      for (const { runId } of adopted) this.#inserting.delete(runId);
+    }
+    const { events, failed, lost } = committed;
     // Runs whose changes are not in the store must not dispatch, retry or report anything from this tick.
     const unstored = new Set([...lost, ...failed.map((f) => f.runId)]);
     // A lost run's results stay in the transport for the process that drives it now.
@@ -511,6 +523,7 @@ export class Orchestrator {
   #adopt(run: ActiveRun, insert: RunInsert | undefined, tick: Tick): void {
     this.#active.set(run.id, run);
     if (insert) {
+      this.#inserting.add(run.id);
       if (insert.scheduleTick)
         tick.changes.push({ kind: 'claimFire', ...insert.scheduleTick, runId: run.id });
       tick.changes.push({ kind: 'insertRun', run: insert.record, nodes: insert.nodes });

@@ -200,6 +200,14 @@ describe('a cluster of two servers and two workers on one PostgreSQL store and o
     const fromA = new Set(accepted.filter((run) => run.server === 'a').map((run) => run.runId));
     const takenOver = inFlightAtKill.filter((id) => fromA.has(id));
     expect(takenOver.length).toBeGreaterThan(0);
+    const takenOverDone = await sql<{ last: string }>(
+      `SELECT max(finished_at) AS last FROM runs WHERE id = ANY($1)`,
+      [takenOver],
+    );
+    const takenOverMs = Number(takenOverDone[0]!.last) - killedAt;
+    // Driven to the end within the lease time of the kill, the dead server's runs and all others.
+    expect(takenOverMs).toBeLessThan(15_000);
+    expect(failoverMs).toBeLessThan(15_000);
 
     // No node ran twice: one attempt of each of the five nodes per run, one execution each.
     const attempts = await sql<{ run_id: string; node_id: string; attempt: number; status: string }>(
@@ -247,7 +255,8 @@ describe('a cluster of two servers and two workers on one PostgreSQL store and o
     console.info(
       `cluster: ${RUNS} runs sent in ${sent - sendStarted} ms, all finished ${totalMs} ms after the first ` +
         `(${((RUNS * 1000) / totalMs).toFixed(1)} runs/s); ${takenOver.length} of server a's runs were in ` +
-        `flight at the kill; the survivor drove them ${takeoverMs} ms after it, the last run finished ` +
+        `flight at the kill; the survivor drove them ${takeoverMs} ms after it and finished them ` +
+        `${takenOverMs} ms after it; the last run of all finished ` +
         `${failoverMs} ms after it; ${perTick.size} schedule ticks from ${new Date(times[0]!).toISOString()} ` +
         `to ${new Date(times.at(-1)!).toISOString()}, ${fired('missed')} recorded as missed, longest gap ${longestGap} ms`,
     );
