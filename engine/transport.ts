@@ -66,8 +66,16 @@ export interface Transport {
   onProgress(listener: (progress: JobProgress) => void): void;
   /** Asks the job to stop (its signal is aborted); a result may still arrive and is then ignored. */
   cancel(jobId: string): Promise<void>;
-  /** Job ids that are still queued or running, e.g. after a restart of the orchestrator. */
-  reconcile(): Promise<Set<string>>;
+  /**
+   * Takes over runs another driver left (a restart, a dead process of a cluster): returns the job
+   * ids of theirs still queued or running (or whose result waits), and from now on their results
+   * come here.
+   */
+  reconcile(runIds: readonly string[]): Promise<Set<string>>;
+  /** The effects of these jobs' results are stored (or were of no use): the transport may forget them. */
+  acknowledge(jobIds: readonly string[]): void;
+  /** These runs are no longer driven here (finished, or taken over elsewhere); their results are not this process's. */
+  release(runIds: readonly string[]): void;
   close(): Promise<void>;
 }
 

@@ -12,6 +12,7 @@
 // the holder died meanwhile, the claim has lapsed and the job runs; if it finished, it is done.
 import type { Redis } from 'ioredis';
 import type { QueueKeys } from './queue-keys.ts';
+import { resultEntryFields } from './results-stream.ts';
 
 /** How long the done marker and start counter outlive a job: redeliveries come within minutes. */
 export const DONE_MARKER_TTL_MS = 15 * 60_000;
@@ -27,8 +28,8 @@ return {'claimed', starts}`;
 
 const FINISH = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('XADD', KEYS[3], '*', 'job', ARGV[1], 'result', ARGV[2])
-redis.call('SET', KEYS[1], '1', 'PX', ARGV[3])
+redis.call('XADD', KEYS[3], '*', unpack(ARGV, 2))
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
 redis.call('DEL', KEYS[2])
 return 1`;
 
@@ -72,11 +73,12 @@ export async function claimJob(
 export async function finishJob(
   redis: Redis,
   keys: QueueKeys,
-  jobId: string,
+  result: { jobId: string; runId: string },
   json: string,
 ): Promise<boolean> {
-  const [done, claim] = jobKeys(keys, jobId);
-  const posted = await redis.eval(FINISH, 3, done, claim, keys.results, jobId, json, DONE_MARKER_TTL_MS);
+  const [done, claim] = jobKeys(keys, result.jobId);
+  const fields = resultEntryFields(result.jobId, result.runId, json);
+  const posted = await redis.eval(FINISH, 3, done, claim, keys.results, DONE_MARKER_TTL_MS, ...fields);
   return posted === 1;
 }
 

@@ -75,7 +75,7 @@ export function startLaneWorker(lane: Lane, context: LaneWorkerContext): LaneWor
     const json = encoded.ok
       ? encoded.json
       : JSON.stringify({ ...failedResult(job, result.startedAt, encoded.error), audit: result.audit });
-    if (!(await finishJob(results, keys, result.jobId, json))) {
+    if (!(await finishJob(results, keys, result, json))) {
       logger.info(`dropped a second result of job ${result.jobId}: it had already finished`);
     }
   };
@@ -84,7 +84,7 @@ export function startLaneWorker(lane: Lane, context: LaneWorkerContext): LaneWor
     const parsed = parseNodeJob(bullJob.data);
     if (!parsed.ok) {
       const result = invalidJobResult(bullJob, lane, parsed.reason);
-      await postResult(results, keys.results, result.jobId, JSON.stringify(result));
+      await postResult(results, keys.results, result, JSON.stringify(result));
       return;
     }
     const job = parsed.job;

@@ -1,5 +1,5 @@
 // Where queue mode keeps things in Redis. Every key starts with the prefix, so several r1flow
-// installations (one orchestrator and store each) can share a Redis by using different prefixes.
+// installations (one store each, with its one or more servers) can share a Redis by using different prefixes.
 import type { Lane } from '../engine/define-node.ts';
 
 export const DEFAULT_PREFIX = 'r1flow';
@@ -7,7 +7,7 @@ export const DEFAULT_PREFIX = 'r1flow';
 export interface QueueKeys {
   /** BullMQ's `prefix` option. */
   prefix: string;
-  /** Stream of JobResults posted by workers, read (then deleted) by the orchestrator's transport. */
+  /** Stream of JobResults posted by workers, read by every orchestrator's transport and deleted by the run's driver. */
   results: string;
   /** Pub/sub channel: a job id whose active execution should stop. */
   cancel: string;

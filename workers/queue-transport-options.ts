@@ -9,7 +9,7 @@ import { parseRedisUrl } from './redis-connection.ts';
 export interface QueueTransportOptions {
   /** `redis://host:port[/db]`. */
   redisUrl: string;
-  /** Prefix of every Redis key; one orchestrator (store) per prefix. Default `r1flow`. */
+  /** Prefix of every Redis key; one store per prefix (its servers share it). Default `r1flow`. */
   prefix?: string;
   /** Largest JSON of one job's data, in bytes; bigger jobs fail with JOB_DATA_INVALID. Default 1 MiB. */
   maxPayloadBytes?: number;
@@ -21,6 +21,13 @@ export interface QueueTransportOptions {
   auditEveryMs?: number;
   /** How long after a reconnect to audit: time for workers to re-write their claims and post results held meanwhile, in ms. Default 3000. */
   reconnectAuditDelayMs?: number;
+  /**
+   * Which of these runs are finished or gone (a store lookup). Results of such runs that no
+   * orchestrator took are deleted; without it they stay in the stream.
+   */
+  finishedRuns?: (runIds: readonly string[]) => Promise<ReadonlySet<string>>;
+  /** Age at which an untaken result is looked at, and how often, in ms. Default 60 000. */
+  strayResultsAfterMs?: number;
   logger?: Logger;
 }
 
@@ -32,6 +39,8 @@ export interface CompiledQueueTransportOptions {
   lostJobCheckMs: number;
   auditEveryMs: number;
   reconnectAuditDelayMs: number;
+  finishedRuns: ((runIds: readonly string[]) => Promise<ReadonlySet<string>>) | undefined;
+  strayResultsAfterMs: number;
   logger: Logger;
 }
 
@@ -45,6 +54,8 @@ export function compileQueueTransportOptions(options: QueueTransportOptions): Co
     lostJobCheckMs: positive('lostJobCheckMs', options.lostJobCheckMs ?? 1000),
     auditEveryMs: positive('auditEveryMs', options.auditEveryMs ?? 30_000),
     reconnectAuditDelayMs: positive('reconnectAuditDelayMs', options.reconnectAuditDelayMs ?? 3000),
+    finishedRuns: options.finishedRuns,
+    strayResultsAfterMs: positive('strayResultsAfterMs', options.strayResultsAfterMs ?? 60_000),
     logger: options.logger ?? silentLogger,
   };
 }

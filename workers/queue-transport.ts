@@ -5,6 +5,13 @@
 //
 // Results are read only once the orchestrator asked for them (first submit or reconcile), so
 // results waiting from before a restart reach an orchestrator that has loaded its runs.
+//
+// Several orchestrators may share one Redis (a cluster on one store). Each transport hands over
+// only the results of the runs its orchestrator drives: those it dispatched jobs for, and those
+// it took over by `reconcile`, which also looks back through the stream for results that arrived
+// before. A result is deleted from the stream once acknowledged (its effect is stored), so one
+// whose driver died before storing it waits for the next. Results of runs nobody drives any more
+// (a finished run's late or repeated result) are deleted after a store lookup (`finishedRuns`).
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Lane } from '../engine/define-node.ts';
@@ -30,7 +37,7 @@ import {
   withDeadline,
 } from './redis-connection.ts';
 import type { ResultsReader, StreamedResult } from './results-stream.ts';
-import { pendingResultJobIds, startResultsReader } from './results-stream.ts';
+import { deleteResults, entryTime, scanResults, startResultsReader } from './results-stream.ts';
 
 export interface QueueHealth {
   redis: 'reachable' | 'unreachable';
@@ -56,6 +63,12 @@ interface InFlight {
 /** How many settled job ids are remembered to drop repeated results (one repeat per Redis hiccup). */
 const SETTLED_MEMORY = 10_000;
 
+/** Stream entries of a delivered result, deleted once the orchestrator acknowledges it. */
+interface Unacknowledged {
+  runId: string;
+  entryIds: string[];
+}
+
 export function createQueueTransport(options: QueueTransportOptions): QueueTransport {
   return new QueueTransport(options);
 }
@@ -68,6 +81,10 @@ export class QueueTransport implements Transport {
   readonly #inFlight = new Map<string, InFlight>();
   /** Job ids whose result went out, oldest first: a second result for one is dropped. */
   readonly #settled = new Set<string>();
+  /** Runs whose results this transport hands over: the orchestrator drives them. */
+  readonly #runs = new Set<string>();
+  /** By job id: stream entries handed over and not yet acknowledged. */
+  readonly #unacknowledged = new Map<string, Unacknowledged>();
   #persistence: RedisPersistence | undefined;
   #everReady = false;
   #reconnectAudit: NodeJS.Timeout | undefined;
@@ -82,6 +99,7 @@ export class QueueTransport implements Transport {
   #consuming = false;
   #collecting = false;
   #auditing = false;
+  #sweeping = false;
   #closed = false;
 
   constructor(options: QueueTransportOptions) {
@@ -116,7 +134,10 @@ export class QueueTransport implements Transport {
       if (encoded.ok) accepted.push(job);
       else refused.push(failedResult(job, Date.now(), encoded.error));
     }
-    for (const job of accepted) this.#inFlight.set(job.jobId, { job, state: 'submitting', requeued: 0 });
+    for (const job of accepted) {
+      this.#runs.add(job.runId);
+      this.#inFlight.set(job.jobId, { job, state: 'submitting', requeued: 0 });
+    }
     try {
       await this.#add(accepted);
     } catch (error) {
@@ -168,11 +189,16 @@ export class QueueTransport implements Transport {
     }
   }
 
-  /** Node jobs still queued or running, plus those whose results wait in the results stream. */
-  async reconcile(): Promise<Set<string>> {
+  /**
+   * Takes the runs over: node jobs of theirs still queued or running, plus those whose results wait
+   * in the stream (handed over once this returns, with every later result of these runs).
+   */
+  async reconcile(runIds: readonly string[]): Promise<Set<string>> {
     this.#reconciling++;
     try {
-      return await this.#deadline(this.#listInFlight(), 'list jobs in flight');
+      // Before the stream is looked through: a result posted meanwhile is then read as this one's.
+      for (const runId of runIds) this.#runs.add(runId);
+      return await this.#deadline(this.#listInFlight(new Set(runIds)), 'list jobs in flight');
     } finally {
       this.#reconciling--;
       // Results that arrived meanwhile go out after the caller has adopted the runs they belong to.
@@ -182,18 +208,47 @@ export class QueueTransport implements Transport {
     }
   }
 
-  async #listInFlight(): Promise<Set<string>> {
+  /** Other orchestrators' jobs are left alone: auditing them here would queue them twice. */
+  async #listInFlight(runIds: ReadonlySet<string>): Promise<Set<string>> {
     const ids = new Set<string>();
     for (const lane of LANES) {
       for (const { id, job } of await unfinishedNodeJobs(this.#queue(lane))) {
+        if (!job || !runIds.has(job.runId)) continue;
         ids.add(id);
-        if (job && !this.#inFlight.has(id)) {
+        if (!this.#inFlight.has(id))
           this.#inFlight.set(id, { job, state: 'queued', requeued: job.requeued ?? 0 });
-        }
       }
     }
-    for (const id of await pendingResultJobIds(this.#redis, this.#options.keys.results)) ids.add(id);
+    const waiting = await scanResults(this.#redis, this.#options.keys.results, (runId) => runIds.has(runId));
+    for (const { jobId } of waiting) ids.add(jobId);
+    // Held until this returns, like any result that arrives during a reconcile.
+    this.#receive(waiting);
     return ids;
+  }
+
+  /** The orchestrator stored what these results changed (or has no use for them): delete them. */
+  acknowledge(jobIds: readonly string[]): void {
+    const entryIds: string[] = [];
+    for (const jobId of jobIds) {
+      const pending = this.#unacknowledged.get(jobId);
+      if (!pending) continue;
+      this.#unacknowledged.delete(jobId);
+      entryIds.push(...pending.entryIds);
+    }
+    deleteResults(this.#redis, this.#options.keys.results, entryIds, this.#options.logger);
+  }
+
+  /**
+   * The orchestrator no longer drives these runs (finished, or taken over elsewhere): their
+   * results and jobs are left to whoever does, unacknowledged ones included.
+   */
+  release(runIds: readonly string[]): void {
+    const released = new Set(runIds);
+    for (const runId of runIds) this.#runs.delete(runId);
+    for (const [jobId, pending] of this.#unacknowledged)
+      if (released.has(pending.runId)) this.#unacknowledged.delete(jobId);
+    for (const [jobId, entry] of this.#inFlight)
+      if (released.has(entry.job.runId)) this.#inFlight.delete(jobId);
   }
 
   async health(): Promise<QueueHealth> {
@@ -259,9 +314,9 @@ export class QueueTransport implements Transport {
       const { redisUrl, keys, logger, lostJobCheckMs, auditEveryMs } = this.#options;
       this.#reader = startResultsReader({
         reader: openRedis(redisUrl, 'results-reader', logger),
-        writer: this.#redis,
         key: keys.results,
         logger,
+        drives: (runId, jobId) => this.#runs.has(runId) || this.#inFlight.has(jobId),
         onResults: (results) => this.#receive(results),
       });
       this.#subscriber = openRedis(redisUrl, 'progress', logger);
@@ -269,12 +324,25 @@ export class QueueTransport implements Transport {
       void this.#subscriber.subscribe(keys.progress).catch(() => {});
       this.#timers.push(setInterval(() => void this.#collectLost(), lostJobCheckMs).unref());
       this.#timers.push(setInterval(() => void this.#audit(), auditEveryMs).unref());
+      this.#timers.push(setInterval(() => void this.#sweep(), this.#options.strayResultsAfterMs).unref());
     });
   }
 
   #receive(results: StreamedResult[]): void {
     const ok: JobResult[] = [];
-    for (const { jobId, result } of results) {
+    const repeats: string[] = [];
+    for (const { entryId, jobId, runId, result } of results) {
+      const pending = this.#unacknowledged.get(jobId);
+      if (pending) {
+        if (!pending.entryIds.includes(entryId)) pending.entryIds.push(entryId);
+        continue;
+      }
+      // A repeat of a result already acknowledged: nothing waits for it.
+      if (this.#settled.has(jobId)) {
+        repeats.push(entryId);
+        continue;
+      }
+      this.#unacknowledged.set(jobId, { runId, entryIds: [entryId] });
       const entry = this.#inFlight.get(jobId);
       if (result) ok.push(result);
       else if (entry) {
@@ -285,6 +353,7 @@ export class QueueTransport implements Transport {
         ok.push(failedResult(entry.job, Date.now(), error));
       } else this.#options.logger.warn('dropped an unreadable result of an unknown job', { jobId });
     }
+    deleteResults(this.#redis, this.#options.keys.results, repeats, this.#options.logger);
     this.#deliver(ok);
   }
 
@@ -354,13 +423,48 @@ export class QueueTransport implements Transport {
     try {
       for (const lane of LANES) {
         const lost = await collectLostJobs(this.#queue(lane), (jobId) => this.#inFlight.get(jobId)?.job);
-        this.#deliver(lost.flatMap((item) => (item.result ? [item.result] : [])));
-        await Promise.all(lost.map((item) => item.remove()));
+        // Another orchestrator's lost jobs are its own to report.
+        const mine = lost.filter((item) => item.result && this.#runs.has(item.result.runId));
+        this.#deliver(mine.map((item) => item.result!));
+        await Promise.all(mine.map((item) => item.remove()));
       }
     } catch (error) {
       this.#options.logger.warn('collecting lost jobs failed', { error: (error as Error).message });
     } finally {
       this.#collecting = false;
+    }
+  }
+
+  /**
+   * Deletes results that no orchestrator will take: older than `strayResultsAfterMs`, of runs not
+   * driven here, and finished or gone by the store. A run still active is left to be taken over.
+   */
+  async #sweep(): Promise<void> {
+    const { finishedRuns, strayResultsAfterMs, keys, logger } = this.#options;
+    if (!finishedRuns || this.#sweeping || this.#closed) return;
+    this.#sweeping = true;
+    try {
+      const before = Date.now() - strayResultsAfterMs;
+      const scan = scanResults(
+        this.#redis,
+        keys.results,
+        (runId, entryId) => entryTime(entryId) < before && !this.#runs.has(runId),
+      );
+      const strays = await this.#deadline(scan, 'look for stray results');
+      if (strays.length === 0) return;
+      const over = await finishedRuns([...new Set(strays.map((stray) => stray.runId))]);
+      const gone = strays.filter((stray) => over.has(stray.runId));
+      deleteResults(
+        this.#redis,
+        keys.results,
+        gone.map((stray) => stray.entryId),
+        logger,
+      );
+      if (gone.length > 0) logger.info('deleted results of finished runs', { count: gone.length });
+    } catch (error) {
+      logger.warn('looking for stray results failed', { error: (error as Error).message });
+    } finally {
+      this.#sweeping = false;
     }
   }
 

@@ -349,7 +349,8 @@ export class Orchestrator {
     }
     // Ask the transport last and adopt every run in the same turn, so that each result it
     // delivers from now on (e.g. one that waited in Redis) finds its run.
-    const inFlight = runs.length > 0 ? await this.#transport.reconcile() : new Set<string>();
+    const inFlight =
+      runs.length > 0 ? await this.#transport.reconcile(runs.map((run) => run.id)) : new Set<string>();
     const adopted = runs.map((run) => {
       markInFlight(run, inFlight);
       return new Promise<void>((done) => this.#push({ type: 'adopt', run, done: () => done() }));
@@ -378,6 +379,7 @@ export class Orchestrator {
     const retries: { runId: string; at: number }[] = [];
     const adopted: AdoptedRun[] = [];
     const due = new Set<ActiveRun>();
+    const settled: JobResult[] = [];
     for (const item of items) {
       switch (item.type) {
         case 'adopt': {
@@ -387,6 +389,7 @@ export class Orchestrator {
           break;
         }
         case 'settled': {
+          settled.push(item.result);
           const run = this.#active.get(item.result.runId);
           if (!run) break;
           const retryAt = applyResult(run, item.result, tick);
@@ -421,6 +424,8 @@ export class Orchestrator {
     const { events, failed, lost, refused, abandoned, outage } = await this.#commit(tick, adopted);
     // Runs whose changes are not in the store must not dispatch, retry or report anything from this tick.
     const unstored = new Set([...lost, ...refused, ...abandoned, ...failed.map((f) => f.runId)]);
+    // A result whose effect is not stored stays in the transport for the process that drives its run now.
+    this.#transport.acknowledge(settled.filter((r) => !unstored.has(r.runId)).map((r) => r.jobId));
     this.#dropLost(lost);
     for (const runId of abandoned) this.#forget(runId);
     for (const { runId, done } of adopted) {
@@ -661,6 +666,7 @@ export class Orchestrator {
 
   #forget(runId: string): void {
     this.#active.delete(runId);
+    this.#transport.release([runId]);
     for (const [key, timer] of this.#timers) {
       if (key.startsWith(`${runId}@`)) {
         clearTimeout(timer);

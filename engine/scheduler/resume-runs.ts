@@ -4,6 +4,7 @@
 import { R1flowError, serializeError } from '../errors.ts';
 import { isOwnerDead } from '../owner.ts';
 import type { NodeRegistry } from '../registry.ts';
+import { TERMINAL_RUN_STATUSES } from '../run-machine.ts';
 import type { FlowVersion } from '../store/records.ts';
 import type { Store } from '../store/store.ts';
 import { jobIdFor } from '../transport.ts';
@@ -65,6 +66,12 @@ export async function loadForResume(
     await context.store.commit(failStoredRunChanges(stored, failure, Date.now()), { owner: context.owner });
     return null;
   }
+}
+
+/** Of these runs, those finished or gone: nobody will take a job result of theirs any more. */
+export async function finishedRuns(store: Store, runIds: readonly string[]): Promise<Set<string>> {
+  const records = await Promise.all(runIds.map((runId) => store.getRunRecord(runId)));
+  return new Set(runIds.filter((_, i) => !records[i] || TERMINAL_RUN_STATUSES.has(records[i].status)));
 }
 
 /** Keeps the job id of running nodes the transport still has; the others will be sent again. */

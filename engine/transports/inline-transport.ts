@@ -153,6 +153,12 @@ export class InlineTransport implements Transport {
     return new Set(this.#controllers.keys());
   }
 
+  /** Results live only in this process's memory: nothing to delete. */
+  acknowledge(): void {}
+
+  /** Every job runs here, so no other process takes a result. */
+  release(): void {}
+
   /** Jobs waiting or running per lane, for health output. */
   stats(): Record<Lane, { running: number; queued: number; batching: number }> {
     const out = {} as Record<Lane, { running: number; queued: number; batching: number }>;

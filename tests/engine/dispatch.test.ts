@@ -32,6 +32,8 @@ class BrokenTransport implements Transport {
   async reconcile(): Promise<Set<string>> {
     return new Set();
   }
+  acknowledge(): void {}
+  release(): void {}
   async close(): Promise<void> {}
 }
 

@@ -16,7 +16,7 @@ describe('bad input in queue mode', () => {
     const h = await env.harness();
     const results: JobResult[] = [];
     h.transport.onSettled((result) => results.push(result));
-    await h.transport.reconcile(); // starts reading results
+    await h.transport.reconcile(['r1']); // starts reading results, of run r1 too
     const queue = new Queue('node-cpu', { connection: { url: env.redis().url }, prefix: h.prefix });
     const data = {
       jobId: 'garbage-1',

@@ -47,9 +47,10 @@ describe('job claims', () => {
     await releaseClaim(redis, keys, 'j1');
     expect(await claimJob(redis, keys, 'j1', 'w2', 10_000)).toEqual({ state: 'claimed', starts: 2 });
 
-    const json = JSON.stringify(resultOf('j1'));
-    expect(await finishJob(redis, keys, 'j1', json)).toBe(true);
-    expect(await finishJob(redis, keys, 'j1', json)).toBe(false); // a second run's result is dropped
+    const result = resultOf('j1');
+    const json = JSON.stringify(result);
+    expect(await finishJob(redis, keys, result, json)).toBe(true);
+    expect(await finishJob(redis, keys, result, json)).toBe(false); // a second run's result is dropped
     expect(await redis.xlen(keys.results)).toBe(1);
     expect(await claimJob(redis, keys, 'j1', 'w3', 10_000)).toEqual({ state: 'done' });
     expect(await claimedOrDone(redis, keys, ['j1'])).toEqual(new Set(['j1']));
@@ -88,12 +89,16 @@ describe('the queue transport', () => {
   it('hands a result of a job over once, however often it arrives', async () => {
     const transport = createQueueTransport({ redisUrl: server.url, prefix: 'dedupe' });
     const settled: JobResult[] = [];
-    transport.onSettled((result) => settled.push(result));
+    transport.onSettled((result) => {
+      settled.push(result);
+      transport.acknowledge([result.jobId]);
+    });
     try {
-      await transport.reconcile(); // starts reading results
-      const json = JSON.stringify(resultOf('run1-n-1'));
-      await postResult(redis, queueKeys('dedupe').results, 'run1-n-1', json);
-      await postResult(redis, queueKeys('dedupe').results, 'run1-n-1', json);
+      await transport.reconcile(['run1']); // starts reading results
+      const result = resultOf('run1-n-1');
+      const json = JSON.stringify(result);
+      await postResult(redis, queueKeys('dedupe').results, result, json);
+      await postResult(redis, queueKeys('dedupe').results, result, json);
       const deadline = Date.now() + 10_000;
       while ((await redis.xlen(queueKeys('dedupe').results)) > 0 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 20));

@@ -4,6 +4,7 @@ import type { Lane, Logger } from '../../../engine/define-node.ts';
 import { R1flowError } from '../../../engine/errors.ts';
 import { environmentSettings, settingsFrom } from '../../../engine/host-settings.ts';
 import { packagePath, packageVersion } from '../../../engine/package-root.ts';
+import { finishedRuns } from '../../../engine/scheduler/resume-runs.ts';
 import { storeLabel } from '../../../engine/store/open-store.ts';
 import { DATA_DIR_ENV, dataDirectory } from '../../../nodes/warehouse/data-dir.ts';
 import { WAREHOUSE_ENV } from '../../../nodes/warehouse/resolve-warehouse.ts';
@@ -119,7 +120,10 @@ export default defineCommand({
       );
     }
     const redisUrl = values.redis === undefined ? undefined : resolveRedisUrl(values.redis);
-    const queue = redisUrl ? createQueueTransport({ redisUrl, logger }) : undefined;
+    // Results nobody takes are deleted once the store says their run is over (the runtime exists
+    // before the transport first looks).
+    const finished = (runIds: readonly string[]) => finishedRuns(runtime.store, runIds);
+    const queue = redisUrl ? createQueueTransport({ redisUrl, logger, finishedRuns: finished }) : undefined;
     const serverSecret = loadServerSecret(database, dataDirectory(settings.setting));
     const serverKey = serverSecret.key;
     const runtime = await createRuntime({
