@@ -9,11 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedHeaders } from '../security/signed-call.ts';
-import { startCli, waitFor } from '../support/cli.ts';
+import { waitFor } from '../support/cli.ts';
 import { flowOf } from '../support/engine-harness.ts';
 import { type PostgresServer, startPostgresServer } from '../support/postgres-server.ts';
 import { type RedisServer, startRedisServer } from '../support/redis-server.ts';
 import { startWorkerProcess, type TestProcess } from '../workers/support/processes.ts';
+import { type ServerProcess as Server, startServerProcess } from './support/server-process.ts';
 
 const RUNS = 200;
 /** test.step nodes of the hook flow; with the trigger, every run has five nodes. */
@@ -25,13 +26,6 @@ let pg: PostgresServer;
 let redis: RedisServer;
 let storeUrl: string;
 const children: ChildProcess[] = [];
-
-interface Server {
-  name: string;
-  url: string;
-  child: ChildProcess;
-  output(): string;
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'r1flow-cluster-'));
@@ -47,10 +41,10 @@ afterAll(async () => {
 });
 
 /** `r1flow start` on a free port, sharing the store and Redis; resolves once it listens. */
-async function startServer(name: string): Promise<Server> {
-  const dataDir = join(dir, name);
-  const { child } = startCli(
-    ['start', '--port', '0', '--store', storeUrl, '--redis', redis.url, '--data-dir', dataDir],
+function startServer(name: string): Promise<Server> {
+  return startServerProcess(
+    name,
+    ['--store', storeUrl, '--redis', redis.url, '--data-dir', join(dir, name)],
     {
       R1FLOW_SECRET_KEY: SECRET_KEY,
       R1FLOW_STORE: '',
@@ -58,25 +52,8 @@ async function startServer(name: string): Promise<Server> {
       // Any URL keeps the server from starting the simulated model server; no node here calls it.
       R1FLOW_LLM_URL: 'http://127.0.0.1:9/v1',
     },
+    (child) => children.push(child),
   );
-  children.push(child);
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  await waitFor(
-    () => {
-      if (child.exitCode !== null) throw new Error(`server ${name} exited:\n${output}`);
-      return /r1flow is running at (\S+)/.test(output);
-    },
-    90_000,
-    `server ${name} to start`,
-  );
-  const url = /r1flow is running at (\S+)/.exec(output)![1]!;
-  return { name, url, child, output: () => output };
 }
 
 function startWorker(): TestProcess {

@@ -47,7 +47,7 @@ import { listenError } from './listen-error.ts';
 const usage = `start [--port 3000] [--host 127.0.0.1] [--store PATH|URL] [--redis URL] [--lanes cpu,sql,llm,io]
                     [--require-key] [--llm URL] [--public-url URL] [--data-dir DIR]
                     [--run-retention-days 14] [--failed-run-retention-days 30]
-                    [--log-format pretty|json]
+                    [--lease-ms 15000] [--log-format pretty|json]
 
   --port N, PORT       where the API and editor listen (default 3000; 0 picks a free port)
   --host H             interface to bind, R1FLOW_HOST (default 127.0.0.1; beyond loopback an API key is required)
@@ -68,6 +68,9 @@ const usage = `start [--port 3000] [--host 127.0.0.1] [--store PATH|URL] [--redi
                        (default 14; 0 keeps them forever; a flow's "retention" overrides it)
   --failed-run-retention-days N
                        days failed runs are kept, R1FLOW_FAILED_RUN_RETENTION_DAYS (default 30)
+  --lease-ms N         how long this server's hold on a run lasts without renewal (renewed every
+                       0.5 s), R1FLOW_RUN_LEASE_MS (default 15000, at least 2000): with a shared
+                       store, another server takes a silent server's runs over after it
   --log-format F       pretty or json (default: pretty on a terminal, JSON lines otherwise)`;
 const PORT_FLAGS = '--port N or PORT=N';
 const EDITOR_DIR = packagePath('editor/dist/');
@@ -94,12 +97,20 @@ export default defineCommand({
         lanes: { type: 'string' },
         [RUN_RETENTION_FLAG]: { type: 'string' },
         [FAILED_RUN_RETENTION_FLAG]: { type: 'string' },
+        'lease-ms': { type: 'string' },
       },
       usage,
     );
     const logger = processLogger('r1flow', values['log-format']);
     const port = parseIntegerFlag(values.port ?? process.env.PORT, 'port', 3000, 0);
     const host = values.host ?? process.env.R1FLOW_HOST ?? '127.0.0.1';
+    // Several renewals (every 0.5 s) must fit in a lease, or a busy moment would hand runs over.
+    const leaseMs = parseIntegerFlag(
+      values['lease-ms'] ?? process.env.R1FLOW_RUN_LEASE_MS,
+      'lease-ms',
+      15_000,
+      2_000,
+    );
     const runRetention = runRetentionFrom(environmentSettings.setting, {
       days: values[RUN_RETENTION_FLAG],
       failedDays: values[FAILED_RUN_RETENTION_FLAG],
@@ -131,6 +142,7 @@ export default defineCommand({
       logger,
       settings,
       serverKey,
+      leaseMs,
       ...(queue ? { transport: () => queue } : {}),
     });
     const keyRequired = values['require-key'] === true || !isLoopbackHost(host);
