@@ -28,6 +28,9 @@ const storeTypes: pg.CustomTypesConfig = {
       : pg.types.getTypeParser(oid, format)) as pg.CustomTypesConfig['getTypeParser'],
 };
 
+/** How long a transaction may sit idle before PostgreSQL ends it and frees its locks. */
+const IDLE_IN_TRANSACTION_MS = 5_000;
+
 export class PostgresDatabase implements Sql {
   readonly #pool: pg.Pool;
   readonly #url: string;
@@ -35,7 +38,16 @@ export class PostgresDatabase implements Sql {
 
   constructor(url: string) {
     this.#url = url;
-    this.#pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, types: storeTypes });
+    this.#pool = new pg.Pool({
+      connectionString: url,
+      max: POOL_SIZE,
+      types: storeTypes,
+      // A process paused mid-transaction (SIGSTOP, a frozen VM) would hold its row and advisory
+      // locks for as long as it sleeps: claims skip locked runs and commits wait on the event lock,
+      // so one sleeping server would stall the takeover of its runs. The server ends such a
+      // transaction instead; r1flow's transactions never sit idle for anything close to this.
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
+    });
     // An idle client whose server went away emits here; unhandled it would end the process. The
     // next query on a fresh client reports the outage.
     this.#pool.on('error', () => undefined);
